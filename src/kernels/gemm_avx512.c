@@ -1,0 +1,126 @@
+/* nabla: AVX-512F micro-kernels for the packed GEMM driver.
+ *
+ * The functions carry target attributes instead of the file getting
+ * -mavx512f, so the build needs no per-file flags and nothing here runs
+ * unless gemm.c has checked the CPU first.  Register tile, row-major C:
+ *   f32: 12 rows x 32 columns = 24 zmm accumulators,
+ *   f64: 12 rows x 16 columns = 24 zmm accumulators,
+ * which leaves room for the two B vectors and the A broadcast (the
+ * compiler folds the broadcast into the FMA's memory operand).  24
+ * independent FMA chains hide the 4-cycle latency on two FMA ports. */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <stddef.h>
+
+#include "kernels/gemm_internal.h"
+
+#ifdef NB__GEMM_X86
+#include <immintrin.h>
+
+#define NB__TGT __attribute__((target("avx512f,fma")))
+#define MR 12
+
+NB__TGT static void ukr_f32(int64_t kc, const float *restrict a,
+                            const float *restrict b, float *restrict c,
+                            int64_t ldc, float alpha, float beta)
+{
+    __m512 c0[MR], c1[MR];
+#pragma GCC unroll 12
+    for (int i = 0; i < MR; i++) {
+        c0[i] = _mm512_setzero_ps();
+        c1[i] = _mm512_setzero_ps();
+    }
+    for (int64_t p = 0; p < kc; p++) {
+        __m512 b0 = _mm512_loadu_ps(b);
+        __m512 b1 = _mm512_loadu_ps(b + 16);
+        /* Fetch B well ahead: the sliver streams once per A sliver. */
+        _mm_prefetch((const char *)(b + 8 * 32), _MM_HINT_T0);
+#pragma GCC unroll 12
+        for (int i = 0; i < MR; i++) {
+            __m512 ai = _mm512_set1_ps(a[i]);
+            c0[i] = _mm512_fmadd_ps(ai, b0, c0[i]);
+            c1[i] = _mm512_fmadd_ps(ai, b1, c1[i]);
+        }
+        a += MR;
+        b += 32;
+    }
+    __m512 va = _mm512_set1_ps(alpha);
+    if (beta == 0.0f) {
+#pragma GCC unroll 12
+        for (int i = 0; i < MR; i++) {
+            _mm512_storeu_ps(c + i * ldc, _mm512_mul_ps(va, c0[i]));
+            _mm512_storeu_ps(c + i * ldc + 16, _mm512_mul_ps(va, c1[i]));
+        }
+    } else {
+        __m512 vb = _mm512_set1_ps(beta);
+#pragma GCC unroll 12
+        for (int i = 0; i < MR; i++) {
+            float *r = c + i * ldc;
+            __m512 o0 = _mm512_mul_ps(vb, _mm512_loadu_ps(r));
+            __m512 o1 = _mm512_mul_ps(vb, _mm512_loadu_ps(r + 16));
+            _mm512_storeu_ps(r, _mm512_fmadd_ps(va, c0[i], o0));
+            _mm512_storeu_ps(r + 16, _mm512_fmadd_ps(va, c1[i], o1));
+        }
+    }
+}
+
+NB__TGT static void ukr_f64(int64_t kc, const double *restrict a,
+                            const double *restrict b, double *restrict c,
+                            int64_t ldc, double alpha, double beta)
+{
+    __m512d c0[MR], c1[MR];
+#pragma GCC unroll 12
+    for (int i = 0; i < MR; i++) {
+        c0[i] = _mm512_setzero_pd();
+        c1[i] = _mm512_setzero_pd();
+    }
+    for (int64_t p = 0; p < kc; p++) {
+        __m512d b0 = _mm512_loadu_pd(b);
+        __m512d b1 = _mm512_loadu_pd(b + 8);
+        _mm_prefetch((const char *)(b + 8 * 16), _MM_HINT_T0);
+#pragma GCC unroll 12
+        for (int i = 0; i < MR; i++) {
+            __m512d ai = _mm512_set1_pd(a[i]);
+            c0[i] = _mm512_fmadd_pd(ai, b0, c0[i]);
+            c1[i] = _mm512_fmadd_pd(ai, b1, c1[i]);
+        }
+        a += MR;
+        b += 16;
+    }
+    __m512d va = _mm512_set1_pd(alpha);
+    if (beta == 0.0) {
+#pragma GCC unroll 12
+        for (int i = 0; i < MR; i++) {
+            _mm512_storeu_pd(c + i * ldc, _mm512_mul_pd(va, c0[i]));
+            _mm512_storeu_pd(c + i * ldc + 8, _mm512_mul_pd(va, c1[i]));
+        }
+    } else {
+        __m512d vb = _mm512_set1_pd(beta);
+#pragma GCC unroll 12
+        for (int i = 0; i < MR; i++) {
+            double *r = c + i * ldc;
+            __m512d o0 = _mm512_mul_pd(vb, _mm512_loadu_pd(r));
+            __m512d o1 = _mm512_mul_pd(vb, _mm512_loadu_pd(r + 8));
+            _mm512_storeu_pd(r, _mm512_fmadd_pd(va, c0[i], o0));
+            _mm512_storeu_pd(r + 8, _mm512_fmadd_pd(va, c1[i], o1));
+        }
+    }
+}
+
+/* kc * nr values of a B sliver (32 KiB for both types) stay in L1 across
+ * the A slivers of a block; an A block of mc x kc (up to 480 KiB) stays in
+ * L2; the B panel (kc x nc) lives in L3. */
+static const nb__gemm_kernel_f32 k_f32 = {MR, 32, 480, 256, 4096, ukr_f32};
+static const nb__gemm_kernel_f64 k_f64 = {MR, 16, 240, 256, 2048, ukr_f64};
+
+const nb__gemm_kernel_f32 *nb__gemm_avx512_f32(void) { return &k_f32; }
+const nb__gemm_kernel_f64 *nb__gemm_avx512_f64(void) { return &k_f64; }
+
+#else /* !NB__GEMM_X86 */
+
+const nb__gemm_kernel_f32 *nb__gemm_avx512_f32(void) { return NULL; }
+const nb__gemm_kernel_f64 *nb__gemm_avx512_f64(void) { return NULL; }
+
+#endif

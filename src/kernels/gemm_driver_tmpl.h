@@ -1,0 +1,204 @@
+/* nabla: body of the packed GEMM driver, instantiated once per element
+ * type by gemm_driver.c (which defines T, SFX and KERN before including
+ * it).  Not a public header: it has no include guard on purpose. */
+
+#define NB__CAT2(x, y) x##y
+#define NB__CAT(x, y) NB__CAT2(x, y)
+#define FN(name) NB__CAT(name, SFX)
+
+/* Pack the mc x kc block of op(A) whose top-left element is at `a` into
+ * slivers of mr rows: sliver s holds element (s*mr + i, p) at p*mr + i.
+ * Rows past mc are zero so the micro-kernel never needs a row count. */
+static void FN(pack_a_)(bool ta, const T *a, int64_t lda, int64_t mc,
+                        int64_t kc, int mr, T *restrict dst)
+{
+    for (int64_t i0 = 0; i0 < mc; i0 += mr) {
+        int64_t rows = mc - i0 < mr ? mc - i0 : mr;
+        if (!ta) {
+            /* Each source row is contiguous in p: read rows one by one. */
+            for (int64_t i = 0; i < rows; i++) {
+                const T *src = a + (i0 + i) * lda;
+                for (int64_t p = 0; p < kc; p++)
+                    dst[p * mr + i] = src[p];
+            }
+            for (int64_t i = rows; i < mr; i++)
+                for (int64_t p = 0; p < kc; p++)
+                    dst[p * mr + i] = 0;
+        } else {
+            /* A^T: the mr values of one p are contiguous in memory. */
+            for (int64_t p = 0; p < kc; p++) {
+                const T *src = a + p * lda + i0;
+                T *d = dst + p * mr;
+                for (int64_t i = 0; i < rows; i++)
+                    d[i] = src[i];
+                for (int64_t i = rows; i < mr; i++)
+                    d[i] = 0;
+            }
+        }
+        dst += (int64_t)mr * kc;
+    }
+}
+
+/* Pack the kc x nc block of op(B) at `b` into slivers of nr columns:
+ * sliver s holds element (p, s*nr + j) at p*nr + j, zero past nc. */
+static void FN(pack_b_)(bool tb, const T *b, int64_t ldb, int64_t kc,
+                        int64_t nc, int nr, T *restrict dst)
+{
+    for (int64_t j0 = 0; j0 < nc; j0 += nr) {
+        int64_t cols = nc - j0 < nr ? nc - j0 : nr;
+        if (!tb) {
+            for (int64_t p = 0; p < kc; p++) {
+                const T *src = b + p * ldb + j0;
+                T *d = dst + p * nr;
+                for (int64_t j = 0; j < cols; j++)
+                    d[j] = src[j];
+                for (int64_t j = cols; j < nr; j++)
+                    d[j] = 0;
+            }
+        } else {
+            for (int64_t j = 0; j < cols; j++) {
+                const T *src = b + (j0 + j) * ldb;
+                for (int64_t p = 0; p < kc; p++)
+                    dst[p * nr + j] = src[p];
+            }
+            for (int64_t j = cols; j < nr; j++)
+                for (int64_t p = 0; p < kc; p++)
+                    dst[p * nr + j] = 0;
+        }
+        dst += (int64_t)nr * kc;
+    }
+}
+
+/* Elements of the two packing buffers one thread needs (A block, B panel). */
+static void FN(pack_elems_)(const KERN *kd, int64_t m, int64_t n, int64_t k,
+                            int64_t *a_elems, int64_t *b_elems)
+{
+    int64_t kc = k < kd->kc ? k : kd->kc;
+    int64_t mc = nb__round_up(m, kd->mr);
+    int64_t nc = nb__round_up(n, kd->nr);
+    if (mc > kd->mc) mc = kd->mc;
+    if (nc > kd->nc) nc = kd->nc;
+    *a_elems = mc * kc;
+    *b_elems = kc * nc;
+}
+
+static size_t FN(thread_bytes_)(const KERN *kd, int64_t m, int64_t n,
+                                int64_t k)
+{
+    int64_t ae, be;
+    FN(pack_elems_)(kd, m, n, k, &ae, &be);
+    return (size_t)nb__round_up(ae * (int64_t)sizeof(T), NB__ALIGN) +
+           (size_t)nb__round_up(be * (int64_t)sizeof(T), NB__ALIGN);
+}
+
+size_t FN(nb__gemm_ws_bytes_)(const KERN *kd, int64_t m, int64_t n,
+                              int64_t k)
+{
+    if (m <= 0 || n <= 0 || k <= 0)
+        return 0;
+    int nt = nb__gemm_threads(m, n, k);
+    /* NB__ALIGN of slack lets the driver align a caller's buffer itself. */
+    return (size_t)nt * FN(thread_bytes_)(kd, m, n, k) + NB__ALIGN;
+}
+
+/* The whole Goto loop nest on one thread, for a block of C. */
+static void FN(serial_)(const KERN *kd, bool ta, bool tb, int64_t m,
+                        int64_t n, int64_t k, T alpha, const T *a,
+                        int64_t lda, const T *b, int64_t ldb, T beta, T *c,
+                        int64_t ldc, T *ap, T *bp)
+{
+    const int mr = kd->mr, nr = kd->nr;
+    /* Edge tiles go through this buffer, so micro-kernels stay full-size. */
+    T tmp[NB__MAX_TILE] __attribute__((aligned(NB__ALIGN)));
+
+    for (int64_t jc = 0; jc < n; jc += kd->nc) {
+        int64_t nc = n - jc < kd->nc ? n - jc : kd->nc;
+        for (int64_t pc = 0; pc < k; pc += kd->kc) {
+            int64_t kc = k - pc < kd->kc ? k - pc : kd->kc;
+            /* Later k-blocks accumulate onto what the first one wrote. */
+            T bet = pc == 0 ? beta : (T)1;
+            FN(pack_b_)(tb, tb ? b + jc * ldb + pc : b + pc * ldb + jc, ldb,
+                        kc, nc, nr, bp);
+            for (int64_t ic = 0; ic < m; ic += kd->mc) {
+                int64_t mc = m - ic < kd->mc ? m - ic : kd->mc;
+                FN(pack_a_)(ta, ta ? a + pc * lda + ic : a + ic * lda + pc,
+                            lda, mc, kc, mr, ap);
+                for (int64_t jr = 0; jr < nc; jr += nr) {
+                    int64_t cols = nc - jr < nr ? nc - jr : nr;
+                    const T *bs = bp + jr * kc;
+                    for (int64_t ir = 0; ir < mc; ir += mr) {
+                        int64_t rows = mc - ir < mr ? mc - ir : mr;
+                        const T *as = ap + ir * kc;
+                        T *cc = c + (ic + ir) * ldc + jc + jr;
+                        if (rows == mr && cols == nr) {
+                            kd->ukr(kc, as, bs, cc, ldc, alpha, bet);
+                            continue;
+                        }
+                        kd->ukr(kc, as, bs, tmp, nr, (T)1, (T)0);
+                        for (int64_t i = 0; i < rows; i++) {
+                            T *crow = cc + i * ldc;
+                            const T *trow = tmp + i * nr;
+                            if (bet == 0) {
+                                for (int64_t j = 0; j < cols; j++)
+                                    crow[j] = alpha * trow[j];
+                            } else {
+                                for (int64_t j = 0; j < cols; j++)
+                                    crow[j] = alpha * trow[j] + bet * crow[j];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+void FN(nb__gemm_run_)(const KERN *kd, bool ta, bool tb, int64_t m,
+                       int64_t n, int64_t k, T alpha, const T *a,
+                       int64_t lda, const T *b, int64_t ldb, T beta, T *c,
+                       int64_t ldc, void *ws)
+{
+    int nt = nb__gemm_threads(m, n, k);
+    size_t per = FN(thread_bytes_)(kd, m, n, k);
+    int64_t ae, be;
+    FN(pack_elems_)(kd, m, n, k, &ae, &be);
+    char *base = (char *)nb__align_ptr(ws);
+    size_t a_bytes = (size_t)nb__round_up(ae * (int64_t)sizeof(T), NB__ALIGN);
+
+    if (nt <= 1) {
+        FN(serial_)(kd, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc,
+                    (T *)base, (T *)(base + a_bytes));
+        return;
+    }
+    /* Split C into nt slabs of whole tiles along the dimension with more
+     * tiles; each thread packs its own operands into its own slice. */
+    int64_t mt = (m + kd->mr - 1) / kd->mr, ntl = (n + kd->nr - 1) / kd->nr;
+    bool split_n = ntl >= mt;
+    int64_t tiles = split_n ? ntl : mt, step = split_n ? kd->nr : kd->mr;
+    int64_t per_t = (tiles + nt - 1) / nt;
+#ifdef _OPENMP
+#pragma omp parallel for num_threads(nt) schedule(static)
+#endif
+    for (int t = 0; t < nt; t++) {
+        int64_t lo = (int64_t)t * per_t * step;
+        int64_t hi = lo + per_t * step;
+        int64_t lim = split_n ? n : m;
+        if (hi > lim) hi = lim;
+        if (lo >= hi)
+            continue;
+        T *ap = (T *)(base + (size_t)t * per);
+        T *bp = (T *)(base + (size_t)t * per + a_bytes);
+        if (split_n)
+            FN(serial_)(kd, ta, tb, m, hi - lo, k, alpha, a, lda,
+                        tb ? b + lo * ldb : b + lo, ldb, beta, c + lo, ldc,
+                        ap, bp);
+        else
+            FN(serial_)(kd, ta, tb, hi - lo, n, k, alpha,
+                        ta ? a + lo : a + lo * lda, lda, b, ldb, beta,
+                        c + lo * ldc, ldc, ap, bp);
+    }
+}
+
+#undef FN
+#undef NB__CAT
+#undef NB__CAT2

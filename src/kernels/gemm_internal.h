@@ -1,0 +1,79 @@
+/* nabla: internals shared by the GEMM driver and its micro-kernels. */
+#ifndef NB_KERNELS_GEMM_INTERNAL_H
+#define NB_KERNELS_GEMM_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "kernels/gemm.h"
+
+#if defined(__x86_64__) || defined(__i386__)
+#if defined(__GNUC__) || defined(__clang__)
+#define NB__GEMM_X86 1
+#endif
+#endif
+
+/* A micro-kernel computes one full mr x nr tile of C:
+ *   C[i][j] = alpha * sum_p a[p*mr + i] * b[p*nr + j] + beta * C[i][j]
+ * from a packed A sliver (kc columns of mr values) and a packed B sliver
+ * (kc rows of nr values).  beta == 0 must not read C. */
+typedef void (*nb__gemm_ukr_f32)(int64_t kc, const float *a, const float *b,
+                                 float *c, int64_t ldc, float alpha,
+                                 float beta);
+typedef void (*nb__gemm_ukr_f64)(int64_t kc, const double *a,
+                                 const double *b, double *c, int64_t ldc,
+                                 double alpha, double beta);
+
+/* A micro-kernel with its register tile (mr x nr) and cache blocking:
+ * a B panel of kc x nc values and an A block of mc x kc values are packed
+ * per thread; mc is a multiple of mr and nc of nr. */
+typedef struct {
+    int mr, nr;
+    int64_t mc, kc, nc;
+    nb__gemm_ukr_f32 ukr;
+} nb__gemm_kernel_f32;
+
+typedef struct {
+    int mr, nr;
+    int64_t mc, kc, nc;
+    nb__gemm_ukr_f64 ukr;
+} nb__gemm_kernel_f64;
+
+/* Kernel tables; NULL when the build has no such kernel (the caller still
+ * checks the CPU with nb__gemm_cpu_has). */
+const nb__gemm_kernel_f32 *nb__gemm_portable_f32(void);
+const nb__gemm_kernel_f64 *nb__gemm_portable_f64(void);
+const nb__gemm_kernel_f32 *nb__gemm_avx2_f32(void);
+const nb__gemm_kernel_f64 *nb__gemm_avx2_f64(void);
+const nb__gemm_kernel_f32 *nb__gemm_avx512_f32(void);
+const nb__gemm_kernel_f64 *nb__gemm_avx512_f64(void);
+
+/* Packed driver (gemm_driver.c).  Arguments are already validated, m, n > 0,
+ * k > 0 and alpha != 0; ws holds nb__gemm_ws_bytes_* bytes. */
+void nb__gemm_run_f32(const nb__gemm_kernel_f32 *kern, bool ta, bool tb,
+                      int64_t m, int64_t n, int64_t k, float alpha,
+                      const float *a, int64_t lda, const float *b,
+                      int64_t ldb, float beta, float *c, int64_t ldc,
+                      void *ws);
+void nb__gemm_run_f64(const nb__gemm_kernel_f64 *kern, bool ta, bool tb,
+                      int64_t m, int64_t n, int64_t k, double alpha,
+                      const double *a, int64_t lda, const double *b,
+                      int64_t ldb, double beta, double *c, int64_t ldc,
+                      void *ws);
+size_t nb__gemm_ws_bytes_f32(const nb__gemm_kernel_f32 *kern, int64_t m,
+                             int64_t n, int64_t k);
+size_t nb__gemm_ws_bytes_f64(const nb__gemm_kernel_f64 *kern, int64_t m,
+                             int64_t n, int64_t k);
+
+/* CBLAS backend (gemm_blas.c); returns -2 when not built in. */
+int nb__gemm_blas_f32(bool ta, bool tb, int64_t m, int64_t n, int64_t k,
+                      float alpha, const float *a, int64_t lda,
+                      const float *b, int64_t ldb, float beta, float *c,
+                      int64_t ldc);
+int nb__gemm_blas_f64(bool ta, bool tb, int64_t m, int64_t n, int64_t k,
+                      double alpha, const double *a, int64_t lda,
+                      const double *b, int64_t ldb, double beta, double *c,
+                      int64_t ldc);
+bool nb__gemm_blas_built(void);
+
+#endif /* NB_KERNELS_GEMM_INTERNAL_H */
