@@ -1,0 +1,119 @@
+/* nabla/autograd.h — the reverse-mode engine.
+ *
+ * Every op whose inputs require grad records a node (op, inputs, saved
+ * tensors, small parameters, the caller's file:line) while grad mode is on.
+ * nb_backward walks the recorded graph from a loss in reverse topological
+ * order (iteratively: graphs of millions of nodes are fine) and accumulates
+ * gradients into the leaves' .grad.  nb_grad is the functional form: it
+ * returns gradients without touching .grad, and with NB_CREATE_GRAPH records
+ * the backward pass itself, so gradients can be differentiated again.
+ *
+ * Memory: nodes, intermediate gradients and the results of nb_grad live in
+ * the current arena (normally the step arena) and die at its reset.  A leaf's
+ * .grad lives in the leaf's own arena.
+ */
+#ifndef NABLA_AUTOGRAD_H
+#define NABLA_AUTOGRAD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "nabla/tensor.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- grad mode (thread-local, on by default) ---- */
+bool nb_grad_enabled(void);
+/* Switch recording on/off for this thread; returns the previous setting. */
+bool nb_set_grad_enabled(bool enabled);
+/* Run the following statement or block with recording off, then restore the
+ * previous mode:  NB_NO_GRAD { w = ...; }   (do not `break`/`return` out of it). */
+#define NB_NO_GRAD                                                           \
+    for (int nb_ng_once_ = 1, nb_ng_prev_ = nb_set_grad_enabled(false);     \
+         nb_ng_once_; nb_ng_once_ = 0, nb_set_grad_enabled(nb_ng_prev_))
+
+/* A copy of t's values cut from the graph (a leaf not requiring grad). */
+nb_tensor *nb_detach(const nb_tensor *t);
+
+/* ---- backward ---- */
+
+/* Accumulate d(loss)/d(leaf) into every leaf that requires grad and is
+ * reachable from `loss`.  grad_output has loss's shape and dtype, or is NULL
+ * for a one-element loss (then 1 is used).  Temporary tensors go to the
+ * current arena (or loss's arena when none is current).  First order only:
+ * for higher order use nb_grad with NB_CREATE_GRAPH.  Returns NB_OK or a
+ * negative nb_status with a message. */
+int nb_backward(nb_tensor *loss, nb_tensor *grad_output);
+
+enum nb_grad_flags {
+    NB_CREATE_GRAPH = 1u << 0, /* record the backward pass: results can be differentiated */
+    NB_ALLOW_UNUSED = 1u << 1  /* an input the outputs do not depend on gets NULL, not an error */
+};
+
+/* Functional gradients: grads[i] = sum_j d(outputs[j])/d(inputs[i]) weighted
+ * by grad_outputs[j] (NULL array, or NULL entries, mean ones for one-element
+ * outputs).  Inputs may be leaves or intermediate tensors.  Does not touch
+ * any .grad.  Results live in the current arena.  Returns NB_OK or negative. */
+int nb_grad(nb_tensor *const *outputs, int n_outputs, nb_tensor *const *inputs, int n_inputs,
+            nb_tensor *const *grad_outputs, unsigned flags, nb_tensor **grads);
+
+/* ---- graph introspection (for teaching tools, DOT export, custom tooling) ---- */
+typedef struct nb_node nb_node;
+
+/* The node that produced t, or NULL for leaves and unrecorded results. */
+const nb_node *nb_tensor_node(const nb_tensor *t);
+const char *nb_node_op_name(const nb_node *node);
+int nb_node_num_inputs(const nb_node *node);
+nb_tensor *nb_node_input(const nb_node *node, int index);
+nb_tensor *nb_node_output(const nb_node *node);
+/* Unique (per thread) creation number; later nodes have larger ids. */
+uint64_t nb_node_id(const nb_node *node);
+/* Where the node was created (the user's call site when known, else NULL/0). */
+const char *nb_node_file(const nb_node *node);
+int nb_node_line(const nb_node *node);
+
+/* Nodes reachable from the roots, each after all nodes it depends on
+ * (forward order).  The array is allocated in the current arena; *count gets
+ * its length.  Returns NB_OK or negative. */
+int nb_graph_nodes(nb_tensor *const *roots, int n_roots, const nb_node ***nodes, int64_t *count);
+
+/* ---- backward events (the hook behind the backward trace) ---- */
+typedef enum nb_backward_event_kind {
+    NB_EVENT_NODE,       /* the engine reached `node`; `grad` is the gradient of its output */
+    NB_EVENT_PASS,       /* `grad` flows from `node` to its input `input_index` (`tensor`) */
+    NB_EVENT_LEAF_DONE   /* `tensor` is a leaf; `grad` is its final gradient of this pass */
+} nb_backward_event_kind;
+
+typedef struct nb_backward_event {
+    nb_backward_event_kind kind;
+    const nb_node *node;     /* NULL for NB_EVENT_LEAF_DONE */
+    int input_index;         /* for NB_EVENT_PASS */
+    const nb_tensor *tensor; /* the input (PASS) or the leaf (LEAF_DONE) */
+    const nb_tensor *grad;
+    int64_t step;            /* 0, 1, 2, ... node visits in this pass */
+} nb_backward_event;
+
+typedef void (*nb_backward_hook)(const nb_backward_event *event, void *ctx);
+
+/* Install a thread-local hook called during nb_backward and nb_grad (NULL
+ * removes it).  Returns the previous hook; *prev_ctx gets its ctx if non-NULL. */
+nb_backward_hook nb_set_backward_hook(nb_backward_hook hook, void *ctx, void **prev_ctx);
+
+/* ---- anomaly mode (thread-local, off by default) ---- */
+/* When on, every op checks its result for NaN/Inf, and backward checks each
+ * gradient; the first one found is an NB_ERR_NUMERIC error naming the op and
+ * the place the node was created.  Returns the previous setting. */
+bool nb_set_anomaly_mode(bool enabled);
+bool nb_anomaly_mode(void);
+
+/* Record the user's call site for the next op (used by the call-site macros in
+ * nabla/sites.h; rarely called directly). */
+void nb_set_call_site(const char *file, int line);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,469 @@
+/* The backward engine: iterative topological sort, then one sweep in reverse
+ * order that calls each node's backward and accumulates gradients.
+ *
+ * Bookkeeping (visited nodes, gradient per tensor, edges still to arrive per
+ * tensor) is one uthash table keyed by tensor address, its entries and
+ * buckets taken from the step arena: a repeated step allocates nothing from
+ * the system, and nothing needs freeing.  Nothing is stored in the nodes
+ * themselves, so several passes over one graph (or concurrent graphs on
+ * other threads) never see each other's marks. */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <string.h>
+
+#include "autograd/graph.h"
+
+typedef struct nb_bw_ctx {
+    nb_arena *arena;
+    int oom;
+} nb_bw_ctx;
+
+/* uthash allocates through these: from the pass's arena, never freed one by
+ * one, and an out-of-memory sets a flag instead of exiting the process. */
+#define HASH_NONFATAL_OOM 1
+#define uthash_malloc(sz) nb_arena_alloc(ctx->arena, (sz))
+#define uthash_free(ptr, sz) ((void)(ptr), (void)(sz))
+#define uthash_nonfatal_oom(obj) (ctx->oom = 1)
+#include <uthash.h>
+
+typedef struct nb_entry {
+    const nb_tensor *key;
+    nb_tensor *grad;  /* accumulated gradient so far (NULL: none arrived) */
+    int64_t pending;  /* edges from graph nodes that have not delivered yet */
+    int visited;      /* the tensor's node was expanded by the sort */
+    UT_hash_handle hh;
+} nb_entry;
+
+static nb_entry *nb_entry_get(nb_bw_ctx *ctx, nb_entry **table, const nb_tensor *t)
+{
+    nb_entry *e = NULL;
+    HASH_FIND_PTR(*table, &t, e);
+    if (e)
+        return e;
+    e = nb_arena_alloc(ctx->arena, sizeof *e);
+    if (!e) {
+        ctx->oom = 1;
+        return NULL;
+    }
+    memset(e, 0, sizeof *e);
+    e->key = t;
+    HASH_ADD_PTR(*table, key, e);
+    if (ctx->oom)
+        return NULL;
+    return e;
+}
+
+/* A growable array of node pointers in the arena (old blocks are left behind
+ * in the arena: total waste is at most the final size). */
+typedef struct nb_vec {
+    void **items;
+    int64_t len, cap;
+} nb_vec;
+
+static int nb_vec_push(nb_bw_ctx *ctx, nb_vec *v, void *item)
+{
+    if (v->len == v->cap) {
+        int64_t cap = v->cap ? v->cap * 2 : 64;
+        void **items = nb_arena_alloc(ctx->arena, sizeof *items * (size_t)cap);
+        if (!items) {
+            ctx->oom = 1;
+            return -1;
+        }
+        if (v->len)
+            memcpy(items, v->items, sizeof *items * (size_t)v->len);
+        v->items = items;
+        v->cap = cap;
+    }
+    v->items[v->len++] = item;
+    return 0;
+}
+
+/* Depth-first post-order over nodes reachable from the roots, with an
+ * explicit stack of (node, next input) frames: no recursion, so a chain of
+ * millions of ops needs no deep C stack.  Also counts, per tensor, how many
+ * node-input edges point at it (for "gradient is final" events). */
+static int nb_topo_sort(nb_bw_ctx *ctx, nb_entry **table, nb_tensor *const *roots, int n_roots,
+                        nb_vec *order)
+{
+    nb_vec stack = {0}, next = {0};
+    for (int r = 0; r < n_roots; r++) {
+        nb_tensor *root = roots[r];
+        if (!root->node)
+            continue;
+        nb_entry *e = nb_entry_get(ctx, table, root);
+        if (!e)
+            return NB_ERR_NOMEM;
+        if (e->visited)
+            continue;
+        e->visited = 1;
+        if (nb_vec_push(ctx, &stack, root->node) < 0 || nb_vec_push(ctx, &next, (void *)0) < 0)
+            return NB_ERR_NOMEM;
+        while (stack.len) {
+            struct nb_node *node = stack.items[stack.len - 1];
+            intptr_t k = (intptr_t)next.items[next.len - 1];
+            if (k == node->n_inputs) {
+                stack.len--;
+                next.len--;
+                if (nb_vec_push(ctx, order, node) < 0)
+                    return NB_ERR_NOMEM;
+                continue;
+            }
+            next.items[next.len - 1] = (void *)(k + 1);
+            nb_tensor *in = node->inputs[k];
+            if (!in->requires_grad)
+                continue;
+            nb_entry *ie = nb_entry_get(ctx, table, in);
+            if (!ie)
+                return NB_ERR_NOMEM;
+            ie->pending++;
+            if (in->node && !ie->visited) {
+                ie->visited = 1;
+                if (nb_vec_push(ctx, &stack, in->node) < 0 ||
+                    nb_vec_push(ctx, &next, (void *)0) < 0)
+                    return NB_ERR_NOMEM;
+            }
+        }
+    }
+    return 0;
+}
+
+int nb_graph_nodes(nb_tensor *const *roots, int n_roots, const nb_node ***nodes, int64_t *count)
+{
+    if (!roots || !nodes || !count)
+        return nb__null_input("nb_graph_nodes", !roots ? "roots" : !nodes ? "nodes" : "count");
+    if (nb__check_inputs("nb_graph_nodes", roots, n_roots) < 0)
+        return nb_last_status();
+    nb_bw_ctx ctx_store = {nb_arena_current(), 0}, *ctx = &ctx_store;
+    if (!ctx->arena)
+        return nb__error(NB_ERR_STATE, "nb_graph_nodes: no current arena (call nb_arena_use first)");
+    nb_entry *table = NULL;
+    nb_vec order = {0};
+    if (nb_topo_sort(ctx, &table, roots, n_roots, &order) < 0 || ctx->oom)
+        return nb__error(NB_ERR_NOMEM, "nb_graph_nodes: out of memory");
+    *nodes = (const nb_node **)order.items;
+    *count = order.len;
+    return NB_OK;
+}
+
+/* ---- accumulation: a tiny differentiable op of the engine's own, so that
+ * the engine needs no higher layer and create-graph sums stay recorded ---- */
+
+static int nb_accum_forward(nb_tensor *out, nb_tensor *const *in, int n_in, const nb_op_params *p)
+{
+    (void)n_in;
+    (void)p;
+    if (out->dtype == NB_F32) {
+        const float *a = in[0]->data, *b = in[1]->data;
+        float *o = out->data;
+        for (int64_t i = 0; i < out->numel; i++)
+            o[i] = a[i] + b[i];
+    } else {
+        const double *a = in[0]->data, *b = in[1]->data;
+        double *o = out->data;
+        for (int64_t i = 0; i < out->numel; i++)
+            o[i] = a[i] + b[i];
+    }
+    return 0;
+}
+
+static int nb_accum_backward(const struct nb_node *node, nb_tensor *grad_out, nb_tensor **grad_in)
+{
+    (void)node;
+    grad_in[0] = grad_out;
+    grad_in[1] = grad_out;
+    return 0;
+}
+
+static const nb_op nb_op_accumulate = {
+    .name = "accumulate_grad",
+    .forward = nb_accum_forward,
+    .backward = nb_accum_backward,
+};
+
+static int nb_accumulate(nb_entry *e, nb_tensor *g)
+{
+    if (!e->grad) {
+        e->grad = g;
+        return 0;
+    }
+    nb_tensor *ins[2] = {e->grad, g};
+    nb_tensor *sum = nb__op_apply(&nb_op_accumulate, ins, 2, NULL, g->dtype, g->ndim, g->shape);
+    if (!sum)
+        return nb_last_status();
+    e->grad = sum;
+    return 0;
+}
+
+/* Add g into leaf->grad in place; the .grad tensor lives in the leaf's
+ * arena so that it survives the step arena's reset. */
+static int nb_accumulate_leaf(nb_tensor *leaf, const nb_tensor *g)
+{
+    if (!leaf->grad) {
+        leaf->grad = nb__tensor_empty_in(leaf->arena, leaf->dtype, leaf->ndim, leaf->shape,
+                                         "nb_backward");
+        if (!leaf->grad)
+            return nb_last_status();
+        memcpy(leaf->grad->data, g->data, (size_t)g->numel * nb_dtype_size(g->dtype));
+        return 0;
+    }
+    nb_tensor *acc = leaf->grad;
+    if (acc->dtype == NB_F32) {
+        float *a = acc->data;
+        const float *b = g->data;
+        for (int64_t i = 0; i < acc->numel; i++)
+            a[i] += b[i];
+    } else {
+        double *a = acc->data;
+        const double *b = g->data;
+        for (int64_t i = 0; i < acc->numel; i++)
+            a[i] += b[i];
+    }
+    acc->version++;
+    return 0;
+}
+
+static _Thread_local nb_backward_hook nb_hook = NULL;
+static _Thread_local void *nb_hook_ctx = NULL;
+
+nb_backward_hook nb_set_backward_hook(nb_backward_hook hook, void *ctx, void **prev_ctx)
+{
+    nb_backward_hook prev = nb_hook;
+    if (prev_ctx)
+        *prev_ctx = nb_hook_ctx;
+    nb_hook = hook;
+    nb_hook_ctx = ctx;
+    return prev;
+}
+
+static void nb_emit(nb_backward_event_kind kind, const struct nb_node *node, int index,
+                    const nb_tensor *tensor, const nb_tensor *grad, int64_t step)
+{
+    if (!nb_hook)
+        return;
+    nb_backward_event ev = {kind, node, index, tensor, grad, step};
+    nb_hook(&ev, nb_hook_ctx);
+}
+
+static int nb_check_saved(const struct nb_node *node)
+{
+    char site[300], shape[96];
+    for (int k = 0; k < node->n_inputs; k++) {
+        if (!(node->op->saved & NB_SAVES_INPUT(k > 30 ? 30 : k)))
+            continue;
+        const nb_tensor *in = node->inputs[k];
+        if (in->version != node->input_versions[k])
+            return nb__error(NB_ERR_STATE,
+                             "backward of '%s'%s: input %d (%s) was modified in place after the "
+                             "forward pass saved it (version %llu when saved, now %llu); do the "
+                             "in-place update after backward, or work on a copy",
+                             node->op->name, nb__node_site(node, site, sizeof site), k + 1,
+                             nb__shape_fmt(in->ndim, in->shape, shape, sizeof shape),
+                             (unsigned long long)node->input_versions[k],
+                             (unsigned long long)in->version);
+    }
+    if ((node->op->saved & NB_SAVES_OUTPUT) && node->output->version != node->output_version)
+        return nb__error(NB_ERR_STATE,
+                         "backward of '%s'%s: its output was modified in place after the forward "
+                         "pass (version %llu when saved, now %llu)",
+                         node->op->name, nb__node_site(node, site, sizeof site),
+                         (unsigned long long)node->output_version,
+                         (unsigned long long)node->output->version);
+    for (int s = 0; s < node->n_saved; s++)
+        if (node->saved[s]->version != node->saved_versions[s])
+            return nb__error(NB_ERR_STATE,
+                             "backward of '%s'%s: saved tensor %d was modified in place (version "
+                             "%llu when saved, now %llu)",
+                             node->op->name, nb__node_site(node, site, sizeof site), s + 1,
+                             (unsigned long long)node->saved_versions[s],
+                             (unsigned long long)node->saved[s]->version);
+    return 0;
+}
+
+enum { NB_MODE_LEAVES = 0, NB_MODE_RETURN = 1 };
+
+/* The shared engine behind nb_backward and nb_grad. */
+static int nb_run_backward(const char *api, nb_tensor *const *outputs, int n_outputs,
+                           nb_tensor *const *grad_outputs, unsigned flags, int mode,
+                           nb_entry **table_out, nb_bw_ctx *ctx)
+{
+    char site[300], s1[96], s2[96];
+    nb_entry *table = NULL;
+    nb_vec order = {0};
+    /* The inputs are valid: start with a clean slate, so that a failure
+     * inside a backward formula is told apart from an old, ignored one. */
+    nb_clear_error();
+    int rc = nb_topo_sort(ctx, &table, outputs, n_outputs, &order);
+    if (rc < 0 || ctx->oom)
+        return nb__error(NB_ERR_NOMEM, "%s: out of memory while sorting the graph", api);
+
+    /* Seed d(output)/d(output). */
+    for (int j = 0; j < n_outputs; j++) {
+        nb_tensor *out = outputs[j];
+        nb_tensor *g = grad_outputs ? grad_outputs[j] : NULL;
+        if (g) {
+            if (nb__check_tensor(g, api, "grad_output") < 0)
+                return nb_last_status();
+            if (!nb_same_shape(g, out) || g->dtype != out->dtype)
+                return nb__error(NB_ERR_SHAPE, "%s: grad_output %d is %s %s but output is %s %s",
+                                 api, j + 1, nb_dtype_name(g->dtype),
+                                 nb__shape_fmt(g->ndim, g->shape, s1, sizeof s1),
+                                 nb_dtype_name(out->dtype),
+                                 nb__shape_fmt(out->ndim, out->shape, s2, sizeof s2));
+        } else {
+            if (out->numel != 1)
+                return nb__error(NB_ERR_SHAPE,
+                                 "%s: output %d has shape %s; a gradient can be implied only for "
+                                 "a one-element output (pass grad_output, or reduce with nb_sum)",
+                                 api, j + 1, nb__shape_fmt(out->ndim, out->shape, s1, sizeof s1));
+            g = nb_ones(out->dtype, out->ndim, out->shape);
+            if (!g)
+                return nb_last_status();
+        }
+        if (!out->requires_grad)
+            return nb__error(NB_ERR_GRAD,
+                             "%s: output %d does not require grad: nothing it depends on was "
+                             "marked with nb_requires_grad_ (or it was computed in a no-grad scope)",
+                             api, j + 1);
+        nb_entry *e = nb_entry_get(ctx, &table, out);
+        if (!e)
+            return nb__error(NB_ERR_NOMEM, "%s: out of memory", api);
+        if ((rc = nb_accumulate(e, g)) < 0)
+            return rc;
+    }
+
+    /* Sweep: each node after every node that consumes its output. */
+    bool create_graph = (flags & NB_CREATE_GRAPH) != 0;
+    for (int64_t s = order.len - 1, step = 0; s >= 0; s--) {
+        struct nb_node *node = order.items[s];
+        nb_entry *oe = nb_entry_get(ctx, &table, node->output);
+        if (!oe)
+            return nb__error(NB_ERR_NOMEM, "%s: out of memory", api);
+        if (!oe->grad)
+            continue; /* no gradient flows through this node */
+        nb_emit(NB_EVENT_NODE, node, -1, node->output, oe->grad, step++);
+        if ((rc = nb_check_saved(node)) < 0)
+            return rc;
+        if (create_graph && (node->op->flags & NB_OP_ONCE_DIFFERENTIABLE))
+            return nb__error(NB_ERR_GRAD,
+                             "%s: op '%s'%s is once differentiable: its backward is not made of "
+                             "nabla ops, so NB_CREATE_GRAPH (second order) is not available",
+                             api, node->op->name, nb__node_site(node, site, sizeof site));
+        nb_tensor **grad_in = nb_arena_alloc(ctx->arena, sizeof *grad_in * (size_t)node->n_inputs);
+        if (!grad_in)
+            return nb_last_status();
+        memset(grad_in, 0, sizeof *grad_in * (size_t)node->n_inputs);
+        if ((rc = node->op->backward(node, oe->grad, grad_in)) < 0) {
+            if (!nb__error_pending())
+                nb__error(NB_ERR_GRAD, "backward of '%s'%s failed", node->op->name,
+                          nb__node_site(node, site, sizeof site));
+            return rc;
+        }
+        for (int k = 0; k < node->n_inputs; k++) {
+            nb_tensor *in = node->inputs[k];
+            if (!in->requires_grad)
+                continue;
+            nb_tensor *g = grad_in[k];
+            if (!g && nb__error_pending())
+                return nb_last_status(); /* an op inside the backward formula failed */
+            if (!g)
+                return nb__error(NB_ERR_GRAD, "backward of '%s'%s gave no gradient for input %d",
+                                 node->op->name, nb__node_site(node, site, sizeof site), k + 1);
+            if (!nb_same_shape(g, in) || g->dtype != in->dtype)
+                return nb__error(NB_ERR_GRAD,
+                                 "backward of '%s'%s gave a %s %s gradient for input %d of %s %s",
+                                 node->op->name, nb__node_site(node, site, sizeof site),
+                                 nb_dtype_name(g->dtype), nb__shape_fmt(g->ndim, g->shape, s1, sizeof s1),
+                                 k + 1, nb_dtype_name(in->dtype),
+                                 nb__shape_fmt(in->ndim, in->shape, s2, sizeof s2));
+            if (nb_anomaly_mode() && nb__count_nonfinite(g) > 0)
+                return nb__error(NB_ERR_NUMERIC,
+                                 "anomaly: backward of '%s'%s produced NaN/Inf in the gradient "
+                                 "of input %d",
+                                 node->op->name, nb__node_site(node, site, sizeof site), k + 1);
+            nb_emit(NB_EVENT_PASS, node, k, in, g, step - 1);
+            nb_entry *ie = nb_entry_get(ctx, &table, in);
+            if (!ie)
+                return nb__error(NB_ERR_NOMEM, "%s: out of memory", api);
+            if ((rc = nb_accumulate(ie, g)) < 0)
+                return rc;
+            if (--ie->pending == 0 && !in->node) {
+                nb_emit(NB_EVENT_LEAF_DONE, NULL, -1, in, ie->grad, step - 1);
+                if (mode == NB_MODE_LEAVES && (rc = nb_accumulate_leaf(in, ie->grad)) < 0)
+                    return rc;
+            }
+        }
+    }
+    /* Leaves that are outputs themselves (backward of a leaf) get their seed. */
+    if (mode == NB_MODE_LEAVES)
+        for (int j = 0; j < n_outputs; j++)
+            if (!outputs[j]->node) {
+                nb_entry *e = nb_entry_get(ctx, &table, outputs[j]);
+                if (e && e->grad && e->pending == 0 && (rc = nb_accumulate_leaf(outputs[j], e->grad)) < 0)
+                    return rc;
+            }
+    *table_out = table;
+    return NB_OK;
+}
+
+int nb_backward(nb_tensor *loss, nb_tensor *grad_output)
+{
+    if (nb__check_tensor(loss, "nb_backward", "loss") < 0)
+        return nb_last_status();
+    nb_arena *prev = nb_arena_current();
+    nb_bw_ctx ctx = {prev ? prev : loss->arena, 0};
+    nb_arena_use(ctx.arena);
+    bool prev_grad = nb_set_grad_enabled(false);
+    nb_entry *table = NULL;
+    nb_tensor *grads[1] = {grad_output};
+    int rc = nb_run_backward("nb_backward", &loss, 1, grad_output ? grads : NULL, 0, NB_MODE_LEAVES,
+                             &table, &ctx);
+    nb_set_grad_enabled(prev_grad);
+    nb_arena_use(prev);
+    return rc;
+}
+
+int nb_grad(nb_tensor *const *outputs, int n_outputs, nb_tensor *const *inputs, int n_inputs,
+            nb_tensor *const *grad_outputs, unsigned flags, nb_tensor **grads)
+{
+    if (!outputs || !inputs || !grads)
+        return nb__null_input("nb_grad", !outputs ? "outputs" : !inputs ? "inputs" : "grads");
+    if (n_outputs < 1 || n_inputs < 1)
+        return nb__error(NB_ERR_ARG, "nb_grad: need at least one output and one input (got %d, %d)",
+                         n_outputs, n_inputs);
+    if (flags & ~(unsigned)(NB_CREATE_GRAPH | NB_ALLOW_UNUSED))
+        return nb__error(NB_ERR_ARG, "nb_grad: unknown flags 0x%x", flags);
+    for (int i = 0; i < n_inputs; i++)
+        grads[i] = NULL;
+    int rc = nb__check_inputs("nb_grad", outputs, n_outputs);
+    if (rc == 0)
+        rc = nb__check_inputs("nb_grad", inputs, n_inputs);
+    if (rc < 0)
+        return rc;
+    nb_arena *prev = nb_arena_current();
+    nb_bw_ctx ctx = {prev ? prev : outputs[0]->arena, 0};
+    nb_arena_use(ctx.arena);
+    bool prev_grad = nb_set_grad_enabled((flags & NB_CREATE_GRAPH) != 0);
+    nb_entry *table = NULL;
+    rc = nb_run_backward("nb_grad", outputs, n_outputs, grad_outputs, flags, NB_MODE_RETURN, &table,
+                         &ctx);
+    nb_set_grad_enabled(prev_grad);
+    nb_arena_use(prev);
+    if (rc < 0)
+        return rc;
+    for (int i = 0; i < n_inputs; i++) {
+        nb_entry *e = NULL;
+        const nb_tensor *key = inputs[i];
+        HASH_FIND_PTR(table, &key, e);
+        if (e && e->grad) {
+            grads[i] = e->grad;
+        } else if (!(flags & NB_ALLOW_UNUSED)) {
+            return nb__error(NB_ERR_GRAD,
+                             "nb_grad: input %d is not used to compute the outputs (or does not "
+                             "require grad); pass NB_ALLOW_UNUSED to get NULL for it",
+                             i + 1);
+        }
+    }
+    return NB_OK;
+}

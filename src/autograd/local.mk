@@ -1,0 +1,6 @@
+# src/autograd: nodes, recording, the backward engine
+libnabla_impl_la_SOURCES += \
+	src/autograd/graph.h \
+	src/autograd/record.c \
+	src/autograd/backward.c
+nabla_include_HEADERS += include/nabla/autograd.h

@@ -1,0 +1,189 @@
+/* Recording: grad mode, anomaly mode, call sites, and nb__op_apply, the one
+ * place where op results are allocated and graph nodes are created. */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <math.h>
+#include <string.h>
+
+#include "autograd/graph.h"
+
+/* Documented thread-local settings (autograd.h): the only mutable state
+ * besides the error message. */
+static _Thread_local bool nb_grad_on = true;
+static _Thread_local bool nb_anomaly_on = false;
+static _Thread_local const char *nb_site_file = NULL;
+static _Thread_local int nb_site_line = 0;
+static _Thread_local uint64_t nb_next_node_id = 1;
+
+bool nb_grad_enabled(void) { return nb_grad_on; }
+
+bool nb_set_grad_enabled(bool enabled)
+{
+    bool prev = nb_grad_on;
+    nb_grad_on = enabled;
+    return prev;
+}
+
+bool nb_anomaly_mode(void) { return nb_anomaly_on; }
+
+bool nb_set_anomaly_mode(bool enabled)
+{
+    bool prev = nb_anomaly_on;
+    nb_anomaly_on = enabled;
+    return prev;
+}
+
+void nb_set_call_site(const char *file, int line)
+{
+    nb_site_file = file;
+    nb_site_line = line;
+}
+
+int nb__check_inputs(const char *op, nb_tensor *const *inputs, int n_inputs)
+{
+    char what[32];
+    for (int k = 0; k < n_inputs; k++) {
+        snprintf(what, sizeof what, n_inputs == 1 ? "input" : "input %d", k + 1);
+        int rc = nb__check_tensor(inputs[k], op, what);
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
+}
+
+int nb__check_same_dtype(const char *op, nb_tensor *const *inputs, int n_inputs)
+{
+    for (int k = 1; k < n_inputs; k++)
+        if (inputs[k]->dtype != inputs[0]->dtype)
+            return nb__error(NB_ERR_DTYPE,
+                             "%s: input 1 is %s but input %d is %s; nabla does not mix dtypes "
+                             "(convert one with nb_cast)",
+                             op, nb_dtype_name(inputs[0]->dtype), k + 1,
+                             nb_dtype_name(inputs[k]->dtype));
+    return 0;
+}
+
+const char *nb__node_site(const struct nb_node *node, char *buf, size_t size)
+{
+    if (node && node->file)
+        snprintf(buf, size, " (created at %s:%d)", node->file, node->line);
+    else if (size)
+        buf[0] = '\0';
+    return buf;
+}
+
+int64_t nb__count_nonfinite(const nb_tensor *t)
+{
+    int64_t bad = 0;
+    if (t->dtype == NB_F32) {
+        const float *d = t->data;
+        for (int64_t i = 0; i < t->numel; i++)
+            bad += !isfinite(d[i]);
+    } else {
+        const double *d = t->data;
+        for (int64_t i = 0; i < t->numel; i++)
+            bad += !isfinite(d[i]);
+    }
+    return bad;
+}
+
+nb_tensor *nb__op_apply(const nb_op *op, nb_tensor *const *inputs, int n_inputs,
+                        const nb_op_params *params, nb_dtype dtype, int ndim, const int64_t *shape)
+{
+    if (nb__check_inputs(op->name, inputs, n_inputs) < 0)
+        return NULL;
+    nb_tensor *out = nb__tensor_empty(dtype, ndim, shape, op->name);
+    if (!out)
+        return NULL;
+    static const nb_op_params no_params;
+    if (!params)
+        params = &no_params;
+    if (op->forward(out, inputs, n_inputs, params) < 0)
+        return NULL;
+    if (nb_anomaly_on && nb__count_nonfinite(out) > 0) {
+        bool input_bad = false;
+        for (int k = 0; k < n_inputs; k++)
+            input_bad |= nb__count_nonfinite(inputs[k]) > 0;
+        if (!input_bad) {
+            nb__error(NB_ERR_NUMERIC, "anomaly: forward of '%s'%s%s%s%d produced %lld NaN/Inf values from finite inputs",
+                      op->name, nb_site_file ? " at " : "", nb_site_file ? nb_site_file : "",
+                      nb_site_file ? ":" : "", nb_site_file ? nb_site_line : 0,
+                      (long long)nb__count_nonfinite(out));
+            return NULL;
+        }
+    }
+    bool record = false;
+    if (nb_grad_on)
+        for (int k = 0; k < n_inputs; k++)
+            record |= inputs[k]->requires_grad;
+    if (!record)
+        return out;
+
+    nb_arena *arena = out->arena;
+    struct nb_node *node = nb_arena_alloc(arena, sizeof *node);
+    nb_tensor **ins = node ? nb_arena_alloc(arena, sizeof *ins * (size_t)(n_inputs ? n_inputs : 1)) : NULL;
+    uint64_t *vers = ins ? nb_arena_alloc(arena, sizeof *vers * (size_t)(n_inputs ? n_inputs : 1)) : NULL;
+    if (!vers)
+        return NULL;
+    memset(node, 0, sizeof *node);
+    node->op = op;
+    node->n_inputs = n_inputs;
+    node->inputs = ins;
+    node->input_versions = vers;
+    for (int k = 0; k < n_inputs; k++) {
+        ins[k] = inputs[k];
+        vers[k] = inputs[k]->version;
+    }
+    node->output = out;
+    node->output_version = out->version;
+    node->params = *params;
+    node->id = nb_next_node_id++;
+    node->file = nb_site_file;
+    node->line = nb_site_line;
+    out->node = node;
+    out->requires_grad = true;
+    return out;
+}
+
+int nb__node_save(nb_tensor *out, nb_tensor *saved)
+{
+    if (!out || !out->node)
+        return 0;
+    struct nb_node *node = out->node;
+    if (node->n_saved >= NB_MAX_SAVED)
+        return nb__error(NB_ERR_STATE, "%s: more than %d saved tensors", node->op->name, NB_MAX_SAVED);
+    node->saved[node->n_saved] = saved;
+    node->saved_versions[node->n_saved] = saved->version;
+    node->n_saved++;
+    return 0;
+}
+
+/* ---- introspection ---- */
+
+const nb_node *nb_tensor_node(const nb_tensor *t) { return t ? t->node : NULL; }
+const char *nb_node_op_name(const nb_node *node) { return node ? node->op->name : NULL; }
+int nb_node_num_inputs(const nb_node *node) { return node ? node->n_inputs : 0; }
+
+nb_tensor *nb_node_input(const nb_node *node, int index)
+{
+    if (!node || index < 0 || index >= node->n_inputs)
+        return NULL;
+    return node->inputs[index];
+}
+
+nb_tensor *nb_node_output(const nb_node *node) { return node ? node->output : NULL; }
+uint64_t nb_node_id(const nb_node *node) { return node ? node->id : 0; }
+const char *nb_node_file(const nb_node *node) { return node ? node->file : NULL; }
+int nb_node_line(const nb_node *node) { return node ? node->line : 0; }
+
+nb_tensor *nb_detach(const nb_tensor *t)
+{
+    if (nb__check_tensor(t, "nb_detach", "tensor") < 0)
+        return NULL;
+    nb_tensor *copy = nb_from_data(t->dtype, t->data, t->ndim, t->shape);
+    if (copy && t->name)
+        nb_tensor_set_name(copy, t->name);
+    return copy;
+}

@@ -1,0 +1,8 @@
+# src/core: tensor, arena, errors, RNG
+libnabla_impl_la_SOURCES += \
+	src/core/error.c src/core/error_internal.h \
+	src/core/arena.c \
+	src/core/rng.c \
+	src/core/tensor.c src/core/tensor_internal.h
+nabla_include_HEADERS += include/nabla/error.h include/nabla/arena.h include/nabla/rng.h \
+	include/nabla/tensor.h

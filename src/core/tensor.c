@@ -1,0 +1,470 @@
+/* Tensor creation, accessors, in-place writes and printing. */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <math.h>
+#include <string.h>
+
+#include "core/tensor_internal.h"
+
+size_t nb_dtype_size(nb_dtype dtype) { return dtype == NB_F64 ? sizeof(double) : sizeof(float); }
+
+const char *nb_dtype_name(nb_dtype dtype) { return dtype == NB_F64 ? "f64" : "f32"; }
+
+int64_t nb__shape_numel(int ndim, const int64_t *shape)
+{
+    int64_t n = 1;
+    for (int i = 0; i < ndim; i++) {
+        if (shape[i] < 0)
+            return -1;
+        if (shape[i] && n > INT64_MAX / shape[i])
+            return -1;
+        n *= shape[i];
+    }
+    return n;
+}
+
+char *nb__shape_fmt(int ndim, const int64_t *shape, char *buf, size_t size)
+{
+    if (!buf || size == 0)
+        return buf;
+    if (ndim == 0) {
+        snprintf(buf, size, "scalar");
+        return buf;
+    }
+    size_t off = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < ndim && off < size; i++) {
+        int w = snprintf(buf + off, size - off, i ? "x%lld" : "%lld", (long long)shape[i]);
+        if (w < 0)
+            break;
+        off += (size_t)w;
+    }
+    return buf;
+}
+
+char *nb_shape_str(const nb_tensor *t, char *buf, size_t size)
+{
+    if (!t || t->magic != NB_TENSOR_MAGIC) {
+        if (buf && size)
+            snprintf(buf, size, "(invalid)");
+        return buf;
+    }
+    return nb__shape_fmt(t->ndim, t->shape, buf, size);
+}
+
+nb_tensor *nb__tensor_empty_in(nb_arena *arena, nb_dtype dtype, int ndim, const int64_t *shape,
+                               const char *op)
+{
+    if (!arena) {
+        nb__error(NB_ERR_STATE, "%s: no current arena (call nb_arena_use(arena) first)", op);
+        return NULL;
+    }
+    if (dtype != NB_F32 && dtype != NB_F64) {
+        nb__error(NB_ERR_DTYPE, "%s: unknown dtype %d (expected NB_F32 or NB_F64)", op, (int)dtype);
+        return NULL;
+    }
+    if (ndim < 0 || ndim > NB_MAX_DIMS) {
+        nb__error(NB_ERR_SHAPE, "%s: %d dimensions requested, nabla supports 0..%d", op, ndim,
+                  NB_MAX_DIMS);
+        return NULL;
+    }
+    if (ndim > 0 && !shape) {
+        nb__error(NB_ERR_NULL, "%s: shape is NULL for a %d-d tensor", op, ndim);
+        return NULL;
+    }
+    int64_t numel = nb__shape_numel(ndim, shape);
+    if (numel < 0) {
+        char buf[128];
+        nb__error(NB_ERR_SHAPE, "%s: invalid shape %s (negative or too large)", op,
+                  nb__shape_fmt(ndim, shape, buf, sizeof buf));
+        return NULL;
+    }
+    size_t esize = nb_dtype_size(dtype);
+    if ((uint64_t)numel > SIZE_MAX / esize) {
+        nb__error(NB_ERR_NOMEM, "%s: %lld elements do not fit in memory", op, (long long)numel);
+        return NULL;
+    }
+    nb_tensor *t = nb_arena_alloc(arena, sizeof *t);
+    void *data = t ? nb_arena_alloc(arena, (size_t)numel * esize) : NULL;
+    if (!data) {
+        nb__error(NB_ERR_NOMEM, "%s: out of memory for a tensor of %lld elements", op,
+                  (long long)numel);
+        return NULL;
+    }
+    memset(t, 0, sizeof *t);
+    t->magic = NB_TENSOR_MAGIC;
+    t->dtype = dtype;
+    t->ndim = ndim;
+    for (int i = 0; i < ndim; i++)
+        t->shape[i] = shape[i];
+    t->numel = numel;
+    t->data = data;
+    t->arena = arena;
+    t->generation = nb_arena_generation(arena);
+    return t;
+}
+
+nb_tensor *nb__tensor_empty(nb_dtype dtype, int ndim, const int64_t *shape, const char *op)
+{
+    return nb__tensor_empty_in(nb_arena_current(), dtype, ndim, shape, op);
+}
+
+int nb__check_tensor(const nb_tensor *t, const char *op, const char *what)
+{
+    if (!t)
+        return nb__null_input(op, what);
+    if (t->magic != NB_TENSOR_MAGIC)
+        return nb__error(NB_ERR_STATE,
+                         "%s: %s is not a valid tensor (used after its arena was reset or freed?)",
+                         op, what);
+    if (t->generation != nb_arena_generation(t->arena))
+        return nb__error(NB_ERR_STATE,
+                         "%s: %s was made before its arena was reset (generation %llu, arena is at "
+                         "%llu); tensors do not survive nb_arena_reset",
+                         op, what, (unsigned long long)t->generation,
+                         (unsigned long long)nb_arena_generation(t->arena));
+    return 0;
+}
+
+bool nb_tensor_valid(const nb_tensor *t)
+{
+    return t && t->magic == NB_TENSOR_MAGIC && t->generation == nb_arena_generation(t->arena);
+}
+
+/* ---- creation ---- */
+
+nb_tensor *nb_full(nb_dtype dtype, int ndim, const int64_t *shape, double value)
+{
+    nb_tensor *t = nb__tensor_empty(dtype, ndim, shape, "nb_full");
+    if (!t)
+        return NULL;
+    if (dtype == NB_F32) {
+        float *d = t->data, v = (float)value;
+        for (int64_t i = 0; i < t->numel; i++)
+            d[i] = v;
+    } else {
+        double *d = t->data;
+        for (int64_t i = 0; i < t->numel; i++)
+            d[i] = value;
+    }
+    return t;
+}
+
+nb_tensor *nb_zeros(nb_dtype dtype, int ndim, const int64_t *shape)
+{
+    return nb_full(dtype, ndim, shape, 0.0);
+}
+
+nb_tensor *nb_ones(nb_dtype dtype, int ndim, const int64_t *shape)
+{
+    return nb_full(dtype, ndim, shape, 1.0);
+}
+
+nb_tensor *nb_scalar(nb_dtype dtype, double value) { return nb_full(dtype, 0, NULL, value); }
+
+nb_tensor *nb_from_data(nb_dtype dtype, const void *data, int ndim, const int64_t *shape)
+{
+    nb_tensor *t = nb__tensor_empty(dtype, ndim, shape, "nb_from_data");
+    if (!t)
+        return NULL;
+    if (t->numel > 0 && !data) {
+        nb__error(NB_ERR_NULL, "nb_from_data: data is NULL");
+        return NULL;
+    }
+    if (t->numel > 0)
+        memcpy(t->data, data, (size_t)t->numel * nb_dtype_size(dtype));
+    return t;
+}
+
+nb_tensor *nb_from_f32(const float *data, int ndim, const int64_t *shape)
+{
+    return nb_from_data(NB_F32, data, ndim, shape);
+}
+
+nb_tensor *nb_from_f64(const double *data, int ndim, const int64_t *shape)
+{
+    return nb_from_data(NB_F64, data, ndim, shape);
+}
+
+nb_tensor *nb_arange(nb_dtype dtype, double start, double stop, double step)
+{
+    if (step == 0 || !isfinite(start) || !isfinite(stop) || !isfinite(step)) {
+        nb__error(NB_ERR_ARG, "nb_arange: need finite start/stop and a non-zero step (got %g, %g, %g)",
+                  start, stop, step);
+        return NULL;
+    }
+    double span = ceil((stop - start) / step);
+    int64_t n = span > 0 ? (int64_t)span : 0;
+    nb_tensor *t = nb__tensor_empty(dtype, 1, &n, "nb_arange");
+    if (!t)
+        return NULL;
+    for (int64_t i = 0; i < n; i++)
+        nb__set(t, i, start + (double)i * step);
+    return t;
+}
+
+nb_tensor *nb_rand_uniform(nb_rng *rng, nb_dtype dtype, int ndim, const int64_t *shape, double low,
+                           double high)
+{
+    if (!rng) {
+        nb__null_input("nb_rand_uniform", "rng");
+        return NULL;
+    }
+    nb_tensor *t = nb__tensor_empty(dtype, ndim, shape, "nb_rand_uniform");
+    if (!t)
+        return NULL;
+    for (int64_t i = 0; i < t->numel; i++)
+        nb__set(t, i, low + (high - low) * nb_rng_uniform(rng));
+    return t;
+}
+
+nb_tensor *nb_rand_normal(nb_rng *rng, nb_dtype dtype, int ndim, const int64_t *shape, double mean,
+                          double std)
+{
+    if (!rng) {
+        nb__null_input("nb_rand_normal", "rng");
+        return NULL;
+    }
+    nb_tensor *t = nb__tensor_empty(dtype, ndim, shape, "nb_rand_normal");
+    if (!t)
+        return NULL;
+    for (int64_t i = 0; i < t->numel; i++)
+        nb__set(t, i, mean + std * nb_rng_normal(rng));
+    return t;
+}
+
+nb_tensor *nb_tensor_clone(const nb_tensor *t)
+{
+    if (nb__check_tensor(t, "nb_tensor_clone", "tensor") < 0)
+        return NULL;
+    return nb_from_data(t->dtype, t->data, t->ndim, t->shape);
+}
+
+/* ---- accessors ---- */
+
+nb_dtype nb_tensor_dtype(const nb_tensor *t) { return t ? t->dtype : NB_F32; }
+int nb_ndim(const nb_tensor *t) { return t ? t->ndim : 0; }
+const int64_t *nb_shape(const nb_tensor *t) { return t ? t->shape : NULL; }
+int64_t nb_numel(const nb_tensor *t) { return t ? t->numel : 0; }
+
+int64_t nb_dim(const nb_tensor *t, int axis)
+{
+    if (!t)
+        return -1;
+    int a = axis < 0 ? axis + t->ndim : axis;
+    if (a < 0 || a >= t->ndim) {
+        nb__error(NB_ERR_ARG, "nb_dim: axis %d out of range for a %d-d tensor", axis, t->ndim);
+        return -1;
+    }
+    return t->shape[a];
+}
+
+float *nb_data_f32(nb_tensor *t)
+{
+    if (nb__check_tensor(t, "nb_data_f32", "tensor") < 0)
+        return NULL;
+    if (t->dtype != NB_F32) {
+        nb__error(NB_ERR_DTYPE, "nb_data_f32: tensor is %s (use nb_data_f64)", nb_dtype_name(t->dtype));
+        return NULL;
+    }
+    return t->data;
+}
+
+double *nb_data_f64(nb_tensor *t)
+{
+    if (nb__check_tensor(t, "nb_data_f64", "tensor") < 0)
+        return NULL;
+    if (t->dtype != NB_F64) {
+        nb__error(NB_ERR_DTYPE, "nb_data_f64: tensor is %s (use nb_data_f32)", nb_dtype_name(t->dtype));
+        return NULL;
+    }
+    return t->data;
+}
+
+void *nb_data(nb_tensor *t)
+{
+    if (nb__check_tensor(t, "nb_data", "tensor") < 0)
+        return NULL;
+    return t->data;
+}
+
+double nb_get(const nb_tensor *t, int64_t index)
+{
+    if (nb__check_tensor(t, "nb_get", "tensor") < 0)
+        return NAN;
+    if (index < 0 || index >= t->numel) {
+        nb__error(NB_ERR_ARG, "nb_get: index %lld out of range (tensor has %lld elements)",
+                  (long long)index, (long long)t->numel);
+        return NAN;
+    }
+    return nb__get(t, index);
+}
+
+double nb_item(const nb_tensor *t)
+{
+    if (nb__check_tensor(t, "nb_item", "tensor") < 0)
+        return NAN;
+    if (t->numel != 1) {
+        char buf[96];
+        nb__error(NB_ERR_SHAPE, "nb_item: tensor of shape %s has %lld elements, expected 1",
+                  nb__shape_fmt(t->ndim, t->shape, buf, sizeof buf), (long long)t->numel);
+        return NAN;
+    }
+    return nb__get(t, 0);
+}
+
+nb_arena *nb_tensor_arena(const nb_tensor *t) { return t ? t->arena : NULL; }
+
+bool nb_same_shape(const nb_tensor *a, const nb_tensor *b)
+{
+    if (!a || !b || a->ndim != b->ndim)
+        return false;
+    for (int i = 0; i < a->ndim; i++)
+        if (a->shape[i] != b->shape[i])
+            return false;
+    return true;
+}
+
+/* ---- in-place writes ---- */
+
+void nb_tensor_bump_version(nb_tensor *t)
+{
+    if (t)
+        t->version++;
+}
+
+uint64_t nb_tensor_version(const nb_tensor *t) { return t ? t->version : 0; }
+
+int nb_tensor_fill_(nb_tensor *t, double value)
+{
+    int rc = nb__check_tensor(t, "nb_tensor_fill_", "tensor");
+    if (rc < 0)
+        return rc;
+    for (int64_t i = 0; i < t->numel; i++)
+        nb__set(t, i, value);
+    t->version++;
+    return NB_OK;
+}
+
+int nb_tensor_copy_(nb_tensor *dst, const nb_tensor *src)
+{
+    int rc = nb__check_tensor(dst, "nb_tensor_copy_", "dst");
+    if (rc == 0)
+        rc = nb__check_tensor(src, "nb_tensor_copy_", "src");
+    if (rc < 0)
+        return rc;
+    if (!nb_same_shape(dst, src) || dst->dtype != src->dtype) {
+        char a[96], b[96];
+        return nb__error(NB_ERR_SHAPE, "nb_tensor_copy_: dst is %s %s, src is %s %s",
+                         nb_dtype_name(dst->dtype), nb__shape_fmt(dst->ndim, dst->shape, a, sizeof a),
+                         nb_dtype_name(src->dtype), nb__shape_fmt(src->ndim, src->shape, b, sizeof b));
+    }
+    if (dst != src && dst->numel)
+        memmove(dst->data, src->data, (size_t)dst->numel * nb_dtype_size(dst->dtype));
+    dst->version++;
+    return NB_OK;
+}
+
+/* ---- autograd attributes ---- */
+
+nb_tensor *nb_requires_grad_(nb_tensor *t, bool requires_grad)
+{
+    if (nb__check_tensor(t, "nb_requires_grad_", "tensor") < 0)
+        return NULL;
+    if (t->node) {
+        nb__error(NB_ERR_ARG,
+                  "nb_requires_grad_: the tensor is the result of an op, not a leaf; its "
+                  "requires_grad follows its inputs (use nb_detach to make a new leaf)");
+        return NULL;
+    }
+    t->requires_grad = requires_grad;
+    return t;
+}
+
+bool nb_requires_grad(const nb_tensor *t) { return t && t->requires_grad; }
+
+bool nb_is_leaf(const nb_tensor *t) { return t && !t->node; }
+
+nb_tensor *nb_tensor_grad(const nb_tensor *t) { return t ? t->grad : NULL; }
+
+int nb_zero_grad(nb_tensor *t)
+{
+    int rc = nb__check_tensor(t, "nb_zero_grad", "tensor");
+    if (rc < 0)
+        return rc;
+    if (t->grad) {
+        memset(t->grad->data, 0, (size_t)t->grad->numel * nb_dtype_size(t->grad->dtype));
+        t->grad->version++;
+    }
+    return NB_OK;
+}
+
+int nb_tensor_set_name(nb_tensor *t, const char *name)
+{
+    int rc = nb__check_tensor(t, "nb_tensor_set_name", "tensor");
+    if (rc < 0)
+        return rc;
+    if (!name) {
+        t->name = NULL;
+        return NB_OK;
+    }
+    size_t n = strlen(name) + 1;
+    char *copy = nb_arena_alloc(t->arena, n);
+    if (!copy)
+        return NB_ERR_NOMEM;
+    memcpy(copy, name, n);
+    t->name = copy;
+    return NB_OK;
+}
+
+const char *nb_tensor_name(const nb_tensor *t) { return t ? t->name : NULL; }
+
+/* ---- printing ---- */
+
+int nb_tensor_print(const nb_tensor *t, FILE *out, int64_t max_elems)
+{
+    int rc = nb__check_tensor(t, "nb_tensor_print", "tensor");
+    if (rc < 0)
+        return rc;
+    if (!out)
+        return nb__null_input("nb_tensor_print", "out");
+    if (max_elems <= 0)
+        max_elems = 64;
+    char buf[128];
+    fprintf(out, "tensor(%s, %s%s%s) ", nb_dtype_name(t->dtype),
+            nb__shape_fmt(t->ndim, t->shape, buf, sizeof buf), t->name ? ", " : "",
+            t->name ? t->name : "");
+    if (t->ndim == 0) {
+        fprintf(out, "%.6g\n", nb__get(t, 0));
+        return NB_OK;
+    }
+    /* Nested brackets: open one per axis whose index rolls over to 0. */
+    int64_t shown = t->numel < max_elems ? t->numel : max_elems;
+    int64_t idx[NB_MAX_DIMS] = {0};
+    for (int64_t i = 0; i < shown; i++) {
+        int opened = 0;
+        for (int a = t->ndim - 1; a >= 0 && idx[a] == 0; a--)
+            opened++;
+        if (i > 0)
+            fputs(opened ? (opened > 1 ? ",\n " : ",\n  ") : ", ", out);
+        for (int k = 0; k < opened; k++)
+            fputc('[', out);
+        fprintf(out, "%.6g", nb__get(t, i));
+        /* advance the multi-index and close finished axes */
+        int closed = 0;
+        for (int a = t->ndim - 1; a >= 0; a--) {
+            if (++idx[a] < t->shape[a])
+                break;
+            idx[a] = 0;
+            closed++;
+        }
+        for (int k = 0; k < closed; k++)
+            fputc(']', out);
+    }
+    if (shown < t->numel)
+        fprintf(out, ", ... (%lld more)", (long long)(t->numel - shown));
+    fputc('\n', out);
+    return NB_OK;
+}

@@ -1,0 +1,60 @@
+/* The tensor struct and the helpers every layer above core uses to make and
+ * validate tensors.  Private: the public API sees nb_tensor as opaque. */
+#ifndef NB_CORE_TENSOR_INTERNAL_H
+#define NB_CORE_TENSOR_INTERNAL_H
+
+#include "core/error_internal.h"
+#include "nabla/tensor.h"
+
+#define NB_TENSOR_MAGIC 0x7e450a1bu
+
+struct nb_node;
+
+struct nb_tensor {
+    uint32_t magic;      /* NB_TENSOR_MAGIC while valid; a poisoned arena breaks it */
+    nb_dtype dtype;
+    int ndim;
+    bool requires_grad;
+    int64_t shape[NB_MAX_DIMS];
+    int64_t numel;
+    void *data;          /* numel elements, 64-byte aligned, in `arena` */
+    nb_arena *arena;
+    uint64_t generation; /* the arena's generation when the tensor was made */
+    uint64_t version;    /* bumped by every in-place write */
+    struct nb_node *node;     /* the op that produced it (NULL for leaves) */
+    struct nb_tensor *grad;   /* leaves: accumulated gradient, in `arena` */
+    const char *name;
+};
+
+/* Make an uninitialised tensor in `arena` (the current one when NULL).
+ * Validates ndim/shape; `op` names the caller in error messages. */
+nb_tensor *nb__tensor_empty_in(nb_arena *arena, nb_dtype dtype, int ndim, const int64_t *shape,
+                               const char *op);
+/* Same in the current arena. */
+nb_tensor *nb__tensor_empty(nb_dtype dtype, int ndim, const int64_t *shape, const char *op);
+
+/* 0 when t is usable; otherwise records a message naming `op` and `what`
+ * (e.g. "input 2") and returns a negative status.  A NULL t keeps an
+ * earlier message (sticky errors). */
+int nb__check_tensor(const nb_tensor *t, const char *op, const char *what);
+
+/* Format t's shape as "2x3" / "scalar" into buf (returns buf). */
+char *nb__shape_fmt(int ndim, const int64_t *shape, char *buf, size_t size);
+
+/* Product of dims; -1 on overflow or a negative dim. */
+int64_t nb__shape_numel(int ndim, const int64_t *shape);
+
+/* Element i of t as double / store v into element i (no checks). */
+static inline double nb__get(const nb_tensor *t, int64_t i)
+{
+    return t->dtype == NB_F32 ? (double)((const float *)t->data)[i] : ((const double *)t->data)[i];
+}
+static inline void nb__set(nb_tensor *t, int64_t i, double v)
+{
+    if (t->dtype == NB_F32)
+        ((float *)t->data)[i] = (float)v;
+    else
+        ((double *)t->data)[i] = v;
+}
+
+#endif

@@ -1,0 +1,1 @@
+# src/io: sources, tests and programs of this part

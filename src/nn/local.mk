@@ -1,0 +1,1 @@
+# src/nn: sources, tests and programs of this part

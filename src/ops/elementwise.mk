@@ -1,0 +1,1 @@
+# src/ops: sources, tests and programs of this part

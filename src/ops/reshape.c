@@ -1,0 +1,66 @@
+/* reshape: a contiguous copy under a new shape; backward reshapes back. */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <string.h>
+
+#include "nabla/ops.h"
+#include "ops/op_util.h"
+
+static int nb_reshape_forward(nb_tensor *out, nb_tensor *const *in, int n_in, const nb_op_params *p)
+{
+    (void)n_in;
+    (void)p;
+    if (out->numel)
+        memcpy(out->data, in[0]->data, (size_t)out->numel * nb_dtype_size(out->dtype));
+    return 0;
+}
+
+static int nb_reshape_backward(const struct nb_node *node, nb_tensor *g, nb_tensor **gi)
+{
+    const nb_tensor *x = node->inputs[0];
+    gi[0] = nb_reshape(g, x->ndim, x->shape);
+    return 0;
+}
+
+static const nb_op nb_op_reshape = {"reshape", nb_reshape_forward, nb_reshape_backward, 0, 0};
+
+nb_tensor *nb_reshape(nb_tensor *x, int ndim, const int64_t *shape)
+{
+    const char *op = "reshape";
+    if (nb__check_op_inputs(op, &x, 1) < 0)
+        return NULL;
+    if (ndim < 0 || ndim > NB_MAX_DIMS || (ndim > 0 && !shape)) {
+        nb__error(ndim > 0 && !shape ? NB_ERR_NULL : NB_ERR_SHAPE,
+                  "%s: need 0..%d dimensions and a shape array (got ndim %d)", op, NB_MAX_DIMS, ndim);
+        return NULL;
+    }
+    int64_t s[NB_MAX_DIMS];
+    int infer = -1;
+    int64_t known = 1;
+    for (int d = 0; d < ndim; d++) {
+        s[d] = shape[d];
+        if (s[d] == -1 && infer < 0) {
+            infer = d;
+            continue;
+        }
+        if (s[d] < 0) {
+            nb__error(NB_ERR_SHAPE, "%s: invalid size %lld at axis %d (only one -1 allowed)", op,
+                      (long long)s[d], d);
+            return NULL;
+        }
+        known *= s[d];
+    }
+    if (infer >= 0)
+        s[infer] = known ? x->numel / known : 0;
+    int64_t total = nb__shape_numel(ndim, s);
+    if (total != x->numel) {
+        char s1[96], s2[96];
+        nb__error(NB_ERR_SHAPE, "%s: cannot view %s (%lld elements) as %s", op,
+                  nb__shape_fmt(x->ndim, x->shape, s1, sizeof s1), (long long)x->numel,
+                  nb__shape_fmt(ndim, shape, s2, sizeof s2));
+        return NULL;
+    }
+    return nb__op_apply(&nb_op_reshape, &x, 1, NULL, x->dtype, ndim, s);
+}

@@ -1,0 +1,1 @@
+# src/optim: sources, tests and programs of this part

@@ -1,0 +1,1 @@
+# src/verify: sources, tests and programs of this part

@@ -1,0 +1,1 @@
+# tests: sources, tests and programs of this part
