@@ -1,0 +1,1 @@
+# bench: sources, tests and programs of this part

@@ -1,0 +1,1 @@
+# examples: sources, tests and programs of this part

@@ -1,0 +1,4 @@
+/* nabla/trace.h — (being written) */
+#ifndef NABLA_TRACE_H
+#define NABLA_TRACE_H
+#endif

@@ -1,0 +1,1 @@
+# src/autograd: sources, tests and programs of this part
