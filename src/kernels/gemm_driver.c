@@ -12,6 +12,7 @@
 #endif
 
 #include <stdint.h>
+#include <string.h>
 
 #ifdef _OPENMP
 #include <omp.h>

@@ -6,6 +6,78 @@
 #define NB__CAT(x, y) NB__CAT2(x, y)
 #define FN(name) NB__CAT(name, SFX)
 
+/* Transposing copy: dst[p*w + i] = src[i*ld + p] for i < rows, p < kc,
+ * zero for rows <= i < w.  Used for A (not transposed) and for B^T.  The
+ * p-outer order writes dst contiguously and reads `rows` sequential streams;
+ * W is a compile-time width after inlining, so the i loop unrolls. */
+static inline void FN(pack_tr_)(const T *restrict src, int64_t ld,
+                                int64_t rows, int64_t kc, int w,
+                                T *restrict dst)
+{
+    if (rows == w) {
+        for (int64_t p = 0; p < kc; p++)
+            for (int i = 0; i < w; i++)
+                dst[p * w + i] = src[i * ld + p];
+        return;
+    }
+    for (int64_t p = 0; p < kc; p++) {
+        for (int64_t i = 0; i < rows; i++)
+            dst[p * w + i] = src[i * ld + p];
+        for (int64_t i = rows; i < w; i++)
+            dst[p * w + i] = 0;
+    }
+}
+
+/* Plain copy of kc rows of `cols` values (stride ld) into rows of w,
+ * zero-padded: A^T and B not transposed.  Rows are short (w values), so a
+ * loop with a constant w beats a memcpy call per row. */
+static inline void FN(pack_cp_)(const T *restrict src, int64_t ld,
+                                int64_t cols, int64_t kc, int w,
+                                T *restrict dst)
+{
+    if (cols == w) {
+        /* Constant size after inlining: the compiler expands it to moves. */
+        for (int64_t p = 0; p < kc; p++)
+            memcpy(dst + p * w, src + p * ld, (size_t)w * sizeof(T));
+        return;
+    }
+    for (int64_t p = 0; p < kc; p++) {
+        for (int64_t j = 0; j < cols; j++)
+            dst[p * w + j] = src[p * ld + j];
+        for (int64_t j = cols; j < w; j++)
+            dst[p * w + j] = 0;
+    }
+}
+
+/* One sliver of width w (mr for A, nr for B); the switch gives the
+ * compiler a constant width for the widths our kernels use. */
+static void FN(pack_sliver_)(bool tr, const T *src, int64_t ld, int64_t len,
+                             int64_t kc, int w, T *dst)
+{
+#define NB__PACK_W(W)                                                          \
+    case W:                                                                    \
+        if (tr)                                                                \
+            FN(pack_tr_)(src, ld, len, kc, W, dst);                            \
+        else                                                                   \
+            FN(pack_cp_)(src, ld, len, kc, W, dst);                            \
+        break;
+    switch (w) {
+    NB__PACK_W(4)
+    NB__PACK_W(6)
+    NB__PACK_W(8)
+    NB__PACK_W(12)
+    NB__PACK_W(16)
+    NB__PACK_W(32)
+    default:
+        if (tr)
+            FN(pack_tr_)(src, ld, len, kc, w, dst);
+        else
+            FN(pack_cp_)(src, ld, len, kc, w, dst);
+        break;
+    }
+#undef NB__PACK_W
+}
+
 /* Pack the mc x kc block of op(A) whose top-left element is at `a` into
  * slivers of mr rows: sliver s holds element (s*mr + i, p) at p*mr + i.
  * Rows past mc are zero so the micro-kernel never needs a row count. */
@@ -14,27 +86,9 @@ static void FN(pack_a_)(bool ta, const T *a, int64_t lda, int64_t mc,
 {
     for (int64_t i0 = 0; i0 < mc; i0 += mr) {
         int64_t rows = mc - i0 < mr ? mc - i0 : mr;
-        if (!ta) {
-            /* Each source row is contiguous in p: read rows one by one. */
-            for (int64_t i = 0; i < rows; i++) {
-                const T *src = a + (i0 + i) * lda;
-                for (int64_t p = 0; p < kc; p++)
-                    dst[p * mr + i] = src[p];
-            }
-            for (int64_t i = rows; i < mr; i++)
-                for (int64_t p = 0; p < kc; p++)
-                    dst[p * mr + i] = 0;
-        } else {
-            /* A^T: the mr values of one p are contiguous in memory. */
-            for (int64_t p = 0; p < kc; p++) {
-                const T *src = a + p * lda + i0;
-                T *d = dst + p * mr;
-                for (int64_t i = 0; i < rows; i++)
-                    d[i] = src[i];
-                for (int64_t i = rows; i < mr; i++)
-                    d[i] = 0;
-            }
-        }
+        /* Not transposed, row i of the sliver is contiguous in p. */
+        FN(pack_sliver_)(!ta, ta ? a + i0 : a + i0 * lda, lda, rows, kc, mr,
+                         dst);
         dst += (int64_t)mr * kc;
     }
 }
@@ -46,25 +100,8 @@ static void FN(pack_b_)(bool tb, const T *b, int64_t ldb, int64_t kc,
 {
     for (int64_t j0 = 0; j0 < nc; j0 += nr) {
         int64_t cols = nc - j0 < nr ? nc - j0 : nr;
-        if (!tb) {
-            for (int64_t p = 0; p < kc; p++) {
-                const T *src = b + p * ldb + j0;
-                T *d = dst + p * nr;
-                for (int64_t j = 0; j < cols; j++)
-                    d[j] = src[j];
-                for (int64_t j = cols; j < nr; j++)
-                    d[j] = 0;
-            }
-        } else {
-            for (int64_t j = 0; j < cols; j++) {
-                const T *src = b + (j0 + j) * ldb;
-                for (int64_t p = 0; p < kc; p++)
-                    dst[p * nr + j] = src[p];
-            }
-            for (int64_t j = cols; j < nr; j++)
-                for (int64_t p = 0; p < kc; p++)
-                    dst[p * nr + j] = 0;
-        }
+        FN(pack_sliver_)(tb, tb ? b + j0 * ldb : b + j0, ldb, cols, kc, nr,
+                         dst);
         dst += (int64_t)nr * kc;
     }
 }
