@@ -109,11 +109,70 @@ NB__TGT static void ukr_f64(int64_t kc, const double *restrict a,
     }
 }
 
+/* In-register transpose of 16 rows of 16 floats: unpack pairs, then
+ * 4 x 4 blocks within each 128-bit lane, then whole lanes in two steps. */
+NB__TGT static void transpose16(__m512 r[16])
+{
+    __m512 t[16], u[16];
+    for (int i = 0; i < 16; i += 2) {
+        t[i] = _mm512_unpacklo_ps(r[i], r[i + 1]);
+        t[i + 1] = _mm512_unpackhi_ps(r[i], r[i + 1]);
+    }
+    /* u[4g + c], lane l: rows 4g..4g+3 of column 4l + c. */
+    for (int g = 0; g < 16; g += 4) {
+        u[g] = _mm512_shuffle_ps(t[g], t[g + 2], 0x44);
+        u[g + 1] = _mm512_shuffle_ps(t[g], t[g + 2], 0xEE);
+        u[g + 2] = _mm512_shuffle_ps(t[g + 1], t[g + 3], 0x44);
+        u[g + 3] = _mm512_shuffle_ps(t[g + 1], t[g + 3], 0xEE);
+    }
+    for (int c = 0; c < 4; c++) {
+        __m512 v0 = _mm512_shuffle_f32x4(u[c], u[4 + c], 0x44);
+        __m512 v1 = _mm512_shuffle_f32x4(u[c], u[4 + c], 0xEE);
+        __m512 w0 = _mm512_shuffle_f32x4(u[8 + c], u[12 + c], 0x44);
+        __m512 w1 = _mm512_shuffle_f32x4(u[8 + c], u[12 + c], 0xEE);
+        r[c] = _mm512_shuffle_f32x4(v0, w0, 0x88);
+        r[4 + c] = _mm512_shuffle_f32x4(v0, w0, 0xDD);
+        r[8 + c] = _mm512_shuffle_f32x4(v1, w1, 0x88);
+        r[12 + c] = _mm512_shuffle_f32x4(v1, w1, 0xDD);
+    }
+}
+
+/* Packing B^T is a transpose; done element by element it costs about as
+ * much as the multiplication when m is small (the dX = dY * W^T product of
+ * a dense layer), so full 16 x 16 blocks go through registers. */
+NB__TGT static void pack_bt_f32(const float *src, int64_t ld, int64_t cols,
+                                int64_t kc, float *dst)
+{
+    int64_t p0 = 0;
+    if (cols == 32) {
+        for (; p0 + 16 <= kc; p0 += 16) {
+            for (int jb = 0; jb < 32; jb += 16) {
+                __m512 r[16];
+#pragma GCC unroll 16
+                for (int i = 0; i < 16; i++)
+                    r[i] = _mm512_loadu_ps(src + (jb + i) * ld + p0);
+                transpose16(r);
+#pragma GCC unroll 16
+                for (int q = 0; q < 16; q++)
+                    _mm512_storeu_ps(dst + (p0 + q) * 32 + jb, r[q]);
+            }
+        }
+    }
+    for (int64_t p = p0; p < kc; p++) {
+        for (int64_t j = 0; j < cols; j++)
+            dst[p * 32 + j] = src[j * ld + p];
+        for (int64_t j = cols; j < 32; j++)
+            dst[p * 32 + j] = 0;
+    }
+}
+
 /* kc * nr values of a B sliver (32 KiB for both types) stay in L1 across
  * the A slivers of a block; an A block of mc x kc (up to 480 KiB) stays in
  * L2; the B panel (kc x nc) lives in L3. */
-static const nb__gemm_kernel_f32 k_f32 = {MR, 32, 480, 256, 4096, ukr_f32};
-static const nb__gemm_kernel_f64 k_f64 = {MR, 16, 240, 256, 2048, ukr_f64};
+static const nb__gemm_kernel_f32 k_f32 = {MR, 32, 480, 256, 4096, ukr_f32,
+                                         pack_bt_f32};
+static const nb__gemm_kernel_f64 k_f64 = {MR, 16, 240, 256, 2048, ukr_f64,
+                                         NULL};
 
 const nb__gemm_kernel_f32 *nb__gemm_avx512_f32(void) { return &k_f32; }
 const nb__gemm_kernel_f64 *nb__gemm_avx512_f64(void) { return &k_f64; }

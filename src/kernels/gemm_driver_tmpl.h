@@ -95,11 +95,17 @@ static void FN(pack_a_)(bool ta, const T *a, int64_t lda, int64_t mc,
 
 /* Pack the kc x nc block of op(B) at `b` into slivers of nr columns:
  * sliver s holds element (p, s*nr + j) at p*nr + j, zero past nc. */
-static void FN(pack_b_)(bool tb, const T *b, int64_t ldb, int64_t kc,
-                        int64_t nc, int nr, T *restrict dst)
+static void FN(pack_b_)(const KERN *kd, bool tb, const T *b, int64_t ldb,
+                        int64_t kc, int64_t nc, T *restrict dst)
 {
+    const int nr = kd->nr;
     for (int64_t j0 = 0; j0 < nc; j0 += nr) {
         int64_t cols = nc - j0 < nr ? nc - j0 : nr;
+        if (tb && kd->pack_bt) {
+            kd->pack_bt(b + j0 * ldb, ldb, cols, kc, dst);
+            dst += (int64_t)nr * kc;
+            continue;
+        }
         FN(pack_sliver_)(tb, tb ? b + j0 * ldb : b + j0, ldb, cols, kc, nr,
                          dst);
         dst += (int64_t)nr * kc;
@@ -154,8 +160,8 @@ static void FN(serial_)(const KERN *kd, bool ta, bool tb, int64_t m,
             int64_t kc = k - pc < kd->kc ? k - pc : kd->kc;
             /* Later k-blocks accumulate onto what the first one wrote. */
             T bet = pc == 0 ? beta : (T)1;
-            FN(pack_b_)(tb, tb ? b + jc * ldb + pc : b + pc * ldb + jc, ldb,
-                        kc, nc, nr, bp);
+            FN(pack_b_)(kd, tb, tb ? b + jc * ldb + pc : b + pc * ldb + jc,
+                        ldb, kc, nc, bp);
             for (int64_t ic = 0; ic < m; ic += kd->mc) {
                 int64_t mc = m - ic < kd->mc ? m - ic : kd->mc;
                 FN(pack_a_)(ta, ta ? a + pc * lda + ic : a + ic * lda + pc,

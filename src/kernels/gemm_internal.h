@@ -27,16 +27,27 @@ typedef void (*nb__gemm_ukr_f64)(int64_t kc, const double *a,
 /* A micro-kernel with its register tile (mr x nr) and cache blocking:
  * a B panel of kc x nc values and an A block of mc x kc values are packed
  * per thread; mc is a multiple of mr and nc of nr. */
+/* Optional fast packer for one B sliver when B is transposed: element
+ * (p, j) of the sliver is src[j*ld + p] for j < cols, zero for
+ * cols <= j < nr; writes dst[p*nr + j] for p < kc. */
+typedef void (*nb__gemm_pack_bt_f32)(const float *src, int64_t ld,
+                                     int64_t cols, int64_t kc, float *dst);
+
 typedef struct {
     int mr, nr;
     int64_t mc, kc, nc;
     nb__gemm_ukr_f32 ukr;
+    nb__gemm_pack_bt_f32 pack_bt; /* NULL: the generic packer */
 } nb__gemm_kernel_f32;
+
+typedef void (*nb__gemm_pack_bt_f64)(const double *src, int64_t ld,
+                                     int64_t cols, int64_t kc, double *dst);
 
 typedef struct {
     int mr, nr;
     int64_t mc, kc, nc;
     nb__gemm_ukr_f64 ukr;
+    nb__gemm_pack_bt_f64 pack_bt; /* NULL: the generic packer */
 } nb__gemm_kernel_f64;
 
 /* Kernel tables; NULL when the build has no such kernel (the caller still
