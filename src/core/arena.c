@@ -144,6 +144,11 @@ static nb_chunk *nb_chunk_new(nb_arena *arena, size_t min_bytes)
 
 void *nb_arena_alloc(nb_arena *arena, size_t bytes)
 {
+    return nb__arena_alloc_aligned(arena, bytes, NB_ARENA_ALIGN);
+}
+
+void *nb__arena_alloc_aligned(nb_arena *arena, size_t bytes, size_t align)
+{
     if (!arena) {
         nb__error(NB_ERR_STATE, "nb_arena_alloc: no arena (call nb_arena_use first)");
         return NULL;
@@ -152,23 +157,31 @@ void *nb_arena_alloc(nb_arena *arena, size_t bytes)
         nb__error(NB_ERR_NOMEM, "nb_arena_alloc: %zu bytes is too large", bytes);
         return NULL;
     }
-    size_t need = (bytes + NB_ARENA_ALIGN - 1) & ~(size_t)(NB_ARENA_ALIGN - 1);
+    /* align is a power of two <= NB_ARENA_ALIGN; chunk bases are 64-aligned,
+     * so aligning the offset aligns the address. */
+    size_t need = (bytes + align - 1) & ~(align - 1);
     if (need == 0)
-        need = NB_ARENA_ALIGN;
+        need = align;
     nb_chunk *c = arena->cur ? arena->cur : arena->first;
-    while (c && c->size - c->used < need)
+    size_t start = 0;
+    while (c) {
+        start = (c->used + align - 1) & ~(align - 1);
+        if (start <= c->size && c->size - start >= need)
+            break;
         c = c->next;
+    }
     if (!c) {
         c = nb_chunk_new(arena, need);
         if (!c) {
             nb__error(NB_ERR_NOMEM, "nb_arena_alloc: out of memory (asked for %zu bytes)", bytes);
             return NULL;
         }
+        start = 0;
     }
-    void *p = c->base + c->used;
-    c->used += need;
+    void *p = c->base + start;
+    arena->used += start + need - c->used;
+    c->used = start + need;
     arena->cur = c;
-    arena->used += need;
     return p;
 }
 

@@ -15,4 +15,11 @@ int nb__error_pending(void);
  * otherwise record "<op>: <what> is NULL".  Always returns NB_ERR_NULL. */
 int nb__null_input(const char *op, const char *what);
 
+/* Arena allocation with a smaller alignment (a power of two up to 64) for
+ * small records such as tensor headers and graph nodes, which need no
+ * cache-line alignment; data buffers use nb_arena_alloc (64). */
+#include <stddef.h>
+struct nb_arena;
+void *nb__arena_alloc_aligned(struct nb_arena *arena, size_t bytes, size_t align);
+
 #endif

@@ -86,7 +86,7 @@ nb_tensor *nb__tensor_empty_in(nb_arena *arena, nb_dtype dtype, int ndim, const 
         nb__error(NB_ERR_NOMEM, "%s: %lld elements do not fit in memory", op, (long long)numel);
         return NULL;
     }
-    nb_tensor *t = nb_arena_alloc(arena, sizeof *t);
+    nb_tensor *t = nb__arena_alloc_aligned(arena, sizeof *t, 16);
     void *data = t ? nb_arena_alloc(arena, (size_t)numel * esize) : NULL;
     if (!data) {
         nb__error(NB_ERR_NOMEM, "%s: out of memory for a tensor of %lld elements", op,
@@ -440,19 +440,23 @@ int nb_tensor_print(const nb_tensor *t, FILE *out, int64_t max_elems)
         fprintf(out, "%.6g\n", nb__get(t, 0));
         return NB_OK;
     }
-    /* Nested brackets: open one per axis whose index rolls over to 0. */
+    /* Nested brackets: open one per axis whose index is at 0, close one per
+     * axis that rolls over; `depth` counts the brackets open. */
     int64_t shown = t->numel < max_elems ? t->numel : max_elems;
     int64_t idx[NB_MAX_DIMS] = {0};
+    int depth = 0;
     for (int64_t i = 0; i < shown; i++) {
         int opened = 0;
         for (int a = t->ndim - 1; a >= 0 && idx[a] == 0; a--)
             opened++;
-        if (i > 0)
-            fputs(opened ? (opened > 1 ? ",\n " : ",\n  ") : ", ", out);
+        if (i > 0 && opened)
+            fprintf(out, ",\n%*s", t->ndim - opened, "");
+        else if (i > 0)
+            fputs(", ", out);
         for (int k = 0; k < opened; k++)
             fputc('[', out);
+        depth += opened;
         fprintf(out, "%.6g", nb__get(t, i));
-        /* advance the multi-index and close finished axes */
         int closed = 0;
         for (int a = t->ndim - 1; a >= 0; a--) {
             if (++idx[a] < t->shape[a])
@@ -462,9 +466,12 @@ int nb_tensor_print(const nb_tensor *t, FILE *out, int64_t max_elems)
         }
         for (int k = 0; k < closed; k++)
             fputc(']', out);
+        depth -= closed;
     }
     if (shown < t->numel)
         fprintf(out, ", ... (%lld more)", (long long)(t->numel - shown));
+    for (; depth > 0; depth--)
+        fputc(']', out);
     fputc('\n', out);
     return NB_OK;
 }

@@ -1,0 +1,183 @@
+/* Arena memory: alignment, reuse after reset, generations, custom
+ * allocators, and the promise that a steady training step (forward,
+ * backward, update) asks the system for no memory after the first step. */
+#include "test_util.h"
+
+#include <stdlib.h>
+
+typedef struct counting {
+    long allocs, releases;
+} counting;
+
+static void *count_alloc(size_t bytes, void *ctx)
+{
+    ((counting *)ctx)->allocs++;
+    return malloc(bytes);
+}
+
+static void count_release(void *ptr, void *ctx)
+{
+    ((counting *)ctx)->releases++;
+    free(ptr);
+}
+
+/* Every malloc made by library code linked into this test is counted too
+ * (the test links with -Wl,--wrap=malloc and friends). */
+static long sys_mallocs;
+void *__real_malloc(size_t size);
+void *__real_calloc(size_t n, size_t size);
+void *__real_realloc(void *p, size_t size);
+void *__wrap_malloc(size_t size)
+{
+    sys_mallocs++;
+    return __real_malloc(size);
+}
+void *__wrap_calloc(size_t n, size_t size)
+{
+    sys_mallocs++;
+    return __real_calloc(n, size);
+}
+void *__wrap_realloc(void *p, size_t size)
+{
+    sys_mallocs++;
+    return __real_realloc(p, size);
+}
+
+START_TEST(test_alignment_and_accounting)
+{
+    nb_arena *a = nb_arena_new_opts(&(nb_arena_opts){.chunk_bytes = 4096});
+    for (int i = 1; i < 50; i++) {
+        void *p = nb_arena_alloc(a, (size_t)i * 7);
+        ck_assert_ptr_nonnull(p);
+        ck_assert(((uintptr_t)p & 63) == 0);
+    }
+    ck_assert(nb_arena_used(a) > 0);
+    size_t reserved = nb_arena_reserved(a);
+    ck_assert(reserved >= nb_arena_used(a));
+    /* bigger than a chunk: gets a chunk of its own */
+    char *big = nb_arena_alloc(a, 1 << 20);
+    ck_assert_ptr_nonnull(big);
+    big[(1 << 20) - 1] = 1;
+    ck_assert(nb_arena_reserved(a) > reserved);
+    nb_arena_free(a);
+}
+END_TEST
+
+START_TEST(test_reset_reuses_memory)
+{
+    counting c = {0, 0};
+    nb_allocator al = {count_alloc, count_release, &c};
+    nb_arena *a = nb_arena_new_opts(&(nb_arena_opts){.chunk_bytes = 1024, .allocator = &al});
+    uint64_t gen = nb_arena_generation(a);
+    void *first = NULL;
+    for (int round = 0; round < 5; round++) {
+        long before = c.allocs;
+        void *p = nb_arena_alloc(a, 100);
+        for (int i = 0; i < 40; i++)
+            ck_assert_ptr_nonnull(nb_arena_alloc(a, 300));
+        if (round == 0)
+            first = p;
+        else {
+            ck_assert_ptr_eq(p, first);
+            ck_assert_int_eq(c.allocs, before); /* same sequence: no new chunk */
+        }
+        nb_arena_reset(a);
+        ck_assert_int_eq(nb_arena_used(a), 0);
+        ck_assert_int_eq(nb_arena_generation(a), gen + (uint64_t)round + 1);
+    }
+    nb_arena_free(a);
+    ck_assert_int_eq(c.allocs, c.releases);
+}
+END_TEST
+
+START_TEST(test_current_arena)
+{
+    nb_arena *a = nb_arena_new(), *b = nb_arena_new();
+    nb_arena *prev = nb_arena_use(a);
+    ck_assert_ptr_eq(nb_arena_current(), a);
+    ck_assert_ptr_eq(nb_arena_use(b), a);
+    nb_tensor *t = nb_zeros(NB_F32, NB_SHAPE(2));
+    ck_assert_ptr_eq(nb_tensor_arena(t), b);
+    nb_arena_free(b); /* freeing the current arena clears it */
+    ck_assert_ptr_null(nb_arena_current());
+    nb_arena_free(a);
+    nb_arena_free(NULL);
+    nb_arena_reset(NULL);
+    nb_arena_use(prev);
+    ck_assert_ptr_null(nb_arena_alloc(NULL, 8));
+    ck_assert_error(NB_ERR_STATE, "no arena");
+    ck_assert_ptr_null(nb_arena_new_opts(&(nb_arena_opts){.allocator = &(nb_allocator){0}}));
+    ck_assert_error(NB_ERR_ARG, "alloc and release");
+}
+END_TEST
+
+/* The promise of the memory model: a fixed model trained step after step
+ * (forward, loss, backward, SGD update, zero grad, reset) calls no allocator
+ * after the first step — not the arenas' and not the C library's. */
+START_TEST(test_training_step_allocates_nothing)
+{
+    counting c = {0, 0};
+    nb_allocator al = {count_alloc, count_release, &c};
+    nb_arena *params = nb_arena_new_opts(&(nb_arena_opts){.allocator = &al});
+    nb_arena *step = nb_arena_new_opts(&(nb_arena_opts){.chunk_bytes = 4096, .allocator = &al});
+    nb_arena *prev = nb_arena_use(params);
+    nb_rng rng;
+    nb_rng_seed(&rng, 1);
+    nb_tensor *w1 = nb_requires_grad_(nb_rand_uniform(&rng, NB_F32, NB_SHAPE(8, 16), -0.5, 0.5), true);
+    nb_tensor *b1 = nb_requires_grad_(nb_zeros(NB_F32, NB_SHAPE(16)), true);
+    nb_tensor *w2 = nb_requires_grad_(nb_rand_uniform(&rng, NB_F32, NB_SHAPE(16, 3), -0.5, 0.5), true);
+    nb_tensor *x = nb_rand_uniform(&rng, NB_F32, NB_SHAPE(32, 8), -1, 1);
+    nb_tensor *y = nb_rand_uniform(&rng, NB_F32, NB_SHAPE(32, 3), -1, 1);
+    nb_tensor *ps[3] = {w1, b1, w2};
+    double first_loss = 0, last_loss = 0;
+    long allocs_after_first = 0, mallocs_after_first = 0;
+    int failed_step = -1;
+    for (int it = 0; it < 30; it++) {
+        nb_arena_use(step);
+        nb_tensor *h = nb_tanh(nb_add(nb_matmul(x, w1), b1));
+        nb_tensor *diff = nb_sub(nb_matmul(h, w2), y);
+        nb_tensor *loss = nb_mul_scalar(nb_sum(nb_square(diff)), 1.0 / 96);
+        /* no ck_assert inside the loop: Check itself may allocate */
+        if (!loss || nb_backward(loss, NULL) != NB_OK) {
+            failed_step = it;
+            break;
+        }
+        if (it == 0)
+            first_loss = nb_item(loss);
+        last_loss = nb_item(loss);
+        for (int k = 0; k < 3; k++) {
+            float *p = nb_data_f32(ps[k]), *g = nb_data_f32(nb_tensor_grad(ps[k]));
+            for (int64_t i = 0; i < nb_numel(ps[k]); i++)
+                p[i] -= 0.2f * g[i];
+            nb_tensor_bump_version(ps[k]);
+            nb_zero_grad(ps[k]);
+        }
+        nb_arena_reset(step);
+        if (it == 0) {
+            allocs_after_first = c.allocs;
+            mallocs_after_first = sys_mallocs;
+        }
+    }
+    ck_assert_msg(failed_step < 0, "step %d failed: %s", failed_step, nb_last_error());
+    ck_assert_int_eq(c.allocs, allocs_after_first);
+    ck_assert_int_eq(sys_mallocs, mallocs_after_first);
+    ck_assert_msg(last_loss < 0.8 * first_loss, "training did not progress: %g -> %g", first_loss,
+                  last_loss);
+    nb_arena_use(prev);
+    nb_arena_free(step);
+    nb_arena_free(params);
+    ck_assert_int_eq(c.allocs, c.releases);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("arena");
+    TCase *tc = nb_test_case("arena");
+    tcase_add_test(tc, test_alignment_and_accounting);
+    tcase_add_test(tc, test_reset_reuses_memory);
+    tcase_add_test(tc, test_current_arena);
+    tcase_add_test(tc, test_training_step_allocates_nothing);
+    suite_add_tcase(s, tc);
+    return nb_test_run(s);
+}

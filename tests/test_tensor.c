@@ -1,0 +1,281 @@
+/* Tensor core: creation, accessors, errors, in-place writes, printing, RNG. */
+#define _POSIX_C_SOURCE 200809L /* open_memstream */
+#include "test_util.h"
+
+#include <stdio.h>
+
+START_TEST(test_create_shapes)
+{
+    nb_tensor *z = nb_zeros(NB_F32, NB_SHAPE(2, 3, 4));
+    ck_assert_ptr_nonnull(z);
+    ck_assert_int_eq(nb_ndim(z), 3);
+    ck_assert_int_eq(nb_shape(z)[0], 2);
+    ck_assert_int_eq(nb_shape(z)[2], 4);
+    ck_assert_int_eq(nb_dim(z, -1), 4);
+    ck_assert_int_eq(nb_numel(z), 24);
+    ck_assert_int_eq(nb_tensor_dtype(z), NB_F32);
+    ck_assert(((uintptr_t)nb_data(z) & 63) == 0);
+    for (int i = 0; i < 24; i++)
+        ck_assert(nb_data_f32(z)[i] == 0.0f);
+    nb_tensor *o = nb_ones(NB_F64, NB_SHAPE(5));
+    double five_ones[5] = {1, 1, 1, 1, 1};
+    ck_assert_tensor_near(o, five_ones, 5, 0);
+    nb_tensor *f = nb_full(NB_F64, NB_SHAPE(2, 2), -2.5);
+    double fv[4] = {-2.5, -2.5, -2.5, -2.5};
+    ck_assert_tensor_near(f, fv, 4, 0);
+    nb_tensor *s = nb_scalar(NB_F64, 3.25);
+    ck_assert_int_eq(nb_ndim(s), 0);
+    ck_assert_int_eq(nb_numel(s), 1);
+    ck_assert(nb_item(s) == 3.25);
+    nb_tensor *empty = nb_zeros(NB_F32, NB_SHAPE(0, 3));
+    ck_assert_ptr_nonnull(empty);
+    ck_assert_int_eq(nb_numel(empty), 0);
+}
+END_TEST
+
+START_TEST(test_from_data_copies)
+{
+    double src[6] = {1, 2, 3, 4, 5, 6};
+    nb_tensor *t = nb_from_f64(src, NB_SHAPE(2, 3));
+    src[0] = 100; /* the tensor holds its own copy */
+    ck_assert(nb_get(t, 0) == 1.0);
+    ck_assert(nb_get(t, 5) == 6.0);
+    float fs[2] = {0.5f, -0.25f};
+    nb_tensor *u = nb_from_f32(fs, NB_SHAPE(2));
+    ck_assert(nb_data_f32(u)[1] == -0.25f);
+    nb_tensor *c = nb_tensor_clone(t);
+    ck_assert(nb_get(c, 4) == 5.0);
+    ck_assert(nb_data_f64(c) != nb_data_f64(t));
+}
+END_TEST
+
+START_TEST(test_arange)
+{
+    nb_tensor *a = nb_arange(NB_F64, 0, 1, 0.25);
+    double want[4] = {0, 0.25, 0.5, 0.75};
+    ck_assert_tensor_near(a, want, 4, 0);
+    nb_tensor *b = nb_arange(NB_F32, 5, 2, -1);
+    double wb[3] = {5, 4, 3};
+    ck_assert_tensor_near(b, wb, 3, 0);
+    nb_tensor *e = nb_arange(NB_F64, 1, 1, 1);
+    ck_assert_int_eq(nb_numel(e), 0);
+    ck_assert_ptr_null(nb_arange(NB_F64, 0, 1, 0));
+    ck_assert_error(NB_ERR_ARG, "non-zero step");
+}
+END_TEST
+
+START_TEST(test_rng_reference_stream)
+{
+    /* Values of the published xoshiro256** / splitmix64 algorithms, computed
+     * by an independent implementation. */
+    nb_rng r;
+    nb_rng_seed(&r, 42);
+    ck_assert(nb_rng_next(&r) == 0x15780b2e0c2ec716ull);
+    ck_assert(nb_rng_next(&r) == 0x6104d9866d113a7eull);
+    ck_assert(nb_rng_next(&r) == 0xae17533239e499a1ull);
+    nb_rng_seed(&r, 0);
+    ck_assert(nb_rng_next(&r) == 0x99ec5f36cb75f2b4ull);
+    ck_assert(nb_rng_next(&r) == 0xbf6e1f784956452aull);
+}
+END_TEST
+
+START_TEST(test_rng_distributions)
+{
+    nb_rng r;
+    nb_rng_seed(&r, 7);
+    double sum = 0, sumsq = 0;
+    int n = 200000;
+    for (int i = 0; i < n; i++) {
+        double u = nb_rng_uniform(&r);
+        ck_assert(u >= 0.0 && u < 1.0);
+        sum += u;
+    }
+    ck_assert(fabs(sum / n - 0.5) < 0.005);
+    sum = 0;
+    for (int i = 0; i < n; i++) {
+        double z = nb_rng_normal(&r);
+        sum += z;
+        sumsq += z * z;
+    }
+    ck_assert(fabs(sum / n) < 0.01);
+    ck_assert(fabs(sumsq / n - 1.0) < 0.02);
+    int counts[3] = {0};
+    for (int i = 0; i < 30000; i++)
+        counts[nb_rng_below(&r, 3)]++;
+    for (int k = 0; k < 3; k++)
+        ck_assert(abs(counts[k] - 10000) < 400);
+    int64_t items[10];
+    for (int i = 0; i < 10; i++)
+        items[i] = i;
+    nb_rng_shuffle(&r, items, 10);
+    int seen[10] = {0};
+    for (int i = 0; i < 10; i++)
+        seen[items[i]]++;
+    for (int i = 0; i < 10; i++)
+        ck_assert_int_eq(seen[i], 1);
+}
+END_TEST
+
+START_TEST(test_rand_tensors_reproducible)
+{
+    nb_rng r1, r2;
+    nb_rng_seed(&r1, 123);
+    nb_rng_seed(&r2, 123);
+    nb_tensor *a = nb_rand_uniform(&r1, NB_F64, NB_SHAPE(4, 4), -1, 1);
+    nb_tensor *b = nb_rand_uniform(&r2, NB_F64, NB_SHAPE(4, 4), -1, 1);
+    for (int i = 0; i < 16; i++) {
+        ck_assert(nb_get(a, i) == nb_get(b, i));
+        ck_assert(nb_get(a, i) >= -1 && nb_get(a, i) < 1);
+    }
+    nb_tensor *n1 = nb_rand_normal(&r1, NB_F32, NB_SHAPE(3), 5, 0);
+    double fives[3] = {5, 5, 5};
+    ck_assert_tensor_near(n1, fives, 3, 0);
+    ck_assert_ptr_null(nb_rand_uniform(NULL, NB_F64, NB_SHAPE(2), 0, 1));
+    ck_assert_error(NB_ERR_NULL, "rng");
+}
+END_TEST
+
+START_TEST(test_creation_errors)
+{
+    ck_assert_ptr_null(nb_zeros(NB_F32, 9, (const int64_t[]){1, 1, 1, 1, 1, 1, 1, 1, 1}));
+    ck_assert_error(NB_ERR_SHAPE, "supports 0..8");
+    ck_assert_ptr_null(nb_zeros(NB_F32, NB_SHAPE(2, -3)));
+    ck_assert_error(NB_ERR_SHAPE, "invalid shape 2x-3");
+    ck_assert_ptr_null(nb_zeros((nb_dtype)7, NB_SHAPE(2)));
+    ck_assert_error(NB_ERR_DTYPE, "unknown dtype");
+    ck_assert_ptr_null(nb_zeros(NB_F32, 2, NULL));
+    ck_assert_error(NB_ERR_NULL, "shape is NULL");
+    ck_assert_ptr_null(nb_from_f64(NULL, NB_SHAPE(2)));
+    ck_assert_error(NB_ERR_NULL, "data is NULL");
+    ck_assert_ptr_null(nb_zeros(NB_F32, NB_SHAPE((int64_t)1 << 62, 1 << 20)));
+    ck_assert_int_lt(nb_last_status(), 0);
+    /* no current arena */
+    nb_arena *prev = nb_arena_use(NULL);
+    ck_assert_ptr_null(nb_zeros(NB_F32, NB_SHAPE(2)));
+    ck_assert_error(NB_ERR_STATE, "no current arena");
+    nb_arena_use(prev);
+}
+END_TEST
+
+START_TEST(test_accessor_errors)
+{
+    nb_tensor *t = nb_zeros(NB_F32, NB_SHAPE(2, 2));
+    ck_assert_ptr_null(nb_data_f64(t));
+    ck_assert_error(NB_ERR_DTYPE, "tensor is f32");
+    ck_assert(isnan(nb_item(t)));
+    ck_assert_error(NB_ERR_SHAPE, "has 4 elements, expected 1");
+    ck_assert(isnan(nb_get(t, 4)));
+    ck_assert_error(NB_ERR_ARG, "index 4 out of range");
+    ck_assert_int_eq(nb_dim(t, 2), -1);
+    ck_assert_error(NB_ERR_ARG, "axis 2 out of range");
+    nb_clear_error();
+    ck_assert(isnan(nb_item(NULL)));
+    ck_assert_error(NB_ERR_NULL, "is NULL");
+    ck_assert_int_eq(nb_numel(NULL), 0);
+    ck_assert_ptr_null(nb_shape(NULL));
+    char buf[32];
+    ck_assert_str_eq(nb_shape_str(t, buf, sizeof buf), "2x2");
+    ck_assert_str_eq(nb_shape_str(nb_scalar(NB_F64, 1), buf, sizeof buf), "scalar");
+    ck_assert_str_eq(nb_status_name(NB_ERR_SHAPE), "shape mismatch");
+}
+END_TEST
+
+START_TEST(test_inplace_and_versions)
+{
+    nb_tensor *t = nb_zeros(NB_F64, NB_SHAPE(3));
+    uint64_t v0 = nb_tensor_version(t);
+    ck_assert_int_eq(nb_tensor_fill_(t, 2.0), NB_OK);
+    ck_assert_int_eq(nb_tensor_version(t), v0 + 1);
+    double two[3] = {2, 2, 2};
+    ck_assert_tensor_near(t, two, 3, 0);
+    nb_tensor *u = nb_from_f64((double[]){1, 2, 3}, NB_SHAPE(3));
+    ck_assert_int_eq(nb_tensor_copy_(t, u), NB_OK);
+    double w[3] = {1, 2, 3};
+    ck_assert_tensor_near(t, w, 3, 0);
+    ck_assert_int_eq(nb_tensor_version(t), v0 + 2);
+    nb_tensor_bump_version(t);
+    ck_assert_int_eq(nb_tensor_version(t), v0 + 3);
+    nb_tensor *bad = nb_zeros(NB_F64, NB_SHAPE(4));
+    ck_assert_int_eq(nb_tensor_copy_(bad, u), NB_ERR_SHAPE);
+    ck_assert_error(NB_ERR_SHAPE, "dst is f64 4, src is f64 3");
+}
+END_TEST
+
+START_TEST(test_names_and_leaves)
+{
+    nb_tensor *t = nb_zeros(NB_F64, NB_SHAPE(2));
+    char name[16] = "layer1.weight";
+    ck_assert_int_eq(nb_tensor_set_name(t, name), NB_OK);
+    name[0] = 'X'; /* copied */
+    ck_assert_str_eq(nb_tensor_name(t), "layer1.weight");
+    ck_assert(nb_is_leaf(t));
+    ck_assert(!nb_requires_grad(t));
+    ck_assert_ptr_eq(nb_requires_grad_(t, true), t);
+    ck_assert(nb_requires_grad(t));
+    ck_assert_ptr_null(nb_tensor_grad(t));
+    ck_assert_int_eq(nb_zero_grad(t), NB_OK); /* no grad yet: no-op */
+}
+END_TEST
+
+START_TEST(test_use_after_reset)
+{
+    nb_arena *a = nb_arena_new();
+    nb_arena *prev = nb_arena_use(a);
+    nb_tensor *t = nb_ones(NB_F64, NB_SHAPE(2));
+    ck_assert(nb_tensor_valid(t));
+    nb_arena_reset(a);
+    ck_assert(!nb_tensor_valid(t));
+    ck_assert(isnan(nb_get(t, 0)));
+    ck_assert_error(NB_ERR_STATE, "made before its arena was reset");
+    nb_arena_use(prev);
+    nb_arena_free(a);
+    /* with poisoning, even a header overwritten by reuse is caught */
+    nb_arena *p = nb_arena_new_opts(&(nb_arena_opts){.poison = 1});
+    prev = nb_arena_use(p);
+    nb_tensor *x = nb_ones(NB_F32, NB_SHAPE(2));
+    nb_arena_reset(p);
+    ck_assert_ptr_null(nb_add(x, x));
+    ck_assert_int_eq(nb_last_status(), NB_ERR_STATE);
+    nb_arena_use(prev);
+    nb_arena_free(p);
+}
+END_TEST
+
+START_TEST(test_print)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    nb_tensor *t = nb_from_f64((double[]){1, 2.5, -3, 4}, NB_SHAPE(2, 2));
+    nb_tensor_set_name(t, "w");
+    ck_assert_int_eq(nb_tensor_print(t, f, 0), NB_OK);
+    nb_tensor_print(nb_scalar(NB_F32, 0.5), f, 0);
+    nb_tensor_print(nb_arange(NB_F64, 0, 10, 1), f, 3);
+    fclose(f);
+    ck_assert_str_eq(buf, "tensor(f64, 2x2, w) [[1, 2.5],\n [-3, 4]]\n"
+                          "tensor(f32, scalar) 0.5\n"
+                          "tensor(f64, 10) [0, 1, 2, ... (7 more)]\n");
+    free(buf);
+    ck_assert_int_eq(nb_tensor_print(t, NULL, 0), NB_ERR_NULL);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("tensor");
+    TCase *tc = nb_test_case("core");
+    tcase_add_test(tc, test_create_shapes);
+    tcase_add_test(tc, test_from_data_copies);
+    tcase_add_test(tc, test_arange);
+    tcase_add_test(tc, test_rng_reference_stream);
+    tcase_add_test(tc, test_rng_distributions);
+    tcase_add_test(tc, test_rand_tensors_reproducible);
+    tcase_add_test(tc, test_creation_errors);
+    tcase_add_test(tc, test_accessor_errors);
+    tcase_add_test(tc, test_inplace_and_versions);
+    tcase_add_test(tc, test_names_and_leaves);
+    tcase_add_test(tc, test_use_after_reset);
+    tcase_add_test(tc, test_print);
+    suite_add_tcase(s, tc);
+    return nb_test_run(s);
+}
