@@ -1,0 +1,64 @@
+/* Means over all elements or one axis: the sum kernel scaled by 1/n; the
+ * gradient is g/n spread evenly over the reduced elements. */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "kernels/elementwise.h"
+#include "ops/op_util.h"
+#include "ops/reduce_util.h"
+
+/* params: i[0] = axis (-1 for all), i[1] = keepdim */
+static int nb_mean_forward(nb_tensor *out, nb_tensor *const *in, int n_in, const nb_op_params *p)
+{
+    (void)n_in;
+    int64_t outer, n, inner;
+    nb__axis_view(in[0], (int)p->i[0], &outer, &n, &inner);
+    /* n == 0 gives 0 * (1/0) = NaN, the mean of nothing */
+    double scale = 1.0 / (double)n;
+    if (out->dtype == NB_F32) {
+        float *o = out->data;
+        nb_k_sum_axis_f32(outer, n, inner, in[0]->data, o);
+        for (int64_t i = 0; i < out->numel; i++)
+            o[i] = (float)(o[i] * scale);
+    } else {
+        double *o = out->data;
+        nb_k_sum_axis_f64(outer, n, inner, in[0]->data, o);
+        for (int64_t i = 0; i < out->numel; i++)
+            o[i] *= scale;
+    }
+    return 0;
+}
+
+/* d mean / dx = 1/n for every reduced element */
+static int nb_mean_backward(const struct nb_node *node, nb_tensor *g, nb_tensor **gi)
+{
+    const nb_tensor *x = node->inputs[0];
+    int axis = (int)node->params.i[0];
+    int64_t outer, n, inner;
+    nb__axis_view(x, axis, &outer, &n, &inner);
+    g = nb__grad_keepdim(g, x, axis, node->params.i[1]);
+    gi[0] = nb_broadcast_to(nb_mul_scalar(g, 1.0 / (double)n), x->ndim, x->shape);
+    return 0;
+}
+
+static const nb_op nb_op_mean = {"mean", nb_mean_forward, nb_mean_backward, 0, 0};
+
+nb_tensor *nb_mean(nb_tensor *x)
+{
+    if (nb__check_op_inputs("mean", &x, 1) < 0)
+        return NULL;
+    nb_op_params p = {.i = {-1, 0}};
+    return nb__op_apply(&nb_op_mean, &x, 1, &p, x->dtype, 0, NULL);
+}
+
+nb_tensor *nb_mean_axis(nb_tensor *x, int axis, bool keepdim)
+{
+    int a;
+    if (nb__check_op_inputs("mean_axis", &x, 1) < 0 || nb__norm_axis("mean_axis", axis, x->ndim, &a) < 0)
+        return NULL;
+    int64_t shape[NB_MAX_DIMS];
+    int ndim = nb__reduced_shape(x, a, keepdim, shape);
+    nb_op_params p = {.i = {a, keepdim}};
+    return nb__op_apply(&nb_op_mean, &x, 1, &p, x->dtype, ndim, shape);
+}

@@ -1,0 +1,54 @@
+/* Shape helpers shared by the reductions (mean, max/min, logsumexp) and the
+ * row-wise ops (softmax): the [outer, n, inner] view around an axis, the
+ * reduced shape, and the gradient brought back to broadcast against x. */
+#ifndef NB_OPS_REDUCE_UTIL_H
+#define NB_OPS_REDUCE_UTIL_H
+
+#include "nabla/ops.h"
+#include "autograd/graph.h"
+
+/* x seen as [outer, n, inner] around `axis`; axis < 0 means all elements as
+ * one slice (outer = inner = 1). */
+static inline void nb__axis_view(const nb_tensor *x, int axis, int64_t *outer, int64_t *n,
+                                 int64_t *inner)
+{
+    *outer = 1;
+    *inner = 1;
+    *n = x->numel;
+    if (axis < 0)
+        return;
+    for (int d = 0; d < axis; d++)
+        *outer *= x->shape[d];
+    for (int d = axis + 1; d < x->ndim; d++)
+        *inner *= x->shape[d];
+    *n = x->shape[axis];
+}
+
+/* Shape of the reduction of x along `axis` (axis < 0: all, a 0-d result):
+ * the axis becomes 1 with keepdim, disappears without.  Returns ndim. */
+static inline int nb__reduced_shape(const nb_tensor *x, int axis, bool keepdim, int64_t *shape)
+{
+    int ndim = 0;
+    if (axis < 0)
+        return 0;
+    for (int d = 0; d < x->ndim; d++) {
+        if (d == axis && !keepdim)
+            continue;
+        shape[ndim++] = d == axis ? 1 : x->shape[d];
+    }
+    return ndim;
+}
+
+/* g (the gradient of a reduction of x) reshaped so that it broadcasts
+ * against x: the reduced axis is put back as size 1.  A 0-d g (reduction of
+ * all elements) already broadcasts. */
+static inline nb_tensor *nb__grad_keepdim(nb_tensor *g, const nb_tensor *x, int axis, bool keepdim)
+{
+    if (axis < 0 || keepdim || !g)
+        return g;
+    int64_t shape[NB_MAX_DIMS];
+    nb__reduced_shape(x, axis, true, shape);
+    return nb_reshape(g, x->ndim, shape);
+}
+
+#endif

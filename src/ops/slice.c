@@ -1,0 +1,101 @@
+/* slice (a range along one axis) and its gradient pad (the range put back
+ * into zeros): a pair of linear ops, each the other's gradient. */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <string.h>
+
+#include "kernels/select.h"
+#include "nabla/ops.h"
+#include "ops/op_util.h"
+#include "ops/reduce_util.h"
+
+/* Both ops: params i[0] = axis, i[1] = start, i[2] = size of the axis in the
+ * large tensor.  The range's length is the small tensor's size on the axis. */
+
+/* Copy between the large tensor (axis size i[2]) and the small one (the range). */
+static void nb_range_copy(const nb_tensor *large, const nb_tensor *small, const nb_op_params *p,
+                          bool to_small)
+{
+    int axis = (int)p->i[0];
+    int64_t outer, len, inner;
+    nb__axis_view(small, axis, &outer, &len, &inner);
+    size_t es = nb_dtype_size(large->dtype);
+    size_t row = (size_t)(len * inner) * es, big = (size_t)(p->i[2] * inner) * es;
+    char *at = (char *)large->data + (size_t)(p->i[1] * inner) * es;
+    if (to_small)
+        nb_k_copy_blocks(outer, row, at, big, small->data, row);
+    else
+        nb_k_copy_blocks(outer, row, small->data, row, at, big);
+}
+
+static int nb_slice_forward(nb_tensor *out, nb_tensor *const *in, int n_in, const nb_op_params *p)
+{
+    (void)n_in;
+    nb_range_copy(in[0], out, p, true);
+    return 0;
+}
+
+static int nb_pad_forward(nb_tensor *out, nb_tensor *const *in, int n_in, const nb_op_params *p)
+{
+    (void)n_in;
+    if (out->numel)
+        memset(out->data, 0, (size_t)out->numel * nb_dtype_size(out->dtype));
+    nb_range_copy(out, in[0], p, false);
+    return 0;
+}
+
+static nb_tensor *nb_pad_axis(nb_tensor *g, const nb_op_params *p);
+
+static int nb_slice_backward(const struct nb_node *node, nb_tensor *g, nb_tensor **gi)
+{
+    gi[0] = nb_pad_axis(g, &node->params);
+    return 0;
+}
+
+static int nb_pad_backward(const struct nb_node *node, nb_tensor *g, nb_tensor **gi)
+{
+    int axis = (int)node->params.i[0];
+    int64_t start = node->params.i[1];
+    gi[0] = nb_slice(g, axis, start, start + node->inputs[0]->shape[axis]);
+    return 0;
+}
+
+static const nb_op nb_op_slice = {"slice", nb_slice_forward, nb_slice_backward, 0, 0};
+static const nb_op nb_op_pad = {"pad_axis", nb_pad_forward, nb_pad_backward, 0, 0};
+
+/* g (the slice's shape) placed at params' range inside zeros of the full size. */
+static nb_tensor *nb_pad_axis(nb_tensor *g, const nb_op_params *p)
+{
+    if (nb__check_op_inputs("pad_axis", &g, 1) < 0)
+        return NULL;
+    int64_t shape[NB_MAX_DIMS];
+    memcpy(shape, g->shape, sizeof shape[0] * (size_t)g->ndim);
+    shape[p->i[0]] = p->i[2];
+    return nb__op_apply(&nb_op_pad, &g, 1, p, g->dtype, g->ndim, shape);
+}
+
+nb_tensor *nb_slice(nb_tensor *x, int axis, int64_t start, int64_t stop)
+{
+    const char *op = "slice";
+    int a;
+    if (nb__check_op_inputs(op, &x, 1) < 0 || nb__norm_axis(op, axis, x->ndim, &a) < 0)
+        return NULL;
+    int64_t n = x->shape[a];
+    int64_t s = start < 0 ? start + n : start, e = stop < 0 ? stop + n : stop;
+    if (s < 0 || s > n || e < 0 || e > n || s > e) {
+        char sh[96];
+        nb__error(NB_ERR_ARG,
+                  "slice: range %lld:%lld does not fit axis %d of size %lld (tensor is %s); need "
+                  "-%lld <= start <= stop <= %lld after counting negatives from the end",
+                  (long long)start, (long long)stop, axis, (long long)n,
+                  nb__shape_fmt(x->ndim, x->shape, sh, sizeof sh), (long long)n, (long long)n);
+        return NULL;
+    }
+    int64_t shape[NB_MAX_DIMS];
+    memcpy(shape, x->shape, sizeof shape[0] * (size_t)x->ndim);
+    shape[a] = e - s;
+    nb_op_params p = {.i = {a, s, n}};
+    return nb__op_apply(&nb_op_slice, &x, 1, &p, x->dtype, x->ndim, shape);
+}

@@ -1,0 +1,131 @@
+/* take and put along an axis: linear in their data input, with the indices
+ * as a node parameter, so that take's gradient is put and put's is take and
+ * derivatives of any order stay inside this pair. */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <math.h>
+
+#include "kernels/select.h"
+#include "nabla/ops.h"
+#include "ops/take_put.h"
+#include "ops/op_util.h"
+
+/* params: i[0..3] = outer, n, k, inner; i[4] = bcast_inner; ptr = indices */
+static void nb_select_to_params(const nb__select *s, nb_op_params *p)
+{
+    p->i[0] = s->outer;
+    p->i[1] = s->n;
+    p->i[2] = s->k;
+    p->i[3] = s->inner;
+    p->i[4] = s->bcast_inner;
+    p->ptr = s->idx;
+}
+
+static nb__select nb_select_from_params(const nb_op_params *p)
+{
+    nb__select s = {p->i[0], p->i[1], p->i[2], p->i[3], p->i[4] != 0, p->ptr};
+    return s;
+}
+
+static int nb_take_forward(nb_tensor *out, nb_tensor *const *in, int n_in, const nb_op_params *p)
+{
+    (void)n_in;
+    nb__select s = nb_select_from_params(p);
+    if (out->dtype == NB_F32)
+        nb_k_take_f32(s.outer, s.n, s.k, s.inner, s.bcast_inner, in[0]->data, s.idx->data, out->data);
+    else
+        nb_k_take_f64(s.outer, s.n, s.k, s.inner, s.bcast_inner, in[0]->data, s.idx->data, out->data);
+    return 0;
+}
+
+static int nb_put_forward(nb_tensor *out, nb_tensor *const *in, int n_in, const nb_op_params *p)
+{
+    (void)n_in;
+    nb__select s = nb_select_from_params(p);
+    if (out->dtype == NB_F32)
+        nb_k_put_f32(s.outer, s.n, s.k, s.inner, s.bcast_inner, in[0]->data, s.idx->data, out->data);
+    else
+        nb_k_put_f64(s.outer, s.n, s.k, s.inner, s.bcast_inner, in[0]->data, s.idx->data, out->data);
+    return 0;
+}
+
+static int nb_take_backward(const struct nb_node *node, nb_tensor *g, nb_tensor **gi)
+{
+    nb__select s = nb_select_from_params(&node->params);
+    const nb_tensor *x = node->inputs[0];
+    gi[0] = nb__put(g, &s, x->ndim, x->shape);
+    return 0;
+}
+
+static int nb_put_backward(const struct nb_node *node, nb_tensor *g, nb_tensor **gi)
+{
+    nb__select s = nb_select_from_params(&node->params);
+    const nb_tensor *small = node->inputs[0];
+    gi[0] = nb__take(g, &s, small->ndim, small->shape);
+    return 0;
+}
+
+static const nb_op nb_op_take = {"take", nb_take_forward, nb_take_backward, 0, 0};
+static const nb_op nb_op_put = {"put", nb_put_forward, nb_put_backward, 0, 0};
+
+/* Both directions: the data input must have `have` elements, the result
+ * `want`; anything else is a bug in the calling op, reported, not crashed on. */
+static nb_tensor *nb_select_apply(const nb_op *op, nb_tensor *x, const nb__select *s, int ndim,
+                                  const int64_t *shape, int64_t have, int64_t want)
+{
+    if (nb__check_op_inputs(op->name, &x, 1) < 0)
+        return NULL;
+    int64_t n_idx = s->outer * s->k * (s->bcast_inner ? 1 : s->inner);
+    if (!s->idx || s->idx->dtype != x->dtype || s->idx->numel != n_idx || x->numel != have ||
+        nb__shape_numel(ndim, shape) != want) {
+        nb__error(NB_ERR_STATE, "%s: internal shape mismatch (data %lld elements, expected %lld)",
+                  op->name, (long long)x->numel, (long long)have);
+        return NULL;
+    }
+    nb_op_params p = {.ptr = NULL};
+    nb_select_to_params(s, &p);
+    return nb__op_apply(op, &x, 1, &p, x->dtype, ndim, shape);
+}
+
+nb_tensor *nb__take(nb_tensor *x, const nb__select *s, int ndim, const int64_t *shape)
+{
+    return nb_select_apply(&nb_op_take, x, s, ndim, shape, s->outer * s->n * s->inner,
+                           s->outer * s->k * s->inner);
+}
+
+nb_tensor *nb__put(nb_tensor *g, const nb__select *s, int ndim, const int64_t *shape)
+{
+    return nb_select_apply(&nb_op_put, g, s, ndim, shape, s->outer * s->k * s->inner,
+                           s->outer * s->n * s->inner);
+}
+
+int nb__check_indices(const char *op, const nb_tensor *idx, nb_dtype dtype, int64_t limit,
+                      const char *item, const char *pos, const char *limit_noun)
+{
+    int rc = nb__check_tensor(idx, op, item);
+    if (rc < 0)
+        return rc;
+    if (idx->dtype != dtype)
+        return nb__error(NB_ERR_DTYPE,
+                         "%s: %ss are %s but the data is %s; give the %ss as integral values of "
+                         "the data's dtype",
+                         op, item, nb_dtype_name(idx->dtype), nb_dtype_name(dtype), item);
+    if (idx->ndim != 1) {
+        char s[96];
+        return nb__error(NB_ERR_SHAPE, "%s: %ss must be a 1-d tensor, got %s", op, item,
+                         nb__shape_fmt(idx->ndim, idx->shape, s, sizeof s));
+    }
+    for (int64_t r = 0; r < idx->numel; r++) {
+        double v = nb__get(idx, r);
+        if (v != floor(v) || !isfinite(v))
+            return nb__error(NB_ERR_ARG, "%s: %s %g in %s %lld is not an integer", op, item, v, pos,
+                             (long long)r);
+        if (v < 0 || v >= (double)limit)
+            return nb__error(NB_ERR_ARG, "%s: %s %g in %s %lld is out of range for %lld %s (valid 0..%lld)",
+                             op, item, v, pos, (long long)r, (long long)limit, limit_noun,
+                             (long long)limit - 1);
+    }
+    return 0;
+}
