@@ -1,0 +1,120 @@
+/* Minibatch iteration: a visiting order of the rows, reshuffled per epoch
+ * when asked, and batches copied row by row into the current arena (so a
+ * training loop that resets its step arena makes no malloc here). */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <string.h>
+
+#include "io/io_util.h"
+#include "nabla/io.h"
+
+static void new_order(nb_batch_iter *it)
+{
+    for (int64_t i = 0; i < it->n; i++)
+        it->order[i] = i;
+    if (it->shuffle)
+        nb_rng_shuffle(&it->rng, it->order, it->n);
+}
+
+int nb_batch_iter_init(nb_batch_iter *it, const nb_tensor *x, const nb_tensor *y,
+                       const nb_batch_opts *opts)
+{
+    static const char *op = "nb_batch_iter_init";
+    if (!it)
+        return nb__null_input(op, "it");
+    memset(it, 0, sizeof *it);
+    if (!opts)
+        return nb__null_input(op, "opts");
+    int rc = nb__io_check_rows(x, op, "x");
+    if (rc < 0)
+        return rc;
+    if (y) {
+        if ((rc = nb__io_check_rows(y, op, "y")) < 0)
+            return rc;
+        if (y->shape[0] != x->shape[0])
+            return nb__error(NB_ERR_SHAPE, "%s: x has %lld rows but y has %lld", op,
+                             (long long)x->shape[0], (long long)y->shape[0]);
+    }
+    if (opts->batch_size <= 0)
+        return nb__error(NB_ERR_ARG, "%s: batch_size is %lld (must be > 0)", op,
+                         (long long)opts->batch_size);
+    nb_arena *arena = nb_arena_current();
+    if (!arena)
+        return nb__error(NB_ERR_STATE, "%s: no current arena (call nb_arena_use(arena) first)", op);
+    int64_t n = x->shape[0];
+    int64_t *order = nb_arena_alloc(arena, (size_t)(n ? n : 1) * sizeof *order);
+    if (!order)
+        return NB_ERR_NOMEM;
+    it->x = x;
+    it->y = y;
+    it->n = n;
+    it->batch_size = opts->batch_size;
+    it->order = order;
+    it->shuffle = opts->shuffle;
+    it->drop_last = opts->drop_last;
+    nb_rng_seed(&it->rng, opts->seed);
+    it->epoch = 1;
+    new_order(it);
+    return NB_OK;
+}
+
+int64_t nb_batch_count(const nb_batch_iter *it)
+{
+    if (!it || it->batch_size <= 0)
+        return 0;
+    return it->drop_last ? it->n / it->batch_size : (it->n + it->batch_size - 1) / it->batch_size;
+}
+
+int nb_batch_iter_reset(nb_batch_iter *it)
+{
+    if (!it || !it->order)
+        return nb__null_input("nb_batch_iter_reset", "iterator (not initialised?)");
+    it->pos = 0;
+    it->epoch++;
+    new_order(it);
+    return NB_OK;
+}
+
+static nb_tensor *take(const nb_tensor *t, const int64_t *rows, int64_t count)
+{
+    nb_tensor *b = nb__io_rows_like(t, count, "nb_batch_next");
+    if (!b)
+        return NULL;
+    int64_t k = nb__io_row_elems(t);
+    for (int64_t i = 0; i < count; i++)
+        nb__io_copy_row(b, i, t, rows[i], k);
+    return b;
+}
+
+int nb_batch_next(nb_batch_iter *it, nb_tensor **xb, nb_tensor **yb)
+{
+    static const char *op = "nb_batch_next";
+    if (xb)
+        *xb = NULL;
+    if (yb)
+        *yb = NULL;
+    if (!it || !it->order)
+        return nb__null_input(op, "iterator (not initialised?)");
+    if (!xb || (it->y && !yb))
+        return nb__null_input(op, !xb ? "xb" : "yb");
+    int rc = nb__check_tensor(it->x, op, "x");
+    if (rc == NB_OK && it->y)
+        rc = nb__check_tensor(it->y, op, "y");
+    if (rc < 0)
+        return rc;
+    int64_t left = it->n - it->pos;
+    int64_t count = left < it->batch_size ? left : it->batch_size;
+    if (count <= 0 || (it->drop_last && count < it->batch_size))
+        return 0;
+    nb_tensor *bx = take(it->x, it->order + it->pos, count);
+    nb_tensor *by = bx && it->y ? take(it->y, it->order + it->pos, count) : NULL;
+    if (!bx || (it->y && !by))
+        return nb_last_status() < 0 ? nb_last_status() : NB_ERR_NOMEM;
+    it->pos += count;
+    *xb = bx;
+    if (yb)
+        *yb = by;
+    return 1;
+}

@@ -1,0 +1,303 @@
+/* IDX files (the MNIST family's format), read through zlib so that gzip'd
+ * and plain files are handled alike, and the Fashion-MNIST convenience
+ * loader.  IDX layout: 2 zero bytes, a type byte, a byte with the number of
+ * dims, the dims as big-endian uint32, then the elements big-endian. */
+#define _POSIX_C_SOURCE 200809L
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <zlib.h>
+
+#include "core/tensor_internal.h"
+#include "nabla/io.h"
+
+/* Element types of the format. */
+static int idx_type_size(int type)
+{
+    switch (type) {
+    case 0x08: /* unsigned byte */
+    case 0x09: /* signed byte */
+        return 1;
+    case 0x0B: /* int16 */
+        return 2;
+    case 0x0C: /* int32 */
+    case 0x0D: /* float32 */
+        return 4;
+    case 0x0E: /* float64 */
+        return 8;
+    }
+    return 0;
+}
+
+static uint64_t be(const unsigned char *p, int n)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < n; i++)
+        v = v << 8 | p[i];
+    return v;
+}
+
+static double idx_value(int type, const unsigned char *p)
+{
+    switch (type) {
+    case 0x08: return p[0];
+    case 0x09: return (double)(int8_t)p[0];
+    case 0x0B: return (double)(int16_t)(uint16_t)be(p, 2);
+    case 0x0C: return (double)(int32_t)(uint32_t)be(p, 4);
+    case 0x0D: {
+        uint32_t u = (uint32_t)be(p, 4);
+        float f;
+        memcpy(&f, &u, 4);
+        return f;
+    }
+    default: {
+        uint64_t u = be(p, 8);
+        double d;
+        memcpy(&d, &u, 8);
+        return d;
+    }
+    }
+}
+
+/* gzread until n bytes or end of data; returns bytes read or -1 on error. */
+static int64_t read_full(gzFile g, unsigned char *buf, size_t n)
+{
+    size_t got = 0;
+    while (got < n) {
+        unsigned chunk = n - got > (1u << 30) ? (1u << 30) : (unsigned)(n - got);
+        int r = gzread(g, buf + got, chunk);
+        if (r < 0)
+            return -1;
+        if (r == 0)
+            break;
+        got += (size_t)r;
+    }
+    return (int64_t)got;
+}
+
+static int gz_fail(const char *op, const char *path, gzFile g)
+{
+    int errnum = 0;
+    const char *msg = gzerror(g, &errnum);
+    return nb__error(errnum == Z_ERRNO ? NB_ERR_IO : NB_ERR_FORMAT, "%s: %s: %s", op, path,
+                     errnum == Z_ERRNO ? strerror(errno) : msg);
+}
+
+/* The body of nb_idx_load; `g` is closed by the caller. */
+static nb_tensor *idx_read(const char *op, const char *path, gzFile g, nb_dtype dtype,
+                           int64_t limit)
+{
+    unsigned char head[4 + 4 * 255];
+    int64_t r = read_full(g, head, 4);
+    if (r < 0) {
+        gz_fail(op, path, g);
+        return NULL;
+    }
+    if (r < 4) {
+        nb__error(NB_ERR_FORMAT, "%s: %s is truncated (%lld bytes, an IDX header needs 4)", op,
+                  path, (long long)r);
+        return NULL;
+    }
+    int type = head[2], ndim = head[3], esize = idx_type_size(type);
+    if (head[0] != 0 || head[1] != 0 || esize == 0) {
+        nb__error(NB_ERR_FORMAT,
+                  "%s: %s is not an IDX file (magic %02x %02x %02x %02x; expected 00 00, a type "
+                  "08/09/0B/0C/0D/0E and the number of dims)",
+                  op, path, head[0], head[1], head[2], head[3]);
+        return NULL;
+    }
+    if (ndim < 1 || ndim > NB_MAX_DIMS) {
+        nb__error(NB_ERR_FORMAT, "%s: %s has %d dims; nabla supports 1..%d", op, path, ndim,
+                  NB_MAX_DIMS);
+        return NULL;
+    }
+    r = read_full(g, head + 4, 4 * (size_t)ndim);
+    if (r < 0) {
+        gz_fail(op, path, g);
+        return NULL;
+    }
+    if (r < 4 * ndim) {
+        nb__error(NB_ERR_FORMAT, "%s: %s is truncated inside its header (%d dims announced)", op,
+                  path, ndim);
+        return NULL;
+    }
+    int64_t shape[NB_MAX_DIMS];
+    uint64_t numel = 1;
+    for (int d = 0; d < ndim; d++) {
+        shape[d] = (int64_t)be(head + 4 + 4 * d, 4);
+        if (shape[d] == 0) {
+            nb__error(NB_ERR_FORMAT, "%s: %s: dim %d is 0", op, path, d);
+            return NULL;
+        }
+        if (numel > ((uint64_t)1 << 52) / (uint64_t)shape[d]) {
+            nb__error(NB_ERR_FORMAT, "%s: %s: dims are impossibly large", op, path);
+            return NULL;
+        }
+        numel *= (uint64_t)shape[d];
+    }
+    int64_t full_count = shape[0];
+    int limited = limit > 0 && limit < shape[0];
+    if (limited)
+        shape[0] = limit;
+    uint64_t want = numel / (uint64_t)full_count * (uint64_t)shape[0];
+    uint64_t expect_bytes = 4 + 4 * (uint64_t)ndim + numel * (uint64_t)esize;
+
+    /* For an uncompressed file the length is known before reading anything. */
+    if (gzdirect(g)) {
+        struct stat st;
+        if (stat(path, &st) == 0 && (uint64_t)st.st_size != expect_bytes) {
+            nb__error(NB_ERR_FORMAT, "%s: %s %s: the header promises %llu bytes, the file has %llu",
+                      op, path, (uint64_t)st.st_size < expect_bytes ? "is truncated" : "has trailing bytes",
+                      (unsigned long long)expect_bytes, (unsigned long long)st.st_size);
+            return NULL;
+        }
+    }
+    nb_tensor *t = nb__tensor_empty(dtype, ndim, shape, op);
+    if (!t)
+        return NULL;
+    enum { CHUNK = 1 << 16 };
+    unsigned char *buf = malloc(CHUNK);
+    if (!buf) {
+        nb__error(NB_ERR_NOMEM, "%s: out of memory", op);
+        return NULL;
+    }
+    uint64_t done = 0, per = CHUNK / (unsigned)esize;
+    while (done < want) {
+        uint64_t k = want - done < per ? want - done : per;
+        r = read_full(g, buf, k * (unsigned)esize);
+        if (r < 0) {
+            free(buf);
+            gz_fail(op, path, g);
+            return NULL;
+        }
+        if ((uint64_t)r < k * (unsigned)esize) {
+            free(buf);
+            nb__error(NB_ERR_FORMAT,
+                      "%s: %s is truncated: %llu of %llu data bytes present (header says %lld x ...)",
+                      op, path, (unsigned long long)(done * (unsigned)esize + (uint64_t)r),
+                      (unsigned long long)(numel * (uint64_t)esize), (long long)full_count);
+            return NULL;
+        }
+        for (uint64_t i = 0; i < k; i++)
+            nb__set(t, (int64_t)(done + i), idx_value(type, buf + i * (unsigned)esize));
+        done += k;
+    }
+    if (!limited) {
+        r = read_full(g, buf, 1);
+        if (r != 0) {
+            free(buf);
+            if (r < 0)
+                gz_fail(op, path, g);
+            else
+                nb__error(NB_ERR_FORMAT, "%s: %s has trailing bytes after the %llu its header promises",
+                          op, path, (unsigned long long)expect_bytes);
+            return NULL;
+        }
+    }
+    free(buf);
+    return t;
+}
+
+nb_tensor *nb_idx_load(const char *path, nb_dtype dtype, int64_t limit)
+{
+    static const char *op = "nb_idx_load";
+    if (!path) {
+        nb__null_input(op, "path");
+        return NULL;
+    }
+    if (limit < 0) {
+        nb__error(NB_ERR_ARG, "%s: limit is %lld (use 0 for all)", op, (long long)limit);
+        return NULL;
+    }
+    if (!nb_arena_current()) {
+        nb__error(NB_ERR_STATE, "%s: no current arena (call nb_arena_use(arena) first)", op);
+        return NULL;
+    }
+    /* gzopen does not tell a missing file from other trouble; fopen first. */
+    FILE *probe = fopen(path, "rb");
+    if (!probe) {
+        nb__error(NB_ERR_IO, "%s: cannot open %s: %s", op, path, strerror(errno));
+        return NULL;
+    }
+    fclose(probe);
+    gzFile g = gzopen(path, "rb");
+    if (!g) {
+        nb__error(errno == ENOMEM || errno == 0 ? NB_ERR_NOMEM : NB_ERR_IO, "%s: cannot open %s: %s",
+                  op, path, errno ? strerror(errno) : "out of memory");
+        return NULL;
+    }
+    gzbuffer(g, 1 << 17);
+    nb_tensor *t = idx_read(op, path, g, dtype, limit);
+    gzclose(g);
+    return t;
+}
+
+const char *nb_fashion_mnist_default_dir(void)
+{
+    const char *env = getenv("NB_FASHION_MNIST_DIR");
+    return env && env[0] ? env : "/usr/share/datasets/fashion-mnist";
+}
+
+const char *nb_fashion_mnist_class_name(int label)
+{
+    static const char *const names[10] = {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+                                          "Sandal",      "Shirt",   "Sneaker",  "Bag",   "Ankle boot"};
+    return label >= 0 && label < 10 ? names[label] : "?";
+}
+
+int nb_fashion_mnist_load(const char *dir, nb_data_part part, int64_t limit, nb_dtype dtype,
+                          nb_tensor **x, nb_tensor **y)
+{
+    static const char *op = "nb_fashion_mnist_load";
+    if (!x || !y)
+        return nb__null_input(op, !x ? "x" : "y");
+    *x = *y = NULL;
+    if (part != NB_DATA_TRAIN && part != NB_DATA_TEST)
+        return nb__error(NB_ERR_ARG, "%s: part %d is not NB_DATA_TRAIN or NB_DATA_TEST", op,
+                         (int)part);
+    if (!dir)
+        dir = nb_fashion_mnist_default_dir();
+    const char *stem = part == NB_DATA_TRAIN ? "train" : "t10k";
+    size_t len = strlen(dir) + 64;
+    char *ipath = malloc(len), *lpath = malloc(len);
+    if (!ipath || !lpath) {
+        free(ipath);
+        free(lpath);
+        return nb__error(NB_ERR_NOMEM, "%s: out of memory", op);
+    }
+    snprintf(ipath, len, "%s/%s-images-idx3-ubyte.gz", dir, stem);
+    snprintf(lpath, len, "%s/%s-labels-idx1-ubyte.gz", dir, stem);
+    int rc = NB_OK;
+    nb_tensor *img = nb_idx_load(ipath, dtype, limit);
+    nb_tensor *lab = img ? nb_idx_load(lpath, dtype, limit) : NULL;
+    if (!img || !lab)
+        rc = nb_last_status();
+    else if (img->ndim != 3 || img->shape[1] != 28 || img->shape[2] != 28)
+        rc = nb__error(NB_ERR_FORMAT, "%s: %s: expected N x 28 x 28 images", op, ipath);
+    else if (lab->ndim != 1 || lab->shape[0] != img->shape[0])
+        rc = nb__error(NB_ERR_FORMAT, "%s: %s holds %lld labels for %lld images in %s", op, lpath,
+                       (long long)lab->shape[0], (long long)img->shape[0], ipath);
+    for (int64_t i = 0; rc == NB_OK && i < lab->numel; i++)
+        if (nb__get(lab, i) > 9)
+            rc = nb__error(NB_ERR_FORMAT, "%s: %s: label %lld is %g (expected 0..9)", op, lpath,
+                           (long long)i, nb__get(lab, i));
+    if (rc == NB_OK) {
+        /* A fresh tensor shares no graph, so viewing it as N x 784 is just
+         * rewriting its shape. */
+        img->ndim = 2;
+        img->shape[1] = 784;
+        for (int64_t i = 0; i < img->numel; i++)
+            nb__set(img, i, nb__get(img, i) / 255.0);
+        *x = img;
+        *y = lab;
+    }
+    free(ipath);
+    free(lpath);
+    return rc;
+}

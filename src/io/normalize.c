@@ -1,0 +1,255 @@
+/* Per-feature normalisation with fit / apply / reverse, after MATLAB's
+ * mapminmax and mapstd.  Both reduce to y = (x - offset) * gain + base per
+ * column; a feature whose range (or std) is 0 or not finite gets gain 1 and
+ * offset = base, so it passes through unchanged, which is what MATLAB does. */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <math.h>
+
+#include "io/io_util.h"
+#include "nabla/io.h"
+
+/* Features of a data tensor: columns of a 2-d (N, F) tensor, 1 for a 1-d one. */
+static int check_data(const nb_tensor *x, const char *op, int64_t *rows, int64_t *features)
+{
+    int rc = nb__check_tensor(x, op, "x");
+    if (rc < 0)
+        return rc;
+    if (x->ndim != 1 && x->ndim != 2) {
+        char buf[96];
+        return nb__error(NB_ERR_SHAPE, "%s: x is %s; expected (samples, features) or (samples,)",
+                         op, nb__shape_fmt(x->ndim, x->shape, buf, sizeof buf));
+    }
+    *rows = x->shape[0];
+    *features = x->ndim == 2 ? x->shape[1] : 1;
+    return NB_OK;
+}
+
+/* y = (x - offset) * gain + base, column by column, into a new tensor. */
+static nb_tensor *affine_cols(const nb_tensor *x, int64_t features, const double *offset,
+                              const double *gain, const double *base, const char *op)
+{
+    nb_tensor *y = nb__tensor_empty(x->dtype, x->ndim, x->shape, op);
+    if (!y)
+        return NULL;
+    for (int64_t i = 0; i < x->numel; i++) {
+        int64_t f = i % features;
+        nb__set(y, i, (nb__get(x, i) - offset[f]) * gain[f] + base[f]);
+    }
+    return y;
+}
+
+static double *arena_doubles(int64_t n, const char *op)
+{
+    nb_arena *arena = nb_arena_current();
+    if (!arena) {
+        nb__error(NB_ERR_STATE, "%s: no current arena (call nb_arena_use(arena) first)", op);
+        return NULL;
+    }
+    double *p = nb_arena_alloc(arena, (size_t)(n ? n : 1) * sizeof *p * 3);
+    if (!p && !nb__error_pending())
+        nb__error(NB_ERR_NOMEM, "%s: out of memory", op);
+    return p;
+}
+
+static int check_settings(const nb_tensor *x, int64_t features, int64_t fitted, const void *ps,
+                          const char *op)
+{
+    if (!ps)
+        return nb__null_input(op, "settings");
+    if (features != fitted)
+        return nb__error(NB_ERR_SHAPE, "%s: x has %lld features, the settings were fitted on %lld",
+                         op, (long long)features, (long long)fitted);
+    (void)x;
+    return NB_OK;
+}
+
+/* ---- mapminmax ---- */
+
+int nb_mapminmax_fit(const nb_tensor *x, double ymin, double ymax, nb_minmax_settings *ps)
+{
+    static const char *op = "nb_mapminmax_fit";
+    if (!ps)
+        return nb__null_input(op, "ps");
+    int64_t rows, nf;
+    int rc = check_data(x, op, &rows, &nf);
+    if (rc < 0)
+        return rc;
+    if (!(ymin < ymax) || !isfinite(ymin) || !isfinite(ymax))
+        return nb__error(NB_ERR_ARG, "%s: output range [%g, %g] is empty (need ymin < ymax; "
+                         "MATLAB's default is -1, 1)", op, ymin, ymax);
+    if (!nb_arena_current())
+        return nb__error(NB_ERR_STATE, "%s: no current arena (call nb_arena_use(arena) first)", op);
+    double *mem = arena_doubles(nf, op);
+    if (!mem)
+        return NB_ERR_NOMEM;
+    double *lo = mem, *hi = mem + nf;
+    for (int64_t f = 0; f < nf; f++) {
+        lo[f] = INFINITY;
+        hi[f] = -INFINITY;
+    }
+    for (int64_t i = 0; i < x->numel; i++) {
+        double v = nb__get(x, i);
+        int64_t f = i % nf;
+        if (v < lo[f]) /* NaN compares false: ignored, as MATLAB's min/max do */
+            lo[f] = v;
+        if (v > hi[f])
+            hi[f] = v;
+    }
+    ps->features = nf;
+    ps->ymin = ymin;
+    ps->ymax = ymax;
+    ps->xmin = lo;
+    ps->xmax = hi;
+    return NB_OK;
+}
+
+/* offset/gain/base of the forward map (scratch: 3*nf doubles). */
+static void minmax_coeffs(const nb_minmax_settings *ps, double *offset, double *gain, double *base)
+{
+    for (int64_t f = 0; f < ps->features; f++) {
+        double range = ps->xmax[f] - ps->xmin[f];
+        base[f] = ps->ymin;
+        if (range == 0 || !isfinite(range)) {
+            gain[f] = 1;
+            offset[f] = ps->ymin;
+        } else {
+            gain[f] = (ps->ymax - ps->ymin) / range;
+            offset[f] = ps->xmin[f];
+        }
+    }
+}
+
+nb_tensor *nb_mapminmax_apply(const nb_tensor *x, const nb_minmax_settings *ps)
+{
+    static const char *op = "nb_mapminmax_apply";
+    int64_t rows, nf;
+    if (check_data(x, op, &rows, &nf) < 0 || check_settings(x, nf, ps ? ps->features : 0, ps, op) < 0)
+        return NULL;
+    double *c = arena_doubles(nf, op);
+    if (!c)
+        return NULL;
+    minmax_coeffs(ps, c, c + nf, c + 2 * nf);
+    return affine_cols(x, nf, c, c + nf, c + 2 * nf, op);
+}
+
+nb_tensor *nb_mapminmax_reverse(const nb_tensor *y, const nb_minmax_settings *ps)
+{
+    static const char *op = "nb_mapminmax_reverse";
+    int64_t rows, nf;
+    if (check_data(y, op, &rows, &nf) < 0 || check_settings(y, nf, ps ? ps->features : 0, ps, op) < 0)
+        return NULL;
+    double *c = arena_doubles(nf, op);
+    if (!c)
+        return NULL;
+    double *offset = c, *gain = c + nf, *base = c + 2 * nf;
+    minmax_coeffs(ps, offset, gain, base);
+    /* x = (y - base) / gain + offset */
+    for (int64_t f = 0; f < nf; f++) {
+        double o = offset[f];
+        offset[f] = base[f];
+        gain[f] = 1 / gain[f];
+        base[f] = o;
+    }
+    return affine_cols(y, nf, offset, gain, base, op);
+}
+
+nb_tensor *nb_mapminmax(const nb_tensor *x, double ymin, double ymax, nb_minmax_settings *ps)
+{
+    if (nb_mapminmax_fit(x, ymin, ymax, ps) < 0)
+        return NULL;
+    return nb_mapminmax_apply(x, ps);
+}
+
+/* ---- z-score ---- */
+
+int nb_zscore_fit(const nb_tensor *x, nb_zscore_settings *ps)
+{
+    static const char *op = "nb_zscore_fit";
+    if (!ps)
+        return nb__null_input(op, "ps");
+    int64_t rows, nf;
+    int rc = check_data(x, op, &rows, &nf);
+    if (rc < 0)
+        return rc;
+    if (!nb_arena_current())
+        return nb__error(NB_ERR_STATE, "%s: no current arena (call nb_arena_use(arena) first)", op);
+    double *mem = arena_doubles(nf, op);
+    if (!mem)
+        return NB_ERR_NOMEM;
+    double *mean = mem, *sd = mem + nf;
+    for (int64_t f = 0; f < nf; f++)
+        mean[f] = sd[f] = 0;
+    for (int64_t i = 0; i < x->numel; i++)
+        mean[i % nf] += nb__get(x, i);
+    for (int64_t f = 0; f < nf; f++)
+        mean[f] = rows ? mean[f] / (double)rows : 0;
+    /* Two passes (sum of squared deviations) rather than E[x^2]-E[x]^2,
+     * which cancels badly for data far from 0. */
+    for (int64_t i = 0; i < x->numel; i++) {
+        double d = nb__get(x, i) - mean[i % nf];
+        sd[i % nf] += d * d;
+    }
+    for (int64_t f = 0; f < nf; f++)
+        sd[f] = rows > 1 ? sqrt(sd[f] / (double)(rows - 1)) : 0;
+    ps->features = nf;
+    ps->mean = mean;
+    ps->std = sd;
+    return NB_OK;
+}
+
+static void zscore_coeffs(const nb_zscore_settings *ps, double *offset, double *gain, double *base)
+{
+    for (int64_t f = 0; f < ps->features; f++) {
+        base[f] = 0;
+        if (ps->std[f] == 0 || !isfinite(ps->std[f]) || !isfinite(ps->mean[f])) {
+            gain[f] = 1;
+            offset[f] = 0;
+        } else {
+            gain[f] = 1 / ps->std[f];
+            offset[f] = ps->mean[f];
+        }
+    }
+}
+
+nb_tensor *nb_zscore_apply(const nb_tensor *x, const nb_zscore_settings *ps)
+{
+    static const char *op = "nb_zscore_apply";
+    int64_t rows, nf;
+    if (check_data(x, op, &rows, &nf) < 0 || check_settings(x, nf, ps ? ps->features : 0, ps, op) < 0)
+        return NULL;
+    double *c = arena_doubles(nf, op);
+    if (!c)
+        return NULL;
+    zscore_coeffs(ps, c, c + nf, c + 2 * nf);
+    return affine_cols(x, nf, c, c + nf, c + 2 * nf, op);
+}
+
+nb_tensor *nb_zscore_reverse(const nb_tensor *y, const nb_zscore_settings *ps)
+{
+    static const char *op = "nb_zscore_reverse";
+    int64_t rows, nf;
+    if (check_data(y, op, &rows, &nf) < 0 || check_settings(y, nf, ps ? ps->features : 0, ps, op) < 0)
+        return NULL;
+    double *c = arena_doubles(nf, op);
+    if (!c)
+        return NULL;
+    double *offset = c, *gain = c + nf, *base = c + 2 * nf;
+    zscore_coeffs(ps, offset, gain, base);
+    for (int64_t f = 0; f < nf; f++) {
+        double o = offset[f];
+        offset[f] = base[f];
+        gain[f] = 1 / gain[f];
+        base[f] = o;
+    }
+    return affine_cols(y, nf, offset, gain, base, op);
+}
+
+nb_tensor *nb_zscore(const nb_tensor *x, nb_zscore_settings *ps)
+{
+    if (nb_zscore_fit(x, ps) < 0)
+        return NULL;
+    return nb_zscore_apply(x, ps);
+}
