@@ -1,1 +1,15 @@
-# src/verify: sources, tests and programs of this part
+# src/verify: gradient checks and functional transforms (vjp, jvp, Jacobian,
+# Hessian), plus a comparison of op values and gradients with PyTorch.
+libnabla_impl_la_SOURCES += \
+	src/verify/verify_internal.h \
+	src/verify/verify_util.c \
+	src/verify/gradcheck.c \
+	src/verify/gradgradcheck.c
+
+if HAVE_CHECK
+check_PROGRAMS += tests/test_verify
+TESTS += tests/test_verify
+tests_test_verify_SOURCES = tests/test_verify.c
+tests_test_verify_CFLAGS = $(TEST_CFLAGS)
+tests_test_verify_LDADD = $(TEST_LDADD)
+endif
