@@ -1,4 +1,188 @@
-/* nabla/nn.h — (being written) */
+/* nabla/nn.h — models built from ops: a parameter registry, layers,
+ * transfer functions, initialisers and the classic BP network.
+ *
+ * A model owns a long-lived arena holding its parameters.  Parameters are
+ * registered by name ("layer1.weight") and, once the model is complete, all
+ * of them live in ONE contiguous buffer (and their gradients in another), so
+ * an optimizer is a single loop and a model file is a single block.  No
+ * model code contains a gradient formula: the forward pass calls ops and
+ * nb_backward does the rest.
+ *
+ *     nb_model *net = nb_bpnet_new((const int64_t[]){2, 4, 1}, 3, NULL, NULL);
+ *     nb_tensor *y = nb_model_forward(net, x);        // tansig hidden, purelin out
+ */
 #ifndef NABLA_NN_H
 #define NABLA_NN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "nabla/arena.h"
+#include "nabla/tensor.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct nb_model nb_model;
+
+/* ---- transfer functions (MATLAB names, with their common aliases) ---- */
+typedef enum nb_activation {
+    NB_ACT_PURELIN = 0, /* identity (MATLAB purelin, "linear") */
+    NB_ACT_TANSIG,      /* tanh (MATLAB tansig) */
+    NB_ACT_LOGSIG,      /* 1 / (1 + e^-x) (MATLAB logsig, "sigmoid") */
+    NB_ACT_POSLIN,      /* max(x, 0) (MATLAB poslin, "relu") */
+    NB_ACT_SOFTMAX,     /* row-wise softmax over the last axis */
+    NB_ACT_SQUARE,      /* x² (a polynomial unit; rarely useful, handy in tests) */
+    NB_ACT_SOFTPLUS,    /* log(1 + e^x) */
+    NB_ACT_LEAKY_RELU,  /* x for x >= 0, 0.01 x below */
+    NB_ACT_COUNT_       /* number of transfer functions (not one itself) */
+} nb_activation;
+#define NB_ACT_RELU NB_ACT_POSLIN
+
+/* The transfer function called `name` ("tansig", "tanh", "logsig", "sigmoid",
+ * "purelin", "linear", "identity", "poslin", "relu", "softmax", "square",
+ * "softplus", "leaky_relu"),
+ * or -1 with an NB_ERR_ARG message listing the known names. */
+int nb_activation_from_name(const char *name);
+/* The MATLAB-style name of `act` ("tansig", ...), or "unknown". */
+const char *nb_activation_name(nb_activation act);
+/* Apply `act` to x by composing ops (recorded like any op).  Unknown act:
+ * NULL with an NB_ERR_ARG message. */
+nb_tensor *nb_activate(nb_activation act, nb_tensor *x);
+
+/* ---- initialisers (all seeded; they write in place and bump versions) ---- */
+typedef enum nb_init {
+    NB_INIT_DEFAULT = 0,        /* Nguyen–Widrow for a layer of the BP builder */
+    NB_INIT_NGUYEN_WIDROW,      /* see nb_init_nguyen_widrow */
+    NB_INIT_XAVIER_UNIFORM,     /* Glorot: U(-a, a), a = sqrt(6 / (in + out)) */
+    NB_INIT_XAVIER_NORMAL,      /* Glorot: N(0, 2 / (in + out)) */
+    NB_INIT_HE_UNIFORM,         /* He: U(-a, a), a = sqrt(6 / in) */
+    NB_INIT_HE_NORMAL,          /* He: N(0, 2 / in) */
+    NB_INIT_ZEROS               /* all zero (biases; tests) */
+} nb_init;
+
+/* Nguyen–Widrow for a layer with n = W's rows inputs and h = W's columns
+ * neurons (W is stored (in, out), neuron j is column j), following Nguyen &
+ * Widrow (1990): beta = 0.7 * h^(1/n); every weight uniform in [-1, 1], then
+ * each neuron's weight vector scaled to Euclidean norm beta; every bias
+ * uniform in [-beta, beta] (b may be NULL).  MATLAB's initnw also maps the
+ * inputs' ranges onto [-1, 1] and spaces the biases evenly; this is the
+ * paper's form, which assumes inputs already scaled to about [-1, 1].
+ * Returns NB_OK or negative (NULL, wrong ranks/sizes, non-float arena). */
+int nb_init_nguyen_widrow(nb_tensor *W, nb_tensor *b, nb_rng *rng);
+/* Xavier/Glorot and He for a weight W of shape (in, out); fan_in = rows,
+ * fan_out = columns (a 1-D W counts as (1, n)). */
+int nb_init_xavier_uniform(nb_tensor *W, nb_rng *rng);
+int nb_init_xavier_normal(nb_tensor *W, nb_rng *rng);
+int nb_init_he_uniform(nb_tensor *W, nb_rng *rng);
+int nb_init_he_normal(nb_tensor *W, nb_rng *rng);
+/* Apply `init` to a weight (and, for Nguyen–Widrow, its bias; other kinds
+ * set the bias to zero).  b may be NULL. */
+int nb_init_apply(nb_init init, nb_tensor *W, nb_tensor *b, nb_rng *rng);
+
+/* ---- the model and its parameter registry ---- */
+typedef struct nb_model_opts {
+    nb_dtype dtype;                 /* of every parameter (NB_F32 default) */
+    uint64_t seed;                  /* of the model's RNG (initialisers) */
+    size_t arena_bytes;             /* first chunk of the parameter arena; 0 = 64 KiB */
+    const nb_allocator *allocator;  /* for every arena the model (and nb_train) makes; NULL = malloc */
+} nb_model_opts;
+
+/* A new, empty model (opts NULL = defaults).  Owned by the caller; free with
+ * nb_model_free.  NULL with a message on failure. */
+nb_model *nb_model_new(const nb_model_opts *opts);
+/* Free the model, its arena and every parameter in it.  NULL is a no-op. */
+void nb_model_free(nb_model *model);
+
+/* Register a new parameter named `name` (copied) of the model's dtype, zero
+ * filled, requiring grad, with its .grad already made (so nb_backward
+ * accumulates into the model's gradient buffer).  The returned tensor stays
+ * valid for the model's life; its data moves once into the model's
+ * contiguous buffer when the model is first used (forward, optimizer,
+ * nb_model_params_flat), so do not keep nb_data pointers across that.
+ * NULL with a message for a NULL/empty/duplicate name or a bad shape. */
+nb_tensor *nb_model_add_param(nb_model *model, const char *name, int ndim, const int64_t *shape);
+
+/* The parameter called `name`, or NULL (NB_ERR_ARG message naming it). */
+nb_tensor *nb_model_param(const nb_model *model, const char *name);
+/* Number of parameter tensors / of scalars in all of them (-1 for NULL). */
+int nb_model_num_params(const nb_model *model);
+int64_t nb_model_num_scalars(const nb_model *model);
+/* Parameter number i in creation order (0-based), and its name; NULL when
+ * out of range. */
+nb_tensor *nb_model_param_at(const nb_model *model, int i);
+const char *nb_model_param_name(const nb_model *model, int i);
+
+/* The contiguous buffers (1-D, nb_model_num_scalars elements) viewed by the
+ * parameters and by their gradients.  Gathers the parameters on first use.
+ * Writing through them: call nb_tensor_bump_version on the parameters
+ * (nb_model_bump_versions does all).  NULL with a message on failure. */
+nb_tensor *nb_model_params_flat(nb_model *model);
+nb_tensor *nb_model_grads_flat(nb_model *model);
+/* Bump the version of every parameter (after writing the flat buffer). */
+void nb_model_bump_versions(nb_model *model);
+/* Zero every parameter's gradient (one memset).  NB_OK or negative. */
+int nb_model_zero_grad(nb_model *model);
+/* The model's arena, dtype and RNG (for custom layers' initialisers). */
+nb_arena *nb_model_arena(const nb_model *model);
+nb_dtype nb_model_dtype(const nb_model *model);
+nb_rng *nb_model_rng(nb_model *model);
+
+/* ---- layers (a sequential stack; a model is applied layer after layer) ---- */
+
+/* A user-defined layer: returns its output for input x, made of ops only
+ * (recorded while the model's forward runs; results in the current arena).
+ * ctx is the pointer given to nb_model_add_layer. */
+typedef nb_tensor *(*nb_layer_fn)(nb_model *model, nb_tensor *x, void *ctx);
+
+/* Append a linear layer y = act(x W + b) with W (in, out) and b (out), named
+ * "layer<k>.weight" / "layer<k>.bias" (k = 1, 2, ... counting linear layers),
+ * initialised with `init` (NB_INIT_DEFAULT: Nguyen–Widrow).  in and out must
+ * be >= 1, and `in` must equal the previous linear layer's `out`.
+ * Returns the layer's index (>= 0) or a negative status with a message. */
+int nb_model_add_linear(nb_model *model, int64_t in, int64_t out, nb_activation act, nb_init init);
+/* Append a transfer function as a layer of its own. */
+int nb_model_add_activation(nb_model *model, nb_activation act);
+/* Append a user-defined layer.  `name` labels it in messages (copied);
+ * register its parameters with nb_model_add_param. */
+int nb_model_add_layer(nb_model *model, const char *name, nb_layer_fn fn, void *ctx);
+/* Number of layers. */
+int nb_model_num_layers(const nb_model *model);
+
+/* Run the layers on x (rows = samples), recording through ops; the result
+ * lives in the current arena.  x must have the model's dtype (and, when the
+ * first layer is linear, 2 dims with `in` columns).  NULL x gives NULL
+ * silently; other failures NULL with a message naming the layer. */
+nb_tensor *nb_model_forward(nb_model *model, nb_tensor *x);
+
+/* ---- the BP network (MATLAB newff/feedforwardnet style) ---- */
+typedef struct nb_bpnet_opts {
+    nb_dtype dtype;                 /* NB_F32 (default) or NB_F64 */
+    uint64_t seed;                  /* initialisation seed */
+    nb_init init;                   /* NB_INIT_DEFAULT = Nguyen–Widrow */
+    const nb_allocator *allocator;  /* for the model's arenas; NULL = malloc */
+} nb_bpnet_opts;
+
+/* A stack of linear layers: sizes[0] inputs, then sizes[1..n_sizes-1]
+ * neurons per layer (n_sizes >= 2, each size >= 1).  acts has n_sizes-1
+ * entries, one per layer, or is NULL for tansig hidden layers and a purelin
+ * output layer.  opts NULL = defaults.  NULL with a message on failure. */
+nb_model *nb_bpnet_new(const int64_t *sizes, int n_sizes, const nb_activation *acts,
+                       const nb_bpnet_opts *opts);
+
+/* ---- losses for training (made of ops; results in the current arena) ---- */
+
+/* A loss: a one-element tensor from predictions and targets. */
+typedef nb_tensor *(*nb_loss_fn)(nb_tensor *pred, nb_tensor *target);
+
+/* Mean squared error over all elements (MATLAB's mse).  pred and target of
+ * one shape and dtype. */
+nb_tensor *nb_loss_mse(nb_tensor *pred, nb_tensor *target);
+/* Sum of squared errors over all elements (MATLAB's sse). */
+nb_tensor *nb_loss_sse(nb_tensor *pred, nb_tensor *target);
+
+#ifdef __cplusplus
+}
+#endif
 #endif

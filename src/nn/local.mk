@@ -1,1 +1,9 @@
-# src/nn: sources, tests and programs of this part
+# src/nn: models, layers, transfer functions, initialisers, losses
+libnabla_impl_la_SOURCES += \
+	src/nn/nn_internal.h \
+	src/nn/param_store.c \
+	src/nn/model.c \
+	src/nn/activation.c \
+	src/nn/init.c \
+	src/nn/bpnet.c \
+	src/nn/loss.c

@@ -1,0 +1,219 @@
+/* The model object: its arena, its RNG, and the sequential stack of layers
+ * that nb_model_forward runs.  Every layer's forward is made of ops, so the
+ * whole forward pass is recorded and nb_backward differentiates it. */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nabla/ops.h"
+#include "nn/nn_internal.h"
+
+nb_model *nb_model_new(const nb_model_opts *opts)
+{
+    nb_model_opts o = opts ? *opts : (nb_model_opts){0};
+    if (o.dtype != NB_F32 && o.dtype != NB_F64) {
+        nb__error(NB_ERR_DTYPE, "nb_model_new: unknown dtype %d (expected NB_F32 or NB_F64)",
+                  (int)o.dtype);
+        return NULL;
+    }
+    nb_arena_opts ao = {.chunk_bytes = o.arena_bytes ? o.arena_bytes : 64 * 1024,
+                        .allocator = o.allocator};
+    nb_arena *arena = nb_arena_new_opts(&ao);
+    if (!arena)
+        return NULL;
+    nb_model *model = nb_arena_alloc(arena, sizeof *model);
+    if (!model) {
+        nb_arena_free(arena);
+        return NULL;
+    }
+    memset(model, 0, sizeof *model);
+    model->arena = arena;
+    model->dtype = o.dtype;
+    if (o.allocator) {
+        model->allocator = *o.allocator;
+        model->has_allocator = true;
+    }
+    nb_rng_seed(&model->rng, o.seed);
+    return model;
+}
+
+void nb_model_free(nb_model *model)
+{
+    if (model)
+        nb_arena_free(model->arena); /* the model itself lives in it */
+}
+
+nb_arena *nb_model_arena(const nb_model *model) { return model ? model->arena : NULL; }
+nb_dtype nb_model_dtype(const nb_model *model) { return model ? model->dtype : NB_F32; }
+nb_rng *nb_model_rng(nb_model *model) { return model ? &model->rng : NULL; }
+int nb_model_num_layers(const nb_model *model) { return model ? model->n_layers : -1; }
+
+const nb_allocator *nb__model_allocator(const nb_model *model)
+{
+    return model->has_allocator ? &model->allocator : NULL;
+}
+
+static char *nb_model_strdup(nb_model *model, const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *c = nb_arena_alloc(model->arena, n);
+    if (c)
+        memcpy(c, s, n);
+    return c;
+}
+
+static nb_layer *nb_layer_push(nb_model *model)
+{
+    if (model->n_layers == model->cap_layers) {
+        int cap = model->cap_layers ? model->cap_layers * 2 : 8;
+        nb_layer *layers = nb_arena_alloc(model->arena, sizeof *layers * (size_t)cap);
+        if (!layers)
+            return NULL;
+        if (model->n_layers)
+            memcpy(layers, model->layers, sizeof *layers * (size_t)model->n_layers);
+        model->layers = layers;
+        model->cap_layers = cap;
+    }
+    nb_layer *l = &model->layers[model->n_layers];
+    memset(l, 0, sizeof *l);
+    return l;
+}
+
+static int nb_check_act(const char *api, nb_activation act)
+{
+    if ((int)act < 0 || act >= NB_ACT_COUNT_)
+        return nb__error(NB_ERR_ARG, "%s: unknown activation %d (use an NB_ACT_* value, e.g. "
+                         "NB_ACT_TANSIG)", api, (int)act);
+    return 0;
+}
+
+int nb_model_add_linear(nb_model *model, int64_t in, int64_t out, nb_activation act, nb_init init)
+{
+    static const char api[] = "nb_model_add_linear";
+    if (!model)
+        return nb__error(NB_ERR_NULL, "%s: model is NULL", api);
+    if (in < 1 || out < 1)
+        return nb__error(NB_ERR_ARG, "%s: layer sizes must be >= 1 (got in = %lld, out = %lld)",
+                         api, (long long)in, (long long)out);
+    if (model->last_out && in != model->last_out)
+        return nb__error(NB_ERR_SHAPE,
+                         "%s: this layer takes %lld inputs but the previous linear layer has %lld "
+                         "outputs", api, (long long)in, (long long)model->last_out);
+    if (nb_check_act(api, act) < 0)
+        return nb_last_status();
+    if ((int)init < NB_INIT_DEFAULT || init > NB_INIT_ZEROS)
+        return nb__error(NB_ERR_ARG, "%s: unknown initialiser %d", api, (int)init);
+    char name[64], wname[80], bname[80];
+    snprintf(name, sizeof name, "layer%d", model->n_linear + 1);
+    snprintf(wname, sizeof wname, "%s.weight", name);
+    snprintf(bname, sizeof bname, "%s.bias", name);
+    nb_tensor *W = nb_model_add_param(model, wname, 2, (const int64_t[]){in, out});
+    nb_tensor *b = W ? nb_model_add_param(model, bname, 1, &out) : NULL;
+    if (!b)
+        return nb_last_status();
+    int rc = nb_init_apply(init, W, b, &model->rng);
+    if (rc < 0)
+        return rc;
+    nb_layer *l = nb_layer_push(model);
+    char *lname = nb_model_strdup(model, name);
+    if (!l || !lname)
+        return nb__error(NB_ERR_NOMEM, "%s: out of memory", api);
+    l->kind = NB_LAYER_LINEAR;
+    l->name = lname;
+    l->weight = W;
+    l->bias = b;
+    l->act = act;
+    model->n_linear++;
+    model->last_out = out;
+    return model->n_layers++;
+}
+
+int nb_model_add_activation(nb_model *model, nb_activation act)
+{
+    static const char api[] = "nb_model_add_activation";
+    if (!model)
+        return nb__error(NB_ERR_NULL, "%s: model is NULL", api);
+    if (nb_check_act(api, act) < 0)
+        return nb_last_status();
+    nb_layer *l = nb_layer_push(model);
+    if (!l)
+        return nb__error(NB_ERR_NOMEM, "%s: out of memory", api);
+    l->kind = NB_LAYER_ACTIVATION;
+    l->name = nb_activation_name(act);
+    l->act = act;
+    return model->n_layers++;
+}
+
+int nb_model_add_layer(nb_model *model, const char *name, nb_layer_fn fn, void *ctx)
+{
+    static const char api[] = "nb_model_add_layer";
+    if (!model || !fn)
+        return nb__error(NB_ERR_NULL, "%s: %s is NULL", api, !model ? "model" : "fn");
+    nb_layer *l = nb_layer_push(model);
+    char *lname = nb_model_strdup(model, name ? name : "custom");
+    if (!l || !lname)
+        return nb__error(NB_ERR_NOMEM, "%s: out of memory", api);
+    l->kind = NB_LAYER_CUSTOM;
+    l->name = lname;
+    l->fn = fn;
+    l->ctx = ctx;
+    return model->n_layers++;
+}
+
+nb_tensor *nb_model_forward(nb_model *model, nb_tensor *x)
+{
+    static const char api[] = "nb_model_forward";
+    char s1[96];
+    if (!model) {
+        nb__error(NB_ERR_NULL, "%s: model is NULL", api);
+        return NULL;
+    }
+    if (nb__check_tensor(x, api, "x") < 0)
+        return NULL;
+    if (model->n_layers == 0) {
+        nb__error(NB_ERR_STATE, "%s: the model has no layers", api);
+        return NULL;
+    }
+    if (x->dtype != model->dtype) {
+        nb__error(NB_ERR_DTYPE, "%s: x is %s but the model's parameters are %s (convert the data, "
+                  "or build the model with .dtype = %s)", api, nb_dtype_name(x->dtype),
+                  nb_dtype_name(model->dtype), x->dtype == NB_F64 ? "NB_F64" : "NB_F32");
+        return NULL;
+    }
+    const nb_layer *first = &model->layers[0];
+    if (first->kind == NB_LAYER_LINEAR &&
+        (x->ndim != 2 || x->shape[1] != first->weight->shape[0])) {
+        nb__error(NB_ERR_SHAPE, "%s: x is %s but the first layer expects N x %lld (one sample per "
+                  "row, %lld inputs)%s", api, nb__shape_fmt(x->ndim, x->shape, s1, sizeof s1),
+                  (long long)first->weight->shape[0], (long long)first->weight->shape[0],
+                  x->ndim == 2 && x->shape[0] == first->weight->shape[0] ? "; transpose x?" : "");
+        return NULL;
+    }
+    if (model->n_params && nb__model_gather(model, api) < 0)
+        return NULL;
+    nb_tensor *h = x;
+    for (int i = 0; i < model->n_layers; i++) {
+        const nb_layer *l = &model->layers[i];
+        switch (l->kind) {
+        case NB_LAYER_LINEAR:
+            h = nb_activate(l->act, nb_add(nb_matmul(h, l->weight), l->bias));
+            break;
+        case NB_LAYER_ACTIVATION:
+            h = nb_activate(l->act, h);
+            break;
+        case NB_LAYER_CUSTOM:
+            h = l->fn(model, h, l->ctx);
+            break;
+        }
+        if (!h) {
+            if (!nb__error_pending())
+                nb__error(NB_ERR_ARG, "%s: layer %d ('%s') returned NULL", api, i + 1, l->name);
+            return NULL;
+        }
+    }
+    return h;
+}

@@ -1,0 +1,69 @@
+/* The model struct shared by the files of src/nn (and read by src/optim). */
+#ifndef NB_NN_NN_INTERNAL_H
+#define NB_NN_NN_INTERNAL_H
+
+#include "core/tensor_internal.h"
+#include "nabla/nn.h"
+
+/* The registry's buckets come from the model's arena (freed with it), and an
+ * allocation failure sets model->oom instead of exiting.  HASH_ADD is used
+ * only where a `model` variable is in scope. */
+#define HASH_NONFATAL_OOM 1
+#define uthash_malloc(sz) nb_arena_alloc(model->arena, (sz))
+#define uthash_free(ptr, sz) ((void)(ptr), (void)(sz))
+#define uthash_nonfatal_oom(obj) (model->oom = 1)
+#include <uthash.h>
+
+/* One registered parameter; the registry is a uthash table keyed by name,
+ * and `order` keeps creation order for iteration by index. */
+typedef struct nb_param {
+    const char *name; /* in the model's arena */
+    nb_tensor *tensor;
+    int64_t offset;   /* first element in the flat buffers */
+    UT_hash_handle hh;
+} nb_param;
+
+typedef enum nb_layer_kind { NB_LAYER_LINEAR, NB_LAYER_ACTIVATION, NB_LAYER_CUSTOM } nb_layer_kind;
+
+typedef struct nb_layer {
+    nb_layer_kind kind;
+    const char *name;      /* "layer1", "tansig", or the user's name */
+    nb_tensor *weight;     /* linear: (in, out) */
+    nb_tensor *bias;       /* linear: (out) */
+    nb_activation act;     /* linear and activation layers */
+    nb_layer_fn fn;        /* custom */
+    void *ctx;             /* custom */
+} nb_layer;
+
+struct nb_model {
+    nb_arena *arena;          /* parameters, registry, layer table */
+    nb_allocator allocator;   /* copy of the user's allocator (when has_allocator) */
+    bool has_allocator;
+    nb_dtype dtype;
+    nb_rng rng;
+    nb_param *table;          /* uthash head */
+    int oom;                  /* set by uthash on allocation failure */
+    nb_param **order;         /* creation order */
+    int n_params, cap_params;
+    int64_t n_scalars;
+    nb_tensor *flat, *flat_grad; /* the contiguous buffers (NULL until gathered) */
+    uint64_t layout;          /* bumped whenever the buffers are (re)made */
+    nb_layer *layers;
+    int n_layers, cap_layers;
+    int n_linear;
+    int64_t last_out;         /* out size of the last linear layer (0 = none yet) */
+};
+
+/* A tensor header over existing memory `data` (numel elements of dtype),
+ * allocated in `arena`; the memory must outlive the arena's generation. */
+nb_tensor *nb__tensor_view(nb_arena *arena, void *data, nb_dtype dtype, int ndim,
+                           const int64_t *shape);
+
+/* Gather every parameter into the contiguous buffers if that is not done
+ * yet (or parameters were added since).  NB_OK or negative. */
+int nb__model_gather(nb_model *model, const char *api);
+
+/* The allocator the model's arenas use (NULL = malloc). */
+const nb_allocator *nb__model_allocator(const nb_model *model);
+
+#endif
