@@ -1,1 +1,13 @@
-# src/optim: sources, tests and programs of this part
+# src/optim: optimizers, subnormal control, the training loop
+libnabla_impl_la_SOURCES += \
+	src/optim/optim_internal.h \
+	src/optim/train_internal.h \
+	src/optim/ftz.c \
+	src/optim/optim.c \
+	src/optim/sgd.c \
+	src/optim/adam.c \
+	src/optim/rmsprop.c \
+	src/optim/rprop.c \
+	src/optim/evaluate.c \
+	src/optim/progress.c \
+	src/optim/train.c

@@ -1,0 +1,113 @@
+/* Loss and accuracy of a model on a data set, with recording off. */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "nabla/autograd.h"
+#include "optim/train_internal.h"
+
+double nb__accuracy(const nb_tensor *pred, const nb_tensor *y)
+{
+    int64_t rows = pred->ndim >= 1 ? pred->shape[0] : 1;
+    int64_t k = rows ? pred->numel / rows : 0;
+    if (rows == 0 || k == 0)
+        return 0;
+    int64_t hits = 0;
+    for (int64_t r = 0; r < rows; r++) {
+        int64_t guess = 0, want;
+        if (k == 1) {
+            guess = nb__get(pred, r) > 0.5;
+        } else {
+            for (int64_t j = 1; j < k; j++)
+                if (nb__get(pred, r * k + j) > nb__get(pred, r * k + guess))
+                    guess = j;
+        }
+        if (y->ndim == 1) {
+            want = (int64_t)nb__get(y, r);
+        } else if (k == 1) {
+            want = nb__get(y, r) > 0.5;
+        } else {
+            want = 0;
+            for (int64_t j = 1; j < k; j++)
+                if (nb__get(y, r * k + j) > nb__get(y, r * k + want))
+                    want = j;
+        }
+        hits += guess == want;
+    }
+    return (double)hits / (double)rows;
+}
+
+int nb__check_xy(const char *api, const nb_model *model, nb_tensor *x, nb_tensor *y,
+                 const char *xname, const char *yname)
+{
+    char s1[96], s2[96];
+    int rc = nb__check_tensor(x, api, xname);
+    if (rc == 0)
+        rc = nb__check_tensor(y, api, yname);
+    if (rc < 0)
+        return rc;
+    if (x->dtype != model->dtype || y->dtype != model->dtype)
+        return nb__error(NB_ERR_DTYPE, "%s: %s is %s and %s is %s but the model is %s", api, xname,
+                         nb_dtype_name(x->dtype), yname, nb_dtype_name(y->dtype),
+                         nb_dtype_name(model->dtype));
+    if (x->ndim != 2 || x->shape[0] < 1)
+        return nb__error(NB_ERR_SHAPE, "%s: %s is %s; it must be 2-D with one sample per row",
+                         api, xname, nb__shape_fmt(x->ndim, x->shape, s1, sizeof s1));
+    if ((y->ndim != 1 && y->ndim != 2) || y->shape[0] != x->shape[0])
+        return nb__error(NB_ERR_SHAPE,
+                         "%s: %s is %s but %s is %s: targets need one row per sample (2-D) or one "
+                         "class label per sample (1-D)%s", api, yname,
+                         nb__shape_fmt(y->ndim, y->shape, s1, sizeof s1), xname,
+                         nb__shape_fmt(x->ndim, x->shape, s2, sizeof s2),
+                         y->ndim == 2 && y->shape[1] == x->shape[0] ? "; transpose the targets?"
+                                                                     : "");
+    return 0;
+}
+
+int nb__eval_in(nb_model *model, nb_loss_fn loss, nb_tensor *x, nb_tensor *y, double *loss_out,
+                double *acc)
+{
+    int rc = 0;
+    NB_NO_GRAD {
+        nb_tensor *pred = nb_model_forward(model, x);
+        nb_tensor *l = pred ? loss(pred, y) : NULL;
+        if (!l) {
+            rc = nb__error_pending() ? nb_last_status()
+                                     : nb__error(NB_ERR_ARG, "nb_model_evaluate: the loss "
+                                                             "function returned NULL");
+        } else if (l->numel != 1) {
+            rc = nb__error(NB_ERR_SHAPE, "nb_model_evaluate: the loss has %lld elements; it must "
+                           "be one number (reduce it with nb_sum or a mean)", (long long)l->numel);
+        } else {
+            if (loss_out)
+                *loss_out = nb__get(l, 0);
+            if (acc)
+                *acc = nb__accuracy(pred, y);
+        }
+    }
+    return rc;
+}
+
+int nb_model_evaluate(nb_model *model, nb_loss_fn loss, nb_tensor *x, nb_tensor *y,
+                      double *loss_out, double *acc)
+{
+    static const char api[] = "nb_model_evaluate";
+    if (!model || !loss)
+        return nb__error(NB_ERR_NULL, "%s: %s is NULL", api, !model ? "model" : "loss");
+    int rc = nb__check_xy(api, model, x, y, "x", "y");
+    if (rc < 0)
+        return rc;
+    nb_arena *own = NULL;
+    if (!nb_arena_current()) {
+        nb_arena_opts ao = {.allocator = nb__model_allocator(model)};
+        if (!(own = nb_arena_new_opts(&ao)))
+            return nb_last_status();
+        nb_arena_use(own);
+    }
+    rc = nb__eval_in(model, loss, x, y, loss_out, acc);
+    if (own) {
+        nb_arena_use(NULL);
+        nb_arena_free(own);
+    }
+    return rc;
+}

@@ -1,0 +1,155 @@
+/* What every optimizer shares: making one (state buffers sized to the
+ * model's flat parameter buffer, in an arena of its own), the step driver
+ * (recording off, FTZ on, versions bumped), zero_grad and accessors. */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <string.h>
+
+#include "nabla/autograd.h"
+#include "optim/optim_internal.h"
+
+nb_optim *nb__optim_new(const char *api, nb_model *model, nb_optim_kind kind, const char *name,
+                        int n_state, nb_optim_update_fn update)
+{
+    if (!model) {
+        nb__error(NB_ERR_NULL, "%s: model is NULL", api);
+        return NULL;
+    }
+    if (nb__model_gather(model, api) < 0)
+        return NULL;
+    int64_t n = model->n_scalars;
+    size_t es = nb_dtype_size(model->dtype);
+    nb_arena_opts ao = {.chunk_bytes = sizeof(nb_optim) + 64 * 4 + (size_t)n * es * (size_t)n_state,
+                        .allocator = nb__model_allocator(model)};
+    nb_arena *arena = nb_arena_new_opts(&ao);
+    if (!arena)
+        return NULL;
+    nb_optim *opt = nb_arena_alloc(arena, sizeof *opt);
+    if (!opt) {
+        nb_arena_free(arena);
+        return NULL;
+    }
+    memset(opt, 0, sizeof *opt);
+    opt->kind = kind;
+    opt->name = name;
+    opt->model = model;
+    opt->layout = model->layout;
+    opt->arena = arena;
+    opt->update = update;
+    opt->n = n;
+    opt->n_state = n_state;
+    for (int s = 0; s < n_state; s++) {
+        opt->state[s] = nb_arena_alloc(arena, (size_t)n * es);
+        if (!opt->state[s]) {
+            nb_arena_free(arena);
+            return NULL;
+        }
+    }
+    nb__optim_init_state(opt);
+    return opt;
+}
+
+void nb__optim_init_state(nb_optim *opt)
+{
+    size_t es = nb_dtype_size(opt->model->dtype);
+    for (int s = 0; s < opt->n_state; s++)
+        memset(opt->state[s], 0, (size_t)opt->n * es);
+    if (opt->kind == NB_OPT_RPROP) {
+        /* state[0] = step sizes, state[1] = previous gradient */
+        for (int64_t i = 0; i < opt->n; i++) {
+            if (opt->model->dtype == NB_F32)
+                ((float *)opt->state[0])[i] = (float)opt->delta0;
+            else
+                ((double *)opt->state[0])[i] = opt->delta0;
+        }
+    }
+    opt->t = 0;
+}
+
+void nb_optim_free(nb_optim *opt)
+{
+    if (opt)
+        nb_arena_free(opt->arena);
+}
+
+static int nb_optim_check(const nb_optim *opt, const char *api)
+{
+    if (!opt)
+        return nb__error(NB_ERR_NULL, "%s: optimizer is NULL", api);
+    if (opt->model->layout != opt->layout || !opt->model->flat)
+        return nb__error(NB_ERR_STATE,
+                         "%s: the model's parameters changed (added after the %s optimizer was "
+                         "made: it has state for %lld scalars, the model now %lld); make the "
+                         "optimizer after the model is complete", api, opt->name,
+                         (long long)opt->n, (long long)opt->model->n_scalars);
+    return 0;
+}
+
+int nb_optim_step(nb_optim *opt)
+{
+    int rc = nb_optim_check(opt, "nb_optim_step");
+    if (rc < 0)
+        return rc;
+    nb_model *model = opt->model;
+    bool prev = nb_set_grad_enabled(false);
+    nb_fpenv env;
+    nb__ftz_begin(&env);
+    opt->t++;
+    opt->update(opt, opt->n, model->flat->data, model->flat_grad->data);
+    nb__ftz_end(&env);
+    if (!nb__ftz_hardware()) {
+        nb__flush_subnormals(model->dtype, model->flat->data, opt->n);
+        for (int s = 0; s < opt->n_state; s++)
+            nb__flush_subnormals(model->dtype, opt->state[s], opt->n);
+    }
+    nb_set_grad_enabled(prev);
+    model->flat->version++;
+    nb_model_bump_versions(model);
+    return NB_OK;
+}
+
+int nb_optim_zero_grad(nb_optim *opt)
+{
+    int rc = nb_optim_check(opt, "nb_optim_zero_grad");
+    return rc < 0 ? rc : nb_model_zero_grad(opt->model);
+}
+
+int nb_optim_reset(nb_optim *opt)
+{
+    int rc = nb_optim_check(opt, "nb_optim_reset");
+    if (rc < 0)
+        return rc;
+    nb__optim_init_state(opt);
+    return NB_OK;
+}
+
+const char *nb_optim_name(const nb_optim *opt) { return opt ? opt->name : "(null)"; }
+int64_t nb_optim_steps(const nb_optim *opt) { return opt ? opt->t : -1; }
+nb_model *nb_optim_model(const nb_optim *opt) { return opt ? opt->model : NULL; }
+
+double nb_optim_lr(const nb_optim *opt)
+{
+    if (!opt) {
+        nb__error(NB_ERR_NULL, "nb_optim_lr: optimizer is NULL");
+        return 0;
+    }
+    if (opt->kind == NB_OPT_RPROP) {
+        nb__error(NB_ERR_ARG, "nb_optim_lr: rprop has no learning rate (its step sizes adapt)");
+        return 0;
+    }
+    return opt->lr;
+}
+
+int nb_optim_set_lr(nb_optim *opt, double lr)
+{
+    if (!opt)
+        return nb__error(NB_ERR_NULL, "nb_optim_set_lr: optimizer is NULL");
+    if (opt->kind == NB_OPT_RPROP)
+        return nb__error(NB_ERR_ARG, "nb_optim_set_lr: rprop has no learning rate (set delta0)");
+    if (!(lr > 0))
+        return nb__error(NB_ERR_ARG, "nb_optim_set_lr: learning rate must be > 0 (got %g)", lr);
+    opt->lr = lr;
+    return NB_OK;
+}

@@ -1,0 +1,54 @@
+/* The optimizer struct shared by the files of src/optim. */
+#ifndef NB_OPTIM_OPTIM_INTERNAL_H
+#define NB_OPTIM_OPTIM_INTERNAL_H
+
+#include "nabla/optim.h"
+#include "nn/nn_internal.h"
+
+typedef enum nb_optim_kind {
+    NB_OPT_SGD, NB_OPT_ADAM, NB_OPT_ADAMW, NB_OPT_RMSPROP, NB_OPT_RPROP
+} nb_optim_kind;
+
+struct nb_optim;
+/* One update over n scalars of parameters p with gradients g (dtype of the
+ * model); the state buffers are opt->state[]. */
+typedef void (*nb_optim_update_fn)(struct nb_optim *opt, int64_t n, void *p, const void *g);
+
+struct nb_optim {
+    nb_optim_kind kind;
+    const char *name;
+    nb_model *model;
+    uint64_t layout;   /* the model's buffer layout the state matches */
+    nb_arena *arena;   /* state */
+    nb_optim_update_fn update;
+    int n_state;       /* state buffers in use */
+    void *state[3];    /* each n scalars of the model's dtype */
+    int64_t n;
+    int64_t t;         /* steps taken */
+    /* hyper-parameters (meaning per optimizer, see optim.h) */
+    double lr, beta1, beta2, eps, weight_decay, momentum, dampening, alpha;
+    double delta0, delt_inc, delt_dec, deltamax, deltamin;
+    bool nesterov, centered;
+};
+
+/* Make an optimizer of `kind` with `n_state` zeroed state buffers.  NULL
+ * with a message on failure. */
+nb_optim *nb__optim_new(const char *api, nb_model *model, nb_optim_kind kind, const char *name,
+                        int n_state, nb_optim_update_fn update);
+
+/* Set state to its initial values (zeros, or RPROP's delta0). */
+void nb__optim_init_state(nb_optim *opt);
+
+/* Save/restore the floating-point environment around a step: FTZ and DAZ on
+ * x86; elsewhere nothing (nb__flush_subnormals does the job instead). */
+typedef struct nb_fpenv {
+    unsigned csr;
+} nb_fpenv;
+void nb__ftz_begin(nb_fpenv *saved);
+void nb__ftz_end(const nb_fpenv *saved);
+/* Zero the subnormal values of a buffer, where FTZ is not available. */
+void nb__flush_subnormals(nb_dtype dtype, void *buf, int64_t n);
+/* True when nb__ftz_begin really switches the hardware mode. */
+int nb__ftz_hardware(void);
+
+#endif

@@ -1,0 +1,63 @@
+/* Stochastic gradient descent with optional momentum (heavy ball or
+ * Nesterov), dampening and L2 weight decay, in PyTorch's formulation:
+ *   g = grad + wd p;  buf = g (first step) or mu buf + (1 - d) g;
+ *   step = nesterov ? g + mu buf : buf (or g without momentum);  p -= lr step */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "optim/optim_internal.h"
+
+#define NB_SGD_LOOP(T)                                                                       \
+    do {                                                                                     \
+        T *p = pv, *buf = opt->state[0];                                                     \
+        const T *g = gv;                                                                     \
+        const T lr = (T)opt->lr, wd = (T)opt->weight_decay, mu = (T)opt->momentum;           \
+        const T damp = (T)(1.0 - opt->dampening);                                            \
+        const int first = opt->t == 1, nesterov = opt->nesterov;                             \
+        if (mu == 0) {                                                                       \
+            for (int64_t i = 0; i < n; i++)                                                  \
+                p[i] -= lr * (g[i] + wd * p[i]);                                             \
+            break;                                                                           \
+        }                                                                                    \
+        for (int64_t i = 0; i < n; i++) {                                                    \
+            T gi = g[i] + wd * p[i];                                                         \
+            T b = first ? gi : mu * buf[i] + damp * gi;                                      \
+            buf[i] = b;                                                                      \
+            p[i] -= lr * (nesterov ? gi + mu * b : b);                                       \
+        }                                                                                    \
+    } while (0)
+
+static void nb_sgd_update(nb_optim *opt, int64_t n, void *pv, const void *gv)
+{
+    if (opt->model->dtype == NB_F32)
+        NB_SGD_LOOP(float);
+    else
+        NB_SGD_LOOP(double);
+}
+
+nb_optim *nb_sgd_new(nb_model *model, const nb_sgd_opts *opts)
+{
+    static const char api[] = "nb_sgd_new";
+    nb_sgd_opts o = opts ? *opts : (nb_sgd_opts){0};
+    if (o.lr < 0 || o.momentum < 0 || o.momentum >= 1 || o.dampening < 0 || o.dampening > 1 ||
+        o.weight_decay < 0) {
+        nb__error(NB_ERR_ARG, "%s: options out of range (lr %g >= 0, momentum %g in [0, 1), "
+                  "dampening %g in [0, 1], weight_decay %g >= 0)", api, o.lr, o.momentum,
+                  o.dampening, o.weight_decay);
+        return NULL;
+    }
+    if (o.nesterov && (o.momentum == 0 || o.dampening != 0)) {
+        nb__error(NB_ERR_ARG, "%s: Nesterov momentum needs momentum > 0 and no dampening", api);
+        return NULL;
+    }
+    nb_optim *opt = nb__optim_new(api, model, NB_OPT_SGD, "sgd", 1, nb_sgd_update);
+    if (!opt)
+        return NULL;
+    opt->lr = o.lr ? o.lr : 0.01;
+    opt->momentum = o.momentum;
+    opt->dampening = o.dampening;
+    opt->nesterov = o.nesterov;
+    opt->weight_decay = o.weight_decay;
+    return opt;
+}

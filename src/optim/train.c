@@ -1,0 +1,302 @@
+/* The training loop (MATLAB train / a PyTorch epoch loop in one call).
+ *
+ * Memory: a train arena (made once per call with the model's allocator)
+ * holds the sample order and the best weights; a step arena holds each
+ * minibatch (rows copied in), its graph and its temporaries, and is reset
+ * after every step and every evaluation.  After the first epoch a step asks
+ * the system for nothing.
+ *
+ * Early stopping follows MATLAB: the validation loss is checked after every
+ * epoch; after max_fail epochs in a row without a new best, training stops
+ * and the weights of the best epoch (one memcpy of the flat buffer) are put
+ * back. */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nabla/autograd.h"
+#include "optim/train_internal.h"
+
+const char *nb_stop_reason_name(nb_stop_reason reason)
+{
+    switch (reason) {
+    case NB_STOP_NONE: return "not run";
+    case NB_STOP_EPOCHS: return "maximum epochs reached";
+    case NB_STOP_GOAL: return "performance goal met";
+    case NB_STOP_MIN_GRAD: return "minimum gradient reached";
+    case NB_STOP_VAL_FAIL: return "validation stop";
+    case NB_STOP_CALLBACK: return "stopped by the callback";
+    case NB_STOP_NOT_FINITE: return "loss is not finite";
+    }
+    return "unknown";
+}
+
+void nb_train_record_free(nb_train_record *r)
+{
+    if (!r)
+        return;
+    free(r->train_loss);
+    free(r->val_loss);
+    free(r->test_loss);
+    free(r->train_acc);
+    free(r->val_acc);
+    r->train_loss = r->val_loss = r->test_loss = r->train_acc = r->val_acc = NULL;
+}
+
+/* Copy rows idx[0..count) of src into a new step-arena tensor. */
+static nb_tensor *nb_gather_rows(const nb_tensor *src, const int64_t *idx, int64_t count)
+{
+    int64_t shape[2] = {count, src->ndim == 2 ? src->shape[1] : 0};
+    nb_tensor *t = nb__tensor_empty(src->dtype, src->ndim, shape, "nb_train");
+    if (!t)
+        return NULL;
+    size_t row = (size_t)(src->ndim == 2 ? src->shape[1] : 1) * nb_dtype_size(src->dtype);
+    for (int64_t r = 0; r < count; r++)
+        memcpy((char *)t->data + (size_t)r * row, (const char *)src->data + (size_t)idx[r] * row,
+               row);
+    return t;
+}
+
+static double nb_grad_norm(const nb_model *model)
+{
+    double s = 0;
+    for (int64_t i = 0; i < model->n_scalars; i++) {
+        double g = nb__get(model->flat_grad, i);
+        s += g * g;
+    }
+    return sqrt(s);
+}
+
+static int nb_alloc_record(nb_train_record *r, int epochs, const nb_train_data *d, int cls)
+{
+    size_t n = (size_t)epochs + 1;
+    memset(r, 0, sizeof *r);
+    r->train_loss = calloc(n, sizeof(double));
+    int ok = r->train_loss != NULL;
+    if (d->val_x && ok)
+        ok = (r->val_loss = calloc(n, sizeof(double))) != NULL;
+    if (d->test_x && ok)
+        ok = (r->test_loss = calloc(n, sizeof(double))) != NULL;
+    if (cls && ok)
+        ok = (r->train_acc = calloc(n, sizeof(double))) != NULL;
+    if (cls && d->val_x && ok)
+        ok = (r->val_acc = calloc(n, sizeof(double))) != NULL;
+    if (!ok) {
+        nb_train_record_free(r);
+        return nb__error(NB_ERR_NOMEM, "nb_train: out of memory for the training record");
+    }
+    return 0;
+}
+
+typedef struct nb_train_state {
+    nb_model *model;
+    nb_optim *opt;
+    nb_loss_fn loss;
+    const nb_train_data *data;
+    nb_train_opts o;
+    nb_train_record *r;
+    nb_arena *step;
+    int64_t *idx;
+    void *best;
+    int cls;
+} nb_train_state;
+
+/* Evaluate validation and test sets at `epoch`, resetting the step arena. */
+static int nb_eval_sets(nb_train_state *s, int epoch)
+{
+    const nb_train_data *d = s->data;
+    nb_train_record *r = s->r;
+    int rc = 0;
+    if (d->val_x)
+        rc = nb__eval_in(s->model, s->loss, d->val_x, d->val_y, &r->val_loss[epoch],
+                         r->val_acc ? &r->val_acc[epoch] : NULL);
+    nb_arena_reset(s->step);
+    if (rc == 0 && d->test_x)
+        rc = nb__eval_in(s->model, s->loss, d->test_x, d->test_y, &r->test_loss[epoch], NULL);
+    nb_arena_reset(s->step);
+    return rc;
+}
+
+/* One pass over the training set; returns the sample-weighted mean loss in
+ * r->train_loss[epoch]. */
+static int nb_train_epoch(nb_train_state *s, int epoch, nb_rng *rng)
+{
+    const nb_train_data *d = s->data;
+    nb_model *model = s->model;
+    int64_t n = d->x->shape[0], bs = s->o.batch_size ? s->o.batch_size : n;
+    if (bs > n)
+        bs = n;
+    if (!s->o.no_shuffle)
+        nb_rng_shuffle(rng, s->idx, n);
+    double sum = 0, hits = 0;
+    for (int64_t start = 0; start < n; start += bs) {
+        int64_t count = start + bs <= n ? bs : n - start;
+        nb_tensor *xb = nb_gather_rows(d->x, s->idx + start, count);
+        nb_tensor *yb = xb ? nb_gather_rows(d->y, s->idx + start, count) : NULL;
+        int rc = yb ? nb_optim_zero_grad(s->opt) : nb_last_status();
+        if (rc < 0)
+            return rc;
+        nb_tensor *pred = nb_model_forward(model, xb);
+        nb_tensor *l = pred ? s->loss(pred, yb) : NULL;
+        if (!l)
+            return nb__error_pending() ? nb_last_status()
+                                       : nb__error(NB_ERR_ARG, "nb_train: the loss returned NULL");
+        if (l->numel != 1)
+            return nb__error(NB_ERR_SHAPE, "nb_train: the loss has %lld elements; it must be one "
+                             "number (reduce it with nb_sum or a mean)", (long long)l->numel);
+        if ((rc = nb_backward(l, NULL)) < 0)
+            return rc;
+        sum += nb__get(l, 0) * (double)count;
+        if (s->cls)
+            hits += nb__accuracy(pred, yb) * (double)count;
+        if (start + bs >= n)
+            s->r->grad_norm = nb_grad_norm(model);
+        if ((rc = nb_optim_step(s->opt)) < 0)
+            return rc;
+        nb_arena_reset(s->step);
+    }
+    s->r->train_loss[epoch] = sum / (double)n;
+    if (s->cls)
+        s->r->train_acc[epoch] = hits / (double)n;
+    (void)epoch;
+    return 0;
+}
+
+static int nb_train_check(nb_model *model, nb_optim *opt, nb_loss_fn loss,
+                          const nb_train_data *d, const nb_train_opts *o)
+{
+    static const char api[] = "nb_train";
+    if (!model || !opt || !loss || !d)
+        return nb__error(NB_ERR_NULL, "nb_train: %s is NULL",
+                         !model ? "model" : !opt ? "opt" : !loss ? "loss" : "data");
+    if (opt->model != model)
+        return nb__error(NB_ERR_ARG, "nb_train: the optimizer was made for another model");
+    if (!d->x || !d->y)
+        return nb__error(NB_ERR_NULL, "nb_train: data->%s is NULL (the training set is required)",
+                         !d->x ? "x" : "y");
+    int rc = nb__check_xy(api, model, d->x, d->y, "data->x", "data->y");
+    if (rc == 0 && (!d->val_x != !d->val_y))
+        rc = nb__error(NB_ERR_NULL, "nb_train: give both val_x and val_y, or neither");
+    if (rc == 0 && (!d->test_x != !d->test_y))
+        rc = nb__error(NB_ERR_NULL, "nb_train: give both test_x and test_y, or neither");
+    if (rc == 0 && d->val_x)
+        rc = nb__check_xy(api, model, d->val_x, d->val_y, "data->val_x", "data->val_y");
+    if (rc == 0 && d->test_x)
+        rc = nb__check_xy(api, model, d->test_x, d->test_y, "data->test_x", "data->test_y");
+    if (rc == 0 && (o->epochs < 0 || o->batch_size < 0 || o->goal < 0))
+        rc = nb__error(NB_ERR_ARG, "nb_train: epochs (%d), batch_size (%lld) and goal (%g) must "
+                       "not be negative", o->epochs, (long long)o->batch_size, o->goal);
+    return rc;
+}
+
+int nb_train(nb_model *model, nb_optim *opt, nb_loss_fn loss, const nb_train_data *data,
+             const nb_train_opts *opts, nb_train_record *record)
+{
+    nb_train_opts o = opts ? *opts : (nb_train_opts){0};
+    nb_train_record local;
+    nb_train_record *r = record ? record : &local;
+    memset(r, 0, sizeof *r);
+    int rc = nb_train_check(model, opt, loss, data, &o);
+    if (rc < 0)
+        return rc;
+    if ((rc = nb_optim_zero_grad(opt)) < 0)
+        return rc;
+    int epochs = o.epochs ? o.epochs : 1000;
+    int max_fail = o.max_fail ? o.max_fail : 6;
+    double min_grad = o.min_grad ? o.min_grad : 1e-5;
+    int cls = o.classification > 0 || (o.classification == 0 && data->y->ndim == 1);
+    if ((rc = nb_alloc_record(r, epochs, data, cls)) < 0)
+        return rc;
+
+    nb_train_state s = {.model = model, .opt = opt, .loss = loss, .data = data, .o = o, .r = r,
+                        .cls = cls};
+    const nb_allocator *al = nb__model_allocator(model);
+    nb_arena_opts ao = {.allocator = al};
+    nb_arena *keep = nb_arena_new_opts(&ao);
+    s.step = keep ? nb_arena_new_opts(&ao) : NULL;
+    int64_t n = data->x->shape[0];
+    size_t wbytes = (size_t)model->n_scalars * nb_dtype_size(model->dtype);
+    s.idx = s.step ? nb_arena_alloc(keep, sizeof *s.idx * (size_t)n) : NULL;
+    s.best = s.idx ? nb_arena_alloc(keep, wbytes) : NULL;
+    nb_arena *prev = nb_arena_use(s.step);
+    if (!s.best) {
+        rc = nb_last_status() < 0 ? nb_last_status() : NB_ERR_NOMEM;
+        goto done;
+    }
+    for (int64_t i = 0; i < n; i++)
+        s.idx[i] = i;
+    nb_rng rng;
+    nb_rng_seed(&rng, o.seed);
+    nb_progress prog;
+    nb__progress_init(&prog, o.out, o.verbose, o.show);
+    double t0 = nb__now(), samples = 0;
+
+    /* Epoch 0: the starting point. */
+    rc = nb__eval_in(model, loss, data->x, data->y, &r->train_loss[0],
+                     r->train_acc ? &r->train_acc[0] : NULL);
+    nb_arena_reset(s.step);
+    if (rc == 0)
+        rc = nb_eval_sets(&s, 0);
+    if (rc < 0)
+        goto done;
+    memcpy(s.best, model->flat->data, wbytes);
+    double best_val = data->val_x ? r->val_loss[0] : INFINITY;
+    int fails = 0;
+    r->stop = NB_STOP_EPOCHS;
+    if (r->train_loss[0] <= o.goal)
+        r->stop = NB_STOP_GOAL;
+    for (int e = 1; e <= epochs && r->stop == NB_STOP_EPOCHS; e++) {
+        if ((rc = nb_train_epoch(&s, e, &rng)) < 0 || (rc = nb_eval_sets(&s, e)) < 0)
+            goto done;
+        r->epochs = e;
+        samples += (double)n;
+        if (!data->val_x)
+            r->best_epoch = e;
+        if (data->val_x) {
+            if (r->val_loss[e] < best_val) {
+                best_val = r->val_loss[e];
+                r->best_epoch = e;
+                fails = 0;
+                memcpy(s.best, model->flat->data, wbytes);
+            } else {
+                fails++;
+            }
+        }
+        if (!isfinite(r->train_loss[e]))
+            r->stop = NB_STOP_NOT_FINITE;
+        else if (r->train_loss[e] <= o.goal)
+            r->stop = NB_STOP_GOAL;
+        else if (min_grad > 0 && r->grad_norm < min_grad)
+            r->stop = NB_STOP_MIN_GRAD;
+        else if (data->val_x && max_fail > 0 && fails >= max_fail)
+            r->stop = NB_STOP_VAL_FAIL;
+        else if (o.callback && o.callback(e, r, o.callback_ctx))
+            r->stop = NB_STOP_CALLBACK;
+        nb__progress_epoch(&prog, e, epochs, r, nb__now() - t0, samples, 0);
+    }
+    /* Keep the best validation weights (MATLAB returns the net of best_epoch). */
+    if (data->val_x && r->best_epoch != r->epochs) {
+        memcpy(model->flat->data, s.best, wbytes);
+        model->flat->version++;
+        nb_model_bump_versions(model);
+    }
+    r->seconds = nb__now() - t0;
+    nb__progress_epoch(&prog, r->epochs, epochs, r, r->seconds, samples, 1);
+    rc = NB_OK;
+done:
+    nb_arena_use(prev);
+    nb_arena_free(s.step);
+    nb_arena_free(keep);
+    if (rc < 0) {
+        r->stop = NB_STOP_NONE;
+        if (!record)
+            nb_train_record_free(r);
+    } else if (!record) {
+        nb_train_record_free(r);
+    }
+    return rc;
+}

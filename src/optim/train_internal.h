@@ -1,0 +1,34 @@
+/* Helpers shared by the training loop, evaluation and progress output. */
+#ifndef NB_OPTIM_TRAIN_INTERNAL_H
+#define NB_OPTIM_TRAIN_INTERNAL_H
+
+#include <stdio.h>
+
+#include "optim/optim_internal.h"
+
+/* Fraction of rows of pred whose class matches y (labels or one-hot / 0-1). */
+double nb__accuracy(const nb_tensor *pred, const nb_tensor *y);
+
+/* Check a (samples, targets) pair against the model; messages name them. */
+int nb__check_xy(const char *api, const nb_model *model, nb_tensor *x, nb_tensor *y,
+                 const char *xname, const char *yname);
+
+/* Loss/accuracy with recording off, temporaries in the current arena. */
+int nb__eval_in(nb_model *model, nb_loss_fn loss, nb_tensor *x, nb_tensor *y, double *loss_out,
+                double *acc);
+
+/* Terminal progress: one rewritten line on a TTY, else a line every `show`
+ * epochs (only when asked). */
+typedef struct nb_progress {
+    FILE *out;
+    int enabled, tty, show;
+    double last_print; /* seconds */
+} nb_progress;
+
+void nb__progress_init(nb_progress *p, FILE *out, int verbose, int show);
+void nb__progress_epoch(nb_progress *p, int epoch, int epochs, const nb_train_record *r,
+                        double seconds, double samples, int final);
+/* Monotonic seconds. */
+double nb__now(void);
+
+#endif
