@@ -1,5 +1,6 @@
 /* Unary elementwise loops: the switch sits outside the loop so that each
- * loop is a plain map over contiguous memory. */
+ * loop is a plain map over contiguous memory.  The body is written once and
+ * instantiated for float (libm names with the suffix f) and double. */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
@@ -8,33 +9,76 @@
 
 #include "kernels/unary.h"
 
-#define NB_UNARY_BODY(T, TANH)                                                      \
-    switch (kind) {                                                                 \
-    case NB_UN_NEG: for (int64_t i = 0; i < n; i++) out[i] = -in[i]; break;          \
-    case NB_UN_SQUARE: for (int64_t i = 0; i < n; i++) out[i] = in[i] * in[i]; break; \
-    case NB_UN_TANH: for (int64_t i = 0; i < n; i++) out[i] = TANH(in[i]); break;     \
-    case NB_UN_ADD_SCALAR: {                                                        \
-        T c = (T)p0;                                                                \
-        for (int64_t i = 0; i < n; i++) out[i] = in[i] + c;                          \
-        break;                                                                      \
-    }                                                                               \
-    case NB_UN_MUL_SCALAR: {                                                        \
-        T c = (T)p0;                                                                \
-        for (int64_t i = 0; i < n; i++) out[i] = in[i] * c;                          \
-        break;                                                                      \
-    }                                                                               \
-    case NB_UN_COUNT: break;                                                        \
+#define NB_MAP(EXPR)                                                                        \
+    for (int64_t i = 0; i < n; i++) {                                                        \
+        T x = in[i];                                                                         \
+        out[i] = (EXPR);                                                                     \
+    }                                                                                        \
+    break
+
+/* SUF is the libm suffix: f for float, empty for double. */
+#define NB_UNARY_BODY(SUF)                                                                  \
+    const T c0 = (T)p0, c1 = (T)p1;                                                          \
+    (void)c1;                                                                                \
+    switch (kind) {                                                                          \
+    case NB_UN_NEG: NB_MAP(-x);                                                              \
+    case NB_UN_SQUARE: NB_MAP(x * x);                                                        \
+    case NB_UN_TANH: NB_MAP(tanh##SUF(x));                                                   \
+    case NB_UN_ADD_SCALAR: NB_MAP(x + c0);                                                   \
+    case NB_UN_MUL_SCALAR: NB_MAP(x * c0);                                                   \
+    case NB_UN_EXP: NB_MAP(exp##SUF(x));                                                     \
+    case NB_UN_LOG: NB_MAP(log##SUF(x));                                                     \
+    case NB_UN_SQRT: NB_MAP(sqrt##SUF(x));                                                   \
+    case NB_UN_ABS: NB_MAP(fabs##SUF(x));                                                    \
+    case NB_UN_POW_SCALAR:                                                                   \
+        if (p0 == 2.0) {                                                                     \
+            NB_MAP(x * x);                                                                   \
+        }                                                                                    \
+        NB_MAP(pow##SUF(x, c0));                                                             \
+    /* e = e^-|x| is in (0, 1], so nothing overflows; for x >= 0 the result is   \
+     * 1/(1+e), for x < 0 it is e/(1+e) (the same value, computed without      \
+     * 1 - tiny cancellation). */                                                          \
+    case NB_UN_SIGMOID: {                                                                    \
+        for (int64_t i = 0; i < n; i++) {                                                    \
+            T x = in[i];                                                                     \
+            T e = exp##SUF(-fabs##SUF(x));                                                   \
+            T r = (T)1 / ((T)1 + e);                                                         \
+            out[i] = x >= 0 ? r : e * r;                                                     \
+        }                                                                                    \
+        break;                                                                               \
+    }                                                                                        \
+    case NB_UN_RELU: NB_MAP(x < 0 ? (T)0 : x);                                               \
+    case NB_UN_LEAKY_RELU: NB_MAP(x < 0 ? c0 * x : x);                                       \
+    case NB_UN_SOFTPLUS: NB_MAP((x > 0 ? x : (T)0) + log1p##SUF(exp##SUF(-fabs##SUF(x))));   \
+    case NB_UN_SIN: NB_MAP(sin##SUF(x));                                                     \
+    case NB_UN_COS: NB_MAP(cos##SUF(x));                                                     \
+    case NB_UN_CLAMP: NB_MAP(x < c0 ? c0 : (x > c1 ? c1 : x));                               \
+    case NB_UN_SIGN: NB_MAP(x > 0 ? (T)1 : (x < 0 ? (T)-1 : x));                             \
+    case NB_UN_COUNT: break;                                                                 \
     }
 
-void nb_k_unary_f32(nb_unary_kind kind, int64_t n, const float *in, float *out, double p0, double p1)
+void nb_k_unary_f32(nb_unary_kind kind, int64_t n, const float *restrict in, float *restrict out,
+                    double p0, double p1)
 {
-    (void)p1;
-    NB_UNARY_BODY(float, tanhf)
+    typedef float T;
+    NB_UNARY_BODY(f)
 }
 
-void nb_k_unary_f64(nb_unary_kind kind, int64_t n, const double *in, double *out, double p0,
-                    double p1)
+void nb_k_unary_f64(nb_unary_kind kind, int64_t n, const double *restrict in,
+                    double *restrict out, double p0, double p1)
 {
-    (void)p1;
-    NB_UNARY_BODY(double, tanh)
+    typedef double T;
+    NB_UNARY_BODY()
+}
+
+void nb_k_convert_f32_f64(int64_t n, const float *restrict in, double *restrict out)
+{
+    for (int64_t i = 0; i < n; i++)
+        out[i] = (double)in[i];
+}
+
+void nb_k_convert_f64_f32(int64_t n, const double *restrict in, float *restrict out)
+{
+    for (int64_t i = 0; i < n; i++)
+        out[i] = (float)in[i];
 }

@@ -1,1 +1,17 @@
-# src/ops: sources, tests and programs of this part
+# src/ops: the elementwise op set (unary maps, activations, pow/maximum/
+# minimum, comparison masks, cast) and its tests.
+libnabla_impl_la_SOURCES += \
+	src/ops/unary_apply.h \
+	src/ops/unary_math.c \
+	src/ops/activations.c \
+	src/ops/binary_extra.c \
+	src/ops/compare.c \
+	src/ops/cast.c
+
+if HAVE_CHECK
+check_PROGRAMS += tests/test_ops_elementwise
+TESTS += tests/test_ops_elementwise
+tests_test_ops_elementwise_SOURCES = tests/test_ops_elementwise.c tests/elementwise_cases.h
+tests_test_ops_elementwise_CFLAGS = $(TEST_CFLAGS)
+tests_test_ops_elementwise_LDADD = $(TEST_LDADD)
+endif
