@@ -440,6 +440,271 @@ START_TEST(test_gradcheck_unused_inputs)
 }
 END_TEST
 
+/* ---- functional transforms, against closed forms ---- */
+
+/* f(A, x) = A x with x a column */
+static nb_tensor *linear_fn(nb_tensor *const *in, int n, void *ctx)
+{
+    (void)n;
+    (void)ctx;
+    return nb_matmul(in[0], in[1]);
+}
+
+/* f(x, A) = x^T A x = sum(x * (A x)) */
+static nb_tensor *quadratic_fn(nb_tensor *const *in, int n, void *ctx)
+{
+    (void)n;
+    (void)ctx;
+    return nb_sum(nb_mul(in[0], nb_matmul(in[1], in[0])));
+}
+
+/* f(x, W) = tanh(x W), a nonlinear map with a matrix output */
+static nb_tensor *layer_fn(nb_tensor *const *in, int n, void *ctx)
+{
+    (void)n;
+    (void)ctx;
+    return nb_tanh(nb_matmul(in[0], in[1]));
+}
+
+/* f(x, W) = sum(tanh(x W)²), a nonlinear scalar */
+static nb_tensor *layer_loss_fn(nb_tensor *const *in, int n, void *ctx)
+{
+    return nb_sum(nb_square(layer_fn(in, n, ctx)));
+}
+
+static const double A34[12] = {1, 2, 3, 4, -1, 0.5, 0, 2, 3, -2, 1, 0.25};
+
+START_TEST(test_jacobian_linear)
+{
+    nb_tensor *A = nb_from_f64(A34, NB_SHAPE(3, 4));
+    nb_tensor *x = nb_from_f64((double[]){0.5, -1, 2, 3}, NB_SHAPE(4, 1));
+    nb_tensor *in[2] = {A, x};
+    /* d(Ax)/dx = A, although neither input was marked */
+    nb_tensor *J = nb_jacobian(linear_fn, in, 2, NULL, 1);
+    ck_assert_msg(J != NULL, "%s", nb_last_error());
+    ck_assert_int_eq(nb_ndim(J), 2);
+    ck_assert_int_eq(nb_dim(J, 0), 3);
+    ck_assert_int_eq(nb_dim(J, 1), 4);
+    ck_assert_tensor_near(J, A34, 12, 1e-15);
+    ck_assert_ptr_eq(nb_tensor_arena(J), test_arena);
+    ck_assert(!nb_requires_grad(J));
+    ck_assert(!nb_requires_grad(A) && !nb_requires_grad(x)); /* unmarked again */
+    /* d(Ax)_i / dA_pq = [i == p] x_q */
+    nb_tensor *JA = nb_jacobian(linear_fn, in, 2, NULL, 0);
+    ck_assert_msg(JA != NULL, "%s", nb_last_error());
+    ck_assert_int_eq(nb_dim(JA, 0), 3);
+    ck_assert_int_eq(nb_dim(JA, 1), 12);
+    double want[36] = {0};
+    for (int i = 0; i < 3; i++)
+        for (int q = 0; q < 4; q++)
+            want[i * 12 + i * 4 + q] = nb_get(x, q);
+    ck_assert_tensor_near(JA, want, 36, 1e-15);
+    /* a marked input stays marked */
+    nb_requires_grad_(x, true);
+    ck_assert_ptr_nonnull(nb_jacobian(linear_fn, in, 2, NULL, 1));
+    ck_assert(nb_requires_grad(x));
+}
+END_TEST
+
+static const double A33[9] = {2, -1, 0.5, 3, 1, -2, 0, 4, -0.5};
+
+START_TEST(test_hessian_quadratic)
+{
+    nb_tensor *x = nb_requires_grad_(nb_from_f64((double[]){1, -2, 0.5}, NB_SHAPE(3, 1)), true);
+    nb_tensor *A = nb_from_f64(A33, NB_SHAPE(3, 3));
+    nb_tensor *in[2] = {x, A};
+    nb_tensor *H = nb_hessian(quadratic_fn, in, 2, NULL, 0);
+    ck_assert_msg(H != NULL, "%s", nb_last_error());
+    double want[9];
+    for (int i = 0; i < 3; i++)
+        for (int j = 0; j < 3; j++)
+            want[i * 3 + j] = A33[i * 3 + j] + A33[j * 3 + i]; /* A + A^T */
+    ck_assert_int_eq(nb_dim(H, 0), 3);
+    ck_assert_int_eq(nb_dim(H, 1), 3);
+    ck_assert_tensor_near(H, want, 9, 1e-14);
+    ck_assert_ptr_eq(nb_tensor_arena(H), test_arena);
+
+    /* H v = (A + A^T) v */
+    nb_tensor *v = nb_from_f64((double[]){0.5, 1, -1}, NB_SHAPE(3, 1));
+    nb_tensor *hv = nb_hvp(quadratic_fn, in, 2, NULL, 0, v);
+    ck_assert_msg(hv != NULL, "%s", nb_last_error());
+    double hv_want[3];
+    for (int i = 0; i < 3; i++)
+        hv_want[i] = want[i * 3 + 0] * 0.5 + want[i * 3 + 1] * 1 + want[i * 3 + 2] * -1;
+    ck_assert_tensor_near(hv, hv_want, 3, 1e-14);
+    ck_assert_int_eq(nb_ndim(hv), 2);
+
+    /* the Hessian of x^T A x with respect to A is zero (it is linear in A) */
+    nb_tensor *HA = nb_hessian(quadratic_fn, in, 2, NULL, 1);
+    double zeros[81] = {0};
+    ck_assert_tensor_near(HA, zeros, 81, 0);
+}
+END_TEST
+
+/* On a nonlinear function: hvp = H v, jvp = J u, vjp = v^T J, with H and J
+ * from nb_hessian / nb_jacobian (each built from other backward passes). */
+START_TEST(test_transforms_agree)
+{
+    nb_rng rng;
+    nb_rng_seed(&rng, 21);
+    nb_tensor *x = nb_rand_uniform(&rng, NB_F64, NB_SHAPE(2, 3), -1, 1);
+    nb_tensor *W = nb_rand_uniform(&rng, NB_F64, NB_SHAPE(3, 2), -1, 1);
+    nb_tensor *in[2] = {x, W};
+
+    /* hvp against the Hessian, both inputs */
+    for (int p = 0; p < 2; p++) {
+        nb_tensor *H = nb_hessian(layer_loss_fn, in, 2, NULL, p);
+        ck_assert_msg(H != NULL, "%s", nb_last_error());
+        nb_tensor *v = nb_rand_normal(&rng, NB_F64, nb_ndim(in[p]), nb_shape(in[p]), 0, 1);
+        nb_tensor *hv = nb_hvp(layer_loss_fn, in, 2, NULL, p, v);
+        ck_assert_msg(hv != NULL, "%s", nb_last_error());
+        double want[6];
+        for (int i = 0; i < 6; i++) {
+            want[i] = 0;
+            for (int j = 0; j < 6; j++)
+                want[i] += nb_get(H, i * 6 + j) * nb_get(v, j);
+        }
+        ck_assert_tensor_near(hv, want, 6, 1e-13);
+        /* symmetric */
+        for (int i = 0; i < 6; i++)
+            for (int j = 0; j < 6; j++)
+                ck_assert_double_eq_tol(nb_get(H, i * 6 + j), nb_get(H, j * 6 + i), 1e-13);
+    }
+
+    nb_tensor *Jx = nb_jacobian(layer_fn, in, 2, NULL, 0);
+    nb_tensor *JW = nb_jacobian(layer_fn, in, 2, NULL, 1);
+    ck_assert_msg(Jx && JW, "%s", nb_last_error());
+    ck_assert_int_eq(nb_dim(Jx, 0), 4);
+    ck_assert_int_eq(nb_dim(Jx, 1), 6);
+
+    /* jvp = Jx tx + JW tW, and with a NULL tangent (zero) = Jx tx */
+    nb_tensor *tx = nb_rand_normal(&rng, NB_F64, NB_SHAPE(2, 3), 0, 1);
+    nb_tensor *tW = nb_rand_normal(&rng, NB_F64, NB_SHAPE(3, 2), 0, 1);
+    nb_tensor *value = NULL, *jv = NULL;
+    ck_assert_int_eq(nb_jvp(layer_fn, in, 2, NULL, (nb_tensor *[]){tx, tW}, &value, &jv), NB_OK);
+    double want[4], want_x[4];
+    for (int i = 0; i < 4; i++) {
+        want_x[i] = 0;
+        for (int k = 0; k < 6; k++)
+            want_x[i] += nb_get(Jx, i * 6 + k) * nb_get(tx, k);
+        want[i] = want_x[i];
+        for (int k = 0; k < 6; k++)
+            want[i] += nb_get(JW, i * 6 + k) * nb_get(tW, k);
+    }
+    ck_assert_tensor_near(jv, want, 4, 1e-13);
+    ck_assert_int_eq(nb_dim(jv, 0), 2);
+    ck_assert_int_eq(nb_dim(jv, 1), 2);
+    ck_assert_ptr_eq(nb_tensor_arena(jv), test_arena);
+    /* value = tanh(x W) */
+    for (int i = 0; i < 2; i++)
+        for (int j = 0; j < 2; j++) {
+            double s = 0;
+            for (int k = 0; k < 3; k++)
+                s += nb_get(x, i * 3 + k) * nb_get(W, k * 2 + j);
+            ck_assert_double_eq_tol(nb_get(value, i * 2 + j), tanh(s), 1e-15);
+        }
+    ck_assert_int_eq(nb_jvp(layer_fn, in, 2, NULL, (nb_tensor *[]){tx, NULL}, NULL, &jv), NB_OK);
+    ck_assert_tensor_near(jv, want_x, 4, 1e-13);
+
+    /* vjp = v^T J for both inputs */
+    nb_tensor *v = nb_rand_normal(&rng, NB_F64, NB_SHAPE(2, 2), 0, 1);
+    nb_tensor *vj[2] = {NULL, NULL};
+    ck_assert_int_eq(nb_vjp(layer_fn, in, 2, NULL, v, &value, vj), NB_OK);
+    for (int p = 0; p < 2; p++) {
+        nb_tensor *J = p ? JW : Jx;
+        double w[6];
+        for (int k = 0; k < 6; k++) {
+            w[k] = 0;
+            for (int i = 0; i < 4; i++)
+                w[k] += nb_get(v, i) * nb_get(J, i * 6 + k);
+        }
+        ck_assert_tensor_near(vj[p], w, 6, 1e-13);
+        ck_assert(nb_same_shape(vj[p], in[p]));
+        ck_assert_ptr_eq(nb_tensor_arena(vj[p]), test_arena);
+    }
+    ck_assert(!nb_requires_grad(x) && !nb_requires_grad(W));
+}
+END_TEST
+
+/* vjp of a one-element output needs no v; unused inputs give NULL. */
+START_TEST(test_vjp_scalar_and_unused)
+{
+    nb_tensor *x = nb_from_f64((double[]){1, 2, 3}, NB_SHAPE(3));
+    nb_tensor *unused = nb_from_f64((double[]){5}, NB_SHAPE(1));
+    case_ctx c = {.kind = F_SUM};
+    nb_tensor *in[2] = {x, unused};
+    nb_tensor *value = NULL, *vj[2];
+    /* case_fn(F_SUM) uses in[0] only */
+    ck_assert_int_eq(nb_vjp(case_fn, in, 2, &c, NULL, &value, vj), NB_OK);
+    ck_assert_double_eq(nb_item(value), 6.0);
+    ck_assert_tensor_near(vj[0], ((double[]){1, 1, 1}), 3, 0);
+    ck_assert_ptr_null(vj[1]);
+    /* a constant function: zero jvp, zero Hessian */
+    nb_tensor *jv = NULL;
+    ck_assert_int_eq(nb_jvp(constant_fn, in, 2, NULL, (nb_tensor *[]){x, unused}, NULL, &jv), NB_OK);
+    ck_assert_tensor_near(jv, ((double[]){0, 0}), 2, 0);
+}
+END_TEST
+
+START_TEST(test_functional_errors)
+{
+    nb_tensor *A = nb_from_f64(A34, NB_SHAPE(3, 4));
+    nb_tensor *x = nb_from_f64((double[]){0.5, -1, 2, 3}, NB_SHAPE(4, 1));
+    nb_tensor *in[2] = {A, x};
+    nb_tensor *vj[2], *jv;
+
+    ck_assert_ptr_null(nb_jacobian(linear_fn, in, 2, NULL, 2));
+    ck_assert_error(NB_ERR_ARG, "nb_jacobian: input_index 2 is out of range (fn has 2 inputs: 0..1)");
+    ck_assert_ptr_null(nb_hessian(linear_fn, in, 2, NULL, -1));
+    ck_assert_error(NB_ERR_ARG, "nb_hessian: input_index -1 is out of range");
+    ck_assert_ptr_null(nb_hvp(linear_fn, in, 2, NULL, 5, x));
+    ck_assert_error(NB_ERR_ARG, "nb_hvp: input_index 5 is out of range");
+
+    ck_assert_ptr_null(nb_jacobian(NULL, in, 2, NULL, 0));
+    ck_assert_error(NB_ERR_NULL, "nb_jacobian: fn is NULL");
+    ck_assert_ptr_null(nb_hessian(linear_fn, NULL, 2, NULL, 0));
+    ck_assert_error(NB_ERR_NULL, "nb_hessian: inputs is NULL");
+    ck_assert_int_eq(nb_vjp(linear_fn, in, 2, NULL, NULL, NULL, NULL), NB_ERR_NULL);
+    ck_assert_error(NB_ERR_NULL, "nb_vjp: vjp is NULL");
+    ck_assert_int_eq(nb_jvp(linear_fn, in, 2, NULL, NULL, NULL, &jv), NB_ERR_NULL);
+    ck_assert_error(NB_ERR_NULL, "nb_jvp: tangents is NULL");
+
+    /* shapes */
+    nb_tensor *v_bad = nb_ones(NB_F64, NB_SHAPE(1, 3));
+    ck_assert_int_eq(nb_vjp(linear_fn, in, 2, NULL, v_bad, NULL, vj), NB_ERR_SHAPE);
+    ck_assert_error(NB_ERR_SHAPE, "nb_vjp: v is 1x3 but fn's output is 3x1");
+    ck_assert_ptr_null(vj[0]);
+    ck_assert_int_eq(nb_vjp(linear_fn, in, 2, NULL, NULL, NULL, vj), NB_ERR_SHAPE);
+    ck_assert_error(NB_ERR_SHAPE, "nb_vjp: fn's output is 3x1; pass v");
+    nb_tensor *v_f32 = nb_ones(NB_F32, NB_SHAPE(3, 1));
+    ck_assert_int_eq(nb_vjp(linear_fn, in, 2, NULL, v_f32, NULL, vj), NB_ERR_DTYPE);
+    ck_assert_error(NB_ERR_DTYPE, "nb_vjp: v is f32 but fn's output is f64");
+    ck_assert_int_eq(nb_jvp(linear_fn, in, 2, NULL, (nb_tensor *[]){NULL, v_bad}, NULL, &jv),
+                     NB_ERR_SHAPE);
+    ck_assert_error(NB_ERR_SHAPE, "nb_jvp: tangents[1] is 1x3 but inputs[1] is 4x1");
+    ck_assert_ptr_null(jv);
+    ck_assert_ptr_null(nb_hvp(quadratic_fn, (nb_tensor *[]){x, nb_ones(NB_F64, NB_SHAPE(4, 4))}, 2,
+                              NULL, 0, v_bad));
+    ck_assert_error(NB_ERR_SHAPE, "nb_hvp: v is 1x3 but inputs[0] is 4x1");
+    ck_assert_ptr_null(nb_hessian(linear_fn, in, 2, NULL, 1));
+    ck_assert_error(NB_ERR_SHAPE, "nb_hessian: fn's output is 3x1; a Hessian needs a one-element output");
+
+    /* fn's failure passes through, and inputs are unmarked afterwards */
+    ck_assert_ptr_null(nb_jacobian(failing_fn, in, 2, NULL, 0));
+    ck_assert_error(NB_ERR_SHAPE, "matmul");
+    ck_assert(!nb_requires_grad(A) && !nb_requires_grad(x));
+    nb_clear_error();
+    ck_assert_int_eq(nb_vjp(silent_null_fn, in, 2, NULL, NULL, NULL, vj), NB_ERR_STATE);
+    ck_assert_error(NB_ERR_STATE, "nb_vjp: fn returned NULL without recording an error");
+
+    /* no current arena for the results */
+    nb_arena_use(NULL);
+    ck_assert_ptr_null(nb_jacobian(linear_fn, in, 2, NULL, 1));
+    ck_assert_error(NB_ERR_STATE, "nb_jacobian: no current arena");
+    nb_arena_use(test_arena);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("verify");
@@ -454,5 +719,12 @@ int main(void)
     tcase_add_test(tc, test_gradcheck_f32_warning);
     tcase_add_test(tc, test_gradcheck_unused_inputs);
     suite_add_tcase(s, tc);
+    TCase *tf = nb_test_case("functional");
+    tcase_add_test(tf, test_jacobian_linear);
+    tcase_add_test(tf, test_hessian_quadratic);
+    tcase_add_test(tf, test_transforms_agree);
+    tcase_add_test(tf, test_vjp_scalar_and_unused);
+    tcase_add_test(tf, test_functional_errors);
+    suite_add_tcase(s, tf);
     return nb_test_run(s);
 }

@@ -4,7 +4,8 @@ libnabla_impl_la_SOURCES += \
 	src/verify/verify_internal.h \
 	src/verify/verify_util.c \
 	src/verify/gradcheck.c \
-	src/verify/gradgradcheck.c
+	src/verify/gradgradcheck.c \
+	src/verify/functional.c
 
 if HAVE_CHECK
 check_PROGRAMS += tests/test_verify
