@@ -7,3 +7,11 @@ libnabla_impl_la_SOURCES += \
 	src/nn/init.c \
 	src/nn/bpnet.c \
 	src/nn/loss.c
+
+if HAVE_CHECK
+check_PROGRAMS += tests/test_nn
+TESTS += tests/test_nn
+tests_test_nn_SOURCES = tests/test_nn.c tests/test_util.h
+tests_test_nn_CFLAGS = $(TEST_CFLAGS)
+tests_test_nn_LDADD = $(TEST_LDADD)
+endif
