@@ -25,3 +25,4 @@ tests_test_io_tensor_file_SOURCES = tests/test_io_tensor_file.c tests/test_util.
 tests_test_io_tensor_file_CFLAGS = $(IO_TEST_CFLAGS)
 tests_test_io_tensor_file_LDADD = $(TEST_LDADD)
 endif
+EXTRA_DIST += tests/data

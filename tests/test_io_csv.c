@@ -1,0 +1,263 @@
+/* CSV loader: values and shapes on good files, and one clear error per kind
+ * of bad input. */
+#define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
+#include <unistd.h>
+
+#include "test_util.h"
+
+#ifndef NB_IO_TEST_DIR
+#define NB_IO_TEST_DIR "tests/data"
+#endif
+
+static char path_buf[4096];
+
+static const char *fixture(const char *name)
+{
+    snprintf(path_buf, sizeof path_buf, "%s/%s", NB_IO_TEST_DIR, name);
+    return path_buf;
+}
+
+static const char *iris_path(void)
+{
+    static char buf[4096];
+    const char *dir = getenv("NB_TEST_DATA_DIR");
+    snprintf(buf, sizeof buf, "%s/iris.csv", dir ? dir : NB_IO_TEST_DIR "/../../data");
+    return buf;
+}
+
+START_TEST(test_iris_class_labels_by_name)
+{
+    nb_csv_data d;
+    int rc = nb_csv_load(iris_path(),
+                         &(nb_csv_opts){.target_names = (const char *[]){"species"},
+                                        .n_target_names = 1, .class_labels = true, .dtype = NB_F64},
+                         &d);
+    ck_assert_msg(rc == NB_OK, "%s", nb_last_error());
+    ck_assert_int_eq(d.rows, 150);
+    ck_assert_int_eq(nb_ndim(d.x), 2);
+    ck_assert_int_eq(nb_dim(d.x, 0), 150);
+    ck_assert_int_eq(nb_dim(d.x, 1), 4);
+    ck_assert_int_eq(nb_ndim(d.y), 1);
+    ck_assert_int_eq(nb_dim(d.y, 0), 150);
+    ck_assert_int_eq(nb_tensor_dtype(d.x), NB_F64);
+    ck_assert_int_eq(d.n_classes, 3);
+    ck_assert_str_eq(d.class_names[0], "setosa");
+    ck_assert_str_eq(d.class_names[1], "versicolor");
+    ck_assert_str_eq(d.class_names[2], "virginica");
+    ck_assert_int_eq(d.n_columns, 5);
+    ck_assert_str_eq(d.column_names[0], "sepal_length");
+    ck_assert_str_eq(d.column_names[4], "species");
+    /* Rows 1, 51 and 150 of the file, read off data/iris.csv. */
+    const double *x = nb_data_f64(d.x);
+    double r0[] = {5.1, 3.5, 1.4, 0.2}, r50[] = {7.0, 3.2, 4.7, 1.4}, r149[] = {5.9, 3.0, 5.1, 1.8};
+    for (int j = 0; j < 4; j++) {
+        ck_assert_double_eq_tol(x[0 * 4 + j], r0[j], 1e-12);
+        ck_assert_double_eq_tol(x[50 * 4 + j], r50[j], 1e-12);
+        ck_assert_double_eq_tol(x[149 * 4 + j], r149[j], 1e-12);
+    }
+    ck_assert_double_eq(nb_get(d.y, 0), 0);
+    ck_assert_double_eq(nb_get(d.y, 50), 1);
+    ck_assert_double_eq(nb_get(d.y, 149), 2);
+    int counts[3] = {0};
+    double sum = 0;
+    for (int i = 0; i < 150; i++) {
+        counts[(int)nb_get(d.y, i)]++;
+        sum += x[i * 4];
+    }
+    ck_assert_int_eq(counts[0], 50);
+    ck_assert_int_eq(counts[1], 50);
+    ck_assert_int_eq(counts[2], 50);
+    ck_assert_double_eq_tol(sum, 876.5, 1e-9); /* sum of sepal lengths */
+}
+END_TEST
+
+START_TEST(test_delimiter_targets_by_index_crlf_quotes)
+{
+    nb_csv_data d;
+    int rc = nb_csv_load(fixture("csv_semicolon.csv"),
+                         &(nb_csv_opts){.delimiter = ';', .target_cols = (const int[]){-1},
+                                        .n_target_cols = 1},
+                         &d);
+    ck_assert_msg(rc == NB_OK, "%s", nb_last_error());
+    ck_assert_int_eq(nb_tensor_dtype(d.x), NB_F32);
+    ck_assert_int_eq(d.rows, 2); /* the blank line is skipped */
+    ck_assert_int_eq(nb_dim(d.x, 1), 2);
+    ck_assert_int_eq(nb_dim(d.y, 1), 1);
+    ck_assert_tensor_near(d.x, ((double[]){1.5, -2, 3, 40}), 4, 0);
+    ck_assert_tensor_near(d.y, ((double[]){10, 20}), 2, 0);
+    ck_assert_str_eq(d.column_names[2], "t");
+    ck_assert_ptr_null(d.class_names);
+}
+END_TEST
+
+START_TEST(test_no_header_no_targets_and_target_order)
+{
+    nb_csv_data d;
+    /* All columns to X. */
+    ck_assert_int_eq(nb_csv_load(fixture("csv_intclasses.csv"), NULL, &d), NB_OK);
+    ck_assert_ptr_null(d.y);
+    ck_assert_ptr_null(d.column_names);
+    ck_assert_int_eq(nb_dim(d.x, 0), 4);
+    ck_assert_int_eq(nb_dim(d.x, 1), 3);
+    ck_assert_tensor_near(d.x, ((double[]){0.5, 2, 3, 1.5, 1, 1, 2.5, 3, 2, 3.5, 1, 1}), 12, 0);
+    /* Two targets, asked for in reverse column order. */
+    ck_assert_int_eq(nb_csv_load(fixture("csv_intclasses.csv"),
+                                 &(nb_csv_opts){.target_cols = (const int[]){2, 1},
+                                                .n_target_cols = 2, .dtype = NB_F64},
+                                 &d),
+                     NB_OK);
+    ck_assert_int_eq(nb_dim(d.x, 1), 1);
+    ck_assert_tensor_near(d.x, ((double[]){0.5, 1.5, 2.5, 3.5}), 4, 0);
+    ck_assert_tensor_near(d.y, ((double[]){3, 2, 1, 1, 2, 3, 1, 1}), 8, 0);
+}
+END_TEST
+
+START_TEST(test_integer_classes_sorted_by_value)
+{
+    nb_csv_data d;
+    int rc = nb_csv_load(fixture("csv_intclasses.csv"),
+                         &(nb_csv_opts){.target_cols = (const int[]){2}, .n_target_cols = 1,
+                                        .class_labels = true},
+                         &d);
+    ck_assert_msg(rc == NB_OK, "%s", nb_last_error());
+    /* Labels 3,1,2,1 -> classes "1","2","3" -> indices 2,0,1,0. */
+    ck_assert_int_eq(d.n_classes, 3);
+    ck_assert_str_eq(d.class_names[0], "1");
+    ck_assert_str_eq(d.class_names[2], "3");
+    ck_assert_tensor_near(d.y, ((double[]){2, 0, 1, 0}), 4, 0);
+    ck_assert_tensor_near(d.x, ((double[]){0.5, 2, 1.5, 1, 2.5, 3, 3.5, 1}), 8, 0);
+}
+END_TEST
+
+START_TEST(test_missing_file)
+{
+    nb_csv_data d;
+    ck_assert_int_eq(nb_csv_load(fixture("no_such_file.csv"), NULL, &d), NB_ERR_IO);
+    ck_assert_error(NB_ERR_IO, "cannot open");
+    ck_assert_error(NB_ERR_IO, "no_such_file.csv");
+    ck_assert_ptr_null(d.x);
+}
+END_TEST
+
+START_TEST(test_empty_and_header_only)
+{
+    nb_csv_data d;
+    ck_assert_int_eq(nb_csv_load(fixture("csv_empty.csv"), NULL, &d), NB_ERR_FORMAT);
+    ck_assert_error(NB_ERR_FORMAT, "csv_empty.csv is empty");
+    ck_assert_int_eq(nb_csv_load(fixture("csv_header_only.csv"), NULL, &d), NB_ERR_FORMAT);
+    ck_assert_error(NB_ERR_FORMAT, "header but no data rows");
+}
+END_TEST
+
+START_TEST(test_ragged_row)
+{
+    nb_csv_data d;
+    ck_assert_int_eq(nb_csv_load(fixture("csv_ragged.csv"), NULL, &d), NB_ERR_FORMAT);
+    ck_assert_error(NB_ERR_FORMAT, "csv_ragged.csv line 3 has 2 columns, expected 3");
+    ck_assert_ptr_null(d.x);
+}
+END_TEST
+
+START_TEST(test_non_numeric_and_empty_cell)
+{
+    nb_csv_data d;
+    ck_assert_int_eq(nb_csv_load(fixture("csv_nonnumeric.csv"), NULL, &d), NB_ERR_FORMAT);
+    ck_assert_error(NB_ERR_FORMAT, "line 3, column 2: 'x5' is not a number");
+    ck_assert_int_eq(nb_csv_load(fixture("csv_emptycell.csv"), NULL, &d), NB_ERR_FORMAT);
+    ck_assert_error(NB_ERR_FORMAT, "line 2, column 2: empty cell");
+}
+END_TEST
+
+START_TEST(test_nan_rejected_unless_allowed)
+{
+    nb_csv_data d;
+    ck_assert_int_eq(nb_csv_load(fixture("csv_nan.csv"), NULL, &d), NB_ERR_FORMAT);
+    ck_assert_error(NB_ERR_FORMAT, "line 2, column 2: 'nan' is not finite");
+    nb_clear_error();
+    ck_assert_int_eq(nb_csv_load(fixture("csv_nan.csv"), &(nb_csv_opts){.allow_nonfinite = true}, &d),
+                     NB_OK);
+    ck_assert(isnan(nb_get(d.x, 3)));
+    ck_assert_double_eq(nb_get(d.x, 2), 3);
+}
+END_TEST
+
+START_TEST(test_overlong_line)
+{
+    char dir[] = "/tmp/nb_csv_XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    char path[64];
+    snprintf(path, sizeof path, "%s/long.csv", dir);
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs("1,2\n", f);
+    for (int i = 0; i < 100; i++)
+        fputs("1,", f);
+    fputs("1\n", f);
+    fclose(f);
+    nb_csv_data d;
+    ck_assert_int_eq(nb_csv_load(path, &(nb_csv_opts){.max_line = 64}, &d), NB_ERR_FORMAT);
+    ck_assert_error(NB_ERR_FORMAT, "line 2 is longer than 64 bytes");
+    /* With room for the line it is an ordinary ragged row. */
+    ck_assert_int_eq(nb_csv_load(path, NULL, &d), NB_ERR_FORMAT);
+    ck_assert_error(NB_ERR_FORMAT, "line 2 has 101 columns, expected 2");
+    unlink(path);
+    rmdir(dir);
+}
+END_TEST
+
+START_TEST(test_bad_options)
+{
+    nb_csv_data d;
+    ck_assert_int_eq(nb_csv_load(iris_path(),
+                                 &(nb_csv_opts){.target_names = (const char *[]){"colour"},
+                                                .n_target_names = 1},
+                                 &d),
+                     NB_ERR_ARG);
+    ck_assert_error(NB_ERR_ARG, "no column named 'colour'");
+    ck_assert_int_eq(nb_csv_load(fixture("csv_intclasses.csv"),
+                                 &(nb_csv_opts){.target_cols = (const int[]){3}, .n_target_cols = 1},
+                                 &d),
+                     NB_ERR_ARG);
+    ck_assert_error(NB_ERR_ARG, "target column 3 is out of range (3 columns)");
+    ck_assert_int_eq(nb_csv_load(fixture("csv_intclasses.csv"),
+                                 &(nb_csv_opts){.class_labels = true}, &d),
+                     NB_ERR_ARG);
+    ck_assert_error(NB_ERR_ARG, "exactly one target column");
+    ck_assert_int_eq(nb_csv_load(NULL, NULL, &d), NB_ERR_NULL);
+    /* Class strings in a column treated as numeric are reported, not read as 0. */
+    ck_assert_int_eq(nb_csv_load(iris_path(), &(nb_csv_opts){.header = NB_CSV_HEADER_YES}, &d),
+                     NB_ERR_FORMAT);
+    ck_assert_error(NB_ERR_FORMAT, "line 2, column 5: 'setosa' is not a number");
+}
+END_TEST
+
+START_TEST(test_no_arena)
+{
+    nb_arena *prev = nb_arena_use(NULL);
+    nb_csv_data d;
+    ck_assert_int_eq(nb_csv_load(iris_path(), NULL, &d), NB_ERR_STATE);
+    ck_assert_error(NB_ERR_STATE, "no current arena");
+    nb_arena_use(prev);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("io_csv");
+    TCase *tc = nb_test_case("csv");
+    tcase_add_test(tc, test_iris_class_labels_by_name);
+    tcase_add_test(tc, test_delimiter_targets_by_index_crlf_quotes);
+    tcase_add_test(tc, test_no_header_no_targets_and_target_order);
+    tcase_add_test(tc, test_integer_classes_sorted_by_value);
+    tcase_add_test(tc, test_missing_file);
+    tcase_add_test(tc, test_empty_and_header_only);
+    tcase_add_test(tc, test_ragged_row);
+    tcase_add_test(tc, test_non_numeric_and_empty_cell);
+    tcase_add_test(tc, test_nan_rejected_unless_allowed);
+    tcase_add_test(tc, test_overlong_line);
+    tcase_add_test(tc, test_bad_options);
+    tcase_add_test(tc, test_no_arena);
+    suite_add_tcase(s, tc);
+    return nb_test_run(s);
+}

@@ -1,0 +1,313 @@
+/* IDX loader on tiny files made here (plain and gzip'd), every kind of bad
+ * file, and the Fashion-MNIST files when the Debian package is installed. */
+#define _POSIX_C_SOURCE 200809L
+#include <dirent.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "test_util.h"
+
+static char tmpdir[64];
+static char pathbuf[128];
+
+static void dir_setup(void)
+{
+    nb_test_setup();
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/nb_idx_XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+}
+
+static void dir_teardown(void)
+{
+    /* The folder holds only files this suite made. */
+    DIR *d = opendir(tmpdir);
+    ck_assert_ptr_nonnull(d);
+    struct dirent *e;
+    char p[384];
+    while ((e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        snprintf(p, sizeof p, "%s/%s", tmpdir, e->d_name);
+        unlink(p);
+    }
+    closedir(d);
+    ck_assert_int_eq(rmdir(tmpdir), 0);
+    nb_test_teardown();
+}
+
+static const char *tmp(const char *name)
+{
+    snprintf(pathbuf, sizeof pathbuf, "%s/%s", tmpdir, name);
+    return pathbuf;
+}
+
+static void write_file(const char *path, const unsigned char *b, size_t n, int gz)
+{
+    if (gz) {
+        gzFile g = gzopen(path, "wb");
+        ck_assert_ptr_nonnull(g);
+        ck_assert_int_eq(gzwrite(g, b, (unsigned)n), (int)n);
+        ck_assert_int_eq(gzclose(g), Z_OK);
+    } else {
+        FILE *f = fopen(path, "wb");
+        ck_assert_ptr_nonnull(f);
+        ck_assert_uint_eq(fwrite(b, 1, n, f), n);
+        ck_assert_int_eq(fclose(f), 0);
+    }
+}
+
+/* 2 x 2 x 3 unsigned bytes 0, 10, ..., 110, in IDX byte order. */
+static const unsigned char ubyte3[] = {0, 0, 0x08, 3, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 3,
+                                       0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 255};
+
+START_TEST(test_ubyte_plain_and_gz)
+{
+    const double want[] = {0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 255};
+    for (int gz = 0; gz < 2; gz++) {
+        const char *p = tmp(gz ? "u8.idx.gz" : "u8.idx");
+        write_file(p, ubyte3, sizeof ubyte3, gz);
+        nb_tensor *t = nb_idx_load(p, NB_F32, 0);
+        ck_assert_msg(t != NULL, "%s", nb_last_error());
+        ck_assert_int_eq(nb_ndim(t), 3);
+        ck_assert_int_eq(nb_dim(t, 0), 2);
+        ck_assert_int_eq(nb_dim(t, 1), 2);
+        ck_assert_int_eq(nb_dim(t, 2), 3);
+        ck_assert_tensor_near(t, want, 12, 0);
+        /* limit keeps the first entries of axis 0 */
+        nb_tensor *one = nb_idx_load(p, NB_F64, 1);
+        ck_assert_int_eq(nb_dim(one, 0), 1);
+        ck_assert_tensor_near(one, want, 6, 0);
+        nb_tensor *all = nb_idx_load(p, NB_F64, 99);
+        ck_assert_int_eq(nb_dim(all, 0), 2);
+    }
+}
+END_TEST
+
+START_TEST(test_other_types)
+{
+    /* int16: 3 values 1, -2, 300 (big-endian). */
+    const unsigned char i16[] = {0, 0, 0x0B, 1, 0, 0, 0, 3, 0x00, 0x01, 0xFF, 0xFE, 0x01, 0x2C};
+    write_file(tmp("i16.idx.gz"), i16, sizeof i16, 1);
+    nb_tensor *t = nb_idx_load(tmp("i16.idx.gz"), NB_F64, 0);
+    ck_assert_tensor_near(t, ((double[]){1, -2, 300}), 3, 0);
+    /* float32: 2 values 1.5 (3FC00000) and -0.25 (BE800000). */
+    const unsigned char f32[] = {0, 0, 0x0D, 1, 0, 0, 0, 2, 0x3F, 0xC0, 0, 0, 0xBE, 0x80, 0, 0};
+    write_file(tmp("f32.idx"), f32, sizeof f32, 0);
+    t = nb_idx_load(tmp("f32.idx"), NB_F32, 0);
+    ck_assert_tensor_near(t, ((double[]){1.5, -0.25}), 2, 0);
+    /* int32 -1 and float64 2.0 (4000000000000000); signed byte -128. */
+    const unsigned char i32[] = {0, 0, 0x0C, 1, 0, 0, 0, 1, 0xFF, 0xFF, 0xFF, 0xFF};
+    write_file(tmp("i32.idx"), i32, sizeof i32, 0);
+    ck_assert_tensor_near(nb_idx_load(tmp("i32.idx"), NB_F64, 0), ((double[]){-1}), 1, 0);
+    const unsigned char f64[] = {0, 0, 0x0E, 1, 0, 0, 0, 1, 0x40, 0, 0, 0, 0, 0, 0, 0};
+    write_file(tmp("f64.idx"), f64, sizeof f64, 0);
+    ck_assert_tensor_near(nb_idx_load(tmp("f64.idx"), NB_F64, 0), ((double[]){2}), 1, 0);
+    const unsigned char s8[] = {0, 0, 0x09, 1, 0, 0, 0, 1, 0x80};
+    write_file(tmp("s8.idx"), s8, sizeof s8, 0);
+    ck_assert_tensor_near(nb_idx_load(tmp("s8.idx"), NB_F64, 0), ((double[]){-128}), 1, 0);
+}
+END_TEST
+
+START_TEST(test_truncated)
+{
+    for (int gz = 0; gz < 2; gz++) {
+        const char *p = tmp(gz ? "t.idx.gz" : "t.idx");
+        write_file(p, ubyte3, sizeof ubyte3 - 3, gz);
+        ck_assert_ptr_null(nb_idx_load(p, NB_F32, 0));
+        ck_assert_error(NB_ERR_FORMAT, "is truncated");
+        /* cut inside the header */
+        write_file(p, ubyte3, 9, gz);
+        ck_assert_ptr_null(nb_idx_load(p, NB_F32, 0));
+        ck_assert_error(NB_ERR_FORMAT, "truncated inside its header");
+        write_file(p, ubyte3, 2, gz);
+        ck_assert_ptr_null(nb_idx_load(p, NB_F32, 0));
+        ck_assert_error(NB_ERR_FORMAT, "truncated");
+    }
+    /* A gzip stream cut short is also reported, not read as zeros. */
+    write_file(tmp("full.idx.gz"), ubyte3, sizeof ubyte3, 1);
+    FILE *f = fopen(tmp("full.idx.gz"), "rb");
+    unsigned char buf[256];
+    size_t n = fread(buf, 1, sizeof buf, f);
+    fclose(f);
+    write_file(tmp("cut.idx.gz"), buf, n - 12, 0);
+    ck_assert_ptr_null(nb_idx_load(tmp("cut.idx.gz"), NB_F32, 0));
+    ck_assert_int_eq(nb_last_status(), NB_ERR_FORMAT);
+    ck_assert_msg(strstr(nb_last_error(), "cut.idx.gz") != NULL, "%s", nb_last_error());
+}
+END_TEST
+
+START_TEST(test_trailing_bytes)
+{
+    unsigned char b[sizeof ubyte3 + 1];
+    memcpy(b, ubyte3, sizeof ubyte3);
+    b[sizeof ubyte3] = 7;
+    for (int gz = 0; gz < 2; gz++) {
+        const char *p = tmp(gz ? "x.idx.gz" : "x.idx");
+        write_file(p, b, sizeof b, gz);
+        ck_assert_ptr_null(nb_idx_load(p, NB_F32, 0));
+        ck_assert_error(NB_ERR_FORMAT, "trailing bytes");
+    }
+}
+END_TEST
+
+START_TEST(test_wrong_magic_and_bad_dims)
+{
+    unsigned char b[sizeof ubyte3];
+    memcpy(b, ubyte3, sizeof b);
+    b[0] = 0x1f; /* not 00 00 */
+    write_file(tmp("m.idx"), b, sizeof b, 0);
+    ck_assert_ptr_null(nb_idx_load(tmp("m.idx"), NB_F32, 0));
+    ck_assert_error(NB_ERR_FORMAT, "is not an IDX file (magic 1f 00 08 03");
+    memcpy(b, ubyte3, sizeof b);
+    b[2] = 0x07; /* unknown type */
+    write_file(tmp("m.idx"), b, sizeof b, 0);
+    ck_assert_ptr_null(nb_idx_load(tmp("m.idx"), NB_F32, 0));
+    ck_assert_error(NB_ERR_FORMAT, "is not an IDX file");
+    memcpy(b, ubyte3, sizeof b);
+    b[3] = 0; /* zero dims */
+    write_file(tmp("m.idx"), b, sizeof b, 0);
+    ck_assert_ptr_null(nb_idx_load(tmp("m.idx"), NB_F32, 0));
+    ck_assert_error(NB_ERR_FORMAT, "has 0 dims");
+    b[3] = 9;
+    write_file(tmp("m.idx"), b, sizeof b, 0);
+    ck_assert_ptr_null(nb_idx_load(tmp("m.idx"), NB_F32, 0));
+    ck_assert_error(NB_ERR_FORMAT, "has 9 dims");
+    memcpy(b, ubyte3, sizeof b);
+    b[11] = 0; /* second dim 0 */
+    write_file(tmp("m.idx.gz"), b, sizeof b, 1);
+    ck_assert_ptr_null(nb_idx_load(tmp("m.idx.gz"), NB_F32, 0));
+    ck_assert_error(NB_ERR_FORMAT, "dim 1 is 0");
+    /* Dims larger than the data: the file is too short for them. */
+    memcpy(b, ubyte3, sizeof b);
+    b[4] = 0x7f;
+    write_file(tmp("m.idx"), b, sizeof b, 0);
+    ck_assert_ptr_null(nb_idx_load(tmp("m.idx"), NB_F32, 0));
+    ck_assert_int_eq(nb_last_status(), NB_ERR_FORMAT);
+}
+END_TEST
+
+START_TEST(test_missing_file_and_args)
+{
+    ck_assert_ptr_null(nb_idx_load(tmp("absent.idx.gz"), NB_F32, 0));
+    ck_assert_error(NB_ERR_IO, "cannot open");
+    ck_assert_error(NB_ERR_IO, "absent.idx.gz");
+    write_file(tmp("u8.idx"), ubyte3, sizeof ubyte3, 0);
+    ck_assert_ptr_null(nb_idx_load(tmp("u8.idx"), NB_F32, -1));
+    ck_assert_error(NB_ERR_ARG, "limit");
+    nb_tensor *x = (nb_tensor *)1, *y = (nb_tensor *)1;
+    ck_assert_int_eq(nb_fashion_mnist_load(tmpdir, NB_DATA_TRAIN, 0, NB_F32, &x, &y), NB_ERR_IO);
+    ck_assert_error(NB_ERR_IO, "train-images-idx3-ubyte.gz");
+    ck_assert_ptr_null(x);
+    ck_assert_ptr_null(y);
+}
+END_TEST
+
+START_TEST(test_default_dir_env)
+{
+    setenv("NB_FASHION_MNIST_DIR", "/some/where", 1);
+    ck_assert_str_eq(nb_fashion_mnist_default_dir(), "/some/where");
+    unsetenv("NB_FASHION_MNIST_DIR");
+    ck_assert_str_eq(nb_fashion_mnist_default_dir(), "/usr/share/datasets/fashion-mnist");
+    ck_assert_str_eq(nb_fashion_mnist_class_name(9), "Ankle boot");
+    ck_assert_str_eq(nb_fashion_mnist_class_name(10), "?");
+}
+END_TEST
+
+/* ---- the real files (Debian's dataset-fashion-mnist) ---- */
+
+static int have_fashion(void)
+{
+    char p[512];
+    snprintf(p, sizeof p, "%s/t10k-labels-idx1-ubyte.gz", nb_fashion_mnist_default_dir());
+    return access(p, R_OK) == 0;
+}
+
+START_TEST(test_fashion_mnist)
+{
+    if (!have_fashion()) {
+        fprintf(stderr, "test_fashion_mnist: data set not installed; skipped\n");
+        return;
+    }
+    nb_tensor *x, *y;
+    int rc = nb_fashion_mnist_load(NULL, NB_DATA_TEST, 0, NB_F32, &x, &y);
+    ck_assert_msg(rc == NB_OK, "%s", nb_last_error());
+    ck_assert_int_eq(nb_dim(x, 0), 10000);
+    ck_assert_int_eq(nb_dim(x, 1), 784);
+    ck_assert_int_eq(nb_ndim(y), 1);
+    ck_assert_int_eq(nb_dim(y, 0), 10000);
+    /* First ten test labels, read with `zcat t10k-labels-idx1-ubyte.gz | od -t u1 -j 8`. */
+    const double head[] = {9, 2, 1, 1, 6, 1, 4, 6, 5, 7};
+    for (int i = 0; i < 10; i++)
+        ck_assert_double_eq(nb_get(y, i), head[i]);
+}
+END_TEST
+
+START_TEST(test_fashion_mnist_train)
+{
+    if (!have_fashion()) {
+        fprintf(stderr, "test_fashion_mnist_train: data set not installed; skipped\n");
+        return;
+    }
+    nb_tensor *x, *y;
+    int rc = nb_fashion_mnist_load(NULL, NB_DATA_TRAIN, 0, NB_F32, &x, &y);
+    ck_assert_msg(rc == NB_OK, "%s", nb_last_error());
+    ck_assert_int_eq(nb_dim(x, 0), 60000);
+    ck_assert_int_eq(nb_dim(x, 1), 784);
+    ck_assert_int_eq(nb_dim(y, 0), 60000);
+    const float *px = nb_data_f32(x);
+    float lo = 1, hi = 0;
+    for (int64_t i = 0; i < nb_numel(x); i++) {
+        lo = px[i] < lo ? px[i] : lo;
+        hi = px[i] > hi ? px[i] : hi;
+    }
+    ck_assert_float_eq(lo, 0);
+    ck_assert_float_eq(hi, 1);
+    /* Labels 0..9 and 59990..59999, and image 0 (sum of its bytes 76247, the
+     * byte at row 14, column 12 is 237), all read off the files with od. */
+    const double head[] = {9, 0, 0, 3, 0, 2, 7, 2, 5, 5};
+    for (int i = 0; i < 10; i++)
+        ck_assert_double_eq(nb_get(y, i), head[i]);
+    const double tail[] = {4, 1, 7, 2, 8, 5, 1, 3, 0, 5};
+    for (int i = 0; i < 10; i++)
+        ck_assert_double_eq(nb_get(y, 59990 + i), tail[i]);
+    double sum = 0;
+    for (int i = 0; i < 784; i++)
+        sum += px[i];
+    ck_assert_double_eq_tol(sum, 76247.0 / 255.0, 1e-3);
+    ck_assert_float_eq_tol(px[14 * 28 + 12], 237.0f / 255.0f, 1e-7f);
+    for (int64_t i = 0; i < 60000; i++) {
+        double v = nb_get(y, i);
+        ck_assert(v >= 0 && v <= 9 && v == (int)v);
+    }
+    /* limit and f64 */
+    rc = nb_fashion_mnist_load(NULL, NB_DATA_TRAIN, 5, NB_F64, &x, &y);
+    ck_assert_int_eq(rc, NB_OK);
+    ck_assert_int_eq(nb_dim(x, 0), 5);
+    ck_assert_int_eq(nb_tensor_dtype(x), NB_F64);
+    ck_assert_tensor_near(y, ((double[]){9, 0, 0, 3, 0}), 5, 0);
+    ck_assert_double_eq_tol(nb_get(x, 14 * 28 + 12), 237.0 / 255.0, 1e-15);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("io_idx");
+    TCase *tc = tcase_create("idx");
+    tcase_add_checked_fixture(tc, dir_setup, dir_teardown);
+    tcase_set_timeout(tc, 600);
+    tcase_add_test(tc, test_ubyte_plain_and_gz);
+    tcase_add_test(tc, test_other_types);
+    tcase_add_test(tc, test_truncated);
+    tcase_add_test(tc, test_trailing_bytes);
+    tcase_add_test(tc, test_wrong_magic_and_bad_dims);
+    tcase_add_test(tc, test_missing_file_and_args);
+    tcase_add_test(tc, test_default_dir_env);
+    suite_add_tcase(s, tc);
+    TCase *fm = nb_test_case("fashion_mnist");
+    tcase_add_test(fm, test_fashion_mnist);
+    tcase_add_test(fm, test_fashion_mnist_train);
+    suite_add_tcase(s, fm);
+    return nb_test_run(s);
+}
