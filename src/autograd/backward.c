@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "autograd/graph.h"
+#include "autograd/teaching_internal.h"
 
 typedef struct nb_bw_ctx {
     nb_arena *arena;
@@ -354,7 +355,17 @@ static int nb_run_backward(const char *api, nb_tensor *const *outputs, int n_out
         if (!grad_in)
             return nb_last_status();
         memset(grad_in, 0, sizeof *grad_in * (size_t)node->n_inputs);
-        if ((rc = node->op->backward(node, oe->grad, grad_in)) < 0) {
+        /* Nodes the formula records (NB_CREATE_GRAPH) and anomaly messages
+         * from its ops point at the forward op they come from. */
+        nb_set_call_site(node->file, node->line);
+        rc = node->op->backward(node, oe->grad, grad_in);
+        if (nb_last_status() == NB_ERR_NUMERIC) { /* anomaly inside the formula: name this node */
+            char inner[512];
+            snprintf(inner, sizeof inner, "%s", nb_last_error());
+            return nb__error(NB_ERR_NUMERIC, "anomaly in the backward of '%s'%s: %s", node->op->name,
+                             nb__node_site(node, site, sizeof site), inner);
+        }
+        if (rc < 0) {
             if (!nb__error_pending())
                 nb__error(NB_ERR_GRAD, "backward of '%s'%s failed", node->op->name,
                           nb__node_site(node, site, sizeof site));
@@ -417,8 +428,15 @@ int nb_backward(nb_tensor *loss, nb_tensor *grad_output)
     bool prev_grad = nb_set_grad_enabled(false);
     nb_entry *table = NULL;
     nb_tensor *grads[1] = {grad_output};
+    bool traced = !nb_hook && nb__trace_env_start(); /* NB_TRACE=1 (trace.c) */
+    const char *site_file;
+    int site_line;
+    nb__get_call_site(&site_file, &site_line);
     int rc = nb_run_backward("nb_backward", &loss, 1, grad_output ? grads : NULL, 0, NB_MODE_LEAVES,
                              &table, &ctx);
+    if (traced)
+        nb__trace_env_stop();
+    nb_set_call_site(site_file, site_line);
     nb_set_grad_enabled(prev_grad);
     nb_arena_use(prev);
     return rc;
@@ -446,8 +464,15 @@ int nb_grad(nb_tensor *const *outputs, int n_outputs, nb_tensor *const *inputs, 
     nb_arena_use(ctx.arena);
     bool prev_grad = nb_set_grad_enabled((flags & NB_CREATE_GRAPH) != 0);
     nb_entry *table = NULL;
+    bool traced = !nb_hook && nb__trace_env_start(); /* NB_TRACE=1 (trace.c) */
+    const char *site_file;
+    int site_line;
+    nb__get_call_site(&site_file, &site_line);
     rc = nb_run_backward("nb_grad", outputs, n_outputs, grad_outputs, flags, NB_MODE_RETURN, &table,
                          &ctx);
+    if (traced)
+        nb__trace_env_stop();
+    nb_set_call_site(site_file, site_line);
     nb_set_grad_enabled(prev_grad);
     nb_arena_use(prev);
     if (rc < 0)

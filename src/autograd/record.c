@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "autograd/graph.h"
+#include "autograd/teaching_internal.h"
 
 /* Documented thread-local settings (autograd.h): the only mutable state
  * besides the error message. */
@@ -39,6 +40,12 @@ void nb_set_call_site(const char *file, int line)
 {
     nb_site_file = file;
     nb_site_line = line;
+}
+
+void nb__get_call_site(const char **file, int *line)
+{
+    *file = nb_site_file;
+    *line = nb_site_line;
 }
 
 int nb__check_inputs(const char *op, nb_tensor *const *inputs, int n_inputs)
@@ -107,10 +114,14 @@ nb_tensor *nb__op_apply(const nb_op *op, nb_tensor *const *inputs, int n_inputs,
         for (int k = 0; k < n_inputs; k++)
             input_bad |= nb__count_nonfinite(inputs[k]) > 0;
         if (!input_bad) {
-            nb__error(NB_ERR_NUMERIC, "anomaly: forward of '%s'%s%s%s%d produced %lld NaN/Inf values from finite inputs",
+            char shape[96];
+            nb__error(NB_ERR_NUMERIC,
+                      "anomaly: forward of '%s'%s%s%s%d produced %lld NaN/Inf value(s) in its %s "
+                      "result from finite inputs (e.g. log of a negative, 0/0, overflow)",
                       op->name, nb_site_file ? " at " : "", nb_site_file ? nb_site_file : "",
                       nb_site_file ? ":" : "", nb_site_file ? nb_site_line : 0,
-                      (long long)nb__count_nonfinite(out));
+                      (long long)nb__count_nonfinite(out),
+                      nb__shape_fmt(out->ndim, out->shape, shape, sizeof shape));
             return NULL;
         }
     }

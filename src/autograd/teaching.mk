@@ -1,1 +1,45 @@
-# src/autograd: sources, tests and programs of this part
+# Teaching and verification tools: DOT export, the backward trace, custom
+# ops, call-site macros, their tests, and the API reference (make doc).
+libnabla_impl_la_SOURCES += \
+	src/autograd/teaching_internal.h \
+	src/autograd/trace.c \
+	src/autograd/custom_op.c \
+	src/io/dot.c
+
+# The call-site check: every op function in include/nabla/ops*.h needs a
+# macro in include/nabla/sites.h.
+TESTS += scripts/check-sites.sh
+
+if HAVE_CHECK
+check_PROGRAMS += tests/test_dot tests/test_trace tests/test_custom_op tests/test_anomaly
+TESTS += tests/test_dot tests/test_trace tests/test_custom_op tests/test_anomaly
+
+tests_test_dot_SOURCES = tests/test_dot.c
+tests_test_dot_CFLAGS = $(TEST_CFLAGS)
+tests_test_dot_LDADD = $(TEST_LDADD)
+# Graphviz's dot, when configure found it, checks that the output parses.
+tests_test_dot_CPPFLAGS = $(AM_CPPFLAGS) -DNB_DOT_PROGRAM='"$(DOT)"'
+
+tests_test_trace_SOURCES = tests/test_trace.c
+tests_test_trace_CFLAGS = $(TEST_CFLAGS)
+tests_test_trace_LDADD = $(TEST_LDADD)
+
+tests_test_custom_op_SOURCES = tests/test_custom_op.c
+tests_test_custom_op_CFLAGS = $(TEST_CFLAGS)
+tests_test_custom_op_LDADD = $(TEST_LDADD)
+
+# Compiled as user code (no NB_BUILDING_LIBRARY), so that the call-site
+# macros of nabla/sites.h record this file's lines in the nodes.
+tests_test_anomaly_SOURCES = tests/test_anomaly.c
+tests_test_anomaly_CFLAGS = $(TEST_CFLAGS)
+tests_test_anomaly_LDADD = $(TEST_LDADD)
+tests_test_anomaly_CPPFLAGS = -I$(top_srcdir)/include -I$(top_srcdir)/src
+endif
+
+# API reference from the header comments.
+EXTRA_DIST += docs/Doxyfile
+if HAVE_DOXYGEN
+.PHONY: doc
+doc:
+	NB_TOP_SRCDIR='$(top_srcdir)' NB_DOC_OUT='$(abs_top_builddir)/doc' $(DOXYGEN) $(top_srcdir)/docs/Doxyfile
+endif

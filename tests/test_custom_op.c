@@ -1,0 +1,342 @@
+/* Custom ops: values and gradients, gradcheck (and its verdict on a wrong
+ * backward), saved tensors, once-differentiable ops, the registry, DOT and
+ * trace output, and the errors of every entry point. */
+#include <stdio.h>
+
+#include "test_util.h"
+
+static nb_op_registry *reg;
+
+static void reg_setup(void)
+{
+    nb_test_setup();
+    reg = nb_op_registry_new();
+}
+
+static void reg_teardown(void)
+{
+    nb_op_registry_free(reg);
+    reg = NULL;
+    nb_test_teardown();
+}
+
+/* cube(x) = x³, d/dx = 3x², written with nabla ops (differentiable again). */
+static nb_tensor *cube_fwd(nb_tensor *const *in, int n, nb_custom_saved *save, void *user)
+{
+    (void)n, (void)save, (void)user;
+    return nb_mul(in[0], nb_square(in[0]));
+}
+
+static int cube_bwd(const nb_custom_saved *saved, nb_tensor *const *in, int n, nb_tensor *out,
+                    nb_tensor *g, nb_tensor **gin, void *user)
+{
+    (void)saved, (void)n, (void)out, (void)user;
+    gin[0] = nb_mul(g, nb_mul_scalar(nb_square(in[0]), 3.0));
+    return 0;
+}
+
+/* The classic slip: 2x² instead of 3x². */
+static int cube_bwd_wrong(const nb_custom_saved *saved, nb_tensor *const *in, int n,
+                          nb_tensor *out, nb_tensor *g, nb_tensor **gin, void *user)
+{
+    (void)saved, (void)n, (void)out, (void)user;
+    gin[0] = nb_mul(g, nb_mul_scalar(nb_square(in[0]), 2.0));
+    return 0;
+}
+
+/* e^x with raw loops, saving e^x for backward: once differentiable. */
+static nb_tensor *expo_fwd(nb_tensor *const *in, int n, nb_custom_saved *save, void *user)
+{
+    (void)n;
+    (*(int *)user)++;
+    nb_tensor *y = nb_zeros(nb_tensor_dtype(in[0]), nb_ndim(in[0]), nb_shape(in[0]));
+    if (!y)
+        return NULL;
+    double *d = nb_data_f64(y);
+    for (int64_t i = 0; i < nb_numel(y); i++)
+        d[i] = exp(nb_get(in[0], i));
+    if (nb_custom_save(save, y) < 0)
+        return NULL;
+    return y;
+}
+
+static int expo_bwd(const nb_custom_saved *saved, nb_tensor *const *in, int n, nb_tensor *out,
+                    nb_tensor *g, nb_tensor **gin, void *user)
+{
+    (void)in, (void)n, (void)out, (void)user;
+    ck_assert_int_eq(saved->n, 1);
+    gin[0] = nb_mul(g, saved->t[0]);
+    return 0;
+}
+
+/* mul2(a, b) = a*b (two inputs). */
+static nb_tensor *mul2_fwd(nb_tensor *const *in, int n, nb_custom_saved *save, void *user)
+{
+    (void)n, (void)save, (void)user;
+    return nb_mul(in[0], in[1]);
+}
+
+static int mul2_bwd(const nb_custom_saved *saved, nb_tensor *const *in, int n, nb_tensor *out,
+                    nb_tensor *g, nb_tensor **gin, void *user)
+{
+    (void)saved, (void)n, (void)out, (void)user;
+    gin[0] = nb_mul(g, in[1]);
+    gin[1] = nb_mul(g, in[0]);
+    return 0;
+}
+
+static nb_tensor *null_fwd(nb_tensor *const *in, int n, nb_custom_saved *save, void *user)
+{
+    (void)in, (void)n, (void)save, (void)user;
+    return NULL;
+}
+
+static int failing_bwd(const nb_custom_saved *saved, nb_tensor *const *in, int n, nb_tensor *out,
+                       nb_tensor *g, nb_tensor **gin, void *user)
+{
+    (void)saved, (void)in, (void)n, (void)out, (void)g, (void)gin, (void)user;
+    return -1;
+}
+
+static const nb_custom_op *def(const char *name, int n_in, nb_custom_forward_fn f,
+                               nb_custom_backward_fn b, bool once, void *user)
+{
+    nb_custom_op_def d = {.name = name, .n_inputs = n_in, .forward = f, .backward = b,
+                          .once_differentiable = once, .user = user};
+    return nb_custom_op_define(reg, &d);
+}
+
+static nb_tensor *apply_one(nb_tensor *const *in, int n, void *ctx)
+{
+    return nb_custom_op_apply((const nb_custom_op *)ctx, in, n);
+}
+
+START_TEST(test_values_and_grads)
+{
+    const nb_custom_op *cube = def("cube", 1, cube_fwd, cube_bwd, false, NULL);
+    ck_assert_ptr_nonnull(cube);
+    nb_tensor *x = nb_requires_grad_(nb_from_f64((const double[]){-2, 0.5, 3}, NB_SHAPE(3)), true);
+    nb_tensor *y = nb_custom_op_apply(cube, &x, 1);
+    ck_assert_tensor_near(y, ((const double[]){-8, 0.125, 27}), 3, 1e-15);
+    ck_assert_str_eq(nb_node_op_name(nb_tensor_node(y)), "cube");
+    ck_assert_int_eq(nb_backward(nb_sum(y), NULL), NB_OK);
+    ck_assert_tensor_near(nb_tensor_grad(x), ((const double[]){12, 0.75, 27}), 3, 1e-14);
+    /* second order through the nabla-op backward: d²(x³)/dx² = 6x */
+    nb_tensor *g1[1], *g2[1];
+    nb_tensor *s = nb_sum(nb_custom_op_apply(cube, &x, 1));
+    ck_assert_int_eq(nb_grad(&s, 1, &x, 1, NULL, NB_CREATE_GRAPH, g1), NB_OK);
+    nb_tensor *s1 = nb_sum(g1[0]);
+    ck_assert_int_eq(nb_grad(&s1, 1, &x, 1, NULL, 0, g2), NB_OK);
+    ck_assert_tensor_near(g2[0], ((const double[]){-12, 3, 18}), 3, 1e-14);
+    /* no recording without grad: plain values, no node */
+    nb_tensor *c = nb_from_f64((const double[]){2}, NB_SHAPE(1));
+    nb_tensor *yc = nb_custom_call(reg, "cube", &c, 1);
+    ck_assert_tensor_near(yc, ((const double[]){8}), 1, 0);
+    ck_assert_ptr_null(nb_tensor_node(yc));
+}
+END_TEST
+
+START_TEST(test_gradcheck_right_and_wrong)
+{
+    const nb_custom_op *cube = def("cube", 1, cube_fwd, cube_bwd, false, NULL);
+    const nb_custom_op *bad = def("cube_wrong", 1, cube_fwd, cube_bwd_wrong, false, NULL);
+    nb_tensor *x = nb_requires_grad_(nb_from_f64((const double[]){-1.5, 0.7, 2.0, 1.1}, NB_SHAPE(2, 2)), true);
+    nb_gradcheck_result r;
+    ck_assert_int_eq(nb_gradcheck(apply_one, &x, 1, (void *)cube, NULL, &r), NB_OK);
+    ck_assert(r.passed);
+    ck_assert_int_eq(nb_gradgradcheck(apply_one, &x, 1, (void *)cube, NULL, &r), NB_OK);
+    ck_assert(r.passed);
+    nb_clear_error();
+    ck_assert_int_eq(nb_gradcheck(apply_one, &x, 1, (void *)bad, NULL, &r), NB_ERR_GRAD);
+    ck_assert(!r.passed);
+    ck_assert_int_eq(r.failed, 4); /* every diagonal entry of the Jacobian is off by x² */
+    /* worst entry: x = 2, analytic 2*4 = 8, numeric 3*4 = 12 */
+    ck_assert_int_eq(r.element_index, 2);
+    ck_assert_double_eq_tol(r.analytic, 8.0, 1e-9);
+    ck_assert_double_eq_tol(r.numeric, 12.0, 1e-5);
+}
+END_TEST
+
+START_TEST(test_saved_and_once_differentiable)
+{
+    int calls = 0;
+    const nb_custom_op *expo = def("expo", 1, expo_fwd, expo_bwd, true, &calls);
+    nb_tensor *x = nb_requires_grad_(nb_from_f64((const double[]){0, 1}, NB_SHAPE(2)), true);
+    nb_tensor *y = nb_custom_op_apply(expo, &x, 1);
+    ck_assert_int_eq(calls, 1);
+    ck_assert_tensor_near(y, ((const double[]){1, 2.718281828459045}), 2, 1e-15);
+    nb_tensor *s = nb_sum(y), *g[1];
+    ck_assert_int_eq(nb_grad(&s, 1, &x, 1, NULL, 0, g), NB_OK);
+    ck_assert_tensor_near(g[0], ((const double[]){1, 2.718281828459045}), 2, 1e-15);
+    /* second order is refused with a clear message */
+    ck_assert_int_eq(nb_grad(&s, 1, &x, 1, NULL, NB_CREATE_GRAPH, g), NB_ERR_GRAD);
+    ck_assert_error(NB_ERR_GRAD, "op 'expo'");
+    ck_assert_error(NB_ERR_GRAD, "is once differentiable");
+    ck_assert_error(NB_ERR_GRAD, "NB_CREATE_GRAPH");
+    /* first order is checked by finite differences (gradcheck perturbs x in
+     * place, so it comes after the uses of the graph above) */
+    nb_gradcheck_result r;
+    ck_assert_int_eq(nb_gradcheck(apply_one, &x, 1, (void *)expo, NULL, &r), NB_OK);
+    ck_assert(r.passed);
+
+    /* a saved tensor changed in place is reported by backward */
+    nb_tensor *y2 = nb_custom_op_apply(expo, &x, 1);
+    const nb_node *node = nb_tensor_node(y2);
+    ck_assert_ptr_nonnull(node);
+    nb_tensor *s2 = nb_sum(y2);
+    nb_tensor_fill_(x, 5.0); /* the input is saved too */
+    ck_assert_int_eq(nb_grad(&s2, 1, &x, 1, NULL, 0, g), NB_ERR_STATE);
+    ck_assert_error(NB_ERR_STATE, "backward of 'expo'");
+    ck_assert_error(NB_ERR_STATE, "modified in place");
+}
+END_TEST
+
+START_TEST(test_two_inputs_dot_and_trace)
+{
+    const nb_custom_op *mul2 = def("mul2", 2, mul2_fwd, mul2_bwd, false, NULL);
+    nb_tensor *a = nb_requires_grad_(nb_from_f64((const double[]){2, 3}, NB_SHAPE(2)), true);
+    nb_tensor *b = nb_requires_grad_(nb_from_f64((const double[]){5, 7}, NB_SHAPE(2)), true);
+    nb_tensor *in[2] = {a, b};
+    nb_gradcheck_result r;
+    ck_assert_int_eq(nb_gradcheck(apply_one, in, 2, (void *)mul2, NULL, &r), NB_OK);
+    ck_assert(r.passed);
+    nb_tensor *y = nb_custom_call(reg, "mul2", in, 2);
+    ck_assert_tensor_near(y, ((const double[]){10, 21}), 2, 0);
+    nb_tensor *loss = nb_sum(y);
+
+    FILE *f = tmpfile();
+    ck_assert_int_eq(nb_trace_begin(f, NULL), NB_OK);
+    ck_assert_int_eq(nb_backward(loss, NULL), NB_OK);
+    ck_assert_int_eq(nb_trace_end(), NB_OK);
+    ck_assert_int_eq(nb_dot_write(f, &loss, 1, NULL), NB_OK);
+    long n = ftell(f);
+    rewind(f);
+    char *text = calloc(1, (size_t)n + 1);
+    ck_assert_uint_eq(fread(text, 1, (size_t)n, f), (size_t)n);
+    char want[64];
+    snprintf(want, sizeof want, "node #%llu mul2\n", (unsigned long long)nb_node_id(nb_tensor_node(y)));
+    ck_assert_msg(strstr(text, want), "trace lacks '%s':\n%s", want, text);
+    ck_assert_ptr_nonnull(strstr(text, "-> input 1 (leaf) 2: [5, 7]")); /* d/da = b */
+    snprintf(want, sizeof want, "label=\"mul2 #%llu\"", (unsigned long long)nb_node_id(nb_tensor_node(y)));
+    ck_assert_msg(strstr(text, want), "DOT lacks '%s':\n%s", want, text);
+    free(text);
+    fclose(f);
+    ck_assert_tensor_near(nb_tensor_grad(a), ((const double[]){5, 7}), 2, 0);
+    ck_assert_tensor_near(nb_tensor_grad(b), ((const double[]){2, 3}), 2, 0);
+}
+END_TEST
+
+START_TEST(test_registry)
+{
+    ck_assert_int_eq(nb_op_registry_count(reg), 0);
+    const nb_custom_op *c = def("cube", 1, cube_fwd, cube_bwd, false, NULL);
+    const nb_custom_op *m = def("mul2", 2, mul2_fwd, mul2_bwd, false, NULL);
+    ck_assert_int_eq(nb_op_registry_count(reg), 2);
+    ck_assert_ptr_eq(nb_custom_op_find(reg, "cube"), c);
+    ck_assert_ptr_eq(nb_custom_op_find(reg, "mul2"), m);
+    ck_assert_str_eq(nb_custom_op_name(m), "mul2");
+    ck_assert_ptr_null(nb_custom_op_find(reg, "cub"));
+    ck_assert_error(NB_ERR_ARG, "no op named 'cub' in this registry (2 defined)");
+    /* the name is copied */
+    char name[8] = "tmp";
+    ck_assert_ptr_nonnull(def(name, 1, cube_fwd, cube_bwd, false, NULL));
+    strcpy(name, "xyz");
+    ck_assert_ptr_nonnull(nb_custom_op_find(reg, "tmp"));
+    /* registries are independent */
+    nb_op_registry *other = nb_op_registry_new();
+    ck_assert_ptr_null(nb_custom_op_find(other, "cube"));
+    nb_custom_op_def d = {.name = "cube", .forward = cube_fwd, .backward = cube_bwd};
+    ck_assert_ptr_nonnull(nb_custom_op_define(other, &d));
+    nb_op_registry_free(other);
+    nb_op_registry_free(NULL);
+}
+END_TEST
+
+START_TEST(test_errors)
+{
+    nb_custom_op_def d = {.name = "cube", .n_inputs = 1, .forward = cube_fwd, .backward = cube_bwd};
+    ck_assert_ptr_null(nb_custom_op_define(NULL, &d));
+    ck_assert_error(NB_ERR_NULL, "nb_custom_op_define: registry is NULL");
+    nb_clear_error();
+    ck_assert_ptr_null(nb_custom_op_define(reg, NULL));
+    ck_assert_error(NB_ERR_NULL, "def is NULL");
+    d.backward = NULL;
+    ck_assert_ptr_null(nb_custom_op_define(reg, &d));
+    ck_assert_error(NB_ERR_NULL, "def.backward is NULL");
+    d.backward = cube_bwd;
+    d.name = "";
+    ck_assert_ptr_null(nb_custom_op_define(reg, &d));
+    ck_assert_error(NB_ERR_ARG, "name is empty");
+    d.name = "cube";
+    d.n_inputs = -1;
+    ck_assert_ptr_null(nb_custom_op_define(reg, &d));
+    ck_assert_error(NB_ERR_ARG, "n_inputs is -1");
+    d.n_inputs = 1;
+    const nb_custom_op *cube = nb_custom_op_define(reg, &d);
+    ck_assert_ptr_nonnull(cube);
+    ck_assert_ptr_null(nb_custom_op_define(reg, &d));
+    ck_assert_error(NB_ERR_ARG, "an op named 'cube' is already defined");
+    ck_assert_int_eq(nb_op_registry_count(reg), 1);
+    nb_clear_error();
+    ck_assert_ptr_null(nb_custom_op_find(NULL, "cube"));
+    ck_assert_error(NB_ERR_NULL, "registry is NULL");
+    nb_clear_error();
+    ck_assert_ptr_null(nb_custom_op_find(reg, NULL));
+    ck_assert_error(NB_ERR_NULL, "name is NULL");
+
+    nb_tensor *x = nb_from_f64((const double[]){1, 2}, NB_SHAPE(2));
+    nb_tensor *x32 = nb_from_f32((const float[]){1, 2}, NB_SHAPE(2));
+    nb_clear_error();
+    ck_assert_ptr_null(nb_custom_op_apply(NULL, &x, 1));
+    ck_assert_error(NB_ERR_NULL, "op is NULL");
+    nb_tensor *two[2] = {x, x};
+    ck_assert_ptr_null(nb_custom_op_apply(cube, two, 2));
+    ck_assert_error(NB_ERR_ARG, "custom op 'cube': takes 1 input(s), got 2");
+    const nb_custom_op *m = def("mul2", 2, mul2_fwd, mul2_bwd, false, NULL);
+    nb_tensor *mixed[2] = {x, x32};
+    ck_assert_ptr_null(nb_custom_op_apply(m, mixed, 2));
+    ck_assert_error(NB_ERR_DTYPE, "mul2");
+    /* sticky NULL input: the first message stays */
+    nb_tensor *nul[2] = {x, NULL};
+    ck_assert_ptr_null(nb_custom_op_apply(m, nul, 2));
+    ck_assert_error(NB_ERR_DTYPE, "mul2");
+    nb_clear_error();
+    ck_assert_ptr_null(nb_custom_op_apply(m, nul, 2));
+    ck_assert_error(NB_ERR_NULL, "mul2: input 2");
+    /* a failing forward, a failing backward */
+    const nb_custom_op *nf = def("nothing", 1, null_fwd, cube_bwd, false, NULL);
+    ck_assert_ptr_null(nb_custom_op_apply(nf, &x, 1));
+    ck_assert_error(NB_ERR_ARG, "custom op 'nothing': its forward function returned NULL");
+    const nb_custom_op *fb = def("failing", 1, cube_fwd, failing_bwd, false, NULL);
+    nb_tensor *xr = nb_requires_grad_(nb_from_f64((const double[]){1}, NB_SHAPE(1)), true);
+    nb_tensor *y = nb_custom_op_apply(fb, &xr, 1);
+    ck_assert_int_eq(nb_backward(nb_sum(y), NULL), -1);
+    ck_assert_error(NB_ERR_GRAD, "custom op 'failing': its backward function returned -1");
+    ck_assert_ptr_null(nb_custom_call(reg, "missing", &x, 1));
+    ck_assert_error(NB_ERR_ARG, "no op named 'missing'");
+    /* nb_custom_save limits */
+    nb_custom_saved sv = {{NULL}, 0};
+    for (int i = 0; i < NB_CUSTOM_MAX_SAVED; i++)
+        ck_assert_int_eq(nb_custom_save(&sv, x), 0);
+    ck_assert_int_eq(nb_custom_save(&sv, x), NB_ERR_ARG);
+    ck_assert_error(NB_ERR_ARG, "at most 4 tensors");
+    nb_clear_error();
+    ck_assert_int_eq(nb_custom_save(NULL, x), NB_ERR_NULL);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("custom_op");
+    TCase *tc = tcase_create("custom_op");
+    tcase_add_checked_fixture(tc, reg_setup, reg_teardown);
+    tcase_set_timeout(tc, 600);
+    tcase_add_test(tc, test_values_and_grads);
+    tcase_add_test(tc, test_gradcheck_right_and_wrong);
+    tcase_add_test(tc, test_saved_and_once_differentiable);
+    tcase_add_test(tc, test_two_inputs_dot_and_trace);
+    tcase_add_test(tc, test_registry);
+    tcase_add_test(tc, test_errors);
+    suite_add_tcase(s, tc);
+    return nb_test_run(s);
+}
