@@ -1,0 +1,363 @@
+/* nabla: tests of the training loop — XOR to a low MSE from a fixed seed,
+ * no system allocation in steady-state steps, early stopping that restores
+ * the best weights, stop reasons, classification accuracy, bad inputs. */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "test_util.h"
+
+/* Every malloc made by code linked into this test (the library included). */
+static long sys_mallocs;
+void *__real_malloc(size_t size);
+void *__real_calloc(size_t n, size_t size);
+void *__real_realloc(void *p, size_t size);
+void *__wrap_malloc(size_t size)
+{
+    sys_mallocs++;
+    return __real_malloc(size);
+}
+void *__wrap_calloc(size_t n, size_t size)
+{
+    sys_mallocs++;
+    return __real_calloc(n, size);
+}
+void *__wrap_realloc(void *p, size_t size)
+{
+    sys_mallocs++;
+    return __real_realloc(p, size);
+}
+
+/* Chunks requested by arenas made with this allocator. */
+static long arena_chunks;
+static void *count_alloc(size_t bytes, void *ctx)
+{
+    (void)ctx;
+    arena_chunks++;
+    return malloc(bytes);
+}
+static void count_release(void *p, void *ctx)
+{
+    (void)ctx;
+    free(p);
+}
+static const nb_allocator counting = {count_alloc, count_release, NULL};
+
+static const double xor_x[] = {0, 0, 0, 1, 1, 0, 1, 1};
+static const double xor_y[] = {0, 1, 1, 0};
+
+START_TEST(test_xor_trains)
+{
+    nb_model *net = nb_bpnet_new((const int64_t[]){2, 4, 1}, 3, NULL,
+                                 &(nb_bpnet_opts){.dtype = NB_F64, .seed = 1});
+    nb_optim *opt = nb_rprop_new(net, NULL);
+    nb_tensor *x = nb_from_f64(xor_x, NB_SHAPE(4, 2)), *y = nb_from_f64(xor_y, NB_SHAPE(4, 1));
+    nb_train_record rec;
+    int rc = nb_train(net, opt, nb_loss_mse, &(nb_train_data){.x = x, .y = y},
+                      &(nb_train_opts){.epochs = 1000, .goal = 1e-3, .verbose = -1}, &rec);
+    ck_assert_msg(rc == NB_OK, "%s", nb_last_error());
+    ck_assert_int_eq(rec.stop, NB_STOP_GOAL);
+    ck_assert_int_lt(rec.epochs, 1000);
+    double mse, acc;
+    ck_assert_int_eq(nb_model_evaluate(net, nb_loss_mse, x, y, &mse, &acc), NB_OK);
+    ck_assert_msg(mse < 0.01, "XOR mse %g after %d epochs", mse, rec.epochs);
+    ck_assert_double_eq(acc, 1.0);
+    ck_assert(rec.train_loss[0] > rec.train_loss[rec.epochs]);
+    ck_assert_str_eq(nb_stop_reason_name(rec.stop), "performance goal met");
+    nb_train_record_free(&rec);
+    nb_optim_free(opt);
+    nb_model_free(net);
+}
+END_TEST
+
+/* After the first iteration, forward + backward + step on a fixed model
+ * allocates nothing: no arena asks for a chunk, nothing calls malloc. */
+START_TEST(test_steady_state_does_not_allocate)
+{
+    nb_model *net = nb_bpnet_new((const int64_t[]){2, 8, 8, 1}, 4, NULL,
+                                 &(nb_bpnet_opts){.seed = 3, .allocator = &counting});
+    nb_optim *opts[3] = {nb_adam_new(net, NULL), nb_sgd_new(net, &(nb_sgd_opts){.momentum = 0.9}),
+                         nb_rprop_new(net, NULL)};
+    nb_arena *step = nb_arena_new_opts(&(nb_arena_opts){.allocator = &counting});
+    nb_arena *data = nb_arena_new_opts(&(nb_arena_opts){.allocator = &counting});
+    nb_arena_use(data);
+    nb_rng rng;
+    nb_rng_seed(&rng, 1);
+    nb_tensor *x = nb_rand_uniform(&rng, NB_F32, NB_SHAPE(64, 2), -1, 1);
+    nb_tensor *y = nb_rand_uniform(&rng, NB_F32, NB_SHAPE(64, 1), -1, 1);
+    nb_arena_use(step);
+    for (int k = 0; k < 3; k++) {
+        long chunks = 0, mallocs = 0;
+        int failures = 0;
+        /* no ck_assert inside the loop: Check itself allocates on each one */
+        for (int it = 0; it < 20; it++) {
+            if (it == 1) {
+                chunks = arena_chunks;
+                mallocs = sys_mallocs;
+            }
+            failures += nb_optim_zero_grad(opts[k]) != NB_OK;
+            nb_tensor *loss = nb_loss_mse(nb_model_forward(net, x), y);
+            failures += !loss || nb_backward(loss, NULL) != NB_OK;
+            failures += nb_optim_step(opts[k]) != NB_OK;
+            nb_arena_reset(step);
+        }
+        long chunks_after = arena_chunks, mallocs_after = sys_mallocs;
+        ck_assert_msg(failures == 0, "%s", nb_last_error());
+        ck_assert_int_eq(chunks_after, chunks);
+        ck_assert_int_eq(mallocs_after, mallocs);
+        nb_optim_free(opts[k]);
+    }
+    nb_arena_use(test_arena);
+    nb_arena_free(step);
+    nb_arena_free(data);
+    nb_model_free(net);
+}
+END_TEST
+
+/* Train on y = 2x, validate on y = x: starting from w = 0 the validation
+ * loss falls while w approaches 1, then rises.  Training must stop max_fail
+ * epochs after the best one and hand back that epoch's weights. */
+typedef struct weight_log {
+    double w[64];
+} weight_log;
+
+static int log_weight(int epoch, const nb_train_record *r, void *ctx)
+{
+    (void)r;
+    weight_log *log = ctx;
+    extern nb_model *g_model;
+    if (epoch < 64)
+        log->w[epoch] = nb_get(nb_model_param(g_model, "layer1.weight"), 0);
+    return 0;
+}
+nb_model *g_model;
+
+START_TEST(test_early_stopping_restores_best)
+{
+    nb_model *net = nb_bpnet_new((const int64_t[]){1, 1}, 2, NULL,
+                                 &(nb_bpnet_opts){.dtype = NB_F64, .init = NB_INIT_ZEROS});
+    g_model = net;
+    ck_assert_double_eq(nb_get(nb_model_param(net, "layer1.weight"), 0), 0);
+    nb_optim *opt = nb_sgd_new(net, &(nb_sgd_opts){.lr = 0.05});
+    const double xs[] = {-1, -0.5, 0.5, 1};
+    double y2[4], y1[4];
+    for (int i = 0; i < 4; i++) {
+        y2[i] = 2 * xs[i];
+        y1[i] = xs[i];
+    }
+    nb_train_data d = {.x = nb_from_f64(xs, NB_SHAPE(4, 1)), .y = nb_from_f64(y2, NB_SHAPE(4, 1)),
+                       .val_x = nb_from_f64(xs, NB_SHAPE(4, 1)),
+                       .val_y = nb_from_f64(y1, NB_SHAPE(4, 1))};
+    weight_log log = {{0}};
+    nb_train_record rec;
+    int rc = nb_train(net, opt, nb_loss_mse, &d,
+                      &(nb_train_opts){.epochs = 60, .verbose = -1, .callback = log_weight,
+                                       .callback_ctx = &log},
+                      &rec);
+    ck_assert_msg(rc == NB_OK, "%s", nb_last_error());
+    ck_assert_int_eq(rec.stop, NB_STOP_VAL_FAIL);
+    ck_assert_int_gt(rec.best_epoch, 0);
+    ck_assert_int_eq(rec.epochs, rec.best_epoch + 6);
+    /* the best epoch has the smallest validation loss, and it is kept */
+    for (int e = 0; e <= rec.epochs; e++)
+        ck_assert(rec.val_loss[e] >= rec.val_loss[rec.best_epoch]);
+    double w = nb_get(nb_model_param(net, "layer1.weight"), 0);
+    ck_assert_double_eq(w, log.w[rec.best_epoch]);
+    ck_assert(log.w[rec.epochs] != w);
+    /* and that is near 1, the validation set's slope */
+    ck_assert(fabs(w - 1) < 0.2);
+    nb_train_record_free(&rec);
+    nb_optim_free(opt);
+    nb_model_free(net);
+}
+END_TEST
+
+static int stop_at_3(int epoch, const nb_train_record *r, void *ctx)
+{
+    (void)r;
+    (void)ctx;
+    return epoch == 3;
+}
+
+START_TEST(test_stop_reasons_and_record)
+{
+    nb_model *net = nb_bpnet_new((const int64_t[]){2, 3, 1}, 3, NULL,
+                                 &(nb_bpnet_opts){.dtype = NB_F64, .seed = 2});
+    nb_optim *opt = nb_sgd_new(net, NULL);
+    nb_tensor *x = nb_from_f64(xor_x, NB_SHAPE(4, 2)), *y = nb_from_f64(xor_y, NB_SHAPE(4, 1));
+    nb_train_data d = {.x = x, .y = y, .test_x = x, .test_y = y};
+    nb_train_record rec;
+    ck_assert_int_eq(nb_train(net, opt, nb_loss_mse, &d,
+                              &(nb_train_opts){.verbose = -1, .callback = stop_at_3}, &rec),
+                     NB_OK);
+    ck_assert_int_eq(rec.stop, NB_STOP_CALLBACK);
+    ck_assert_int_eq(rec.epochs, 3);
+    ck_assert_ptr_null(rec.val_loss);
+    ck_assert_ptr_nonnull(rec.test_loss);
+    ck_assert_ptr_null(rec.train_acc);
+    /* epoch 0 is the loss before training: evaluated independently */
+    double l0 = rec.train_loss[0];
+    nb_train_record_free(&rec);
+
+    ck_assert_int_eq(nb_train(net, opt, nb_loss_mse, &d,
+                              &(nb_train_opts){.epochs = 5, .verbose = -1}, &rec), NB_OK);
+    ck_assert_int_eq(rec.stop, NB_STOP_EPOCHS);
+    ck_assert_int_eq(rec.epochs, 5);
+    ck_assert(rec.train_loss[0] < l0);
+    nb_train_record_free(&rec);
+
+    ck_assert_int_eq(nb_train(net, opt, nb_loss_mse, &d,
+                              &(nb_train_opts){.epochs = 5, .min_grad = 1e9, .verbose = -1}, &rec),
+                     NB_OK);
+    ck_assert_int_eq(rec.stop, NB_STOP_MIN_GRAD);
+    ck_assert_int_eq(rec.epochs, 1);
+    ck_assert(rec.grad_norm > 0);
+    nb_train_record_free(&rec);
+
+    ck_assert_int_eq(nb_train(net, opt, nb_loss_mse, &d,
+                              &(nb_train_opts){.goal = 1e9, .verbose = -1}, &rec), NB_OK);
+    ck_assert_int_eq(rec.stop, NB_STOP_GOAL);
+    ck_assert_int_eq(rec.epochs, 0);
+    nb_train_record_free(&rec);
+    nb_optim_free(opt);
+    nb_model_free(net);
+}
+END_TEST
+
+/* Minibatches with a seeded shuffle: the same seed gives the same weights;
+ * class labels (1-D) give an accuracy. */
+static nb_tensor *onehot_mse(nb_tensor *pred, nb_tensor *labels)
+{
+    if (!pred || !labels)
+        return NULL;
+    int64_t n = nb_dim(pred, 0), k = nb_dim(pred, 1);
+    nb_tensor *t = nb_zeros(nb_tensor_dtype(pred), NB_SHAPE(n, k));
+    for (int64_t r = 0; r < n; r++)
+        nb_data_f64(t)[r * k + (int64_t)nb_get(labels, r)] = 1;
+    return nb_loss_mse(pred, t);
+}
+
+static nb_model *train_blobs(uint64_t seed, nb_train_record *rec)
+{
+    /* three clusters in the plane */
+    nb_rng rng;
+    nb_rng_seed(&rng, 11);
+    double xs[90 * 2], ls[90];
+    const double cx[3] = {-2, 2, 0}, cy[3] = {0, 0, 2.5};
+    for (int i = 0; i < 90; i++) {
+        int c = i % 3;
+        xs[2 * i] = cx[c] + 0.3 * nb_rng_normal(&rng);
+        xs[2 * i + 1] = cy[c] + 0.3 * nb_rng_normal(&rng);
+        ls[i] = c;
+    }
+    nb_model *net = nb_bpnet_new((const int64_t[]){2, 6, 3}, 3,
+                                 (const nb_activation[]){NB_ACT_TANSIG, NB_ACT_SOFTMAX},
+                                 &(nb_bpnet_opts){.dtype = NB_F64, .seed = 4});
+    nb_optim *opt = nb_adam_new(net, &(nb_adam_opts){.lr = 0.05});
+    nb_train_data d = {.x = nb_from_f64(xs, NB_SHAPE(90, 2)), .y = nb_from_f64(ls, NB_SHAPE(90))};
+    int rc = nb_train(net, opt, onehot_mse, &d,
+                      &(nb_train_opts){.epochs = 40, .batch_size = 16, .seed = seed,
+                                       .verbose = -1, .min_grad = -1},
+                      rec);
+    ck_assert_msg(rc == NB_OK, "%s", nb_last_error());
+    nb_optim_free(opt);
+    return net;
+}
+
+START_TEST(test_minibatches_and_accuracy)
+{
+    nb_train_record r1, r2, r3;
+    nb_model *a = train_blobs(5, &r1), *b = train_blobs(5, &r2), *c = train_blobs(6, &r3);
+    ck_assert_int_eq(r1.epochs, 40);
+    ck_assert_ptr_nonnull(r1.train_acc);
+    ck_assert_double_eq(r1.train_acc[40], 1.0);
+    ck_assert(r1.train_acc[0] < 0.9);
+    nb_tensor *fa = nb_model_params_flat(a), *fb = nb_model_params_flat(b),
+              *fc = nb_model_params_flat(c);
+    int same_c = 1;
+    for (int64_t i = 0; i < nb_numel(fa); i++) {
+        ck_assert_double_eq(nb_get(fa, i), nb_get(fb, i));
+        same_c &= nb_get(fa, i) == nb_get(fc, i);
+    }
+    ck_assert(!same_c);
+    nb_train_record_free(&r1);
+    nb_train_record_free(&r2);
+    nb_train_record_free(&r3);
+    nb_model_free(a);
+    nb_model_free(b);
+    nb_model_free(c);
+}
+END_TEST
+
+static nb_tensor *vector_loss(nb_tensor *pred, nb_tensor *target)
+{
+    return nb_sub(pred, target);
+}
+
+START_TEST(test_bad_inputs)
+{
+    nb_model *net = nb_bpnet_new((const int64_t[]){2, 3, 1}, 3, NULL,
+                                 &(nb_bpnet_opts){.dtype = NB_F64});
+    nb_model *other = nb_bpnet_new((const int64_t[]){2, 1}, 2, NULL, NULL);
+    nb_optim *opt = nb_sgd_new(net, NULL), *oopt = nb_sgd_new(other, NULL);
+    nb_tensor *x = nb_from_f64(xor_x, NB_SHAPE(4, 2)), *y = nb_from_f64(xor_y, NB_SHAPE(4, 1));
+    nb_train_opts q = {.epochs = 2, .verbose = -1};
+    nb_train_record rec;
+    ck_assert_int_eq(nb_train(NULL, opt, nb_loss_mse, &(nb_train_data){.x = x, .y = y}, &q, &rec),
+                     NB_ERR_NULL);
+    ck_assert_error(NB_ERR_NULL, "model is NULL");
+    ck_assert_int_eq(rec.stop, NB_STOP_NONE);
+    ck_assert_int_eq(nb_train(net, opt, NULL, &(nb_train_data){.x = x, .y = y}, &q, &rec), NB_ERR_NULL);
+    ck_assert_error(NB_ERR_NULL, "loss is NULL");
+    ck_assert_int_eq(nb_train(net, oopt, nb_loss_mse, &(nb_train_data){.x = x, .y = y}, &q, &rec),
+                     NB_ERR_ARG);
+    ck_assert_error(NB_ERR_ARG, "another model");
+    ck_assert_int_eq(nb_train(net, opt, nb_loss_mse, &(nb_train_data){.x = x, .y = NULL}, &q, &rec),
+                     NB_ERR_NULL);
+    ck_assert_error(NB_ERR_NULL, "data->y is NULL");
+    nb_tensor *y3 = nb_zeros(NB_F64, NB_SHAPE(3, 1));
+    ck_assert_int_eq(nb_train(net, opt, nb_loss_mse, &(nb_train_data){.x = x, .y = y3}, &q, &rec),
+                     NB_ERR_SHAPE);
+    ck_assert_error(NB_ERR_SHAPE, "one row per sample");
+    nb_tensor *yt = nb_zeros(NB_F64, NB_SHAPE(1, 4));
+    ck_assert_int_eq(nb_train(net, opt, nb_loss_mse, &(nb_train_data){.x = x, .y = yt}, &q, &rec),
+                     NB_ERR_SHAPE);
+    ck_assert_error(NB_ERR_SHAPE, "transpose the targets?");
+    nb_tensor *x32 = nb_zeros(NB_F32, NB_SHAPE(4, 2));
+    ck_assert_int_eq(nb_train(net, opt, nb_loss_mse, &(nb_train_data){.x = x32, .y = y}, &q, &rec),
+                     NB_ERR_DTYPE);
+    ck_assert_error(NB_ERR_DTYPE, "the model is f64");
+    ck_assert_int_eq(nb_train(net, opt, nb_loss_mse, &(nb_train_data){.x = x, .y = y, .val_x = x}, &q, &rec),
+                     NB_ERR_NULL);
+    ck_assert_error(NB_ERR_NULL, "both val_x and val_y");
+    ck_assert_int_eq(nb_train(net, opt, vector_loss, &(nb_train_data){.x = x, .y = y}, &q, &rec),
+                     NB_ERR_SHAPE);
+    ck_assert_error(NB_ERR_SHAPE, "must be one number");
+    ck_assert_int_eq(nb_train(net, opt, nb_loss_mse, &(nb_train_data){.x = x, .y = y},
+                              &(nb_train_opts){.batch_size = -2}, &rec), NB_ERR_ARG);
+    ck_assert_error(NB_ERR_ARG, "must not be negative");
+    /* a wrong-shaped model input is reported by forward, naming the layer's needs */
+    nb_tensor *x3 = nb_zeros(NB_F64, NB_SHAPE(4, 3));
+    ck_assert_int_lt(nb_train(net, opt, nb_loss_mse, &(nb_train_data){.x = x3, .y = y}, &q, NULL), 0);
+    ck_assert_error(NB_ERR_SHAPE, "expects N x 2");
+    ck_assert_int_lt(nb_model_evaluate(net, nb_loss_mse, x, NULL, NULL, NULL), 0);
+    nb_optim_free(opt);
+    nb_optim_free(oopt);
+    nb_model_free(net);
+    nb_model_free(other);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("train");
+    TCase *tc = nb_test_case("train");
+    tcase_add_test(tc, test_xor_trains);
+    tcase_add_test(tc, test_steady_state_does_not_allocate);
+    tcase_add_test(tc, test_early_stopping_restores_best);
+    tcase_add_test(tc, test_stop_reasons_and_record);
+    tcase_add_test(tc, test_minibatches_and_accuracy);
+    tcase_add_test(tc, test_bad_inputs);
+    suite_add_tcase(s, tc);
+    return nb_test_run(s);
+}
