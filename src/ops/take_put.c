@@ -109,12 +109,12 @@ int nb__check_indices(const char *op, const nb_tensor *idx, nb_dtype dtype, int6
         return rc;
     if (idx->dtype != dtype)
         return nb__error(NB_ERR_DTYPE,
-                         "%s: %ss are %s but the data is %s; give the %ss as integral values of "
-                         "the data's dtype",
+                         "%s: the %s tensor is %s but the data is %s; store the %s values in the "
+                         "data's dtype",
                          op, item, nb_dtype_name(idx->dtype), nb_dtype_name(dtype), item);
     if (idx->ndim != 1) {
         char s[96];
-        return nb__error(NB_ERR_SHAPE, "%s: %ss must be a 1-d tensor, got %s", op, item,
+        return nb__error(NB_ERR_SHAPE, "%s: the %s tensor must be 1-d, got %s", op, item,
                          nb__shape_fmt(idx->ndim, idx->shape, s, sizeof s));
     }
     for (int64_t r = 0; r < idx->numel; r++) {
