@@ -1,9 +1,13 @@
 /* nabla: tests of src/nn — the parameter registry and its contiguous
  * buffers, layers and the BP network's forward values, transfer functions,
  * initialisers, a user-defined layer, and bad inputs. */
+#define _POSIX_C_SOURCE 200809L /* mkstemp */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
+
+#include <stdio.h>
+#include <unistd.h>
 
 #include "test_util.h"
 
@@ -383,6 +387,41 @@ START_TEST(test_losses)
 }
 END_TEST
 
+START_TEST(test_save_and_load)
+{
+    char path[] = "/tmp/nabla_test_nn_XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    close(fd);
+    nb_model *a = nb_bpnet_new((const int64_t[]){3, 4, 2}, 3, NULL,
+                               &(nb_bpnet_opts){.dtype = NB_F64, .seed = 1});
+    nb_model *b = nb_bpnet_new((const int64_t[]){3, 4, 2}, 3, NULL,
+                               &(nb_bpnet_opts){.dtype = NB_F64, .seed = 2});
+    ck_assert_int_eq(nb_model_save(a, path), NB_OK);
+    nb_tensor *fa = nb_model_params_flat(a), *fb = nb_model_params_flat(b);
+    ck_assert(nb_get(fa, 0) != nb_get(fb, 0));
+    uint64_t v = nb_tensor_version(nb_model_param(b, "layer1.weight"));
+    ck_assert_int_eq(nb_model_load(b, path), NB_OK);
+    for (int64_t i = 0; i < nb_numel(fa); i++)
+        ck_assert_double_eq(nb_get(fa, i), nb_get(fb, i));
+    ck_assert_uint_gt(nb_tensor_version(nb_model_param(b, "layer1.weight")), v);
+    /* another architecture: a clear error, nothing changed */
+    nb_model *c = nb_bpnet_new((const int64_t[]){3, 5, 2}, 3, NULL,
+                               &(nb_bpnet_opts){.dtype = NB_F64, .seed = 3});
+    double c0 = nb_get(nb_model_params_flat(c), 0);
+    ck_assert_int_lt(nb_model_load(c, path), 0);
+    ck_assert_double_eq(nb_get(nb_model_params_flat(c), 0), c0);
+    ck_assert_int_lt(nb_model_load(a, "/nonexistent/dir/model.nb"), 0);
+    ck_assert_int_eq(nb_last_status(), NB_ERR_IO);
+    ck_assert_int_eq(nb_model_save(NULL, path), NB_ERR_NULL);
+    ck_assert_int_eq(nb_model_load(a, NULL), NB_ERR_NULL);
+    remove(path);
+    nb_model_free(a);
+    nb_model_free(b);
+    nb_model_free(c);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("nn");
@@ -397,6 +436,7 @@ int main(void)
     tcase_add_test(tc, test_custom_skip_layer);
     tcase_add_test(tc, test_bad_inputs);
     tcase_add_test(tc, test_losses);
+    tcase_add_test(tc, test_save_and_load);
     suite_add_tcase(s, tc);
     return nb_test_run(s);
 }

@@ -171,6 +171,17 @@ typedef struct nb_bpnet_opts {
 nb_model *nb_bpnet_new(const int64_t *sizes, int n_sizes, const nb_activation *acts,
                        const nb_bpnet_opts *opts);
 
+/* ---- model files (the tensor file format of nabla/io.h) ---- */
+
+/* Write every parameter, under its registry name, to `path` (atomically:
+ * an existing file is replaced only on success).  NB_OK or negative. */
+int nb_model_save(nb_model *model, const char *path);
+/* Read every parameter of the model, by name, from `path` into the model's
+ * parameters (shapes and dtypes must match; extra tensors in the file are
+ * ignored).  On failure no parameter is changed.  NB_OK or negative, with a
+ * message naming the parameter or the file's problem. */
+int nb_model_load(nb_model *model, const char *path);
+
 /* ---- losses for training (made of ops; results in the current arena) ---- */
 
 /* A loss: a one-element tensor from predictions and targets. */

@@ -1,0 +1,67 @@
+/* Model files: the parameters, under their registry names, in nabla's
+ * tensor file format (src/io).  The registry gives the names and creation
+ * order; the io layer does the format, checksums and atomic replacement. */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <stdlib.h>
+
+#include "nabla/io.h"
+#include "nn/nn_internal.h"
+
+/* The names and tensors of every parameter, in malloc'd arrays (freed by
+ * the caller: saving every epoch must not grow the model's arena). */
+static int nb_model_lists(nb_model *model, const char *api, const char ***names,
+                          nb_tensor ***tensors)
+{
+    if (!model)
+        return nb__error(NB_ERR_NULL, "%s: model is NULL", api);
+    int rc = nb__model_gather(model, api);
+    if (rc < 0)
+        return rc;
+    *names = malloc(sizeof **names * (size_t)model->n_params);
+    *tensors = malloc(sizeof **tensors * (size_t)model->n_params);
+    if (!*names || !*tensors) {
+        free((void *)*names);
+        free(*tensors);
+        return nb__error(NB_ERR_NOMEM, "%s: out of memory", api);
+    }
+    for (int i = 0; i < model->n_params; i++) {
+        (*names)[i] = model->order[i]->name;
+        (*tensors)[i] = model->order[i]->tensor;
+    }
+    return 0;
+}
+
+int nb_model_save(nb_model *model, const char *path)
+{
+    const char **names;
+    nb_tensor **tensors;
+    if (!path)
+        return nb__error(NB_ERR_NULL, "nb_model_save: path is NULL");
+    int rc = nb_model_lists(model, "nb_model_save", &names, &tensors);
+    if (rc < 0)
+        return rc;
+    rc = nb_tensors_save(path, names, tensors, model->n_params);
+    free((void *)names);
+    free(tensors);
+    return rc;
+}
+
+int nb_model_load(nb_model *model, const char *path)
+{
+    const char **names;
+    nb_tensor **tensors;
+    if (!path)
+        return nb__error(NB_ERR_NULL, "nb_model_load: path is NULL");
+    int rc = nb_model_lists(model, "nb_model_load", &names, &tensors);
+    if (rc < 0)
+        return rc;
+    rc = nb_tensors_load_into(path, names, tensors, model->n_params);
+    free((void *)names);
+    free(tensors);
+    if (rc == 0)
+        model->flat->version++;
+    return rc;
+}
