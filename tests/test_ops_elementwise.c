@@ -727,6 +727,45 @@ START_TEST(test_cast_errors)
 }
 END_TEST
 
+/* What backward reads is declared (NB_SAVES_*): an in-place write to it
+ * between forward and backward is reported, naming the op. */
+START_TEST(test_saved_tensors_modified_in_place)
+{
+    struct {
+        un_fn fn;
+        const char *name;
+        bool saves_output; /* else the input */
+    } cases[] = {
+        {nb_exp, "exp", true},          {nb_log, "log", false},       {nb_sqrt, "sqrt", true},
+        {nb_abs, "abs", false},         {nb_sin, "sin", false},       {nb_cos, "cos", false},
+        {nb_sigmoid, "sigmoid", true},  {nb_relu, "relu", false},     {nb_softplus, "softplus", false},
+        {w_pow3, "pow_scalar", false},  {w_leaky, "leaky_relu", false}, {w_clamp, "clamp", false},
+    };
+    for (int k = 0; k < (int)(sizeof cases / sizeof cases[0]); k++) {
+        nb_tensor *x = leaf(nb_full(NB_F64, NB_SHAPE(3), 0.5));
+        nb_tensor *h = nb_mul_scalar(x, 1); /* a non-leaf we may write to */
+        nb_tensor *y = cases[k].fn(h);
+        nb_tensor_fill_(cases[k].saves_output ? y : h, 0.25);
+        nb_clear_error();
+        ck_assert_int_eq(nb_backward(nb_sum(y), NULL), NB_ERR_STATE);
+        ck_assert_error(NB_ERR_STATE, cases[k].name);
+        ck_assert_msg(strstr(nb_last_error(), "modified in place") != NULL, "%s", nb_last_error());
+    }
+    /* the binary ops save both inputs */
+    bin_fn bins[3] = {nb_pow, nb_maximum, nb_minimum};
+    const char *bnames[3] = {"pow", "maximum", "minimum"};
+    for (int k = 0; k < 3; k++)
+        for (int side = 0; side < 2; side++) {
+            nb_tensor *a = nb_mul_scalar(leaf(nb_full(NB_F64, NB_SHAPE(2), 1.5)), 1);
+            nb_tensor *b = nb_mul_scalar(leaf(nb_full(NB_F64, NB_SHAPE(2), 0.5)), 1);
+            nb_tensor *y = bins[k](a, b);
+            nb_tensor_fill_(side ? b : a, 2);
+            ck_assert_int_eq(nb_backward(nb_sum(y), NULL), NB_ERR_STATE);
+            ck_assert_error(NB_ERR_STATE, bnames[k]);
+        }
+}
+END_TEST
+
 /* Without grad mode, or without inputs requiring grad, nothing is recorded. */
 START_TEST(test_no_recording_without_grad)
 {
@@ -783,6 +822,7 @@ static Suite *elementwise_suite(void)
     tcase_add_test(tc, test_cast_values);
     tcase_add_test(tc, test_cast_gradients);
     tcase_add_test(tc, test_cast_errors);
+    tcase_add_test(tc, test_saved_tensors_modified_in_place);
     tcase_add_test(tc, test_no_recording_without_grad);
     suite_add_tcase(s, tc);
     return s;
