@@ -1,0 +1,257 @@
+/* Evaluate a list of op cases on fixed f64 inputs and print, as JSON, each
+ * case's inputs, its value, a fixed weight w and the gradients of
+ * sum(out * w) from nb_backward.  compare_torch.py recomputes the same with
+ * PyTorch in float64 and compares.
+ *
+ * Adding a case is one line in REF_CASES below:
+ *     X(id, "input shapes", lo, hi, expression)
+ * - input shapes: one per input, separated by spaces; dims joined by 'x'
+ *   ("2x3 3" is a 2x3 and a 3-vector); "-" is a 0-d input.  Inputs are
+ *   named a, b, c in the expression, all f64 and requiring grad, with
+ *   fixed values in [lo, hi).
+ * - expression: C using nabla ops.  Its text is sent to the comparison
+ *   script, which evaluates it with PyTorch; the helpers below (NB_SHAPE,
+ *   PERM, TENSORS, LABELS, true/false, NB_REDUCE_*) exist on both sides.
+ *   A new op function needs one entry in OPS of compare_torch.py.
+ * Keep inputs away from kinks (relu at 0, clamp bounds, ties of max). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <nabla.h>
+
+/* Constants usable in expressions (mirrored in compare_torch.py). */
+#define PERM(...) ((const int[]){__VA_ARGS__})
+#define TENSORS(...) ((nb_tensor *[]){__VA_ARGS__})
+/* A 1-D tensor of class labels / row indices (integral f64 values). */
+#define LABELS(...)                                                                     \
+    nb_from_f64((const double[]){__VA_ARGS__}, 1,                                     \
+                (const int64_t[]){sizeof((const double[]){__VA_ARGS__}) / sizeof(double)})
+
+#define REF_CASES(X)                                                                     \
+    /* arithmetic core */                                                                \
+    X(add, "2x3 2x3", -1, 1, nb_add(a, b))                                               \
+    X(add_broadcast, "2x3 3", -1, 1, nb_add(a, b))                                       \
+    X(sub, "3x1 1x4", -1, 1, nb_sub(a, b))                                               \
+    X(mul, "2x1x4 3x1", -1, 1, nb_mul(a, b))                                             \
+    X(div, "2x3 2x3", 0.5, 2, nb_div(a, b))                                              \
+    X(div_broadcast, "2x3 -", 0.5, 2, nb_div(a, b))                                      \
+    X(neg, "2x3", -1, 1, nb_neg(a))                                                      \
+    X(square, "5", -2, 2, nb_square(a))                                                  \
+    X(tanh, "2x3", -2, 2, nb_tanh(a))                                                    \
+    X(add_scalar, "4", -1, 1, nb_add_scalar(a, 2.5))                                     \
+    X(mul_scalar, "4", -1, 1, nb_mul_scalar(a, -1.5))                                    \
+    X(matmul, "2x3 3x4", -1, 1, nb_matmul(a, b))                                         \
+    X(matmul_batched, "2x2x3 3x2", -1, 1, nb_matmul(a, b))                               \
+    X(matmul_t, "3x2 4x3", -1, 1, nb_matmul_t(a, b, true, true))                         \
+    X(sum, "2x3", -1, 1, nb_sum(a))                                                      \
+    X(sum_axis, "2x3x2", -1, 1, nb_sum_axis(a, 1, false))                                \
+    X(sum_axis_keepdim, "2x3", -1, 1, nb_sum_axis(a, -1, true))                          \
+    X(reshape, "2x3", -1, 1, nb_reshape(a, NB_SHAPE(3, 2)))                              \
+    X(broadcast_to, "1x3", -1, 1, nb_broadcast_to(a, NB_SHAPE(4, 2, 3)))                 \
+    X(sum_to, "4x2x3", -1, 1, nb_sum_to(a, NB_SHAPE(2, 1)))                              \
+    /* elementwise maps */                                                               \
+    X(exp, "2x3", -1, 1, nb_exp(a))                                                      \
+    X(log, "2x3", 0.5, 3, nb_log(a))                                                     \
+    X(sqrt, "2x3", 0.5, 3, nb_sqrt(a))                                                   \
+    X(abs, "2x3", -1, 1, nb_abs(a))                                                      \
+    X(sin, "2x3", -2, 2, nb_sin(a))                                                      \
+    X(cos, "2x3", -2, 2, nb_cos(a))                                                      \
+    X(sigmoid, "2x3", -3, 3, nb_sigmoid(a))                                              \
+    X(relu, "2x3", -1, 1, nb_relu(a))                                                    \
+    X(leaky_relu, "2x3", -1, 1, nb_leaky_relu(a, 0.1))                                   \
+    X(softplus, "2x3", -3, 3, nb_softplus(a))                                            \
+    X(clamp, "2x3", -1, 1, nb_clamp(a, -0.5, 0.45))                                      \
+    X(pow_scalar, "2x3", 0.5, 2, nb_pow_scalar(a, 2.5))                                  \
+    X(pow, "2x3 3", 0.5, 2, nb_pow(a, b))                                                \
+    X(maximum, "2x3 3", -1, 1, nb_maximum(a, b))                                         \
+    X(minimum, "2x3 2x3", -1, 1, nb_minimum(a, b))                                       \
+    X(tansig_logsig, "2x3", -2, 2, nb_mul(nb_tansig(a), nb_logsig(a)))                   \
+    X(purelin_poslin, "2x3", -1, 1, nb_add(nb_purelin(a), nb_poslin(a)))                 \
+    /* reductions */                                                                     \
+    X(mean, "2x3", -1, 1, nb_mean(a))                                                    \
+    X(mean_axis, "2x3", -1, 1, nb_mean_axis(a, 0, true))                                 \
+    X(max, "2x3", -1, 1, nb_max(a))                                                      \
+    X(max_axis, "3x4", -1, 1, nb_max_axis(a, 1, false))                                  \
+    X(min_axis, "3x4", -1, 1, nb_min_axis(a, 0, true))                                   \
+    X(logsumexp, "2x3", -2, 2, nb_logsumexp(a))                                          \
+    X(logsumexp_axis, "2x3", -2, 2, nb_logsumexp_axis(a, -1, false))                     \
+    /* moving elements */                                                                \
+    X(transpose, "2x3", -1, 1, nb_transpose(a))                                          \
+    X(permute, "2x3x4", -1, 1, nb_permute(a, PERM(2, 0, 1)))                             \
+    X(concat, "2x3 2x2", -1, 1, nb_concat(TENSORS(a, b), 2, 1))                          \
+    X(slice, "4x3", -1, 1, nb_slice(a, 0, 1, 3))                                         \
+    X(flatten, "2x3x2", -1, 1, nb_flatten(a, 1))                                         \
+    X(unsqueeze_squeeze, "2x3", -1, 1, nb_squeeze(nb_unsqueeze(a, 1), 1))                \
+    X(gather_rows, "4x3", -1, 1, nb_gather_rows(a, LABELS(2, 0, 2)))                     \
+    /* network pieces */                                                                 \
+    X(softmax, "2x4", -2, 2, nb_softmax(a, 1))                                           \
+    X(log_softmax, "2x4", -2, 2, nb_log_softmax(a, -1))                                  \
+    X(mse_loss, "2x3 2x3", -1, 1, nb_mse_loss(a, b, NB_REDUCE_MEAN))                     \
+    X(sse_loss, "2x3 2x3", -1, 1, nb_sse_loss(a, b))                                     \
+    X(cross_entropy, "3x4", -2, 2, nb_cross_entropy(a, LABELS(1, 3, 0), NB_REDUCE_MEAN)) \
+    X(nll_loss, "3x4", -2, 2, nb_nll_loss(nb_log_softmax(a, 1), LABELS(2, 2, 1), NB_REDUCE_SUM)) \
+    X(bce_with_logits, "2x3 2x3", -1, 1, nb_bce_with_logits(a, nb_sigmoid(b), NB_REDUCE_NONE)) \
+    /* compositions */                                                                   \
+    X(mlp_layer, "4x3 3x2 2", -1, 1, nb_tanh(nb_add(nb_matmul(a, b), c)))                \
+    X(mlp_loss, "4x3 3x2 2", -1, 1,                                                      \
+      nb_mean(nb_square(nb_sub(nb_tanh(nb_add(nb_matmul(a, b), c)), nb_sum_axis(a, 1, true))))) \
+    X(rational, "2x3 3", 0.5, 2, nb_div(nb_sub(nb_mul(a, b), nb_square(b)), nb_add(a, b)))
+
+/* One C function per case: in[0..2] are a, b, c. */
+#define REF_FN(id, shapes, lo, hi, ...)                                                  \
+    static nb_tensor *ref_##id(nb_tensor *const *in)                                     \
+    {                                                                                    \
+        nb_tensor *a = in[0], *b = in[1], *c = in[2];                                    \
+        (void)a;                                                                         \
+        (void)b;                                                                         \
+        (void)c;                                                                         \
+        return __VA_ARGS__;                                                              \
+    }
+REF_CASES(REF_FN)
+
+typedef struct ref_case {
+    const char *id;
+    const char *shapes;
+    double lo, hi;
+    const char *expr;
+    nb_tensor *(*fn)(nb_tensor *const *in);
+} ref_case;
+
+#define REF_ROW(id, shapes, lo, hi, ...) {#id, shapes, lo, hi, #__VA_ARGS__, ref_##id},
+static const ref_case ref_cases[] = {REF_CASES(REF_ROW)};
+#define N_REF_CASES ((int)(sizeof ref_cases / sizeof ref_cases[0]))
+
+/* Parse "2x3 3 -" into up to 3 shapes; returns the count or -1. */
+static int parse_shapes(const char *s, int *ndim, int64_t shape[][NB_MAX_DIMS])
+{
+    int n = 0;
+    while (*s) {
+        while (*s == ' ')
+            s++;
+        if (!*s)
+            break;
+        if (n == 3)
+            return -1;
+        ndim[n] = 0;
+        if (*s == '-') {
+            s++;
+        } else {
+            for (;;) {
+                char *end;
+                long long d = strtoll(s, &end, 10);
+                if (end == s || d < 0 || ndim[n] == NB_MAX_DIMS)
+                    return -1;
+                shape[n][ndim[n]++] = d;
+                s = end;
+                if (*s != 'x')
+                    break;
+                s++;
+            }
+        }
+        n++;
+    }
+    return n;
+}
+
+static void print_tensor(const char *key, const nb_tensor *t)
+{
+    printf("\"%s\": ", key);
+    if (!t) {
+        printf("null");
+        return;
+    }
+    printf("{\"shape\": [");
+    for (int d = 0; d < nb_ndim(t); d++)
+        printf(d ? ", %lld" : "%lld", (long long)nb_dim(t, d));
+    printf("], \"data\": [");
+    for (int64_t i = 0; i < nb_numel(t); i++)
+        printf(i ? ", %.17g" : "%.17g", nb_get(t, i));
+    printf("]}");
+}
+
+/* Fixed, well-spread values in [lo, hi): a golden-ratio sequence. */
+static nb_tensor *fixed_input(int which, int ndim, const int64_t *shape, double lo, double hi)
+{
+    nb_tensor *t = nb_zeros(NB_F64, ndim, shape);
+    if (!t)
+        return NULL;
+    double *d = nb_data_f64(t);
+    for (int64_t i = 0; i < nb_numel(t); i++) {
+        double u = fmod(0.137 + 0.618033988749895 * (double)(i + 1) + 0.31 * which, 1.0);
+        d[i] = lo + (hi - lo) * u;
+    }
+    return nb_requires_grad_(t, true);
+}
+
+/* Print one case as a JSON object; returns 0 or -1 (message on stderr). */
+static int run_case(const ref_case *rc, int first)
+{
+    int ndim[3] = {0};
+    int64_t shape[3][NB_MAX_DIMS];
+    int n = parse_shapes(rc->shapes, ndim, shape);
+    if (n < 1) {
+        fprintf(stderr, "case %s: bad shape list \"%s\"\n", rc->id, rc->shapes);
+        return -1;
+    }
+    nb_tensor *in[3] = {NULL, NULL, NULL};
+    for (int i = 0; i < n; i++)
+        if (!(in[i] = fixed_input(i, ndim[i], shape[i], rc->lo, rc->hi)))
+            goto fail;
+    nb_tensor *out = rc->fn(in);
+    if (!out)
+        goto fail;
+    nb_tensor *w = nb_zeros(NB_F64, nb_ndim(out), nb_shape(out));
+    if (!w)
+        goto fail;
+    for (int64_t i = 0; i < nb_numel(w); i++)
+        nb_data_f64(w)[i] = 0.5 + 0.25 * cos(1.7 * (double)i);
+    if (nb_backward(nb_sum(nb_mul(out, w)), NULL) < 0)
+        goto fail;
+
+    printf("%s\n  {\"id\": \"%s\", \"expr\": \"%s\",\n   ", first ? "" : ",", rc->id, rc->expr);
+    printf("\"inputs\": [");
+    for (int i = 0; i < n; i++) {
+        printf(i ? ", {" : "{");
+        print_tensor("t", in[i]);
+        printf("}");
+    }
+    printf("],\n   ");
+    print_tensor("weight", w);
+    printf(",\n   ");
+    print_tensor("value", out);
+    printf(",\n   \"grads\": [");
+    for (int i = 0; i < n; i++) {
+        printf(i ? ", {" : "{");
+        print_tensor("t", nb_tensor_grad(in[i]));
+        printf("}");
+    }
+    printf("]}");
+    return 0;
+fail:
+    fprintf(stderr, "case %s (%s): %s\n", rc->id, rc->expr, nb_last_error());
+    return -1;
+}
+
+int main(void)
+{
+    nb_arena *arena = nb_arena_new();
+    if (!arena) {
+        fprintf(stderr, "%s\n", nb_last_error());
+        return 1;
+    }
+    int failed = 0, printed = 0;
+    printf("{\"cases\": [");
+    for (int k = 0; k < N_REF_CASES; k++) {
+        nb_arena_use(arena);
+        if (run_case(&ref_cases[k], printed == 0) < 0)
+            failed++;
+        else
+            printed++;
+        nb_arena_reset(arena);
+    }
+    printf("\n], \"failed\": %d}\n", failed);
+    nb_arena_free(arena);
+    return failed ? 1 : 0;
+}
