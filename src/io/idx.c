@@ -149,9 +149,22 @@ static nb_tensor *idx_read(const char *op, const char *path, gzFile g, nb_dtype 
     uint64_t expect_bytes = 4 + 4 * (uint64_t)ndim + numel * (uint64_t)esize;
 
     /* For an uncompressed file the length is known before reading anything. */
+    struct stat st;
+    int have_size = stat(path, &st) == 0;
+    /* Deflate cannot expand data more than about 1032 times, so a compressed
+     * file too small for the announced data is caught before a (possibly
+     * huge) tensor is allocated for it. */
+    if (have_size && !gzdirect(g) &&
+        want * (uint64_t)esize > (uint64_t)st.st_size * 1100 + 4096) {
+        nb__error(NB_ERR_FORMAT,
+                  "%s: %s is truncated or its dims are wrong: %llu data bytes announced, but "
+                  "%llu compressed bytes cannot hold them",
+                  op, path, (unsigned long long)(want * (uint64_t)esize),
+                  (unsigned long long)st.st_size);
+        return NULL;
+    }
     if (gzdirect(g)) {
-        struct stat st;
-        if (stat(path, &st) == 0 && (uint64_t)st.st_size != expect_bytes) {
+        if (have_size && (uint64_t)st.st_size != expect_bytes) {
             nb__error(NB_ERR_FORMAT, "%s: %s %s: the header promises %llu bytes, the file has %llu",
                       op, path, (uint64_t)st.st_size < expect_bytes ? "is truncated" : "has trailing bytes",
                       (unsigned long long)expect_bytes, (unsigned long long)st.st_size);
