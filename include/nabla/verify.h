@@ -3,8 +3,12 @@
  * (vjp, jvp, Jacobian, Hessian, Hessian-vector product).
  *
  * The function under test is a callback that maps input tensors to one
- * output tensor using nabla ops.  It is called many times; every call's
- * tensors go to the current arena.
+ * output tensor using nabla ops.  It is called many times, with grad mode
+ * on or off as each tool needs; its tensors go to the current arena, which
+ * the tools point at private scratch arenas (freed before they return), so
+ * a big check does not grow the caller's arena.  Results the caller keeps
+ * (vjp, jvp, Jacobian, ...) are allocated in the caller's current arena as
+ * plain tensors without graph history.  See docs/verify.md.
  */
 #ifndef NABLA_VERIFY_H
 #define NABLA_VERIFY_H
@@ -28,7 +32,8 @@ typedef struct nb_gradcheck_opts {
     double rtol;     /* relative tolerance; 0 means 1e-3 */
     bool fast;       /* compare one random projection v^T J u instead of the full Jacobian */
     uint64_t seed;   /* for the random vectors (fast mode, gradgradcheck) */
-    FILE *report;    /* if set, a readable report of a failure (or the f32 warning) goes here */
+    FILE *report;    /* if set, a readable report of a failure (or the f32 warning) goes here;
+                        nothing is ever printed elsewhere */
     bool allow_f32;  /* do not warn when inputs are f32 (checks in f32 are unreliable) */
 } nb_gradcheck_opts;
 
@@ -42,47 +47,83 @@ typedef struct nb_gradcheck_result {
     double analytic;       /* worst entry: autodiff value */
     double numeric;        /* worst entry: finite-difference value */
     double max_abs_error;  /* over all entries */
-    double max_rel_error;
+    double max_rel_error;  /* over all entries: |a - n| / max(|a|, |n|) (0 when both are 0) */
     char message[512];     /* one-line summary, e.g. for printing */
 } nb_gradcheck_result;
 
 /* Compare the Jacobian of fn at `inputs` computed by the engine with central
- * differences, for every input that requires grad.  Inputs are perturbed in
- * place and restored.  Returns NB_OK when all entries agree, NB_ERR_GRAD when
- * some do not (result and the error message say where), or another negative
- * status when fn fails.  opts and result may be NULL. */
+ * differences, for every input that requires grad (the others are held
+ * constant).  Entry (output j, input element k) passes when
+ * |analytic - numeric| <= atol + rtol*|numeric|.
+ *
+ * Analytic: fn is recorded once, then one nb_grad per output element
+ * (one-hot cotangent) gives one row of the Jacobian.  Numeric: each element
+ * is set to x+eps and x-eps in place (version bumped), fn is evaluated with
+ * grad mode off, and the element is restored to exactly its old value; the
+ * divisor is the step actually stored.  So inputs are changed during the
+ * call and their version counters grow: do not hold a recorded graph that
+ * saved them across the call.  fn runs in the inputs' own dtype; with f32
+ * inputs the differences are unreliable (a warning goes to opts->report
+ * unless allow_f32): check in f64.  Fast mode compares one seeded random
+ * projection v^T J u instead (1 comparison, no location).
+ *
+ * Returns NB_OK when all entries agree, NB_ERR_GRAD when some do not (the
+ * result, the report and the error message name the worst entry: input,
+ * element and its multi-index, output element, analytic and numeric), or
+ * the negative status of the failure when fn fails (its message is kept) or
+ * the arguments are wrong.  opts and result may be NULL. */
 int nb_gradcheck(nb_fn fn, nb_tensor *const *inputs, int n_inputs, void *ctx,
                  const nb_gradcheck_opts *opts, nb_gradcheck_result *result);
 
-/* Second order: checks the gradient of (v . dfn/dinputs) — computed with
- * NB_CREATE_GRAPH — against finite differences of the first-order
- * gradient, for a seeded random cotangent v.  Same returns as nb_gradcheck. */
+/* Second order: for a seeded random cotangent v (fn's output shape), each
+ * input p that requires grad gives g_p = v . d fn / d inputs[p] (nb_grad
+ * with NB_CREATE_GRAPH); the Jacobian of every g_p with respect to every
+ * input that requires grad, from a second backward pass, is compared with
+ * central differences of g_p.  In the result, output_index is a flat index
+ * into the concatenation of the g_p (in input order); the message names
+ * "grad of inputs[p] element q".  Same returns as nb_gradcheck. */
 int nb_gradgradcheck(nb_fn fn, nb_tensor *const *inputs, int n_inputs, void *ctx,
                      const nb_gradcheck_opts *opts, nb_gradcheck_result *result);
 
+/* The functional transforms below differentiate with respect to the inputs
+ * whether or not they require grad (a leaf not requiring grad is marked for
+ * the call and unmarked after).  They need a current arena for the results,
+ * fail with NB_ERR_SHAPE/NB_ERR_DTYPE when v or a tangent does not match,
+ * NB_ERR_ARG for an input_index out of range, and pass fn's failure through.
+ * nb_vjp / nb_jvp return NB_OK or a negative status (outputs set to NULL on
+ * failure); the others return NULL on failure. */
+
 /* Vector-Jacobian product: value = fn(inputs) (if `value` non-NULL) and
  * vjp[i] = v^T d fn / d inputs[i] for every input (NULL for inputs fn does
- * not depend on).  v has the output's shape (NULL for a one-element output). */
+ * not depend on).  v has the output's shape (NULL for a one-element output).
+ * One backward pass. */
 int nb_vjp(nb_fn fn, nb_tensor *const *inputs, int n_inputs, void *ctx, nb_tensor *v,
            nb_tensor **value, nb_tensor **vjp);
 
-/* Jacobian-vector product: jvp = sum_i d fn / d inputs[i] . tangents[i],
- * computed by reverse-of-reverse (two backward passes). */
+/* Jacobian-vector product: jvp = sum_i d fn / d inputs[i] . tangents[i]
+ * (fn's output shape), computed by reverse-of-reverse: with a dummy
+ * cotangent u, g_i = u^T J_i is recorded, and d/du sum_i <g_i, tangents[i]>
+ * is the answer (two backward passes).  tangents[i] has inputs[i]'s shape;
+ * a NULL entry means a zero tangent.  value as for nb_vjp. */
 int nb_jvp(nb_fn fn, nb_tensor *const *inputs, int n_inputs, void *ctx,
            nb_tensor *const *tangents, nb_tensor **value, nb_tensor **jvp);
 
 /* Full Jacobian of fn with respect to inputs[input_index]: a 2-D tensor of
- * shape (numel(output), numel(input)).  NULL on failure. */
+ * shape (numel(output), numel(input)), in that input's dtype, built row by
+ * row (one backward pass per output element).  NULL on failure. */
 nb_tensor *nb_jacobian(nb_fn fn, nb_tensor *const *inputs, int n_inputs, void *ctx,
                        int input_index);
 
 /* Hessian of a one-element fn with respect to inputs[input_index]:
- * (numel(input), numel(input)).  NULL on failure. */
+ * (numel(input), numel(input)): the first gradient is recorded
+ * (NB_CREATE_GRAPH), then one backward pass per element of it.  A fn with
+ * more than one element is an NB_ERR_SHAPE error.  NULL on failure. */
 nb_tensor *nb_hessian(nb_fn fn, nb_tensor *const *inputs, int n_inputs, void *ctx,
                       int input_index);
 
 /* Hessian-vector product H v of a one-element fn, H taken with respect to
- * inputs[input_index]; v has that input's shape. */
+ * inputs[input_index]; v has that input's shape and so has the result.
+ * Two backward passes, without forming H.  NULL on failure. */
 nb_tensor *nb_hvp(nb_fn fn, nb_tensor *const *inputs, int n_inputs, void *ctx, int input_index,
                   nb_tensor *v);
 
