@@ -169,8 +169,9 @@ typedef struct nb_train_opts {
  * allocator, reset after every step: no allocation in steady state).  With a
  * validation set, training stops after max_fail epochs without improvement
  * and the best weights are restored.  `record` (may be NULL) receives the
- * history; opts NULL = defaults.  Returns NB_OK or negative with a message
- * (bad shapes, dtypes, a loss that is not one element, ...). */
+ * history (free it with nb_train_record_free; after a failure it holds
+ * nothing to free); opts NULL = defaults.  Returns NB_OK or negative with a
+ * message (bad shapes, dtypes, a loss that is not one element, ...). */
 int nb_train(nb_model *model, nb_optim *opt, nb_loss_fn loss, const nb_train_data *data,
              const nb_train_opts *opts, nb_train_record *record);
 

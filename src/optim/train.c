@@ -291,12 +291,11 @@ done:
     nb_arena_use(prev);
     nb_arena_free(s.step);
     nb_arena_free(keep);
-    if (rc < 0) {
-        r->stop = NB_STOP_NONE;
-        if (!record)
-            nb_train_record_free(r);
-    } else if (!record) {
+    /* On failure the record holds nothing to free, so callers that bail
+     * out on an error leak nothing. */
+    if (rc < 0 || !record)
         nb_train_record_free(r);
-    }
+    if (rc < 0)
+        r->stop = NB_STOP_NONE;
     return rc;
 }
