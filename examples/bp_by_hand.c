@@ -113,9 +113,16 @@ static nb_tensor *network_error(nb_tensor *const *p, int n_params, void *ctx)
 {
     (void)n_params;
     const data *d = ctx;
-    nb_tensor *A1 = nb_tansig(nb_add(nb_matmul(d->X, p[0]), p[1]));
+    nb_tensor *Z1 = nb_add(nb_matmul(d->X, p[0]), p[1]);
+    nb_tensor *A1 = nb_tansig(Z1);
     nb_tensor *Y = nb_purelin(nb_add(nb_matmul(A1, p[2]), p[3]));
-    return nb_mul_scalar(nb_sum(nb_square(nb_sub(Y, d->T))), 1.0 / (N * O));
+    nb_tensor *E = nb_mul_scalar(nb_sum(nb_square(nb_sub(Y, d->T))), 1.0 / (N * O));
+    /* Names make the trace and the DOT picture readable. */
+    nb_tensor_set_name(Z1, "Z1");
+    nb_tensor_set_name(A1, "A1");
+    nb_tensor_set_name(Y, "Y = Z2");
+    nb_tensor_set_name(E, "E");
+    return E;
 }
 
 static void print_pair(const char *name, const double *hand, nb_tensor *auto_grad, int64_t n,

@@ -70,6 +70,37 @@
 #define nb_sign(...)            NB_AT_SITE_(nb_sign(__VA_ARGS__))
 #define nb_cast(...)            NB_AT_SITE_(nb_cast(__VA_ARGS__))
 
+/* ops_nn.h */
+#define nb_softmax(...)         NB_AT_SITE_(nb_softmax(__VA_ARGS__))
+#define nb_log_softmax(...)     NB_AT_SITE_(nb_log_softmax(__VA_ARGS__))
+#define nb_mse_loss(...)        NB_AT_SITE_(nb_mse_loss(__VA_ARGS__))
+#define nb_sse_loss(...)        NB_AT_SITE_(nb_sse_loss(__VA_ARGS__))
+#define nb_cross_entropy(...)   NB_AT_SITE_(nb_cross_entropy(__VA_ARGS__))
+#define nb_nll_loss(...)        NB_AT_SITE_(nb_nll_loss(__VA_ARGS__))
+#define nb_bce_with_logits(...) NB_AT_SITE_(nb_bce_with_logits(__VA_ARGS__))
+
+/* ops_reduce.h */
+#define nb_mean(...)            NB_AT_SITE_(nb_mean(__VA_ARGS__))
+#define nb_mean_axis(...)       NB_AT_SITE_(nb_mean_axis(__VA_ARGS__))
+#define nb_max(...)             NB_AT_SITE_(nb_max(__VA_ARGS__))
+#define nb_max_axis(...)        NB_AT_SITE_(nb_max_axis(__VA_ARGS__))
+#define nb_min(...)             NB_AT_SITE_(nb_min(__VA_ARGS__))
+#define nb_min_axis(...)        NB_AT_SITE_(nb_min_axis(__VA_ARGS__))
+#define nb_argmax_axis(...)     NB_AT_SITE_(nb_argmax_axis(__VA_ARGS__))
+#define nb_argmin_axis(...)     NB_AT_SITE_(nb_argmin_axis(__VA_ARGS__))
+#define nb_logsumexp(...)       NB_AT_SITE_(nb_logsumexp(__VA_ARGS__))
+#define nb_logsumexp_axis(...)  NB_AT_SITE_(nb_logsumexp_axis(__VA_ARGS__))
+
+/* ops_shape.h */
+#define nb_transpose(...)       NB_AT_SITE_(nb_transpose(__VA_ARGS__))
+#define nb_permute(...)         NB_AT_SITE_(nb_permute(__VA_ARGS__))
+#define nb_concat(...)          NB_AT_SITE_(nb_concat(__VA_ARGS__))
+#define nb_slice(...)           NB_AT_SITE_(nb_slice(__VA_ARGS__))
+#define nb_gather_rows(...)     NB_AT_SITE_(nb_gather_rows(__VA_ARGS__))
+#define nb_flatten(...)         NB_AT_SITE_(nb_flatten(__VA_ARGS__))
+#define nb_unsqueeze(...)       NB_AT_SITE_(nb_unsqueeze(__VA_ARGS__))
+#define nb_squeeze(...)         NB_AT_SITE_(nb_squeeze(__VA_ARGS__))
+
 /* nn.h */
 #define nb_activate(...)        NB_AT_SITE_(nb_activate(__VA_ARGS__))
 #define nb_model_forward(...)   NB_AT_SITE_(nb_model_forward(__VA_ARGS__))

@@ -361,7 +361,10 @@ static int nb_run_backward(const char *api, nb_tensor *const *outputs, int n_out
         rc = node->op->backward(node, oe->grad, grad_in);
         if (nb_last_status() == NB_ERR_NUMERIC) { /* anomaly inside the formula: name this node */
             char inner[512];
-            snprintf(inner, sizeof inner, "%s", nb_last_error());
+            const char *msg = nb_last_error();
+            if (strncmp(msg, "anomaly: ", 9) == 0)
+                msg += 9;
+            snprintf(inner, sizeof inner, "%s", msg);
             return nb__error(NB_ERR_NUMERIC, "anomaly in the backward of '%s'%s: %s", node->op->name,
                              nb__node_site(node, site, sizeof site), inner);
         }

@@ -116,8 +116,8 @@ nb_tensor *nb__op_apply(const nb_op *op, nb_tensor *const *inputs, int n_inputs,
         if (!input_bad) {
             char shape[96];
             nb__error(NB_ERR_NUMERIC,
-                      "anomaly: forward of '%s'%s%s%s%d produced %lld NaN/Inf value(s) in its %s "
-                      "result from finite inputs (e.g. log of a negative, 0/0, overflow)",
+                      "anomaly: forward of '%s'%s%s%s%d produced %lld NaN/Inf value(s) in its result "
+                      "(shape %s) from finite inputs (e.g. log of a negative, 0/0, overflow)",
                       op->name, nb_site_file ? " at " : "", nb_site_file ? nb_site_file : "",
                       nb_site_file ? ":" : "", nb_site_file ? nb_site_line : 0,
                       (long long)nb__count_nonfinite(out),
