@@ -384,6 +384,13 @@ START_TEST(test_losses)
     nb_tensor *t = nb_from_f64((const double[]){0, 2, 5, 3}, NB_SHAPE(2, 2));
     ck_assert_double_eq_tol(nb_item(nb_loss_mse(p, t)), (1 + 0 + 4 + 1) / 4.0, 1e-15);
     ck_assert_double_eq_tol(nb_item(nb_loss_sse(p, t)), 6.0, 1e-15);
+    /* cross-entropy: per row log(sum e^z) - z[label] */
+    nb_tensor *z = nb_from_f64((const double[]){1, 2, 3, 0, 0, 0}, NB_SHAPE(2, 3));
+    nb_tensor *lab = nb_from_f64((const double[]){2, 0}, NB_SHAPE(2));
+    double ce = ((log(exp(1) + exp(2) + exp(3)) - 3) + log(3.0)) / 2;
+    ck_assert_double_eq_tol(nb_item(nb_loss_cross_entropy(z, lab)), ce, 1e-14);
+    ck_assert_ptr_null(nb_loss_cross_entropy(z, nb_from_f64((const double[]){1, 0}, NB_SHAPE(2, 1))));
+    ck_assert_error(NB_ERR_SHAPE, "N class labels (1-D)");
 }
 END_TEST
 

@@ -225,18 +225,7 @@ START_TEST(test_stop_reasons_and_record)
 END_TEST
 
 /* Minibatches with a seeded shuffle: the same seed gives the same weights;
- * class labels (1-D) give an accuracy. */
-static nb_tensor *onehot_mse(nb_tensor *pred, nb_tensor *labels)
-{
-    if (!pred || !labels)
-        return NULL;
-    int64_t n = nb_dim(pred, 0), k = nb_dim(pred, 1);
-    nb_tensor *t = nb_zeros(nb_tensor_dtype(pred), NB_SHAPE(n, k));
-    for (int64_t r = 0; r < n; r++)
-        nb_data_f64(t)[r * k + (int64_t)nb_get(labels, r)] = 1;
-    return nb_loss_mse(pred, t);
-}
-
+ * class labels (1-D) with a cross-entropy loss give an accuracy. */
 static nb_model *train_blobs(uint64_t seed, nb_train_record *rec)
 {
     /* three clusters in the plane */
@@ -251,11 +240,11 @@ static nb_model *train_blobs(uint64_t seed, nb_train_record *rec)
         ls[i] = c;
     }
     nb_model *net = nb_bpnet_new((const int64_t[]){2, 6, 3}, 3,
-                                 (const nb_activation[]){NB_ACT_TANSIG, NB_ACT_SOFTMAX},
+                                 (const nb_activation[]){NB_ACT_TANSIG, NB_ACT_PURELIN},
                                  &(nb_bpnet_opts){.dtype = NB_F64, .seed = 4});
     nb_optim *opt = nb_adam_new(net, &(nb_adam_opts){.lr = 0.05});
     nb_train_data d = {.x = nb_from_f64(xs, NB_SHAPE(90, 2)), .y = nb_from_f64(ls, NB_SHAPE(90))};
-    int rc = nb_train(net, opt, onehot_mse, &d,
+    int rc = nb_train(net, opt, nb_loss_cross_entropy, &d,
                       &(nb_train_opts){.epochs = 40, .batch_size = 16, .seed = seed,
                                        .verbose = -1, .min_grad = -1},
                       rec);

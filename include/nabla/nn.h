@@ -182,7 +182,7 @@ int nb_model_save(nb_model *model, const char *path);
  * message naming the parameter or the file's problem. */
 int nb_model_load(nb_model *model, const char *path);
 
-/* ---- losses for training (made of ops; results in the current arena) ---- */
+/* ---- losses for training (ops; results in the current arena) ---- */
 
 /* A loss: a one-element tensor from predictions and targets. */
 typedef nb_tensor *(*nb_loss_fn)(nb_tensor *pred, nb_tensor *target);
@@ -192,6 +192,10 @@ typedef nb_tensor *(*nb_loss_fn)(nb_tensor *pred, nb_tensor *target);
 nb_tensor *nb_loss_mse(nb_tensor *pred, nb_tensor *target);
 /* Sum of squared errors over all elements (MATLAB's sse). */
 nb_tensor *nb_loss_sse(nb_tensor *pred, nb_tensor *target);
+/* Mean cross-entropy of N x C logits (the output of a purelin layer: the
+ * softmax is inside the loss, stable for any logits) against N class labels
+ * 0..C-1 (a 1-D tensor of integral values, the logits' dtype). */
+nb_tensor *nb_loss_cross_entropy(nb_tensor *logits, nb_tensor *labels);
 
 #ifdef __cplusplus
 }

@@ -1,15 +1,10 @@
 /* Transfer functions by name.  Each is an op (or a composition of ops), so
  * nb_backward, and second order through nb_grad, differentiate them with no
- * formula here.
- *
- * softmax (until a fused op is used here) subtracts each row's maximum, a
- * constant: softmax does not change under a shift, so neither the value nor
- * the gradient is affected, and exp never overflows. */
+ * formula here.  softmax acts on the last axis (one row per sample). */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
-#include <math.h>
 #include <string.h>
 
 #include "nabla/ops.h"
@@ -46,30 +41,6 @@ const char *nb_activation_name(nb_activation act)
     return (int)act >= 0 && act < NB_ACT_COUNT_ ? names[act] : "unknown";
 }
 
-static nb_tensor *nb_softmax_rows(nb_tensor *x)
-{
-    if (x->ndim < 1) {
-        nb__error(NB_ERR_SHAPE, "softmax: needs at least one axis (got a scalar)");
-        return NULL;
-    }
-    int64_t n = x->shape[x->ndim - 1];
-    int64_t rows = n ? x->numel / n : 0;
-    int64_t shape[NB_MAX_DIMS];
-    memcpy(shape, x->shape, sizeof shape);
-    shape[x->ndim - 1] = 1;
-    nb_tensor *mx = nb__tensor_empty(x->dtype, x->ndim, shape, "softmax");
-    if (!mx)
-        return NULL;
-    for (int64_t r = 0; r < rows; r++) {
-        double m = -INFINITY;
-        for (int64_t j = 0; j < n; j++)
-            m = fmax(m, nb__get(x, r * n + j));
-        nb__set(mx, r, m);
-    }
-    nb_tensor *e = nb_exp(nb_sub(x, mx));
-    return nb_div(e, nb_sum_axis(e, -1, true));
-}
-
 nb_tensor *nb_activate(nb_activation act, nb_tensor *x)
 {
     if (nb__check_tensor(x, "nb_activate", "x") < 0)
@@ -84,7 +55,7 @@ nb_tensor *nb_activate(nb_activation act, nb_tensor *x)
     case NB_ACT_POSLIN:
         return nb_relu(x);
     case NB_ACT_SOFTMAX:
-        return nb_softmax_rows(x);
+        return nb_softmax(x, -1);
     case NB_ACT_SQUARE:
         return nb_square(x);
     case NB_ACT_SOFTPLUS:
