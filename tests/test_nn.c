@@ -396,7 +396,7 @@ END_TEST
 
 START_TEST(test_save_and_load)
 {
-    char path[] = "/tmp/nabla_test_nn_XXXXXX";
+    char path[] = "test_nn_model_XXXXXX"; /* in the build directory */
     int fd = mkstemp(path);
     ck_assert_int_ge(fd, 0);
     close(fd);

@@ -136,7 +136,8 @@ typedef struct nb_train_record {
     double *test_loss;      /* test loss (NULL without a test set) */
     double *train_acc;      /* training accuracy for classification (else NULL) */
     double *val_acc;        /* validation accuracy for classification (else NULL) */
-    double grad_norm;       /* Euclidean norm of the last gradient */
+    double grad_norm;       /* Euclidean norm of the gradient of the last epoch's last
+                               minibatch (the full gradient in full-batch training) */
     double seconds;         /* wall time */
 } nb_train_record;
 
