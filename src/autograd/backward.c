@@ -24,9 +24,18 @@ typedef struct nb_bw_ctx {
 /* uthash allocates through these: from the pass's arena, never freed one by
  * one, and an out-of-memory sets a flag instead of exiting the process. */
 #define HASH_NONFATAL_OOM 1
-#define uthash_malloc(sz) nb_arena_alloc(ctx->arena, (sz))
+#define uthash_malloc(sz) nb__arena_alloc_aligned(ctx->arena, (sz), 16)
 #define uthash_free(ptr, sz) ((void)(ptr), (void)(sz))
 #define uthash_nonfatal_oom(obj) (ctx->oom = 1)
+/* Keys are tensor addresses: a multiplicative hash of the pointer spreads
+ * them well and costs one multiply, instead of hashing the key's bytes. */
+#define HASH_FUNCTION(keyptr, keylen, hashv)                                         \
+    do {                                                                             \
+        uint64_t k_;                                                                 \
+        memcpy(&k_, (keyptr), sizeof k_);                                            \
+        (void)(keylen);                                                              \
+        (hashv) = (unsigned)((k_ * 0x9E3779B97F4A7C15ull) >> 32);                    \
+    } while (0)
 #include <uthash.h>
 
 typedef struct nb_entry {
@@ -43,7 +52,7 @@ static nb_entry *nb_entry_get(nb_bw_ctx *ctx, nb_entry **table, const nb_tensor 
     HASH_FIND_PTR(*table, &t, e);
     if (e)
         return e;
-    e = nb_arena_alloc(ctx->arena, sizeof *e);
+    e = nb__arena_alloc_aligned(ctx->arena, sizeof *e, 16);
     if (!e) {
         ctx->oom = 1;
         return NULL;
@@ -67,7 +76,7 @@ static int nb_vec_push(nb_bw_ctx *ctx, nb_vec *v, void *item)
 {
     if (v->len == v->cap) {
         int64_t cap = v->cap ? v->cap * 2 : 64;
-        void **items = nb_arena_alloc(ctx->arena, sizeof *items * (size_t)cap);
+        void **items = nb__arena_alloc_aligned(ctx->arena, sizeof *items * (size_t)cap, 16);
         if (!items) {
             ctx->oom = 1;
             return -1;
@@ -351,7 +360,7 @@ static int nb_run_backward(const char *api, nb_tensor *const *outputs, int n_out
                              "%s: op '%s'%s is once differentiable: its backward is not made of "
                              "nabla ops, so NB_CREATE_GRAPH (second order) is not available",
                              api, node->op->name, nb__node_site(node, site, sizeof site));
-        nb_tensor **grad_in = nb_arena_alloc(ctx->arena, sizeof *grad_in * (size_t)node->n_inputs);
+        nb_tensor **grad_in = nb__arena_alloc_aligned(ctx->arena, sizeof *grad_in * (size_t)node->n_inputs, 8);
         if (!grad_in)
             return nb_last_status();
         memset(grad_in, 0, sizeof *grad_in * (size_t)node->n_inputs);
@@ -423,8 +432,9 @@ static int nb_run_backward(const char *api, nb_tensor *const *outputs, int n_out
 
 int nb_backward(nb_tensor *loss, nb_tensor *grad_output)
 {
-    if (nb__check_tensor(loss, "nb_backward", "loss") < 0)
-        return nb_last_status();
+    int rc = nb__check_tensor(loss, "nb_backward", "loss");
+    if (rc < 0)
+        return rc;
     nb_arena *prev = nb_arena_current();
     nb_bw_ctx ctx = {prev ? prev : loss->arena, 0};
     nb_arena_use(ctx.arena);
@@ -435,7 +445,7 @@ int nb_backward(nb_tensor *loss, nb_tensor *grad_output)
     const char *site_file;
     int site_line;
     nb__get_call_site(&site_file, &site_line);
-    int rc = nb_run_backward("nb_backward", &loss, 1, grad_output ? grads : NULL, 0, NB_MODE_LEAVES,
+    rc = nb_run_backward("nb_backward", &loss, 1, grad_output ? grads : NULL, 0, NB_MODE_LEAVES,
                              &table, &ctx);
     if (traced)
         nb__trace_env_stop();

@@ -50,12 +50,12 @@ void nb__get_call_site(const char **file, int *line)
 
 int nb__check_inputs(const char *op, nb_tensor *const *inputs, int n_inputs)
 {
-    char what[32];
     for (int k = 0; k < n_inputs; k++) {
+        if (nb_tensor_valid(inputs[k]))
+            continue; /* the hot path formats no message */
+        char what[32];
         snprintf(what, sizeof what, n_inputs == 1 ? "input" : "input %d", k + 1);
-        int rc = nb__check_tensor(inputs[k], op, what);
-        if (rc < 0)
-            return rc;
+        return nb__check_tensor(inputs[k], op, what);
     }
     return 0;
 }
@@ -133,9 +133,9 @@ nb_tensor *nb__op_apply(const nb_op *op, nb_tensor *const *inputs, int n_inputs,
         return out;
 
     nb_arena *arena = out->arena;
-    struct nb_node *node = nb_arena_alloc(arena, sizeof *node);
-    nb_tensor **ins = node ? nb_arena_alloc(arena, sizeof *ins * (size_t)(n_inputs ? n_inputs : 1)) : NULL;
-    uint64_t *vers = ins ? nb_arena_alloc(arena, sizeof *vers * (size_t)(n_inputs ? n_inputs : 1)) : NULL;
+    struct nb_node *node = nb__arena_alloc_aligned(arena, sizeof *node, 16);
+    nb_tensor **ins = node ? nb__arena_alloc_aligned(arena, sizeof *ins * (size_t)(n_inputs ? n_inputs : 1), 8) : NULL;
+    uint64_t *vers = ins ? nb__arena_alloc_aligned(arena, sizeof *vers * (size_t)(n_inputs ? n_inputs : 1), 8) : NULL;
     if (!vers)
         return NULL;
     memset(node, 0, sizeof *node);
