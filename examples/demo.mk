@@ -1,0 +1,1 @@
+# examples: the Fashion-MNIST demo and the iris classifier
