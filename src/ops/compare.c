@@ -8,6 +8,7 @@
 #include "kernels/elementwise.h"
 #include "kernels/unary.h"
 #include "nabla/ops.h"
+#include "ops/binary_common.h"
 #include "ops/op_util.h"
 
 /* No nb__op_apply: the result must not join the graph even when an input
@@ -18,18 +19,14 @@ static nb_tensor *nb_compare(const char *op, nb_binary_kind kind, nb_tensor *a, 
     if (nb__check_op_inputs(op, in, 2) < 0)
         return NULL;
     int ndim;
-    int64_t shape[NB_MAX_DIMS], sa[NB_MAX_DIMS], sb[NB_MAX_DIMS];
+    int64_t shape[NB_MAX_DIMS];
     if (nb__broadcast_shapes(op, a->ndim, a->shape, b->ndim, b->shape, &ndim, shape) < 0)
         return NULL;
     nb_tensor *out = nb__tensor_empty(a->dtype, ndim, shape, op);
     if (!out)
         return NULL;
-    nb_k_broadcast_strides(a->ndim, a->shape, ndim, shape, sa);
-    nb_k_broadcast_strides(b->ndim, b->shape, ndim, shape, sb);
-    if (out->dtype == NB_F32)
-        nb_k_binary_f32(kind, ndim, shape, a->data, sa, b->data, sb, out->data);
-    else
-        nb_k_binary_f64(kind, ndim, shape, a->data, sa, b->data, sb, out->data);
+    nb_op_params p = {.i = {kind}};
+    nb__binary_forward(out, in, 2, &p);
     return out;
 }
 

@@ -1,7 +1,7 @@
 # src/ops: the arithmetic core (more op groups have their own fragments)
 libnabla_impl_la_SOURCES += \
 	src/ops/op_util.h src/ops/op_util.c \
-	src/ops/binary.c \
+	src/ops/binary.c src/ops/binary_common.h \
 	src/ops/broadcast_ops.c \
 	src/ops/reshape.c \
 	src/ops/sum.c \
