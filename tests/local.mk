@@ -1,5 +1,5 @@
 # tests: the core suites (other parts list their own suites in their fragments)
-EXTRA_DIST += tests/test_util.h
+EXTRA_DIST += tests/test_util.h tests/malloc_count.h
 if HAVE_CHECK
 check_PROGRAMS += tests/test_tensor tests/test_arena tests/test_autograd
 TESTS += tests/test_tensor tests/test_arena tests/test_autograd

@@ -21,27 +21,7 @@ static void count_release(void *ptr, void *ctx)
     free(ptr);
 }
 
-/* Every malloc made by library code linked into this test is counted too
- * (the test links with -Wl,--wrap=malloc and friends). */
-static long sys_mallocs;
-void *__real_malloc(size_t size);
-void *__real_calloc(size_t n, size_t size);
-void *__real_realloc(void *p, size_t size);
-void *__wrap_malloc(size_t size)
-{
-    sys_mallocs++;
-    return __real_malloc(size);
-}
-void *__wrap_calloc(size_t n, size_t size)
-{
-    sys_mallocs++;
-    return __real_calloc(n, size);
-}
-void *__wrap_realloc(void *p, size_t size)
-{
-    sys_mallocs++;
-    return __real_realloc(p, size);
-}
+#include "malloc_count.h" /* sys_mallocs: every malloc of the library, too */
 
 START_TEST(test_alignment_and_accounting)
 {

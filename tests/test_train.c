@@ -7,26 +7,7 @@
 
 #include "test_util.h"
 
-/* Every malloc made by code linked into this test (the library included). */
-static long sys_mallocs;
-void *__real_malloc(size_t size);
-void *__real_calloc(size_t n, size_t size);
-void *__real_realloc(void *p, size_t size);
-void *__wrap_malloc(size_t size)
-{
-    sys_mallocs++;
-    return __real_malloc(size);
-}
-void *__wrap_calloc(size_t n, size_t size)
-{
-    sys_mallocs++;
-    return __real_calloc(n, size);
-}
-void *__wrap_realloc(void *p, size_t size)
-{
-    sys_mallocs++;
-    return __real_realloc(p, size);
-}
+#include "malloc_count.h" /* sys_mallocs: every malloc of the library, too */
 
 /* Chunks requested by arenas made with this allocator. */
 static long arena_chunks;
