@@ -23,14 +23,15 @@ nb_build "$dir" CFLAGS="$cflags" LDFLAGS="$ldflags"
 echo "== make check ($dir/)"
 status=0
 make -C "$NB_TOP/$dir" -j"$(nproc)" -s check >/dev/null 2>&1 || status=$?
-# Each suite's log holds Check's summary line ("100%: Checks: N, Failures: 0, Errors: 0").
-for log in "$NB_TOP/$dir"/tests/*.log "$NB_TOP/$dir"/examples/*.log "$NB_TOP/$dir"/tests/*/*.log; do
-    [ -f "$log" ] || continue
-    name=${log#"$NB_TOP/$dir/"}
-    summary=$(grep -h -E '^[0-9]+%: Checks: ' "$log" || true)
-    result=$(grep -h -E '^(PASS|FAIL|SKIP|XFAIL|XPASS|ERROR):' "${log%.log}.trs" 2>/dev/null | head -1 || true)
-    printf '%-40s %s\n' "${name%.log}" "${summary:-${result#:test-result: }}"
-done
+# One .trs per test; a Check suite's .log holds its summary line
+# ("100%: Checks: N, Failures: 0, Errors: 0"), other tests say PASS/SKIP/FAIL.
+while IFS= read -r trs; do
+    log=${trs%.trs}.log
+    name=${trs#"$NB_TOP/$dir/"}
+    summary=$(grep -h -E '^[0-9]+%: Checks: ' "$log" 2>/dev/null || true)
+    result=$(sed -n 's/^:test-result: //p' "$trs" | head -1)
+    printf '%-6s %-40s %s\n' "$result" "${name%.trs}" "$summary"
+done < <(find "$NB_TOP/$dir" -name '*.trs' -not -path '*/nabla-*' | sort)
 grep -h -E '^# (TOTAL|PASS|SKIP|XFAIL|FAIL|XPASS|ERROR):' "$NB_TOP/$dir/test-suite.log" 2>/dev/null || true
 if [ "$status" -ne 0 ]; then
     echo "== FAILED: see $dir/test-suite.log"
