@@ -54,11 +54,6 @@ struct nb_model {
     int64_t last_out;         /* out size of the last linear layer (0 = none yet) */
 };
 
-/* A tensor header over existing memory `data` (numel elements of dtype),
- * allocated in `arena`; the memory must outlive the arena's generation. */
-nb_tensor *nb__tensor_view(nb_arena *arena, void *data, nb_dtype dtype, int ndim,
-                           const int64_t *shape);
-
 /* Gather every parameter into the contiguous buffers if that is not done
  * yet (or parameters were added since).  NB_OK or negative. */
 int nb__model_gather(nb_model *model, const char *api);

@@ -18,25 +18,6 @@
 
 #include "nn/nn_internal.h"
 
-nb_tensor *nb__tensor_view(nb_arena *arena, void *data, nb_dtype dtype, int ndim,
-                           const int64_t *shape)
-{
-    nb_tensor *t = nb_arena_alloc(arena, sizeof *t);
-    if (!t)
-        return NULL;
-    memset(t, 0, sizeof *t);
-    t->magic = NB_TENSOR_MAGIC;
-    t->dtype = dtype;
-    t->ndim = ndim;
-    for (int i = 0; i < ndim; i++)
-        t->shape[i] = shape[i];
-    t->numel = nb__shape_numel(ndim, shape);
-    t->data = data;
-    t->arena = arena;
-    t->generation = nb_arena_generation(arena);
-    return t;
-}
-
 nb_tensor *nb_model_add_param(nb_model *model, const char *name, int ndim, const int64_t *shape)
 {
     static const char api[] = "nb_model_add_param";
