@@ -1,0 +1,332 @@
+/* fashion_mnist.c — the main demo: a BP network learns to tell ten kinds of
+ * clothing apart from 28x28 grey images (Fashion-MNIST, read in place from
+ * Debian's dataset-fashion-mnist package, or from $NB_FASHION_MNIST_DIR).
+ *
+ *   784 pixels -> 256 tansig neurons -> 10 purelin outputs (logits)
+ *
+ * Each training step runs the minibatch forward through the layers, takes
+ * the softmax cross-entropy error, lets the engine run the backward pass (no
+ * gradient is written by hand anywhere) and applies an Adam update.  Then:
+ * the test accuracy is measured, the model is saved, reloaded into a fresh
+ * network and evaluated again (same accuracy), and its gradients are checked
+ * against finite differences in f64 on a few samples.
+ *
+ * Usage: fashion_mnist [--epochs N] [--quick] [--seed N] [--threads N]
+ *                      [--batch N] [--out PATH] [--data DIR]
+ * --quick trains on a subset for a few seconds (the smoke test).  Exit
+ * status: 0 when every target is met, 1 when one is missed or a step fails,
+ * 77 when the data set is not installed.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#include <nabla.h>
+
+#define HIDDEN 256
+#define CLASSES 10
+#define PIXELS 784
+#define GRADCHECK_SAMPLES 4
+
+typedef struct options {
+    int epochs;        /* 0: the default of the mode */
+    int quick;         /* a subset, for the smoke test */
+    uint64_t seed;     /* model, split and shuffle */
+    int threads;       /* 0: OpenMP's default */
+    int batch;         /* minibatch size */
+    const char *out;   /* model file */
+    const char *data;  /* NULL: nb_fashion_mnist_default_dir() */
+} options;
+
+static double now(void)
+{
+    struct timespec ts;
+    timespec_get(&ts, TIME_UTC);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static int fail(const char *what)
+{
+    fprintf(stderr, "fashion_mnist: %s: %s\n", what, nb_last_error());
+    return EXIT_FAILURE;
+}
+
+static int usage(FILE *f, int status)
+{
+    fprintf(f, "usage: fashion_mnist [--epochs N] [--quick] [--seed N] [--threads N] "
+               "[--batch N] [--out PATH] [--data DIR]\n"
+               "  --epochs N   training epochs (default 5; 2 with --quick)\n"
+               "  --quick      train on 6000 images and test on 2000 (a few seconds)\n"
+               "  --seed N     seed of the weights, the split and the shuffle (default 1)\n"
+               "  --threads N  OpenMP threads for the matrix products (default: all)\n"
+               "  --batch N    samples per minibatch (default 128)\n"
+               "  --out PATH   model file (default fashion_mnist.nbt in $TMPDIR, else here)\n"
+               "  --data DIR   folder of the IDX files (default $NB_FASHION_MNIST_DIR, else\n"
+               "               Debian's /usr/share/datasets/fashion-mnist)\n");
+    return status;
+}
+
+/* Parse argv into *o; returns -1 to go on, else an exit status. */
+static int parse(int argc, char **argv, options *o)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        char *end = NULL;
+        if (!strcmp(a, "--quick")) {
+            o->quick = 1;
+            continue;
+        }
+        if (!strcmp(a, "--help") || !strcmp(a, "-h"))
+            return usage(stdout, EXIT_SUCCESS);
+        if (!v) {
+            fprintf(stderr, "fashion_mnist: unknown option or missing value: %s\n", a);
+            return usage(stderr, 2);
+        }
+        i++;
+        if (!strcmp(a, "--out")) {
+            o->out = v;
+        } else if (!strcmp(a, "--data")) {
+            o->data = v;
+        } else if (!strcmp(a, "--epochs") || !strcmp(a, "--threads") || !strcmp(a, "--seed") ||
+                   !strcmp(a, "--batch")) {
+            unsigned long long n = strtoull(v, &end, 10);
+            if (!*v || *end || *v == '-' || (a[2] != 's' && (n < 1 || n > 100000))) {
+                fprintf(stderr, "fashion_mnist: %s wants a positive number, not '%s'\n", a, v);
+                return 2;
+            }
+            if (a[2] == 'e')
+                o->epochs = (int)n;
+            else if (a[2] == 't')
+                o->threads = (int)n;
+            else if (a[2] == 'b')
+                o->batch = (int)n;
+            else
+                o->seed = n;
+        } else {
+            fprintf(stderr, "fashion_mnist: unknown option %s\n", a);
+            return usage(stderr, 2);
+        }
+    }
+    return -1;
+}
+
+/* Loss for the gradient check: cross-entropy of the model on a fixed batch.
+ * The inputs are the model's own parameters, which nb_gradcheck nudges. */
+typedef struct batch {
+    nb_model *model;
+    nb_tensor *x, *y;
+} batch;
+
+static nb_tensor *batch_loss(nb_tensor *const *inputs, int n, void *ctx)
+{
+    (void)inputs;
+    (void)n;
+    batch *b = ctx;
+    return nb_loss_cross_entropy(nb_model_forward(b->model, b->x), b->y);
+}
+
+/* An f64 copy of the f32 network `net` with the same weights, and the first
+ * GRADCHECK_SAMPLES rows of (x, y) in f64, all in the current arena. */
+static nb_model *f64_copy(nb_model *net, const int64_t *sizes, nb_tensor *x, nb_tensor *y,
+                          batch *b)
+{
+    nb_model *m = nb_bpnet_new(sizes, 3, (const nb_activation[]){NB_ACT_TANSIG, NB_ACT_PURELIN},
+                               &(nb_bpnet_opts){.dtype = NB_F64});
+    nb_tensor *src = nb_model_params_flat(net), *dst = m ? nb_model_params_flat(m) : NULL;
+    if (!src || !dst)
+        return nb_model_free(m), NULL;
+    const float *s = nb_data_f32(src);
+    double *d = nb_data_f64(dst);
+    for (int64_t i = 0; i < nb_numel(src); i++)
+        d[i] = s[i];
+    nb_model_bump_versions(m);
+
+    *b = (batch){m, nb_zeros(NB_F64, NB_SHAPE(GRADCHECK_SAMPLES, PIXELS)),
+                 nb_zeros(NB_F64, NB_SHAPE(GRADCHECK_SAMPLES))};
+    if (!b->x || !b->y)
+        return nb_model_free(m), NULL;
+    for (int64_t i = 0; i < GRADCHECK_SAMPLES * PIXELS; i++)
+        nb_data_f64(b->x)[i] = nb_get(x, i);
+    for (int64_t i = 0; i < GRADCHECK_SAMPLES; i++)
+        nb_data_f64(b->y)[i] = nb_get(y, i);
+    return m;
+}
+
+/* Check the network's gradient in f64: one random projection over every
+ * parameter (200 thousand weights), then element by element for the
+ * output layer and the hidden biases. */
+static int gradcheck(nb_model *net, const int64_t *sizes, nb_tensor *x, nb_tensor *y)
+{
+    double t0 = now();
+    batch b;
+    nb_model *m = f64_copy(net, sizes, x, y, &b);
+    if (!m)
+        return fail("f64 copy for the gradient check");
+    nb_tensor *all[4];
+    for (int i = 0; i < 4; i++)
+        all[i] = nb_model_param_at(m, i);
+    nb_gradcheck_result fast, full;
+    int rc1 = nb_gradcheck(batch_loss, all, 4, &b, &(nb_gradcheck_opts){.fast = true, .seed = 3},
+                           &fast);
+    nb_tensor *some[3] = {nb_model_param(m, "layer1.bias"), nb_model_param(m, "layer2.weight"),
+                          nb_model_param(m, "layer2.bias")};
+    int rc2 = rc1 < 0 && rc1 != NB_ERR_GRAD
+                  ? rc1
+                  : nb_gradcheck(batch_loss, some, 3, &b, NULL, &full);
+    if (rc2 < 0 && rc2 != NB_ERR_GRAD) {
+        nb_model_free(m);
+        return fail("gradient check");
+    }
+    printf("gradient check in f64 on %d test images (%.1fs):\n", GRADCHECK_SAMPLES, now() - t0);
+    printf("  all %lld parameters, random projection: %s (analytic %.9g, numeric %.9g)\n",
+           (long long)nb_model_num_scalars(m), fast.passed ? "passed" : "FAILED", fast.analytic,
+           fast.numeric);
+    printf("  layer1.bias, layer2.weight, layer2.bias, %lld entries one by one: %s "
+           "(max abs error %.2g)\n",
+           (long long)full.checked, full.passed ? "passed" : "FAILED", full.max_abs_error);
+    if (!fast.passed || !full.passed)
+        printf("  %s\n", !fast.passed ? fast.message : full.message);
+    nb_model_free(m);
+    return fast.passed && full.passed ? EXIT_SUCCESS : EXIT_FAILURE;
+}
+
+int main(int argc, char **argv)
+{
+    options o = {.seed = 1, .batch = 128};
+    int rc = parse(argc, argv, &o);
+    if (rc >= 0)
+        return rc;
+    if (!o.epochs)
+        o.epochs = o.quick ? 2 : 5;
+    char out[4096];
+    if (o.out) {
+        snprintf(out, sizeof out, "%s", o.out);
+    } else {
+        const char *tmp = getenv("TMPDIR");
+        snprintf(out, sizeof out, "%s%sfashion_mnist.nbt", tmp && *tmp ? tmp : "",
+                 tmp && *tmp ? "/" : "");
+    }
+#ifdef _OPENMP
+    if (o.threads)
+        omp_set_num_threads(o.threads);
+    int threads = omp_get_max_threads();
+#else
+    int threads = 1;
+#endif
+    const double target = o.quick ? 0.75 : 0.85;
+    const int64_t batch_size = o.batch;
+    const double lr = 1e-3;
+
+    printf("nabla demo: a BP network on Fashion-MNIST (10 kinds of clothing, 28x28 images)\n"
+           "  network  784 pixels -> %d tansig neurons -> %d purelin outputs (logits)\n"
+           "  a step   forward through the layers, softmax cross-entropy error, backward pass\n"
+           "           by the autodiff engine (no gradient written by hand), Adam update\n"
+           "  plan     %d epochs%s, minibatches of %lld, Adam lr %g, seed %llu, %d thread%s;\n"
+           "           then test, save + reload, and an f64 gradient check\n\n",
+           HIDDEN, CLASSES, o.epochs, o.quick ? " on a subset (--quick)" : "",
+           (long long)batch_size, lr, (unsigned long long)o.seed, threads,
+           threads == 1 ? "" : "s");
+
+    /* ---- data: the training part split 11:1 into training and validation ---- */
+    double t0 = now();
+    const char *dir = o.data ? o.data : nb_fashion_mnist_default_dir();
+    nb_arena *data = nb_arena_new(), *load = nb_arena_new();
+    if (!data || !load)
+        return fail("arena");
+    nb_arena_use(load);
+    nb_tensor *x_all, *y_all, *x_test, *y_test;
+    rc = nb_fashion_mnist_load(dir, NB_DATA_TRAIN, o.quick ? 6000 : 0, NB_F32, &x_all, &y_all);
+    if (rc == NB_ERR_IO) {
+        fprintf(stderr,
+                "fashion_mnist: cannot read the Fashion-MNIST files in %s\n  (%s)\n"
+                "Install the data set with:  apt-get install dataset-fashion-mnist\n"
+                "or point NB_FASHION_MNIST_DIR (or --data) at a folder holding\n"
+                "train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz,\n"
+                "t10k-images-idx3-ubyte.gz and t10k-labels-idx1-ubyte.gz.\n",
+                dir, nb_last_error());
+        return 77;
+    }
+    if (rc < 0)
+        return fail("loading the training images");
+    nb_arena_use(data);
+    if (nb_fashion_mnist_load(dir, NB_DATA_TEST, o.quick ? 2000 : 0, NB_F32, &x_test, &y_test) < 0)
+        return fail("loading the test images");
+    nb_rng rng;
+    nb_rng_seed(&rng, o.seed);
+    nb_split s;
+    if (nb_dividerand(&rng, x_all, y_all, &(nb_divide_opts){.train = 11, .val = 1}, &s) < 0)
+        return fail("splitting off a validation set");
+    nb_arena_free(load); /* the unsplit copy */
+    printf("data     %s: %lld training, %lld validation, %lld test images (%.1fs)\n", dir,
+           (long long)s.n_train, (long long)s.n_val, (long long)nb_dim(x_test, 0), now() - t0);
+
+    /* ---- the network and its training ---- */
+    const int64_t sizes[3] = {PIXELS, HIDDEN, CLASSES};
+    const nb_activation acts[2] = {NB_ACT_TANSIG, NB_ACT_PURELIN};
+    nb_model *net = nb_bpnet_new(sizes, 3, acts, &(nb_bpnet_opts){.dtype = NB_F32, .seed = o.seed});
+    nb_optim *opt = net ? nb_adam_new(net, &(nb_adam_opts){.lr = lr}) : NULL;
+    if (!opt)
+        return fail("making the network");
+    printf("training %lld parameters (one line per epoch: training loss and accuracy,\n"
+           "         validation loss and accuracy, speed, time left)\n",
+           (long long)nb_model_num_scalars(net));
+    fflush(stdout);
+    nb_train_record rec;
+    nb_train_data td = {.x = s.x_train, .y = s.y_train, .val_x = s.x_val, .val_y = s.y_val};
+    if (nb_train(net, opt, nb_loss_cross_entropy, &td,
+                 &(nb_train_opts){.epochs = o.epochs, .batch_size = batch_size, .seed = o.seed,
+                                  .min_grad = -1, .verbose = 1, .show = 1, .out = stdout},
+                 &rec) < 0)
+        return fail("training");
+    printf("kept the weights of epoch %d (best validation loss %.4f)\n", rec.best_epoch,
+           rec.val_loss[rec.best_epoch]);
+
+    /* ---- test ---- */
+    double loss, acc;
+    if (nb_model_evaluate(net, nb_loss_cross_entropy, x_test, y_test, &loss, &acc) < 0)
+        return fail("testing");
+    int ok = acc >= target;
+    printf("test     accuracy %.4f, loss %.4f on %lld images (target >= %.2f: %s)\n", acc, loss,
+           (long long)nb_dim(x_test, 0), target, ok ? "met" : "MISSED");
+    nb_tensor *first = NULL;
+    NB_NO_GRAD { first = nb_model_forward(net, nb_slice(x_test, 0, 0, 5)); }
+    for (int i = 0; first && i < 5; i++) {
+        int best = 0;
+        for (int k = 1; k < CLASSES; k++)
+            if (nb_get(first, i * CLASSES + k) > nb_get(first, i * CLASSES + best))
+                best = k;
+        printf("  test image %d: %-11s (is %s)\n", i, nb_fashion_mnist_class_name(best),
+               nb_fashion_mnist_class_name((int)nb_get(y_test, i)));
+    }
+
+    /* ---- save, reload into a fresh network, evaluate again ---- */
+    nb_model *fresh = nb_bpnet_new(sizes, 3, acts,
+                                   &(nb_bpnet_opts){.dtype = NB_F32, .seed = o.seed + 1});
+    double loss0, acc0, loss2, acc2;
+    if (nb_model_save(net, out) < 0)
+        return fail("saving the model");
+    if (!fresh || nb_model_evaluate(fresh, nb_loss_cross_entropy, x_test, y_test, &loss0, &acc0) < 0 ||
+        nb_model_load(fresh, out) < 0 ||
+        nb_model_evaluate(fresh, nb_loss_cross_entropy, x_test, y_test, &loss2, &acc2) < 0)
+        return fail("reloading the model");
+    int same = acc2 == acc && loss2 == loss;
+    printf("saved    %s; a fresh network scores %.4f, after loading the file %.4f "
+           "(trained: %.4f): %s\n",
+           out, acc0, acc2, acc, same ? "same" : "DIFFERENT");
+    ok = ok && same;
+
+    /* ---- the gradient, checked in f64 ---- */
+    ok = gradcheck(net, sizes, x_test, y_test) == EXIT_SUCCESS && ok;
+
+    printf("%s\n", ok ? "all targets met" : "a target was missed");
+    nb_train_record_free(&rec);
+    nb_optim_free(opt);
+    nb_model_free(fresh);
+    nb_model_free(net);
+    nb_arena_free(data);
+    return ok ? EXIT_SUCCESS : EXIT_FAILURE;
+}
