@@ -1,0 +1,99 @@
+#!/bin/sh
+# Run nabla and PyTorch side by side on the standard workloads W1 (1 and 2
+# threads), W2, W3 and W5, one after the other, with the same thread
+# settings, and print a table of figures and ratios.
+#
+# Usage: bench/compare.sh [BUILD_DIR]
+#   BUILD_DIR     the (out-of-tree) build folder holding bench/bench_mlp and
+#                 bench/bench_overhead; default: the current folder
+# Environment:
+#   NB_PEER_DIR   folder of the peer scripts torch_mlp.py / torch_overhead.py
+#                 (default: ../shared/bench beside the repository)
+#   PYTHON        a Python that can import torch (default: the first of
+#                 python3 on PATH and the system python3 that can)
+#   NB_FASHION_MNIST_DIR  where the Fashion-MNIST files are (both sides)
+#   NB_SKYLAKEX   1 = also run PyTorch with OPENBLAS_CORETYPE=SkylakeX (the
+#                 default), 0 = skip that column
+#
+# Ratios are nabla / PyTorch in speed, so above 1 means nabla is faster; for
+# W5 (ns per op, lower is better) the ratio is PyTorch ns / nabla ns.
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+build=${1:-.}
+peers=${NB_PEER_DIR:-$here/../../shared/bench}
+mlp=$build/bench/bench_mlp
+ovh=$build/bench/bench_overhead
+for f in "$mlp" "$ovh"; do
+    [ -x "$f" ] || { echo "compare.sh: $f not built (make bench/bench_mlp bench/bench_overhead in the build folder, or pass it)" >&2; exit 2; }
+done
+for f in torch_mlp.py torch_overhead.py; do
+    [ -f "$peers/$f" ] || { echo "compare.sh: no $peers/$f (set NB_PEER_DIR)" >&2; exit 2; }
+done
+py=
+for c in ${PYTHON:-} python3 /usr/bin/python3; do
+    if command -v "$c" >/dev/null 2>&1 && "$c" -c 'import torch' >/dev/null 2>&1; then py=$c; break; fi
+done
+[ -n "$py" ] || { echo "compare.sh: no Python with torch found (install python3-torch or set PYTHON)" >&2; exit 2; }
+data=
+[ -n "${NB_FASHION_MNIST_DIR:-}" ] && data="--data $NB_FASHION_MNIST_DIR"
+skx=${NB_SKYLAKEX:-1}
+
+# field NAME LINE: the value of NAME=... in LINE
+field() { printf '%s\n' "$2" | sed -n "s/.*[ ]$1=\([^ ]*\).*/\1/p"; }
+# with T CMD...: run CMD with T threads everywhere
+with() { t=$1; shift; OMP_NUM_THREADS=$t OPENBLAS_NUM_THREADS=$t "$@"; }
+
+rows=
+run_mlp() { # id threads args...
+    id=$1; t=$2; shift 2
+    a=$(with "$t" "$mlp" --threads "$t" "$@" $data) || { echo "compare.sh: bench_mlp failed" >&2; exit 1; }
+    echo "  $a" >&2
+    b=$(with "$t" "$py" "$peers/torch_mlp.py" --threads "$t" "$@" $data)
+    echo "  $b" >&2
+    c=-
+    if [ "$skx" = 1 ]; then
+        c=$(OPENBLAS_CORETYPE=SkylakeX with "$t" "$py" "$peers/torch_mlp.py" --threads "$t" "$@" $data)
+        echo "  $c (OPENBLAS_CORETYPE=SkylakeX)" >&2
+        c=$(field samples_per_s "$c")
+    fi
+    rows="$rows$id $t $(field samples_per_s "$a") $(field samples_per_s "$b") $c samples/s
+"
+}
+
+echo "running (each line is one program's own report):" >&2
+run_mlp W1 1 --hidden 256 --batch 64
+run_mlp W1 2 --hidden 256 --batch 64
+run_mlp W2 1 --hidden 1024 --layers 2 --batch 256
+run_mlp W3 1 --hidden 32 --batch 1
+
+a=$(with 1 "$ovh" 100000) || exit 1
+echo "  $a" >&2
+b=$(with 1 "$py" "$peers/torch_overhead.py" 100000)
+echo "  $b" >&2
+c=-
+if [ "$skx" = 1 ]; then
+    c=$(OPENBLAS_CORETYPE=SkylakeX with 1 "$py" "$peers/torch_overhead.py" 100000)
+    echo "  $c (OPENBLAS_CORETYPE=SkylakeX)" >&2
+    c=$(printf '%s\n' "$c" | sed -n 's/.*: \([0-9.]*\) ns per op.*/\1/p')
+fi
+na=$(printf '%s\n' "$a" | sed -n 's/.*: \([0-9.]*\) ns per op.*/\1/p')
+nb=$(printf '%s\n' "$b" | sed -n 's/.*: \([0-9.]*\) ns per op.*/\1/p')
+rows="${rows}W5 1 $na $nb $c ns/op
+"
+
+echo
+printf '%s' "$rows" | awk '
+BEGIN {
+    printf "| workload | threads | unit | nabla | PyTorch | PyTorch SkylakeX | nabla/PyTorch | nabla/PyTorch SkylakeX |\n"
+    printf "|---|---|---|---|---|---|---|---|\n"
+}
+function ratio(n, p, lower) {
+    if (p == "-" || p + 0 == 0 || n + 0 == 0) return "-"
+    return sprintf("%.2fx", lower ? p / n : n / p)
+}
+NF >= 6 {
+    lower = ($6 == "ns/op")
+    printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $6, $3, $4, $5,
+           ratio($3, $4, lower), ratio($3, $5, lower)
+}'
