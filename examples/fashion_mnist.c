@@ -31,6 +31,7 @@
 #define CLASSES 10
 #define PIXELS 784
 #define GRADCHECK_SAMPLES 4
+#define LEARNING_RATE 1e-3
 
 typedef struct options {
     int epochs;        /* 0: the default of the mode */
@@ -51,6 +52,7 @@ static double now(void)
 
 static int fail(const char *what)
 {
+    fflush(stdout);
     fprintf(stderr, "fashion_mnist: %s: %s\n", what, nb_last_error());
     return EXIT_FAILURE;
 }
@@ -62,7 +64,8 @@ static int usage(FILE *f, int status)
                "  --epochs N   training epochs (default 5; 2 with --quick)\n"
                "  --quick      train on 6000 images and test on 2000 (a few seconds)\n"
                "  --seed N     seed of the weights, the split and the shuffle (default 1)\n"
-               "  --threads N  OpenMP threads for the matrix products (default: all)\n"
+               "  --threads N  OpenMP threads for the matrix products (default: all;\n"
+               "               --threads 1 is faster when other programs keep the cores busy)\n"
                "  --batch N    samples per minibatch (default 128)\n"
                "  --out PATH   model file (default fashion_mnist.nbt in $TMPDIR, else here)\n"
                "  --data DIR   folder of the IDX files (default $NB_FASHION_MNIST_DIR, else\n"
@@ -194,6 +197,118 @@ static int gradcheck(nb_model *net, const int64_t *sizes, nb_tensor *x, nb_tenso
     return fast.passed && full.passed ? EXIT_SUCCESS : EXIT_FAILURE;
 }
 
+/* Everything the demo owns, freed by main on every path. */
+typedef struct demo {
+    nb_arena *data, *load;
+    nb_model *net, *fresh;
+    nb_optim *opt;
+    nb_train_record rec;
+} demo;
+
+/* The demo after the header: data, training, test, save/reload, gradient
+ * check.  Returns the exit status. */
+static int run(const options *o, const char *out, demo *d)
+{
+    /* ---- data: the training part split 11:1 into training and validation ---- */
+    double t0 = now();
+    const char *dir = o->data ? o->data : nb_fashion_mnist_default_dir();
+    d->data = nb_arena_new();
+    d->load = nb_arena_new();
+    if (!d->data || !d->load)
+        return fail("arena");
+    nb_arena_use(d->load);
+    nb_tensor *x_all, *y_all, *x_test, *y_test;
+    int rc = nb_fashion_mnist_load(dir, NB_DATA_TRAIN, o->quick ? 6000 : 0, NB_F32, &x_all, &y_all);
+    if (rc == NB_ERR_IO) {
+        fflush(stdout);
+        fprintf(stderr,
+                "fashion_mnist: cannot read the Fashion-MNIST files in %s\n  (%s)\n"
+                "Install the data set with:  apt-get install dataset-fashion-mnist\n"
+                "or point NB_FASHION_MNIST_DIR (or --data) at a folder holding\n"
+                "train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz,\n"
+                "t10k-images-idx3-ubyte.gz and t10k-labels-idx1-ubyte.gz.\n",
+                dir, nb_last_error());
+        return 77;
+    }
+    if (rc < 0)
+        return fail("loading the training images");
+    nb_arena_use(d->data);
+    if (nb_fashion_mnist_load(dir, NB_DATA_TEST, o->quick ? 2000 : 0, NB_F32, &x_test, &y_test) < 0)
+        return fail("loading the test images");
+    nb_rng rng;
+    nb_rng_seed(&rng, o->seed);
+    nb_split s;
+    if (nb_dividerand(&rng, x_all, y_all, &(nb_divide_opts){.train = 11, .val = 1}, &s) < 0)
+        return fail("splitting off a validation set");
+    nb_arena_free(d->load); /* the unsplit copy */
+    d->load = NULL;
+    printf("data     %s: %lld training, %lld validation, %lld test images (%.1fs)\n", dir,
+           (long long)s.n_train, (long long)s.n_val, (long long)nb_dim(x_test, 0), now() - t0);
+
+    /* ---- the network and its training ---- */
+    const int64_t sizes[3] = {PIXELS, HIDDEN, CLASSES};
+    const nb_activation acts[2] = {NB_ACT_TANSIG, NB_ACT_PURELIN};
+    nb_model *net = d->net = nb_bpnet_new(sizes, 3, acts,
+                                          &(nb_bpnet_opts){.dtype = NB_F32, .seed = o->seed});
+    nb_optim *opt = d->opt = net ? nb_adam_new(net, &(nb_adam_opts){.lr = LEARNING_RATE}) : NULL;
+    if (!opt)
+        return fail("making the network");
+    printf("training %lld parameters (one line per epoch: training loss and accuracy,\n"
+           "         validation loss and accuracy, speed, time left)\n",
+           (long long)nb_model_num_scalars(net));
+    fflush(stdout);
+    nb_train_data td = {.x = s.x_train, .y = s.y_train, .val_x = s.x_val, .val_y = s.y_val};
+    if (nb_train(net, opt, nb_loss_cross_entropy, &td,
+                 &(nb_train_opts){.epochs = o->epochs, .batch_size = o->batch, .seed = o->seed,
+                                  .min_grad = -1, .verbose = 1, .show = 1, .out = stdout},
+                 &d->rec) < 0)
+        return fail("training");
+    printf("kept the weights of epoch %d (best validation loss %.4f)\n", d->rec.best_epoch,
+           d->rec.val_loss[d->rec.best_epoch]);
+
+    /* ---- test ---- */
+    double loss, acc;
+    if (nb_model_evaluate(net, nb_loss_cross_entropy, x_test, y_test, &loss, &acc) < 0)
+        return fail("testing");
+    const double target = o->quick ? 0.75 : 0.85;
+    int ok = acc >= target;
+    printf("test     accuracy %.4f, loss %.4f on %lld images (target >= %.2f: %s)\n", acc, loss,
+           (long long)nb_dim(x_test, 0), target, ok ? "met" : "MISSED");
+    nb_tensor *first = NULL;
+    NB_NO_GRAD { first = nb_model_forward(net, nb_slice(x_test, 0, 0, 5)); }
+    for (int i = 0; first && i < 5; i++) {
+        int best = 0;
+        for (int k = 1; k < CLASSES; k++)
+            if (nb_get(first, i * CLASSES + k) > nb_get(first, i * CLASSES + best))
+                best = k;
+        printf("  test image %d: %-11s (is %s)\n", i, nb_fashion_mnist_class_name(best),
+               nb_fashion_mnist_class_name((int)nb_get(y_test, i)));
+    }
+
+    /* ---- save, reload into a fresh network, evaluate again ---- */
+    nb_model *fresh = d->fresh =
+        nb_bpnet_new(sizes, 3, acts, &(nb_bpnet_opts){.dtype = NB_F32, .seed = o->seed + 1});
+    double loss0, acc0, loss2, acc2;
+    if (nb_model_save(net, out) < 0)
+        return fail("saving the model");
+    if (!fresh ||
+        nb_model_evaluate(fresh, nb_loss_cross_entropy, x_test, y_test, &loss0, &acc0) < 0 ||
+        nb_model_load(fresh, out) < 0 ||
+        nb_model_evaluate(fresh, nb_loss_cross_entropy, x_test, y_test, &loss2, &acc2) < 0)
+        return fail("reloading the model");
+    int same = acc2 == acc && loss2 == loss;
+    printf("saved    %s; a fresh network scores %.4f, after loading the file %.4f "
+           "(trained: %.4f): %s\n",
+           out, acc0, acc2, acc, same ? "same" : "DIFFERENT");
+    ok = ok && same;
+
+    /* ---- the gradient, checked in f64 ---- */
+    ok = gradcheck(net, sizes, x_test, y_test) == EXIT_SUCCESS && ok;
+
+    printf("%s\n", ok ? "all targets met" : "a target was missed");
+    return ok ? EXIT_SUCCESS : EXIT_FAILURE;
+}
+
 int main(int argc, char **argv)
 {
     options o = {.seed = 1, .batch = 128};
@@ -217,9 +332,6 @@ int main(int argc, char **argv)
 #else
     int threads = 1;
 #endif
-    const double target = o.quick ? 0.75 : 0.85;
-    const int64_t batch_size = o.batch;
-    const double lr = 1e-3;
 
     printf("nabla demo: a BP network on Fashion-MNIST (10 kinds of clothing, 28x28 images)\n"
            "  network  784 pixels -> %d tansig neurons -> %d purelin outputs (logits)\n"
@@ -228,105 +340,17 @@ int main(int argc, char **argv)
            "  plan     %d epochs%s, minibatches of %lld, Adam lr %g, seed %llu, %d thread%s;\n"
            "           then test, save + reload, and an f64 gradient check\n\n",
            HIDDEN, CLASSES, o.epochs, o.quick ? " on a subset (--quick)" : "",
-           (long long)batch_size, lr, (unsigned long long)o.seed, threads,
+           (long long)o.batch, LEARNING_RATE, (unsigned long long)o.seed, threads,
            threads == 1 ? "" : "s");
 
-    /* ---- data: the training part split 11:1 into training and validation ---- */
-    double t0 = now();
-    const char *dir = o.data ? o.data : nb_fashion_mnist_default_dir();
-    nb_arena *data = nb_arena_new(), *load = nb_arena_new();
-    if (!data || !load)
-        return fail("arena");
-    nb_arena_use(load);
-    nb_tensor *x_all, *y_all, *x_test, *y_test;
-    rc = nb_fashion_mnist_load(dir, NB_DATA_TRAIN, o.quick ? 6000 : 0, NB_F32, &x_all, &y_all);
-    if (rc == NB_ERR_IO) {
-        fprintf(stderr,
-                "fashion_mnist: cannot read the Fashion-MNIST files in %s\n  (%s)\n"
-                "Install the data set with:  apt-get install dataset-fashion-mnist\n"
-                "or point NB_FASHION_MNIST_DIR (or --data) at a folder holding\n"
-                "train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz,\n"
-                "t10k-images-idx3-ubyte.gz and t10k-labels-idx1-ubyte.gz.\n",
-                dir, nb_last_error());
-        return 77;
-    }
-    if (rc < 0)
-        return fail("loading the training images");
-    nb_arena_use(data);
-    if (nb_fashion_mnist_load(dir, NB_DATA_TEST, o.quick ? 2000 : 0, NB_F32, &x_test, &y_test) < 0)
-        return fail("loading the test images");
-    nb_rng rng;
-    nb_rng_seed(&rng, o.seed);
-    nb_split s;
-    if (nb_dividerand(&rng, x_all, y_all, &(nb_divide_opts){.train = 11, .val = 1}, &s) < 0)
-        return fail("splitting off a validation set");
-    nb_arena_free(load); /* the unsplit copy */
-    printf("data     %s: %lld training, %lld validation, %lld test images (%.1fs)\n", dir,
-           (long long)s.n_train, (long long)s.n_val, (long long)nb_dim(x_test, 0), now() - t0);
-
-    /* ---- the network and its training ---- */
-    const int64_t sizes[3] = {PIXELS, HIDDEN, CLASSES};
-    const nb_activation acts[2] = {NB_ACT_TANSIG, NB_ACT_PURELIN};
-    nb_model *net = nb_bpnet_new(sizes, 3, acts, &(nb_bpnet_opts){.dtype = NB_F32, .seed = o.seed});
-    nb_optim *opt = net ? nb_adam_new(net, &(nb_adam_opts){.lr = lr}) : NULL;
-    if (!opt)
-        return fail("making the network");
-    printf("training %lld parameters (one line per epoch: training loss and accuracy,\n"
-           "         validation loss and accuracy, speed, time left)\n",
-           (long long)nb_model_num_scalars(net));
-    fflush(stdout);
-    nb_train_record rec;
-    nb_train_data td = {.x = s.x_train, .y = s.y_train, .val_x = s.x_val, .val_y = s.y_val};
-    if (nb_train(net, opt, nb_loss_cross_entropy, &td,
-                 &(nb_train_opts){.epochs = o.epochs, .batch_size = batch_size, .seed = o.seed,
-                                  .min_grad = -1, .verbose = 1, .show = 1, .out = stdout},
-                 &rec) < 0)
-        return fail("training");
-    printf("kept the weights of epoch %d (best validation loss %.4f)\n", rec.best_epoch,
-           rec.val_loss[rec.best_epoch]);
-
-    /* ---- test ---- */
-    double loss, acc;
-    if (nb_model_evaluate(net, nb_loss_cross_entropy, x_test, y_test, &loss, &acc) < 0)
-        return fail("testing");
-    int ok = acc >= target;
-    printf("test     accuracy %.4f, loss %.4f on %lld images (target >= %.2f: %s)\n", acc, loss,
-           (long long)nb_dim(x_test, 0), target, ok ? "met" : "MISSED");
-    nb_tensor *first = NULL;
-    NB_NO_GRAD { first = nb_model_forward(net, nb_slice(x_test, 0, 0, 5)); }
-    for (int i = 0; first && i < 5; i++) {
-        int best = 0;
-        for (int k = 1; k < CLASSES; k++)
-            if (nb_get(first, i * CLASSES + k) > nb_get(first, i * CLASSES + best))
-                best = k;
-        printf("  test image %d: %-11s (is %s)\n", i, nb_fashion_mnist_class_name(best),
-               nb_fashion_mnist_class_name((int)nb_get(y_test, i)));
-    }
-
-    /* ---- save, reload into a fresh network, evaluate again ---- */
-    nb_model *fresh = nb_bpnet_new(sizes, 3, acts,
-                                   &(nb_bpnet_opts){.dtype = NB_F32, .seed = o.seed + 1});
-    double loss0, acc0, loss2, acc2;
-    if (nb_model_save(net, out) < 0)
-        return fail("saving the model");
-    if (!fresh || nb_model_evaluate(fresh, nb_loss_cross_entropy, x_test, y_test, &loss0, &acc0) < 0 ||
-        nb_model_load(fresh, out) < 0 ||
-        nb_model_evaluate(fresh, nb_loss_cross_entropy, x_test, y_test, &loss2, &acc2) < 0)
-        return fail("reloading the model");
-    int same = acc2 == acc && loss2 == loss;
-    printf("saved    %s; a fresh network scores %.4f, after loading the file %.4f "
-           "(trained: %.4f): %s\n",
-           out, acc0, acc2, acc, same ? "same" : "DIFFERENT");
-    ok = ok && same;
-
-    /* ---- the gradient, checked in f64 ---- */
-    ok = gradcheck(net, sizes, x_test, y_test) == EXIT_SUCCESS && ok;
-
-    printf("%s\n", ok ? "all targets met" : "a target was missed");
-    nb_train_record_free(&rec);
-    nb_optim_free(opt);
-    nb_model_free(fresh);
-    nb_model_free(net);
-    nb_arena_free(data);
-    return ok ? EXIT_SUCCESS : EXIT_FAILURE;
+    demo d = {0};
+    rc = run(&o, out, &d);
+    nb_arena_use(NULL);
+    nb_train_record_free(&d.rec);
+    nb_optim_free(d.opt);
+    nb_model_free(d.fresh);
+    nb_model_free(d.net);
+    nb_arena_free(d.load);
+    nb_arena_free(d.data);
+    return rc;
 }

@@ -66,8 +66,8 @@ static int run(const nb_csv_data *d, uint64_t seed, int verbose, double *acc)
     opt = net ? nb_rprop_new(net, NULL) : NULL;
     nb_train_data td = {.x = x_train, .y = s.y_train, .val_x = x_val, .val_y = s.y_val,
                         .test_x = x_test, .test_y = s.y_test};
-    if (!opt || nb_train(net, opt, nb_loss_cross_entropy, &td,
-                         &(nb_train_opts){.epochs = 1000, .max_fail = 6, .verbose = -1}, &rec) < 0) {
+    nb_train_opts to = {.epochs = 1000, .max_fail = 6, .verbose = -1};
+    if (!opt || nb_train(net, opt, nb_loss_cross_entropy, &td, &to, &rec) < 0) {
         fail("training");
         goto done;
     }
