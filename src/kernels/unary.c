@@ -7,6 +7,7 @@
 
 #include <math.h>
 
+#include "kernels/fast_tanh.h"
 #include "kernels/unary.h"
 
 /* With OpenMP (or -fopenmp-simd) this asks for vector code even at -O2,
@@ -25,14 +26,16 @@
     }                                                                                        \
     break
 
-/* SUF is the libm suffix: f for float, empty for double. */
-#define NB_UNARY_BODY(SUF)                                                                  \
+/* SUF is the libm suffix: f for float, empty for double.  TANH is the tanh
+ * to use: f32 has its own vectorisable one (kernels/fast_tanh.h), f64 keeps
+ * libm's, which gradient checks in f64 rely on. */
+#define NB_UNARY_BODY(SUF, TANH)                                                             \
     const T c0 = (T)p0, c1 = (T)p1;                                                          \
     (void)c1;                                                                                \
     switch (kind) {                                                                          \
     case NB_UN_NEG: NB_MAP(-x);                                                              \
     case NB_UN_SQUARE: NB_MAP(x * x);                                                        \
-    case NB_UN_TANH: NB_MAP(tanh##SUF(x));                                                   \
+    case NB_UN_TANH: NB_MAP(TANH(x));                                                        \
     case NB_UN_ADD_SCALAR: NB_MAP(x + c0);                                                   \
     case NB_UN_MUL_SCALAR: NB_MAP(x * c0);                                                   \
     case NB_UN_EXP: NB_MAP(exp##SUF(x));                                                     \
@@ -71,14 +74,14 @@ void nb_k_unary_f32(nb_unary_kind kind, int64_t n, const float *restrict in, flo
                     double p0, double p1)
 {
     typedef float T;
-    NB_UNARY_BODY(f)
+    NB_UNARY_BODY(f, nb__tanhf)
 }
 
 void nb_k_unary_f64(nb_unary_kind kind, int64_t n, const double *restrict in,
                     double *restrict out, double p0, double p1)
 {
     typedef double T;
-    NB_UNARY_BODY()
+    NB_UNARY_BODY(, tanh)
 }
 
 void nb_k_convert_f32_f64(int64_t n, const float *restrict in, double *restrict out)
