@@ -8,18 +8,29 @@
 
 #include "optim/optim_internal.h"
 
+/* The update loops must be vector code (they touch every parameter every
+ * step); -O2 alone skips loops of unknown length, so ask OpenMP's simd.
+ * p, g and buf are distinct buffers (model params, model grads, own state). */
+#ifdef _OPENMP
+#define NB_SGD_SIMD _Pragma("omp simd")
+#else
+#define NB_SGD_SIMD
+#endif
+
 #define NB_SGD_LOOP(T)                                                                       \
     do {                                                                                     \
-        T *p = pv, *buf = opt->state[0];                                                     \
-        const T *g = gv;                                                                     \
+        T *restrict p = pv, *restrict buf = opt->state[0];                                   \
+        const T *restrict g = gv;                                                            \
         const T lr = (T)opt->lr, wd = (T)opt->weight_decay, mu = (T)opt->momentum;           \
         const T damp = (T)(1.0 - opt->dampening);                                            \
         const int first = opt->t == 1, nesterov = opt->nesterov;                             \
         if (mu == 0) {                                                                       \
+            NB_SGD_SIMD                                                                      \
             for (int64_t i = 0; i < n; i++)                                                  \
                 p[i] -= lr * (g[i] + wd * p[i]);                                             \
             break;                                                                           \
         }                                                                                    \
+        NB_SGD_SIMD                                                                          \
         for (int64_t i = 0; i < n; i++) {                                                    \
             T gi = g[i] + wd * p[i];                                                         \
             T b = first ? gi : mu * buf[i] + damp * gi;                                      \
