@@ -253,7 +253,7 @@ static int run(const options *o, const char *out, demo *d)
     nb_optim *opt = d->opt = net ? nb_adam_new(net, &(nb_adam_opts){.lr = LEARNING_RATE}) : NULL;
     if (!opt)
         return fail("making the network");
-    printf("training %lld parameters (one line per epoch: training loss and accuracy,\n"
+    printf("training %lld parameters (progress after each epoch: training loss and accuracy,\n"
            "         validation loss and accuracy, speed, time left)\n",
            (long long)nb_model_num_scalars(net));
     fflush(stdout);
