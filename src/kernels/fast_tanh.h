@@ -1,7 +1,7 @@
 /* A branch-free single-precision tanh that compilers turn into vector code
  * (libm's tanhf is a scalar call per element, which made it the largest
  * non-GEMM cost of training a tanh network).  Accurate to a few ulp of the
- * correctly rounded result over the whole float range (tests/test_gemm.c
+ * correctly rounded result over the whole float range (tests/test_kernels_tanh.c
  * compares it with the double-precision libm tanh); tanh(±0) = ±0,
  * tanh(±inf) = ±1, NaN stays NaN.
  *

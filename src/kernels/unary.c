@@ -70,9 +70,40 @@
     case NB_UN_COUNT: break;                                                                 \
     }
 
+/* tanh is the one map a tanh network runs on every hidden activation, so
+ * on x86 it also gets AVX2 and AVX-512 builds of the same loop (target
+ * attributes, chosen by the CPU at run time, as the GEMM kernels are).
+ * Without contraction into FMAs (ISO C mode) each is the same sequence of
+ * IEEE operations, so all give the same bits as the baseline loop. */
+#if (defined(__GNUC__) || defined(__clang__)) && (defined(__x86_64__) || defined(__i386__))
+#define NB_TANH_X86 1
+#define NB_TANH_LOOP(NAME, TARGET)                                                           \
+    TARGET static void NAME(int64_t n, const float *restrict in, float *restrict out)         \
+    {                                                                                        \
+        NB_SIMD                                                                              \
+        for (int64_t i = 0; i < n; i++)                                                      \
+            out[i] = nb__tanhf(in[i]);                                                       \
+    }
+NB_TANH_LOOP(nb_tanh_f32_avx2, __attribute__((target("avx2"))))
+NB_TANH_LOOP(nb_tanh_f32_avx512, __attribute__((target("avx512f"))))
+#endif
+
 void nb_k_unary_f32(nb_unary_kind kind, int64_t n, const float *restrict in, float *restrict out,
                     double p0, double p1)
 {
+#ifdef NB_TANH_X86
+    if (kind == NB_UN_TANH) {
+        __builtin_cpu_init(); /* cheap: reads a table filled once */
+        if (__builtin_cpu_supports("avx512f")) {
+            nb_tanh_f32_avx512(n, in, out);
+            return;
+        }
+        if (__builtin_cpu_supports("avx2")) {
+            nb_tanh_f32_avx2(n, in, out);
+            return;
+        }
+    }
+#endif
     typedef float T;
     NB_UNARY_BODY(f, nb__tanhf)
 }
