@@ -9,8 +9,8 @@
 # Environment:
 #   NB_PEER_DIR   folder of the peer scripts torch_mlp.py / torch_overhead.py
 #                 (default: ../shared/bench beside the repository)
-#   PYTHON        a Python that can import torch (default: the first of
-#                 python3 on PATH and the system python3 that can)
+#   PYTHON        a Python that can import torch (default: the first that
+#                 can of the one on the peer script's #! line and python3)
 #   NB_FASHION_MNIST_DIR  where the Fashion-MNIST files are (both sides)
 #   NB_SKYLAKEX   1 = also run PyTorch with OPENBLAS_CORETYPE=SkylakeX (the
 #                 default), 0 = skip that column
@@ -31,7 +31,10 @@ for f in torch_mlp.py torch_overhead.py; do
     [ -f "$peers/$f" ] || { echo "compare.sh: no $peers/$f (set NB_PEER_DIR)" >&2; exit 2; }
 done
 py=
-for c in ${PYTHON:-} python3 /usr/bin/python3; do
+# candidates: $PYTHON, the interpreter the peer script names on its #! line
+# (the system Python, which has Debian's python3-torch), python3 on PATH
+shebang=$(sed -n '1s/^#![ ]*//p' "$peers/torch_mlp.py")
+for c in ${PYTHON:-} $shebang python3; do
     if command -v "$c" >/dev/null 2>&1 && "$c" -c 'import torch' >/dev/null 2>&1; then py=$c; break; fi
 done
 [ -n "$py" ] || { echo "compare.sh: no Python with torch found (install python3-torch or set PYTHON)" >&2; exit 2; }
