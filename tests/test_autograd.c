@@ -104,6 +104,31 @@ START_TEST(test_second_derivative_closed_form)
 }
 END_TEST
 
+START_TEST(test_fused_tanh_backward_matches_composed)
+{
+    /* first order uses a fused loop; a create-graph pass records the
+     * op-composed reference formula: the two must agree */
+    nb_rng rng;
+    nb_rng_seed(&rng, 3);
+    for (int dt = 0; dt < 2; dt++) {
+        nb_dtype dtype = dt ? NB_F64 : NB_F32;
+        nb_tensor *x = nb_requires_grad_(nb_rand_uniform(&rng, dtype, NB_SHAPE(7, 9), -3, 3), true);
+        nb_tensor *w = nb_rand_uniform(&rng, dtype, NB_SHAPE(7, 9), -1, 1);
+        nb_tensor *L = nb_sum(nb_mul(nb_tanh(x), w));
+        nb_tensor *fused, *composed;
+        ck_assert_int_eq(nb_grad(&L, 1, &x, 1, NULL, 0, &fused), NB_OK);
+        ck_assert_int_eq(nb_grad(&L, 1, &x, 1, NULL, NB_CREATE_GRAPH, &composed), NB_OK);
+        ck_assert_ptr_null(nb_tensor_node(fused));
+        ck_assert_str_eq(nb_node_op_name(nb_tensor_node(composed)), "mul");
+        for (int64_t i = 0; i < 63; i++) {
+            double t = tanh(nb_get(x, i)), want = nb_get(w, i) * (1 - t * t);
+            ck_assert(fabs(nb_get(fused, i) - nb_get(composed, i)) <= (dt ? 1e-15 : 1e-6));
+            ck_assert(fabs(nb_get(fused, i) - want) <= (dt ? 1e-14 : 1e-6));
+        }
+    }
+}
+END_TEST
+
 START_TEST(test_grad_of_intermediate_and_unused)
 {
     nb_tensor *x = leaf64((double[]){2, 3}, 2);
@@ -361,6 +386,7 @@ int main(void)
     tcase_add_test(tc, test_mlp_gradients_closed_form);
     tcase_add_test(tc, test_broadcast_bias_gradient);
     tcase_add_test(tc, test_second_derivative_closed_form);
+    tcase_add_test(tc, test_fused_tanh_backward_matches_composed);
     tcase_add_test(tc, test_grad_of_intermediate_and_unused);
     tcase_add_test(tc, test_multiple_outputs_and_grad_outputs);
     tcase_add_test(tc, test_no_grad_and_detach);

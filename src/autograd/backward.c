@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "autograd/graph.h"
+#include "kernels/elementwise.h"
 #include "autograd/teaching_internal.h"
 
 typedef struct nb_bw_ctx {
@@ -164,17 +165,10 @@ static int nb_accum_forward(nb_tensor *out, nb_tensor *const *in, int n_in, cons
 {
     (void)n_in;
     (void)p;
-    if (out->dtype == NB_F32) {
-        const float *a = in[0]->data, *b = in[1]->data;
-        float *o = out->data;
-        for (int64_t i = 0; i < out->numel; i++)
-            o[i] = a[i] + b[i];
-    } else {
-        const double *a = in[0]->data, *b = in[1]->data;
-        double *o = out->data;
-        for (int64_t i = 0; i < out->numel; i++)
-            o[i] = a[i] + b[i];
-    }
+    if (out->dtype == NB_F32)
+        nb_k_add_f32(out->numel, in[0]->data, in[1]->data, out->data);
+    else
+        nb_k_add_f64(out->numel, in[0]->data, in[1]->data, out->data);
     return 0;
 }
 
@@ -219,17 +213,10 @@ static int nb_accumulate_leaf(nb_tensor *leaf, const nb_tensor *g)
         return 0;
     }
     nb_tensor *acc = leaf->grad;
-    if (acc->dtype == NB_F32) {
-        float *a = acc->data;
-        const float *b = g->data;
-        for (int64_t i = 0; i < acc->numel; i++)
-            a[i] += b[i];
-    } else {
-        double *a = acc->data;
-        const double *b = g->data;
-        for (int64_t i = 0; i < acc->numel; i++)
-            a[i] += b[i];
-    }
+    if (acc->dtype == NB_F32)
+        nb_k_add_inplace_f32(acc->numel, acc->data, g->data);
+    else
+        nb_k_add_inplace_f64(acc->numel, acc->data, g->data);
     acc->version++;
     return 0;
 }

@@ -43,4 +43,13 @@ void nb_k_gather_f64(int ndim, const int64_t *shape, const double *in, const int
 void nb_k_sum_axis_f32(int64_t outer, int64_t n, int64_t inner, const float *in, float *out);
 void nb_k_sum_axis_f64(int64_t outer, int64_t n, int64_t inner, const double *in, double *out);
 
+/* Dense, same-length buffers (accumulate.c): out = a + b; acc += b;
+ * out = g * (1 - y*y) (the tanh gradient from its output y, fused). */
+void nb_k_add_f32(int64_t n, const float *a, const float *b, float *out);
+void nb_k_add_f64(int64_t n, const double *a, const double *b, double *out);
+void nb_k_add_inplace_f32(int64_t n, float *acc, const float *b);
+void nb_k_add_inplace_f64(int64_t n, double *acc, const double *b);
+void nb_k_tanh_grad_f32(int64_t n, const float *g, const float *y, float *out);
+void nb_k_tanh_grad_f64(int64_t n, const double *g, const double *y, double *out);
+
 #endif
