@@ -8,7 +8,8 @@ libnabla_impl_la_SOURCES += \
 
 # The call-site check: every op function in include/nabla/ops*.h needs a
 # macro in include/nabla/sites.h.
-TESTS += scripts/check-sites.sh
+TESTS += tests/check_sites.sh
+EXTRA_DIST += tests/check_sites.sh
 
 if HAVE_CHECK
 check_PROGRAMS += tests/test_dot tests/test_trace tests/test_custom_op tests/test_anomaly

@@ -9,7 +9,7 @@
 top=${srcdir:-$(dirname "$0")/..}
 inc="$top/include/nabla"
 sites="$inc/sites.h"
-[ -f "$sites" ] || { echo "check-sites: $sites not found" >&2; exit 2; }
+[ -f "$sites" ] || { echo "check_sites: $sites not found" >&2; exit 2; }
 
 ops=$(cat "$inc"/ops*.h | grep -E '^nb_tensor[[:space:]]*\*[[:space:]]*nb_[a-z0-9_]+[[:space:]]*\(' |
       sed -E 's/^nb_tensor[[:space:]]*\*[[:space:]]*(nb_[a-z0-9_]+).*/\1/' | sort -u)
@@ -19,15 +19,15 @@ macros=$(grep -E '^[[:space:]]*#[[:space:]]*define[[:space:]]+nb_[a-z0-9_]+\(' "
 status=0
 for f in $ops; do
     if ! printf '%s\n' "$macros" | grep -qx "$f"; then
-        echo "check-sites: $f is declared in include/nabla/ops*.h but has no macro in sites.h"
+        echo "check_sites: $f is declared in include/nabla/ops*.h but has no macro in sites.h"
         status=1
     fi
 done
 for m in $macros; do
     if ! cat "$inc"/*.h | grep -v '#[[:space:]]*define' | grep -qE "[[:space:]*]$m[[:space:]]*\("; then
-        echo "check-sites: sites.h wraps $m, which no public header declares"
+        echo "check_sites: sites.h wraps $m, which no public header declares"
         status=1
     fi
 done
-[ $status -eq 0 ] && echo "check-sites: $(printf '%s\n' "$ops" | grep -c .) op functions, all wrapped"
+[ $status -eq 0 ] && echo "check_sites: $(printf '%s\n' "$ops" | grep -c .) op functions, all wrapped"
 exit $status
