@@ -7,6 +7,7 @@
 #endif
 
 #include <math.h>
+#include <stdbool.h>
 
 #include "io/io_util.h"
 #include "nabla/io.h"
@@ -106,9 +107,38 @@ int nb_mapminmax_fit(const nb_tensor *x, double ymin, double ymax, nb_minmax_set
     return NB_OK;
 }
 
-/* offset/gain/base of the forward map (scratch: 3*nf doubles). */
-static void minmax_coeffs(const nb_minmax_settings *ps, double *offset, double *gain, double *base)
+/* Coefficients of a per-column affine map y = (x - offset) * gain + base,
+ * written into c (offset, gain, base: nf doubles each). */
+typedef void (*nb_coeffs_fn)(const void *ps, double *offset, double *gain, double *base);
+
+/* Apply a fitted normalisation (reverse = false) or undo it (reverse =
+ * true: x = (y - base) / gain + offset, the same map with the roles of
+ * offset and base swapped and the gain inverted). */
+static nb_tensor *affine_transform(const nb_tensor *x, const void *ps, int64_t fitted,
+                                   nb_coeffs_fn coeffs, bool reverse, const char *op)
 {
+    int64_t rows, nf;
+    if (check_data(x, op, &rows, &nf) < 0 || check_settings(x, nf, fitted, ps, op) < 0)
+        return NULL;
+    double *c = arena_doubles(nf, op);
+    if (!c)
+        return NULL;
+    double *offset = c, *gain = c + nf, *base = c + 2 * nf;
+    coeffs(ps, offset, gain, base);
+    if (reverse)
+        for (int64_t f = 0; f < nf; f++) {
+            double o = offset[f];
+            offset[f] = base[f];
+            gain[f] = 1 / gain[f];
+            base[f] = o;
+        }
+    return affine_cols(x, nf, offset, gain, base, op);
+}
+
+/* offset/gain/base of the forward map (scratch: 3*nf doubles). */
+static void minmax_coeffs(const void *settings, double *offset, double *gain, double *base)
+{
+    const nb_minmax_settings *ps = settings;
     for (int64_t f = 0; f < ps->features; f++) {
         double range = ps->xmax[f] - ps->xmin[f];
         base[f] = ps->ymin;
@@ -124,36 +154,14 @@ static void minmax_coeffs(const nb_minmax_settings *ps, double *offset, double *
 
 nb_tensor *nb_mapminmax_apply(const nb_tensor *x, const nb_minmax_settings *ps)
 {
-    static const char *op = "nb_mapminmax_apply";
-    int64_t rows, nf;
-    if (check_data(x, op, &rows, &nf) < 0 || check_settings(x, nf, ps ? ps->features : 0, ps, op) < 0)
-        return NULL;
-    double *c = arena_doubles(nf, op);
-    if (!c)
-        return NULL;
-    minmax_coeffs(ps, c, c + nf, c + 2 * nf);
-    return affine_cols(x, nf, c, c + nf, c + 2 * nf, op);
+    return affine_transform(x, ps, ps ? ps->features : 0, minmax_coeffs, false,
+                            "nb_mapminmax_apply");
 }
 
 nb_tensor *nb_mapminmax_reverse(const nb_tensor *y, const nb_minmax_settings *ps)
 {
-    static const char *op = "nb_mapminmax_reverse";
-    int64_t rows, nf;
-    if (check_data(y, op, &rows, &nf) < 0 || check_settings(y, nf, ps ? ps->features : 0, ps, op) < 0)
-        return NULL;
-    double *c = arena_doubles(nf, op);
-    if (!c)
-        return NULL;
-    double *offset = c, *gain = c + nf, *base = c + 2 * nf;
-    minmax_coeffs(ps, offset, gain, base);
-    /* x = (y - base) / gain + offset */
-    for (int64_t f = 0; f < nf; f++) {
-        double o = offset[f];
-        offset[f] = base[f];
-        gain[f] = 1 / gain[f];
-        base[f] = o;
-    }
-    return affine_cols(y, nf, offset, gain, base, op);
+    return affine_transform(y, ps, ps ? ps->features : 0, minmax_coeffs, true,
+                            "nb_mapminmax_reverse");
 }
 
 nb_tensor *nb_mapminmax(const nb_tensor *x, double ymin, double ymax, nb_minmax_settings *ps)
@@ -200,8 +208,9 @@ int nb_zscore_fit(const nb_tensor *x, nb_zscore_settings *ps)
     return NB_OK;
 }
 
-static void zscore_coeffs(const nb_zscore_settings *ps, double *offset, double *gain, double *base)
+static void zscore_coeffs(const void *settings, double *offset, double *gain, double *base)
 {
+    const nb_zscore_settings *ps = settings;
     for (int64_t f = 0; f < ps->features; f++) {
         base[f] = 0;
         if (ps->std[f] == 0 || !isfinite(ps->std[f]) || !isfinite(ps->mean[f])) {
@@ -216,35 +225,12 @@ static void zscore_coeffs(const nb_zscore_settings *ps, double *offset, double *
 
 nb_tensor *nb_zscore_apply(const nb_tensor *x, const nb_zscore_settings *ps)
 {
-    static const char *op = "nb_zscore_apply";
-    int64_t rows, nf;
-    if (check_data(x, op, &rows, &nf) < 0 || check_settings(x, nf, ps ? ps->features : 0, ps, op) < 0)
-        return NULL;
-    double *c = arena_doubles(nf, op);
-    if (!c)
-        return NULL;
-    zscore_coeffs(ps, c, c + nf, c + 2 * nf);
-    return affine_cols(x, nf, c, c + nf, c + 2 * nf, op);
+    return affine_transform(x, ps, ps ? ps->features : 0, zscore_coeffs, false, "nb_zscore_apply");
 }
 
 nb_tensor *nb_zscore_reverse(const nb_tensor *y, const nb_zscore_settings *ps)
 {
-    static const char *op = "nb_zscore_reverse";
-    int64_t rows, nf;
-    if (check_data(y, op, &rows, &nf) < 0 || check_settings(y, nf, ps ? ps->features : 0, ps, op) < 0)
-        return NULL;
-    double *c = arena_doubles(nf, op);
-    if (!c)
-        return NULL;
-    double *offset = c, *gain = c + nf, *base = c + 2 * nf;
-    zscore_coeffs(ps, offset, gain, base);
-    for (int64_t f = 0; f < nf; f++) {
-        double o = offset[f];
-        offset[f] = base[f];
-        gain[f] = 1 / gain[f];
-        base[f] = o;
-    }
-    return affine_cols(y, nf, offset, gain, base, op);
+    return affine_transform(y, ps, ps ? ps->features : 0, zscore_coeffs, true, "nb_zscore_reverse");
 }
 
 nb_tensor *nb_zscore(const nb_tensor *x, nb_zscore_settings *ps)
