@@ -79,6 +79,7 @@ OPS = {
     "nb_mean": torch.mean,
     "nb_mean_axis": lambda x, axis, keep: torch.mean(x, dim=axis, keepdim=keep),
     "nb_max": lambda x: torch.amax(x, dim=_all_dims(x)),
+    "nb_min": lambda x: torch.amin(x, dim=_all_dims(x)),
     "nb_max_axis": lambda x, axis, keep: torch.amax(x, dim=axis, keepdim=keep),
     "nb_min": lambda x: torch.amin(x, dim=_all_dims(x)),
     "nb_min_axis": lambda x, axis, keep: torch.amin(x, dim=axis, keepdim=keep),

@@ -74,6 +74,7 @@
     X(mean_axis, "2x3", -1, 1, nb_mean_axis(a, 0, true))                                 \
     X(max, "2x3", -1, 1, nb_max(a))                                                      \
     X(max_axis, "3x4", -1, 1, nb_max_axis(a, 1, false))                                  \
+    X(min, "2x3", -1, 1, nb_min(a))                                                      \
     X(min_axis, "3x4", -1, 1, nb_min_axis(a, 0, true))                                   \
     X(logsumexp, "2x3", -2, 2, nb_logsumexp(a))                                          \
     X(logsumexp_axis, "2x3", -2, 2, nb_logsumexp_axis(a, -1, false))                     \
