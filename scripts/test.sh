@@ -32,7 +32,7 @@ make -C "$NB_TOP/$dir" -j"$(nproc)" -s check >/dev/null 2>&1 || status=$?
 while IFS= read -r trs; do
     log=${trs%.trs}.log
     name=${trs#"$NB_TOP/$dir/"}
-    summary=$(grep -h -E '^[0-9]+%: Checks: ' "$log" 2>/dev/null || true)
+    summary=$(grep -h -E '^[0-9]+%: Checks: |cases matched PyTorch|op functions, all wrapped' "$log" 2>/dev/null || true)
     result=$(sed -n 's/^:test-result: //p' "$trs" | head -1)
     printf '%-6s %-40s %s\n' "$result" "${name%.trs}" "$summary"
 done < <(find "$NB_TOP/$dir" -name '*.trs' -not -path '*/nabla-*' | sort)
