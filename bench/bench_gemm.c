@@ -3,7 +3,9 @@
  * for the CBLAS library when the build has one, it prints GFLOP/s as the
  * best of several repetitions, with one thread and with all of them.
  *
- * Usage: bench_gemm [min_seconds_per_entry]   (default 0.3) */
+ * Usage: bench_gemm [min_seconds_per_entry [max_threads]]
+ *   min_seconds_per_entry: default 0.3
+ *   max_threads: 1 measures one thread only; default all threads */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
@@ -33,6 +35,15 @@ static const shape shapes[] = {
     {"W1 fwd X*W", false, false, 64, 256, 784},
     {"W1 dX=dY*W^T", false, true, 64, 784, 256},
     {"W1 dW=X^T*dY", true, false, 784, 256, 64},
+    /* W2 (784-1024-1024-10, minibatch 256): forward, dX, dW per layer. */
+    {"W2 fwd1", false, false, 256, 1024, 784},
+    {"W2 fwd2", false, false, 256, 1024, 1024},
+    {"W2 fwd3", false, false, 256, 10, 1024},
+    {"W2 dX2", false, true, 256, 1024, 1024},
+    {"W2 dX3", false, true, 256, 1024, 10},
+    {"W2 dW1", true, false, 784, 1024, 256},
+    {"W2 dW2", true, false, 1024, 1024, 256},
+    {"W2 dW3", true, false, 1024, 10, 256},
 };
 #define N_SHAPES (sizeof shapes / sizeof shapes[0])
 
@@ -86,6 +97,8 @@ int main(int argc, char **argv)
 #ifdef _OPENMP
     max_nt = omp_get_max_threads();
 #endif
+    if (argc > 2 && atoi(argv[2]) >= 1 && atoi(argv[2]) < max_nt)
+        max_nt = atoi(argv[2]);
     int thread_counts[2] = {1, max_nt};
     int n_counts = max_nt > 1 ? 2 : 1;
 
