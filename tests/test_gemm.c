@@ -276,6 +276,43 @@ START_TEST(test_w1_shapes)
 }
 END_TEST
 
+/* The register-transpose packers (A not transposed, B transposed) work on
+ * 16 x 16 blocks with masked loads and stores: rows of a sliver that are
+ * not a multiple of 16 (12-row A slivers, 32-column B slivers and their
+ * ragged edges), k tails of every length 1..17 and beyond a k-block, and
+ * rows with padding after them (NaN there must never be read). */
+START_TEST(test_pack_edges)
+{
+    static const int64_t ks[] = {1, 2, 15, 16, 17, 31, 33, 513, 530};
+    static const int64_t mns[][2] = {{1, 1},  {11, 31}, {12, 32},
+                                     {13, 33}, {29, 47}, {37, 10}};
+    for (size_t ki = 0; ki < sizeof ks / sizeof ks[0]; ki++)
+        for (size_t si = 0; si < sizeof mns / sizeof mns[0]; si++)
+            for (int64_t pad = 0; pad <= 3; pad += 3) {
+                gemm_case g = {.tb = true, .m = mns[si][0], .n = mns[si][1],
+                               .k = ks[ki], .alpha = 1, .beta = 0.5,
+                               .pad = pad};
+                run_all(&g);
+                g.tb = false;
+                run_all(&g);
+            }
+}
+END_TEST
+
+/* The products of training workload W2 (784-1024-1024-10, minibatch 256)
+ * whose shapes are not already covered: k = 10 and n = 10. */
+START_TEST(test_w2_shapes)
+{
+    gemm_case fwd3 = {.m = 256, .n = 10, .k = 1024, .alpha = 1, .beta = 0};
+    run_all(&fwd3);
+    gemm_case dx3 = {.tb = true, .m = 256, .n = 1024, .k = 10, .alpha = 1};
+    run_all(&dx3);
+    gemm_case dw3 = {.ta = true, .m = 1024, .n = 10, .k = 256, .alpha = 1,
+                     .beta = 1};
+    run_all(&dw3);
+}
+END_TEST
+
 START_TEST(test_user_workspace)
 {
     gemm_case g = {.m = 64, .n = 256, .k = 784, .alpha = 1, .beta = 0,
@@ -375,6 +412,8 @@ static Suite *gemm_suite(void)
     tcase_add_test(tc, test_large);
     tcase_add_test(tc, test_blocking);
     tcase_add_test(tc, test_w1_shapes);
+    tcase_add_test(tc, test_pack_edges);
+    tcase_add_test(tc, test_w2_shapes);
     tcase_add_test(tc, test_user_workspace);
     tcase_add_test(tc, test_threads);
     tcase_add_test(tc, test_api);

@@ -104,9 +104,9 @@ NB__TGT static void ukr_f64(int64_t kc, const double *restrict a,
 
 /* B sliver kc x nr: 16 KiB (f32) / 16 KiB (f64) in L1; A block in L2. */
 static const nb__gemm_kernel_f32 k_f32 = {MR, 16, 264, 256, 4096, ukr_f32,
-                                         NULL};
+                                         NULL, NULL};
 static const nb__gemm_kernel_f64 k_f64 = {MR, 8, 132, 256, 2048, ukr_f64,
-                                         NULL};
+                                         NULL, NULL};
 
 const nb__gemm_kernel_f32 *nb__gemm_avx2_f32(void) { return &k_f32; }
 const nb__gemm_kernel_f64 *nb__gemm_avx2_f64(void) { return &k_f64; }

@@ -137,42 +137,65 @@ NB__TGT static void transpose16(__m512 r[16])
     }
 }
 
-/* Packing B^T is a transpose; done element by element it costs about as
- * much as the multiplication when m is small (the dX = dY * W^T product of
- * a dense layer), so full 16 x 16 blocks go through registers. */
-NB__TGT static void pack_bt_f32(const float *src, int64_t ld, int64_t cols,
-                                int64_t kc, float *dst)
+/* Transposing packer: element (p, j) of the sliver is src[j*ld + p] for
+ * j < rows, zero for rows <= j < w; written to dst[p*w + j], p < kc.
+ * Done element by element this costs about as much as the multiplication
+ * when the other dimension is small (A of a forward product, B^T of the
+ * dX = dY * W^T product), so every 16 x 16 block, ragged ones included,
+ * goes through registers: masked loads read only the elements that exist
+ * (and supply the zero padding), masked stores write only w columns.
+ * w is 12 (A slivers) or 32 (B slivers); a constant after inlining. */
+NB__TGT static inline void pack_tr(const float *restrict src, int64_t ld,
+                                   int64_t rows, int64_t kc, int w,
+                                   float *restrict dst)
 {
-    int64_t p0 = 0;
-    if (cols == 32) {
-        for (; p0 + 16 <= kc; p0 += 16) {
-            for (int jb = 0; jb < 32; jb += 16) {
-                __m512 r[16];
+    for (int64_t p0 = 0; p0 < kc; p0 += 16) {
+        int64_t np = kc - p0 < 16 ? kc - p0 : 16;
+        __mmask16 lm = (__mmask16)(np == 16 ? 0xFFFF : (1u << np) - 1);
+        for (int jb = 0; jb < w; jb += 16) {
+            int wj = w - jb < 16 ? w - jb : 16;
+            __mmask16 sm = (__mmask16)(wj == 16 ? 0xFFFF : (1u << wj) - 1);
+            __m512 r[16];
 #pragma GCC unroll 16
-                for (int i = 0; i < 16; i++)
-                    r[i] = _mm512_loadu_ps(src + (jb + i) * ld + p0);
-                transpose16(r);
+            for (int i = 0; i < 16; i++)
+                r[i] = jb + i < rows
+                           ? _mm512_maskz_loadu_ps(lm, src + (jb + i) * ld + p0)
+                           : _mm512_setzero_ps();
+            transpose16(r);
+            if (np == 16) {
 #pragma GCC unroll 16
                 for (int q = 0; q < 16; q++)
-                    _mm512_storeu_ps(dst + (p0 + q) * 32 + jb, r[q]);
+                    _mm512_mask_storeu_ps(dst + (p0 + q) * w + jb, sm, r[q]);
+            } else {
+                for (int q = 0; q < np; q++)
+                    _mm512_mask_storeu_ps(dst + (p0 + q) * w + jb, sm, r[q]);
             }
         }
     }
-    for (int64_t p = p0; p < kc; p++) {
-        for (int64_t j = 0; j < cols; j++)
-            dst[p * 32 + j] = src[j * ld + p];
-        for (int64_t j = cols; j < 32; j++)
-            dst[p * 32 + j] = 0;
-    }
 }
 
-/* kc * nr values of a B sliver (32 KiB for both types) stay in L1 across
- * the A slivers of a block; an A block of mc x kc (up to 480 KiB) stays in
- * L2; the B panel (kc x nc) lives in L3. */
-static const nb__gemm_kernel_f32 k_f32 = {MR, 32, 480, 256, 4096, ukr_f32,
-                                         pack_bt_f32};
+NB__TGT static void pack_bt_f32(const float *src, int64_t ld, int64_t cols,
+                                int64_t kc, float *dst)
+{
+    pack_tr(src, ld, cols, kc, 32, dst);
+}
+
+NB__TGT static void pack_a_f32(const float *src, int64_t ld, int64_t rows,
+                               int64_t kc, float *dst)
+{
+    pack_tr(src, ld, rows, kc, MR, dst);
+}
+
+/* f32: an A block of mc x kc (480 x 512, 960 KiB) stays in L2 and the B
+ * panel (kc x nc) lives in L3.  kc = 512 makes the B sliver (64 KiB)
+ * larger than L1, but halves the passes over C against kc = 256, which
+ * measured 5-10 % faster on 1024^3 and the 256 x 1024 x 1024 products of
+ * a 1024-wide layer (docs/kernels.md).  f64: kc * nr values of a B sliver
+ * (32 KiB) stay in L1 across the A slivers of a block. */
+static const nb__gemm_kernel_f32 k_f32 = {MR, 32, 480, 512, 4096, ukr_f32,
+                                         pack_bt_f32, pack_a_f32};
 static const nb__gemm_kernel_f64 k_f64 = {MR, 16, 240, 256, 2048, ukr_f64,
-                                         NULL};
+                                         NULL, NULL};
 
 const nb__gemm_kernel_f32 *nb__gemm_avx512_f32(void) { return &k_f32; }
 const nb__gemm_kernel_f64 *nb__gemm_avx512_f64(void) { return &k_f64; }

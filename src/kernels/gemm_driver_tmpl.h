@@ -81,11 +81,17 @@ static void FN(pack_sliver_)(bool tr, const T *src, int64_t ld, int64_t len,
 /* Pack the mc x kc block of op(A) whose top-left element is at `a` into
  * slivers of mr rows: sliver s holds element (s*mr + i, p) at p*mr + i.
  * Rows past mc are zero so the micro-kernel never needs a row count. */
-static void FN(pack_a_)(bool ta, const T *a, int64_t lda, int64_t mc,
-                        int64_t kc, int mr, T *restrict dst)
+static void FN(pack_a_)(const KERN *kd, bool ta, const T *a, int64_t lda,
+                        int64_t mc, int64_t kc, T *restrict dst)
 {
+    const int mr = kd->mr;
     for (int64_t i0 = 0; i0 < mc; i0 += mr) {
         int64_t rows = mc - i0 < mr ? mc - i0 : mr;
+        if (!ta && kd->pack_a) {
+            kd->pack_a(a + i0 * lda, lda, rows, kc, dst);
+            dst += (int64_t)mr * kc;
+            continue;
+        }
         /* Not transposed, row i of the sliver is contiguous in p. */
         FN(pack_sliver_)(!ta, ta ? a + i0 : a + i0 * lda, lda, rows, kc, mr,
                          dst);
@@ -164,8 +170,8 @@ static void FN(serial_)(const KERN *kd, bool ta, bool tb, int64_t m,
                         ldb, kc, nc, bp);
             for (int64_t ic = 0; ic < m; ic += kd->mc) {
                 int64_t mc = m - ic < kd->mc ? m - ic : kd->mc;
-                FN(pack_a_)(ta, ta ? a + pc * lda + ic : a + ic * lda + pc,
-                            lda, mc, kc, mr, ap);
+                FN(pack_a_)(kd, ta, ta ? a + pc * lda + ic : a + ic * lda + pc,
+                            lda, mc, kc, ap);
                 for (int64_t jr = 0; jr < nc; jr += nr) {
                     int64_t cols = nc - jr < nr ? nc - jr : nr;
                     const T *bs = bp + jr * kc;

@@ -38,6 +38,9 @@ typedef struct {
     int64_t mc, kc, nc;
     nb__gemm_ukr_f32 ukr;
     nb__gemm_pack_bt_f32 pack_bt; /* NULL: the generic packer */
+    /* Same operation for an A sliver (width mr) when A is not transposed:
+     * element (p, i) is src[i*ld + p].  NULL: the generic packer. */
+    nb__gemm_pack_bt_f32 pack_a;
 } nb__gemm_kernel_f32;
 
 typedef void (*nb__gemm_pack_bt_f64)(const double *src, int64_t ld,
@@ -48,6 +51,7 @@ typedef struct {
     int64_t mc, kc, nc;
     nb__gemm_ukr_f64 ukr;
     nb__gemm_pack_bt_f64 pack_bt; /* NULL: the generic packer */
+    nb__gemm_pack_bt_f64 pack_a;  /* as for f32; NULL: the generic packer */
 } nb__gemm_kernel_f64;
 
 /* Kernel tables; NULL when the build has no such kernel (the caller still

@@ -62,10 +62,10 @@ static void ukr_f64(int64_t kc, const double *restrict a,
 
 static const nb__gemm_kernel_f32 k_f32 = {MR,      NR32, 256,
                                          256,     4096, ukr_f32,
-                                         NULL};
+                                         NULL, NULL};
 static const nb__gemm_kernel_f64 k_f64 = {MR,      NR64, 128,
                                          256,     2048, ukr_f64,
-                                         NULL};
+                                         NULL, NULL};
 
 const nb__gemm_kernel_f32 *nb__gemm_portable_f32(void) { return &k_f32; }
 const nb__gemm_kernel_f64 *nb__gemm_portable_f64(void) { return &k_f64; }
