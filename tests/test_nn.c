@@ -429,6 +429,45 @@ START_TEST(test_save_and_load)
 }
 END_TEST
 
+/* The whole BP network is ops, so its gradient (first and second order)
+ * checks against finite differences like any op: the loss as a function of
+ * the input and of every parameter. */
+typedef struct net_ctx {
+    nb_model *net;
+    nb_tensor *target;
+} net_ctx;
+
+static nb_tensor *bpnet_loss(nb_tensor *const *in, int n, void *vctx)
+{
+    (void)n;
+    net_ctx *c = vctx;
+    return nb_mse_loss(nb_model_forward(c->net, in[0]), c->target, NB_REDUCE_MEAN);
+}
+
+START_TEST(test_bpnet_second_order)
+{
+    nb_model *net = nb_bpnet_new((int64_t[]){3, 4, 2}, 3, NULL,
+                                 &(nb_bpnet_opts){.dtype = NB_F64, .seed = 5});
+    ck_assert_ptr_nonnull(net);
+    nb_rng rng;
+    nb_rng_seed(&rng, 9);
+    nb_tensor *x = nb_requires_grad_(nb_rand_uniform(&rng, NB_F64, NB_SHAPE(5, 3), -1, 1), true);
+    net_ctx c = {net, nb_rand_uniform(&rng, NB_F64, NB_SHAPE(5, 2), -1, 1)};
+    ck_assert_ptr_nonnull(nb_model_forward(net, x)); /* gathers the parameters first */
+    int np = nb_model_num_params(net);
+    ck_assert_int_eq(np, 4);
+    nb_tensor *inputs[5] = {x};
+    for (int i = 0; i < np; i++)
+        inputs[1 + i] = nb_model_param_at(net, i);
+    nb_gradcheck_result r;
+    ck_assert_msg(nb_gradcheck(bpnet_loss, inputs, 1 + np, &c, NULL, &r) == NB_OK, "%s", r.message);
+    ck_assert_int_eq(r.checked, 15 + 12 + 4 + 8 + 2);
+    ck_assert_msg(nb_gradgradcheck(bpnet_loss, inputs, 1 + np, &c, NULL, &r) == NB_OK, "%s",
+                  r.message);
+    nb_model_free(net);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("nn");
@@ -444,6 +483,7 @@ int main(void)
     tcase_add_test(tc, test_bad_inputs);
     tcase_add_test(tc, test_losses);
     tcase_add_test(tc, test_save_and_load);
+    tcase_add_test(tc, test_bpnet_second_order);
     suite_add_tcase(s, tc);
     return nb_test_run(s);
 }
