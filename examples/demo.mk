@@ -6,10 +6,8 @@
 noinst_PROGRAMS += examples/fashion_mnist examples/iris
 TESTS += examples/iris examples/fashion_mnist_quick.sh
 EXTRA_DIST += examples/fashion_mnist_quick.sh
-examples_fashion_mnist_SOURCES = examples/fashion_mnist.c
 examples_fashion_mnist_CPPFLAGS = -I$(top_srcdir)/include
 examples_fashion_mnist_LDADD = $(LDADD) -lm
-examples_iris_SOURCES = examples/iris.c
 examples_iris_CPPFLAGS = -I$(top_srcdir)/include -DNB_DATA_DIR='"$(abs_top_srcdir)/data"'
 examples_iris_LDADD = $(LDADD) -lm
 CLEANFILES += fashion_mnist_quick.nbt

@@ -2,6 +2,5 @@
 # file).  Also run by `make check`; exits non-zero when a step fails.
 noinst_PROGRAMS += examples/iris_data
 TESTS += examples/iris_data
-examples_iris_data_SOURCES = examples/iris_data.c
 examples_iris_data_CPPFLAGS = -I$(top_srcdir)/include
 examples_iris_data_LDADD = $(LDADD) -lm

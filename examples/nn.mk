@@ -3,12 +3,9 @@
 # non-zero when it does not reach its target.  Compiled as user code.
 noinst_PROGRAMS += examples/xor examples/regression examples/custom_model
 TESTS += examples/xor examples/regression examples/custom_model
-examples_xor_SOURCES = examples/xor.c
 examples_xor_CPPFLAGS = -I$(top_srcdir)/include
 examples_xor_LDADD = $(LDADD) -lm
-examples_regression_SOURCES = examples/regression.c
 examples_regression_CPPFLAGS = -I$(top_srcdir)/include
 examples_regression_LDADD = $(LDADD) -lm
-examples_custom_model_SOURCES = examples/custom_model.c
 examples_custom_model_CPPFLAGS = -I$(top_srcdir)/include
 examples_custom_model_LDADD = $(LDADD) -lm

@@ -4,11 +4,8 @@
 # macros record their file:line in every node.
 noinst_PROGRAMS += examples/bp_by_hand examples/chain_rule examples/custom_op
 TESTS += examples/bp_by_hand examples/chain_rule examples/custom_op
-examples_bp_by_hand_SOURCES = examples/bp_by_hand.c
 examples_bp_by_hand_CPPFLAGS = -I$(top_srcdir)/include
 examples_bp_by_hand_LDADD = $(LDADD) -lm
-examples_chain_rule_SOURCES = examples/chain_rule.c
 examples_chain_rule_CPPFLAGS = -I$(top_srcdir)/include
-examples_custom_op_SOURCES = examples/custom_op.c
 examples_custom_op_CPPFLAGS = -I$(top_srcdir)/include
 CLEANFILES += chain_rule.dot chain_rule.svg

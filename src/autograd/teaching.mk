@@ -15,25 +15,13 @@ if HAVE_CHECK
 check_PROGRAMS += tests/test_dot tests/test_trace tests/test_custom_op tests/test_anomaly
 TESTS += tests/test_dot tests/test_trace tests/test_custom_op tests/test_anomaly
 
-tests_test_dot_SOURCES = tests/test_dot.c
-tests_test_dot_CFLAGS = $(TEST_CFLAGS)
-tests_test_dot_LDADD = $(TEST_LDADD)
 # Graphviz's dot, when configure found it, checks that the output parses.
 tests_test_dot_CPPFLAGS = $(AM_CPPFLAGS) -DNB_DOT_PROGRAM='"$(DOT)"'
 
-tests_test_trace_SOURCES = tests/test_trace.c
-tests_test_trace_CFLAGS = $(TEST_CFLAGS)
-tests_test_trace_LDADD = $(TEST_LDADD)
 
-tests_test_custom_op_SOURCES = tests/test_custom_op.c
-tests_test_custom_op_CFLAGS = $(TEST_CFLAGS)
-tests_test_custom_op_LDADD = $(TEST_LDADD)
 
 # Compiled as user code (no NB_BUILDING_LIBRARY), so that the call-site
 # macros of nabla/sites.h record this file's lines in the nodes.
-tests_test_anomaly_SOURCES = tests/test_anomaly.c
-tests_test_anomaly_CFLAGS = $(TEST_CFLAGS)
-tests_test_anomaly_LDADD = $(TEST_LDADD)
 tests_test_anomaly_CPPFLAGS = -I$(top_srcdir)/include -I$(top_srcdir)/src
 endif
 

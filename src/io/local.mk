@@ -12,17 +12,9 @@ if HAVE_CHECK
 IO_TEST_CFLAGS = $(TEST_CFLAGS) -DNB_IO_TEST_DIR='"$(abs_top_srcdir)/tests/data"'
 check_PROGRAMS += tests/test_io_csv tests/test_io_idx tests/test_io_normalize tests/test_io_tensor_file
 TESTS += tests/test_io_csv tests/test_io_idx tests/test_io_normalize tests/test_io_tensor_file
-tests_test_io_csv_SOURCES = tests/test_io_csv.c tests/test_util.h
 tests_test_io_csv_CFLAGS = $(IO_TEST_CFLAGS)
-tests_test_io_csv_LDADD = $(TEST_LDADD)
-tests_test_io_idx_SOURCES = tests/test_io_idx.c tests/test_util.h
 tests_test_io_idx_CFLAGS = $(IO_TEST_CFLAGS)
-tests_test_io_idx_LDADD = $(TEST_LDADD)
-tests_test_io_normalize_SOURCES = tests/test_io_normalize.c tests/test_util.h
 tests_test_io_normalize_CFLAGS = $(IO_TEST_CFLAGS)
-tests_test_io_normalize_LDADD = $(TEST_LDADD)
-tests_test_io_tensor_file_SOURCES = tests/test_io_tensor_file.c tests/test_util.h
 tests_test_io_tensor_file_CFLAGS = $(IO_TEST_CFLAGS)
-tests_test_io_tensor_file_LDADD = $(TEST_LDADD)
 endif
 EXTRA_DIST += tests/data

@@ -6,7 +6,4 @@ libnabla_impl_la_SOURCES += \
 if HAVE_CHECK
 check_PROGRAMS += tests/test_kernels_tanh
 TESTS += tests/test_kernels_tanh
-tests_test_kernels_tanh_SOURCES = tests/test_kernels_tanh.c
-tests_test_kernels_tanh_CFLAGS = $(TEST_CFLAGS)
-tests_test_kernels_tanh_LDADD = $(TEST_LDADD)
 endif

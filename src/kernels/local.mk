@@ -13,7 +13,4 @@ libnabla_impl_la_SOURCES += \
 if HAVE_CHECK
 check_PROGRAMS += tests/test_gemm
 TESTS += tests/test_gemm
-tests_test_gemm_SOURCES = tests/test_gemm.c
-tests_test_gemm_CFLAGS = $(TEST_CFLAGS)
-tests_test_gemm_LDADD = $(TEST_LDADD)
 endif

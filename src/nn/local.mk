@@ -12,7 +12,4 @@ libnabla_impl_la_SOURCES += \
 if HAVE_CHECK
 check_PROGRAMS += tests/test_nn
 TESTS += tests/test_nn
-tests_test_nn_SOURCES = tests/test_nn.c tests/test_util.h
-tests_test_nn_CFLAGS = $(TEST_CFLAGS)
-tests_test_nn_LDADD = $(TEST_LDADD)
 endif

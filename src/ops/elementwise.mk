@@ -12,14 +12,10 @@ if HAVE_CHECK
 check_PROGRAMS += tests/test_ops_elementwise
 TESTS += tests/test_ops_elementwise
 tests_test_ops_elementwise_SOURCES = tests/test_ops_elementwise.c tests/elementwise_cases.h
-tests_test_ops_elementwise_CFLAGS = $(TEST_CFLAGS)
-tests_test_ops_elementwise_LDADD = $(TEST_LDADD)
 endif
 
 if HAVE_CHECK
 check_PROGRAMS += tests/test_ops_elementwise_grad
 TESTS += tests/test_ops_elementwise_grad
 tests_test_ops_elementwise_grad_SOURCES = tests/test_ops_elementwise_grad.c tests/elementwise_cases.h
-tests_test_ops_elementwise_grad_CFLAGS = $(TEST_CFLAGS)
-tests_test_ops_elementwise_grad_LDADD = $(TEST_LDADD)
 endif

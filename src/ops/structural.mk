@@ -21,15 +21,7 @@ if HAVE_CHECK
 check_PROGRAMS += tests/test_ops_reduce tests/test_ops_shape tests/test_ops_nn tests/test_ops_matmul
 TESTS += tests/test_ops_reduce tests/test_ops_shape tests/test_ops_nn tests/test_ops_matmul
 tests_test_ops_reduce_SOURCES = tests/test_ops_reduce.c tests/test_ops_grad.h
-tests_test_ops_reduce_CFLAGS = $(TEST_CFLAGS)
-tests_test_ops_reduce_LDADD = $(TEST_LDADD)
 tests_test_ops_shape_SOURCES = tests/test_ops_shape.c tests/test_ops_grad.h
-tests_test_ops_shape_CFLAGS = $(TEST_CFLAGS)
-tests_test_ops_shape_LDADD = $(TEST_LDADD)
 tests_test_ops_nn_SOURCES = tests/test_ops_nn.c tests/test_ops_grad.h
-tests_test_ops_nn_CFLAGS = $(TEST_CFLAGS)
-tests_test_ops_nn_LDADD = $(TEST_LDADD)
 tests_test_ops_matmul_SOURCES = tests/test_ops_matmul.c tests/test_ops_grad.h
-tests_test_ops_matmul_CFLAGS = $(TEST_CFLAGS)
-tests_test_ops_matmul_LDADD = $(TEST_LDADD)
 endif

@@ -15,12 +15,6 @@ libnabla_impl_la_SOURCES += \
 if HAVE_CHECK
 check_PROGRAMS += tests/test_optim tests/test_train
 TESTS += tests/test_optim tests/test_train
-tests_test_optim_SOURCES = tests/test_optim.c tests/test_util.h
-tests_test_optim_CFLAGS = $(TEST_CFLAGS)
-tests_test_optim_LDADD = $(TEST_LDADD)
-tests_test_train_SOURCES = tests/test_train.c tests/test_util.h
-tests_test_train_CFLAGS = $(TEST_CFLAGS)
-tests_test_train_LDADD = $(TEST_LDADD)
 # count every malloc made by library code linked into the test
 tests_test_train_LDFLAGS = -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc
 endif

@@ -10,14 +10,10 @@ libnabla_impl_la_SOURCES += \
 if HAVE_CHECK
 check_PROGRAMS += tests/test_verify
 TESTS += tests/test_verify
-tests_test_verify_SOURCES = tests/test_verify.c
-tests_test_verify_CFLAGS = $(TEST_CFLAGS)
-tests_test_verify_LDADD = $(TEST_LDADD)
 endif
 
 # Values and gradients of the ops against PyTorch (skipped without torch).
 check_PROGRAMS += tests/reference/nb_reference_dump
-tests_reference_nb_reference_dump_SOURCES = tests/reference/nb_reference_dump.c
 tests_reference_nb_reference_dump_LDADD = libnabla_impl.la $(OPENMP_CFLAGS) -lm
 TESTS += tests/reference/test_torch_reference.sh
 EXTRA_DIST += tests/reference/test_torch_reference.sh tests/reference/compare_torch.py
