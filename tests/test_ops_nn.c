@@ -255,6 +255,22 @@ START_TEST(test_step_no_new_memory)
 }
 END_TEST
 
+START_TEST(test_labels_changed_before_backward)
+{
+    /* backward reads the labels: changing them in place is reported */
+    nb_tensor *x = nb_requires_grad_(nb_from_f64((double[]){1, 2, 3, 0, 0, 1}, NB_SHAPE(2, 3)), true);
+    nb_tensor *y = nb_from_f64((double[]){2, 0}, NB_SHAPE(2));
+    nb_tensor *L = nb_cross_entropy(x, y, NB_REDUCE_MEAN);
+    ck_assert_ptr_nonnull(L);
+    nb_tensor_fill_(y, 1.0);
+    ck_assert_int_eq(nb_backward(L, NULL), NB_ERR_STATE);
+    ck_assert_msg(strstr(nb_last_error(), "modified in place"), "%s", nb_last_error());
+    /* unchanged labels: fine */
+    nb_tensor *L2 = nb_cross_entropy(x, y, NB_REDUCE_MEAN);
+    ck_assert_int_eq(nb_backward(L2, NULL), NB_OK);
+}
+END_TEST
+
 START_TEST(test_errors)
 {
     nb_tensor *x = t_vals(NB_F64, (const double[]){1, 2, 3, 4, 5, 6}, NB_SHAPE(2, 3));
@@ -321,6 +337,7 @@ int main(void)
     tcase_add_test(tc, test_regression_loss_values);
     tcase_add_test(tc, test_classification_loss_values);
     tcase_add_test(tc, test_step_no_new_memory);
+    tcase_add_test(tc, test_labels_changed_before_backward);
     tcase_add_test(tc, test_errors);
     suite_add_tcase(s, tc);
     tc = nb_test_case("gradients");

@@ -86,7 +86,12 @@ static nb_tensor *nb_select_apply(const nb_op *op, nb_tensor *x, const nb__selec
     }
     nb_op_params p = {.ptr = NULL};
     nb_select_to_params(s, &p);
-    return nb__op_apply(op, &x, 1, &p, x->dtype, ndim, shape);
+    nb_tensor *out = nb__op_apply(op, &x, 1, &p, x->dtype, ndim, shape);
+    /* backward reads the indices (labels): saving them puts them under the
+     * version check, so changing them in place before backward is reported */
+    if (out && nb__node_save(out, (nb_tensor *)s->idx) < 0)
+        return NULL;
+    return out;
 }
 
 nb_tensor *nb__take(nb_tensor *x, const nb__select *s, int ndim, const int64_t *shape)
