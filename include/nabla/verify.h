@@ -60,9 +60,10 @@ typedef struct nb_gradcheck_result {
  * (one-hot cotangent) gives one row of the Jacobian.  Numeric: each element
  * is set to x+eps and x-eps in place (version bumped), fn is evaluated with
  * grad mode off, and the element is restored to exactly its old value; the
- * divisor is the step actually stored.  So inputs are changed during the
- * call and their version counters grow: do not hold a recorded graph that
- * saved them across the call.  fn runs in the inputs' own dtype; with f32
+ * divisor is the step actually stored.  When the call returns, the inputs
+ * hold their old values bit for bit and their old version numbers, so a
+ * graph recorded before the call can still be backpropagated (do not use
+ * the inputs from another thread during the call).  fn runs in the inputs' own dtype; with f32
  * inputs the differences are unreliable (a warning goes to opts->report
  * unless allow_f32): check in f64.  Fast mode compares one seeded random
  * projection v^T J u instead (1 comparison, no location).

@@ -312,9 +312,23 @@ int nb__vf_gradcheck_core(const char *api, const char *out_name, nb_fn fn, nb_te
                 g.n_cols += inputs[i]->numel;
                 q++;
             }
-        nb_arena *prev = nb_arena_use(g.keep);
-        rc = o->fast ? nb_gc_fast(&g, fn, n_inputs, ctx) : nb_gc_full(&g, fn, n_inputs, ctx);
-        nb_arena_use(prev);
+        uint64_t *versions = nb_arena_alloc(g.keep, sizeof *versions * (size_t)n_req);
+        if (!versions) {
+            rc = nb_last_status();
+        } else {
+            for (int q = 0; q < n_req; q++)
+                versions[q] = g.req[q]->version;
+            nb_arena *prev = nb_arena_use(g.keep);
+            rc = o->fast ? nb_gc_fast(&g, fn, n_inputs, ctx) : nb_gc_full(&g, fn, n_inputs, ctx);
+            nb_arena_use(prev);
+            /* Every path above puts each element back bit for bit, so the
+             * inputs hold exactly what any graph recorded before the call
+             * saw: give them back their versions, and such a graph can still
+             * be backpropagated.  (The graphs recorded on perturbed values
+             * lived in the scratch arenas and are gone.) */
+            for (int q = 0; q < n_req; q++)
+                g.req[q]->version = versions[q];
+        }
     }
     nb_arena_free(g.tmp);
     nb_arena_free(g.keep);
