@@ -87,7 +87,10 @@ nb_tensor *nb__tensor_empty_in(nb_arena *arena, nb_dtype dtype, int ndim, const 
         return NULL;
     }
     nb_tensor *t = nb__arena_alloc_aligned(arena, sizeof *t, 16);
-    void *data = t ? nb_arena_alloc(arena, (size_t)numel * esize) : NULL;
+    /* Cache-line alignment for data a kernel streams through; tiny tensors
+     * (scalars of a long chain of ops) need only 16 bytes. */
+    size_t bytes = (size_t)numel * esize;
+    void *data = t ? nb__arena_alloc_aligned(arena, bytes, bytes >= 64 ? 64 : 16) : NULL;
     if (!data) {
         nb__error(NB_ERR_NOMEM, "%s: out of memory for a tensor of %lld elements", op,
                   (long long)numel);

@@ -17,7 +17,7 @@ struct nb_tensor {
     bool requires_grad;
     int64_t shape[NB_MAX_DIMS];
     int64_t numel;
-    void *data;          /* numel elements, 64-byte aligned, in `arena` */
+    void *data;          /* numel elements in `arena`, 64-byte aligned (16 below 64 bytes) */
     nb_arena *arena;
     uint64_t generation; /* the arena's generation when the tensor was made */
     uint64_t version;    /* bumped by every in-place write */
