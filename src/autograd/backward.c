@@ -95,10 +95,17 @@ static int nb_vec_push(nb_bw_ctx *ctx, nb_vec *v, void *item)
  * explicit stack of (node, next input) frames: no recursion, so a chain of
  * millions of ops needs no deep C stack.  Also counts, per tensor, how many
  * node-input edges point at it (for "gradient is final" events). */
+/* Depth-first post-order over nodes reachable from the roots, with an
+ * explicit stack of (node, next input) frames: no recursion, so a chain of
+ * millions of ops needs no deep C stack.  Also counts, per tensor, how many
+ * node-input edges point at it (for "gradient is final" events).  When
+ * `links` is given, it receives, parallel to `order`, each node's table
+ * entries (output first, then one per input that requires grad), so the
+ * sweep reaches them without hashing again. */
 static int nb_topo_sort(nb_bw_ctx *ctx, nb_entry **table, nb_tensor *const *roots, int n_roots,
-                        nb_vec *order)
+                        nb_vec *order, nb_vec *links)
 {
-    nb_vec stack = {0}, next = {0};
+    nb_vec stack = {0}, next = {0}, frame_links = {0};
     for (int r = 0; r < n_roots; r++) {
         nb_tensor *root = roots[r];
         if (!root->node)
@@ -109,15 +116,31 @@ static int nb_topo_sort(nb_bw_ctx *ctx, nb_entry **table, nb_tensor *const *root
         if (e->visited)
             continue;
         e->visited = 1;
-        if (nb_vec_push(ctx, &stack, root->node) < 0 || nb_vec_push(ctx, &next, (void *)0) < 0)
-            return NB_ERR_NOMEM;
-        while (stack.len) {
+        nb_entry *out_entry = e;
+        struct nb_node *push = root->node;
+        for (;;) {
+            if (push) { /* open a frame for `push`, whose output's entry is out_entry */
+                if (nb_vec_push(ctx, &stack, push) < 0 || nb_vec_push(ctx, &next, (void *)0) < 0)
+                    return NB_ERR_NOMEM;
+                if (links) {
+                    nb_entry **arr = nb__arena_alloc_aligned(
+                        ctx->arena, sizeof *arr * (size_t)(push->n_inputs + 1), 8);
+                    if (!arr || nb_vec_push(ctx, &frame_links, arr) < 0)
+                        return NB_ERR_NOMEM;
+                    arr[0] = out_entry;
+                }
+                push = NULL;
+            }
+            if (!stack.len)
+                break;
             struct nb_node *node = stack.items[stack.len - 1];
             intptr_t k = (intptr_t)next.items[next.len - 1];
             if (k == node->n_inputs) {
                 stack.len--;
                 next.len--;
                 if (nb_vec_push(ctx, order, node) < 0)
+                    return NB_ERR_NOMEM;
+                if (links && nb_vec_push(ctx, links, frame_links.items[--frame_links.len]) < 0)
                     return NB_ERR_NOMEM;
                 continue;
             }
@@ -129,11 +152,12 @@ static int nb_topo_sort(nb_bw_ctx *ctx, nb_entry **table, nb_tensor *const *root
             if (!ie)
                 return NB_ERR_NOMEM;
             ie->pending++;
+            if (links)
+                ((nb_entry **)frame_links.items[frame_links.len - 1])[k + 1] = ie;
             if (in->node && !ie->visited) {
                 ie->visited = 1;
-                if (nb_vec_push(ctx, &stack, in->node) < 0 ||
-                    nb_vec_push(ctx, &next, (void *)0) < 0)
-                    return NB_ERR_NOMEM;
+                push = in->node;
+                out_entry = ie;
             }
         }
     }
@@ -151,7 +175,7 @@ int nb_graph_nodes(nb_tensor *const *roots, int n_roots, const nb_node ***nodes,
         return nb__error(NB_ERR_STATE, "nb_graph_nodes: no current arena (call nb_arena_use first)");
     nb_entry *table = NULL;
     nb_vec order = {0};
-    if (nb_topo_sort(ctx, &table, roots, n_roots, &order) < 0 || ctx->oom)
+    if (nb_topo_sort(ctx, &table, roots, n_roots, &order, NULL) < 0 || ctx->oom)
         return nb__error(NB_ERR_NOMEM, "nb_graph_nodes: out of memory");
     *nodes = (const nb_node **)order.items;
     *count = order.len;
@@ -287,11 +311,11 @@ static int nb_run_backward(const char *api, nb_tensor *const *outputs, int n_out
 {
     char site[300], s1[96], s2[96];
     nb_entry *table = NULL;
-    nb_vec order = {0};
+    nb_vec order = {0}, links = {0};
     /* The inputs are valid: start with a clean slate, so that a failure
      * inside a backward formula is told apart from an old, ignored one. */
     nb_clear_error();
-    int rc = nb_topo_sort(ctx, &table, outputs, n_outputs, &order);
+    int rc = nb_topo_sort(ctx, &table, outputs, n_outputs, &order, &links);
     if (rc < 0 || ctx->oom)
         return nb__error(NB_ERR_NOMEM, "%s: out of memory while sorting the graph", api);
 
@@ -334,7 +358,8 @@ static int nb_run_backward(const char *api, nb_tensor *const *outputs, int n_out
     bool create_graph = (flags & NB_CREATE_GRAPH) != 0;
     for (int64_t s = order.len - 1, step = 0; s >= 0; s--) {
         struct nb_node *node = order.items[s];
-        nb_entry *oe = nb_entry_get(ctx, &table, node->output);
+        nb_entry **link = links.items[s]; /* the output's entry, then the inputs' */
+        nb_entry *oe = link[0];
         if (!oe)
             return nb__error(NB_ERR_NOMEM, "%s: out of memory", api);
         if (!oe->grad)
@@ -393,9 +418,7 @@ static int nb_run_backward(const char *api, nb_tensor *const *outputs, int n_out
                                  "of input %d",
                                  node->op->name, nb__node_site(node, site, sizeof site), k + 1);
             nb_emit(NB_EVENT_PASS, node, k, in, g, step - 1);
-            nb_entry *ie = nb_entry_get(ctx, &table, in);
-            if (!ie)
-                return nb__error(NB_ERR_NOMEM, "%s: out of memory", api);
+            nb_entry *ie = link[k + 1];
             if ((rc = nb_accumulate(ie, g)) < 0)
                 return rc;
             if (--ie->pending == 0 && !in->node) {
