@@ -171,49 +171,32 @@ void nb_k_gather_f64(int ndim, const int64_t *shape, const double *in, const int
     nb_gather_double(ndim, shape, in, si, out);
 }
 
-void nb_k_sum_axis_f32(int64_t outer, int64_t n, int64_t inner, const float *in, float *out)
-{
-    if (inner == 1) {
-        for (int64_t o = 0; o < outer; o++) {
-            double acc = 0;
-            const float *row = in + o * n;
-            for (int64_t j = 0; j < n; j++)
-                acc += row[j];
-            out[o] = (float)acc;
-        }
-        return;
+/* Sums along the middle axis of [outer, n, inner].  Contiguous rows
+ * (inner == 1) accumulate in double; column sums add whole rows so that the
+ * inner loop is contiguous and accumulate in the data's type. */
+#define NB_SUM_AXIS(NAME, T)                                                               \
+    void NAME(int64_t outer, int64_t n, int64_t inner, const T *in, T *out)                \
+    {                                                                                      \
+        if (inner == 1) {                                                                  \
+            for (int64_t o = 0; o < outer; o++) {                                          \
+                double acc = 0;                                                            \
+                const T *row = in + o * n;                                                 \
+                for (int64_t j = 0; j < n; j++)                                            \
+                    acc += row[j];                                                         \
+                out[o] = (T)acc;                                                           \
+            }                                                                              \
+            return;                                                                        \
+        }                                                                                  \
+        for (int64_t o = 0; o < outer; o++) {                                              \
+            T *dst = out + o * inner;                                                      \
+            memset(dst, 0, sizeof *dst * (size_t)inner);                                   \
+            for (int64_t j = 0; j < n; j++) {                                              \
+                const T *row = in + (o * n + j) * inner;                                   \
+                for (int64_t i = 0; i < inner; i++)                                        \
+                    dst[i] += row[i];                                                      \
+            }                                                                              \
+        }                                                                                  \
     }
-    /* Column sums: accumulate whole rows so the inner loop is contiguous. */
-    for (int64_t o = 0; o < outer; o++) {
-        float *dst = out + o * inner;
-        memset(dst, 0, sizeof *dst * (size_t)inner);
-        for (int64_t j = 0; j < n; j++) {
-            const float *row = in + (o * n + j) * inner;
-            for (int64_t i = 0; i < inner; i++)
-                dst[i] += row[i];
-        }
-    }
-}
 
-void nb_k_sum_axis_f64(int64_t outer, int64_t n, int64_t inner, const double *in, double *out)
-{
-    if (inner == 1) {
-        for (int64_t o = 0; o < outer; o++) {
-            double acc = 0;
-            const double *row = in + o * n;
-            for (int64_t j = 0; j < n; j++)
-                acc += row[j];
-            out[o] = acc;
-        }
-        return;
-    }
-    for (int64_t o = 0; o < outer; o++) {
-        double *dst = out + o * inner;
-        memset(dst, 0, sizeof *dst * (size_t)inner);
-        for (int64_t j = 0; j < n; j++) {
-            const double *row = in + (o * n + j) * inner;
-            for (int64_t i = 0; i < inner; i++)
-                dst[i] += row[i];
-        }
-    }
-}
+NB_SUM_AXIS(nb_k_sum_axis_f32, float)
+NB_SUM_AXIS(nb_k_sum_axis_f64, double)

@@ -39,7 +39,8 @@ void nb_k_gather_f64(int ndim, const int64_t *shape, const double *in, const int
                      double *out);
 
 /* View the input as [outer, n, inner] and sum the middle axis into
- * out[outer, inner].  f32 sums accumulate in double. */
+ * out[outer, inner].  Row sums (inner == 1) accumulate in double, column
+ * sums in the data's type. */
 void nb_k_sum_axis_f32(int64_t outer, int64_t n, int64_t inner, const float *in, float *out);
 void nb_k_sum_axis_f64(int64_t outer, int64_t n, int64_t inner, const double *in, double *out);
 

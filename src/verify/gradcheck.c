@@ -148,14 +148,24 @@ static int nb_gc_rows(nb_gc *g, nb_tensor *y, double *J)
     return NB_OK;
 }
 
-static int nb_gc_full(nb_gc *g, nb_fn fn, int n_inputs, void *ctx)
+/* Record fn at the unperturbed inputs and remember the output's shape (for
+ * reports).  NULL when fn fails. */
+static nb_tensor *nb_gc_record(nb_gc *g, nb_fn fn, int n_inputs, void *ctx)
 {
     nb_tensor *y = nb__vf_call(g->api, fn, g->inputs, n_inputs, ctx, true);
+    if (y) {
+        g->out_ndim = y->ndim;
+        memcpy(g->out_shape, y->shape, sizeof g->out_shape);
+    }
+    return y;
+}
+
+static int nb_gc_full(nb_gc *g, nb_fn fn, int n_inputs, void *ctx)
+{
+    nb_tensor *y = nb_gc_record(g, fn, n_inputs, ctx);
     if (!y)
         return nb_last_status();
     int64_t m = y->numel;
-    g->out_ndim = y->ndim;
-    memcpy(g->out_shape, y->shape, sizeof g->out_shape);
     if (m > 0 && g->n_cols > INT64_MAX / 8 / m)
         return nb__error(NB_ERR_NOMEM, "%s: the Jacobian (%lld x %lld) is too big to check in full; use .fast",
                          g->api, (long long)m, (long long)g->n_cols);
@@ -211,12 +221,10 @@ static int nb_gc_full(nb_gc *g, nb_fn fn, int n_inputs, void *ctx)
  * where they are; the full mode does. */
 static int nb_gc_fast(nb_gc *g, nb_fn fn, int n_inputs, void *ctx)
 {
-    nb_tensor *y = nb__vf_call(g->api, fn, g->inputs, n_inputs, ctx, true);
+    nb_tensor *y = nb_gc_record(g, fn, n_inputs, ctx);
     if (!y)
         return nb_last_status();
     int64_t m = y->numel;
-    g->out_ndim = y->ndim;
-    memcpy(g->out_shape, y->shape, sizeof g->out_shape);
     nb_rng rng;
     nb_rng_seed(&rng, g->o->seed);
     nb_tensor *v = nb__tensor_empty_in(g->keep, y->dtype, y->ndim, y->shape, g->api);
