@@ -6,3 +6,6 @@ TESTS += tests/test_tensor tests/test_arena tests/test_autograd
 # count every malloc made by library code linked into the test
 tests_test_arena_LDFLAGS = -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc
 endif
+# the library never ends its host program (exit/abort/assert)
+TESTS += tests/check_no_exit.sh
+EXTRA_DIST += tests/check_no_exit.sh

@@ -24,10 +24,9 @@ typedef struct nb_bw_ctx {
 
 /* uthash allocates through these: from the pass's arena, never freed one by
  * one, and an out-of-memory sets a flag instead of exiting the process. */
-#define HASH_NONFATAL_OOM 1
-#define uthash_malloc(sz) nb__arena_alloc_aligned(ctx->arena, (sz), 16)
-#define uthash_free(ptr, sz) ((void)(ptr), (void)(sz))
-#define uthash_nonfatal_oom(obj) (ctx->oom = 1)
+#define NB_HASH_ALLOC(sz) nb__arena_alloc_aligned(ctx->arena, (sz), 16)
+#define NB_HASH_FREE(ptr, sz) ((void)(ptr), (void)(sz))
+#define NB_HASH_OOM(obj) (ctx->oom = 1)
 /* Keys are tensor addresses: a multiplicative hash of the pointer spreads
  * them well and costs one multiply, instead of hashing the key's bytes. */
 #define HASH_FUNCTION(keyptr, keylen, hashv)                                         \
@@ -37,7 +36,7 @@ typedef struct nb_bw_ctx {
         (void)(keylen);                                                              \
         (hashv) = (unsigned)((k_ * 0x9E3779B97F4A7C15ull) >> 32);                    \
     } while (0)
-#include <uthash.h>
+#include "core/hash_table.h"
 
 typedef struct nb_entry {
     const nb_tensor *key;

@@ -24,9 +24,8 @@
 
 /* uthash allocates with malloc here (registries are long-lived and made
  * outside training steps), but reports failure instead of exiting. */
-#define HASH_NONFATAL_OOM 1
-#define uthash_nonfatal_oom(obj) (reg->oom = true)
-#include <uthash.h>
+#define NB_HASH_OOM(obj) (reg->oom = true)
+#include "core/hash_table.h"
 
 #define NB_CUSTOM_MAX_INPUTS 16
 

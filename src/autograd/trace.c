@@ -33,11 +33,10 @@ typedef struct nb_trace_state {
 
 static _Thread_local nb_trace_state nb_tr;
 
-#define HASH_NONFATAL_OOM 1
-#define uthash_malloc(sz) nb_arena_alloc(nb_arena_current(), (sz))
-#define uthash_free(ptr, sz) ((void)(ptr), (void)(sz))
-#define uthash_nonfatal_oom(obj) (nb_tr.oom = true)
-#include <uthash.h>
+#define NB_HASH_ALLOC(sz) nb_arena_alloc(nb_arena_current(), (sz))
+#define NB_HASH_FREE(ptr, sz) ((void)(ptr), (void)(sz))
+#define NB_HASH_OOM(obj) (nb_tr.oom = true)
+#include "core/hash_table.h"
 
 typedef struct nb_depth {
     const nb_tensor *key;

@@ -13,8 +13,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <uthash.h>
 
+/* The label table uses malloc; a failed insertion sets s->oom (uthash is
+ * used with HASH_ADD only where a csv_state `s` is in scope). */
+#define NB_HASH_OOM(obj) (s->oom = true)
+#include "core/hash_table.h"
 #include "core/tensor_internal.h"
 #include "nabla/io.h"
 
@@ -65,6 +68,7 @@ typedef struct csv_state {
     csv_label *labels;  /* hash of distinct labels */
     csv_label **by_id;
     int nlabels, by_id_cap;
+    bool oom;           /* the label table could not grow */
 } csv_state;
 
 static void csv_free(csv_state *s)
@@ -243,6 +247,12 @@ static int add_label(csv_state *s, const char *text, double *id_out)
         l->id = s->nlabels;
         s->by_id[s->nlabels++] = l;
         HASH_ADD_KEYPTR(hh, s->labels, l->text, strlen(l->text), l);
+        if (s->oom) { /* uthash left the table as it was: l is only in by_id */
+            s->nlabels--;
+            free(l->text);
+            free(l);
+            return nomem();
+        }
     }
     *id_out = l->id;
     return NB_OK;

@@ -25,11 +25,10 @@ typedef struct nb_dot_ctx {
     bool oom;
 } nb_dot_ctx;
 
-#define HASH_NONFATAL_OOM 1
-#define uthash_malloc(sz) nb_arena_alloc(nb_arena_current(), (sz))
-#define uthash_free(ptr, sz) ((void)(ptr), (void)(sz))
-#define uthash_nonfatal_oom(obj) (dc->oom = true)
-#include <uthash.h>
+#define NB_HASH_ALLOC(sz) nb_arena_alloc(nb_arena_current(), (sz))
+#define NB_HASH_FREE(ptr, sz) ((void)(ptr), (void)(sz))
+#define NB_HASH_OOM(obj) (dc->oom = true)
+#include "core/hash_table.h"
 
 typedef struct nb_dot_seen {
     const nb_tensor *key;

@@ -8,11 +8,10 @@
 /* The registry's buckets come from the model's arena (freed with it), and an
  * allocation failure sets model->oom instead of exiting.  HASH_ADD is used
  * only where a `model` variable is in scope. */
-#define HASH_NONFATAL_OOM 1
-#define uthash_malloc(sz) nb_arena_alloc(model->arena, (sz))
-#define uthash_free(ptr, sz) ((void)(ptr), (void)(sz))
-#define uthash_nonfatal_oom(obj) (model->oom = 1)
-#include <uthash.h>
+#define NB_HASH_ALLOC(sz) nb_arena_alloc(model->arena, (sz))
+#define NB_HASH_FREE(ptr, sz) ((void)(ptr), (void)(sz))
+#define NB_HASH_OOM(obj) (model->oom = 1)
+#include "core/hash_table.h"
 
 /* One registered parameter; the registry is a uthash table keyed by name,
  * and `order` keeps creation order for iteration by index. */
