@@ -13,8 +13,8 @@ libnabla_impl_la_SOURCES += \
 	src/optim/train.c
 
 if HAVE_CHECK
-check_PROGRAMS += tests/test_optim tests/test_train
-TESTS += tests/test_optim tests/test_train
+check_PROGRAMS += tests/test_optim tests/test_train tests/test_progress
+TESTS += tests/test_optim tests/test_train tests/test_progress
 # count every malloc made by library code linked into the test
 tests_test_train_LDFLAGS = -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc
 endif

@@ -38,6 +38,10 @@ void nb__progress_epoch(nb_progress *p, int epoch, int epochs, const nb_train_re
             return;
         if (!p->tty && epoch % p->show != 0)
             return;
+        /* On a file or pipe the final line (with the stop reason) repeats
+         * the last epoch: print that epoch once, as the final line. */
+        if (!p->tty && (epoch == epochs || r->stop != NB_STOP_EPOCHS))
+            return;
     }
     p->last_print = seconds;
     double rate = seconds > 0 ? samples / seconds : 0;
