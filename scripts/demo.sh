@@ -4,7 +4,7 @@
 # Safe to run again: it skips what is done.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
-nb_install_missing
+nb_install_missing $NB_DEMO_PACKAGES
 echo "== building (build/)"
 nb_build build CFLAGS="-O2 -g"
 make -C "$NB_TOP/build" -s examples/fashion_mnist >/dev/null

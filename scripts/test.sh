@@ -7,7 +7,7 @@
 #                               cover both GEMM configurations)
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
-nb_install_missing
+nb_install_missing $NB_TEST_PACKAGES
 dir=build
 cflags="-O2 -g"
 ldflags=""
@@ -27,16 +27,7 @@ nb_build "$dir" CFLAGS="$cflags" LDFLAGS="$ldflags" "${extra[@]}"
 echo "== make check ($dir/)"
 status=0
 make -C "$NB_TOP/$dir" -j"$(nproc)" -s check >/dev/null 2>&1 || status=$?
-# One .trs per test; a Check suite's .log holds its summary line
-# ("100%: Checks: N, Failures: 0, Errors: 0"), other tests say PASS/SKIP/FAIL.
-while IFS= read -r trs; do
-    log=${trs%.trs}.log
-    name=${trs#"$NB_TOP/$dir/"}
-    summary=$(grep -h -E '^[0-9]+%: Checks: |cases matched PyTorch|op functions, all wrapped' "$log" 2>/dev/null || true)
-    result=$(sed -n 's/^:test-result: //p' "$trs" | head -1)
-    printf '%-6s %-40s %s\n' "$result" "${name%.trs}" "$summary"
-done < <(find "$NB_TOP/$dir" -name '*.trs' -not -path '*/nabla-*' | sort)
-grep -h -E '^# (TOTAL|PASS|SKIP|XFAIL|FAIL|XPASS|ERROR):' "$NB_TOP/$dir/test-suite.log" 2>/dev/null || true
+nb_print_results "$NB_TOP/$dir"
 if [ "$status" -ne 0 ]; then
     echo "== FAILED: see $dir/test-suite.log"
     cat "$NB_TOP/$dir/test-suite.log" 2>/dev/null | head -200

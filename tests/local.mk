@@ -9,3 +9,6 @@ endif
 # the library never ends its host program (exit/abort/assert)
 TESTS += tests/check_no_exit.sh
 EXTRA_DIST += tests/check_no_exit.sh
+# scripts/test.sh lists the results wherever the checkout lies
+TESTS += tests/check_scripts.sh
+EXTRA_DIST += tests/check_scripts.sh
