@@ -6,6 +6,7 @@
 #endif
 
 #include <float.h>
+#include <stdio.h>
 
 #include "optim/optim_internal.h"
 #include "test_util.h"
@@ -262,27 +263,130 @@ START_TEST(test_bad_inputs)
     nb_model_free(empty);
     nb_model *m = two_scalar_model();
     ck_assert_ptr_null(nb_adam_new(m, &(nb_adam_opts){.beta1 = 1.5}));
-    ck_assert_error(NB_ERR_ARG, "beta1 1.5");
+    ck_assert_error(NB_ERR_ARG, "nb_adam_new: beta1 is 1.5");
     ck_assert_ptr_null(nb_sgd_new(m, &(nb_sgd_opts){.lr = -1}));
-    ck_assert_error(NB_ERR_ARG, "lr -1");
+    ck_assert_error(NB_ERR_ARG, "nb_sgd_new: lr is -1");
     ck_assert_ptr_null(nb_sgd_new(m, &(nb_sgd_opts){.nesterov = true}));
     ck_assert_error(NB_ERR_ARG, "Nesterov");
     ck_assert_ptr_null(nb_rprop_new(m, &(nb_rprop_opts){.delt_dec = 2}));
-    ck_assert_error(NB_ERR_ARG, "delt_dec 2");
+    ck_assert_error(NB_ERR_ARG, "nb_rprop_new: delt_dec is 2");
     ck_assert_ptr_null(nb_rmsprop_new(m, &(nb_rmsprop_opts){.alpha = 1}));
-    ck_assert_error(NB_ERR_ARG, "alpha 1");
+    ck_assert_error(NB_ERR_ARG, "nb_rmsprop_new: alpha is 1");
     ck_assert_int_lt(nb_optim_step(NULL), 0);
     ck_assert_error(NB_ERR_NULL, "optimizer is NULL");
     nb_optim *o = nb_sgd_new(m, NULL);
     ck_assert_double_eq(nb_optim_lr(o), 0.01);
     ck_assert_int_lt(nb_optim_set_lr(o, 0), 0);
-    ck_assert_error(NB_ERR_ARG, "must be > 0");
+    ck_assert_error(NB_ERR_ARG, "nb_optim_set_lr: lr is 0; expected a finite number > 0");
     /* a parameter added after the optimizer was made */
     nb_model_add_param(m, "late", NB_SHAPE(1));
     ck_assert_int_lt(nb_optim_step(o), 0);
     ck_assert_error(NB_ERR_STATE, "make the optimizer after the model is complete");
     nb_optim_free(o);
     nb_optim_free(NULL);
+    nb_model_free(m);
+}
+END_TEST
+
+/* Every floating option of every optimizer: NaN, +-Inf and values outside
+ * the option's range are refused when the optimizer is made, with one
+ * message naming the function, the option, its value and the range (a NaN
+ * learning rate used to be taken, and the weights were NaN after a step). */
+#define EXPECT_BAD_OPT(call, msg)                                                            \
+    do {                                                                                     \
+        nb_clear_error();                                                                    \
+        ck_assert_ptr_null(call);                                                            \
+        ck_assert_error(NB_ERR_ARG, msg);                                                    \
+    } while (0)
+
+START_TEST(test_options_not_finite_or_out_of_range)
+{
+    nb_model *m = two_scalar_model();
+    const double bad[] = {NAN, -NAN, INFINITY, -INFINITY};
+    const char *const shown[] = {"nan", "nan", "inf", "-inf"};
+    char msg[160];
+    for (int k = 0; k < 4; k++) {
+        double v = bad[k];
+        const char *s = shown[k];
+#define BAD(call, api, name, range)                                                          \
+    do {                                                                                     \
+        snprintf(msg, sizeof msg, "%s: %s is %s; expected %s", api, name, s, range);         \
+        EXPECT_BAD_OPT(call, msg);                                                           \
+    } while (0)
+        BAD(nb_sgd_new(m, &(nb_sgd_opts){.lr = v}), "nb_sgd_new", "lr", "a finite number > 0");
+        BAD(nb_sgd_new(m, &(nb_sgd_opts){.momentum = v}), "nb_sgd_new", "momentum",
+            "a number in [0, 1)");
+        BAD(nb_sgd_new(m, &(nb_sgd_opts){.dampening = v}), "nb_sgd_new", "dampening",
+            "a number in [0, 1]");
+        BAD(nb_sgd_new(m, &(nb_sgd_opts){.weight_decay = v}), "nb_sgd_new", "weight_decay",
+            "a finite number >= 0");
+        BAD(nb_adam_new(m, &(nb_adam_opts){.lr = v}), "nb_adam_new", "lr", "a finite number > 0");
+        BAD(nb_adam_new(m, &(nb_adam_opts){.beta1 = v}), "nb_adam_new", "beta1",
+            "a number in [0, 1)");
+        BAD(nb_adam_new(m, &(nb_adam_opts){.beta2 = v}), "nb_adam_new", "beta2",
+            "a number in [0, 1)");
+        BAD(nb_adam_new(m, &(nb_adam_opts){.eps = v}), "nb_adam_new", "eps", "a finite number > 0");
+        BAD(nb_adamw_new(m, &(nb_adam_opts){.weight_decay = v}), "nb_adamw_new", "weight_decay",
+            "a finite number >= 0");
+        BAD(nb_rmsprop_new(m, &(nb_rmsprop_opts){.lr = v}), "nb_rmsprop_new", "lr",
+            "a finite number > 0");
+        BAD(nb_rmsprop_new(m, &(nb_rmsprop_opts){.alpha = v}), "nb_rmsprop_new", "alpha",
+            "a number in [0, 1)");
+        BAD(nb_rmsprop_new(m, &(nb_rmsprop_opts){.eps = v}), "nb_rmsprop_new", "eps",
+            "a finite number > 0");
+        BAD(nb_rmsprop_new(m, &(nb_rmsprop_opts){.momentum = v}), "nb_rmsprop_new", "momentum",
+            "a number in [0, 1)");
+        BAD(nb_rmsprop_new(m, &(nb_rmsprop_opts){.weight_decay = v}), "nb_rmsprop_new",
+            "weight_decay", "a finite number >= 0");
+        BAD(nb_rprop_new(m, &(nb_rprop_opts){.delta0 = v}), "nb_rprop_new", "delta0",
+            "a finite number > 0");
+        BAD(nb_rprop_new(m, &(nb_rprop_opts){.delt_inc = v}), "nb_rprop_new", "delt_inc",
+            "a finite number >= 1");
+        BAD(nb_rprop_new(m, &(nb_rprop_opts){.delt_dec = v}), "nb_rprop_new", "delt_dec",
+            "a number in (0, 1)");
+        BAD(nb_rprop_new(m, &(nb_rprop_opts){.deltamax = v}), "nb_rprop_new", "deltamax",
+            "a finite number > 0");
+        BAD(nb_rprop_new(m, &(nb_rprop_opts){.deltamin = v}), "nb_rprop_new", "deltamin",
+            "a number in [0, 50]");
+#undef BAD
+    }
+    /* finite values outside the ranges */
+    EXPECT_BAD_OPT(nb_sgd_new(m, &(nb_sgd_opts){.momentum = 1}),
+                   "nb_sgd_new: momentum is 1; expected a number in [0, 1)");
+    EXPECT_BAD_OPT(nb_sgd_new(m, &(nb_sgd_opts){.dampening = 1.5}),
+                   "nb_sgd_new: dampening is 1.5; expected a number in [0, 1]");
+    EXPECT_BAD_OPT(nb_sgd_new(m, &(nb_sgd_opts){.weight_decay = -0.1}),
+                   "nb_sgd_new: weight_decay is -0.1; expected a finite number >= 0");
+    EXPECT_BAD_OPT(nb_adam_new(m, &(nb_adam_opts){.beta2 = 1}),
+                   "nb_adam_new: beta2 is 1; expected a number in [0, 1)");
+    EXPECT_BAD_OPT(nb_adam_new(m, &(nb_adam_opts){.eps = -1e-8}),
+                   "nb_adam_new: eps is -1e-08; expected a finite number > 0");
+    EXPECT_BAD_OPT(nb_rmsprop_new(m, &(nb_rmsprop_opts){.momentum = 1}),
+                   "nb_rmsprop_new: momentum is 1; expected a number in [0, 1)");
+    EXPECT_BAD_OPT(nb_rprop_new(m, &(nb_rprop_opts){.delta0 = -1}),
+                   "nb_rprop_new: delta0 is -1; expected a finite number > 0");
+    EXPECT_BAD_OPT(nb_rprop_new(m, &(nb_rprop_opts){.delt_inc = 0.5}),
+                   "nb_rprop_new: delt_inc is 0.5; expected a finite number >= 1");
+    EXPECT_BAD_OPT(nb_rprop_new(m, &(nb_rprop_opts){.deltamax = -1}),
+                   "nb_rprop_new: deltamax is -1; expected a finite number > 0");
+    EXPECT_BAD_OPT(nb_rprop_new(m, &(nb_rprop_opts){.deltamin = 60}),
+                   "nb_rprop_new: deltamin is 60; expected a number in [0, 50]");
+    /* the edges of the ranges are taken */
+    nb_optim *o = nb_sgd_new(m, &(nb_sgd_opts){.momentum = 0.999, .dampening = 1});
+    ck_assert_msg(o != NULL, "%s", nb_last_error());
+    nb_optim_free(o);
+    o = nb_rprop_new(m, &(nb_rprop_opts){.delt_inc = 1, .deltamin = 50});
+    ck_assert_msg(o != NULL, "%s", nb_last_error());
+    nb_optim_free(o);
+    /* and a learning rate set later */
+    o = nb_adam_new(m, NULL);
+    ck_assert_int_eq(nb_optim_set_lr(o, NAN), NB_ERR_ARG);
+    ck_assert_error(NB_ERR_ARG, "nb_optim_set_lr: lr is nan; expected a finite number > 0");
+    ck_assert_int_eq(nb_optim_set_lr(o, INFINITY), NB_ERR_ARG);
+    ck_assert_error(NB_ERR_ARG, "nb_optim_set_lr: lr is inf; expected a finite number > 0");
+    ck_assert_double_eq(nb_optim_lr(o), 1e-3);
+    nb_optim_free(o);
+    expect_w(m, 1, -2, 0);
     nb_model_free(m);
 }
 END_TEST
@@ -300,6 +404,7 @@ int main(void)
     tcase_add_test(tc, test_f32_step);
     tcase_add_test(tc, test_subnormals_flushed_and_mxcsr_restored);
     tcase_add_test(tc, test_bad_inputs);
+    tcase_add_test(tc, test_options_not_finite_or_out_of_range);
     suite_add_tcase(s, tc);
     return nb_test_run(s);
 }

@@ -305,7 +305,7 @@ START_TEST(test_bad_inputs)
     ck_assert_error(NB_ERR_SHAPE, "must be one number");
     ck_assert_int_eq(nb_train(net, opt, nb_loss_mse, &(nb_train_data){.x = x, .y = y},
                               &(nb_train_opts){.batch_size = -2}, &rec), NB_ERR_ARG);
-    ck_assert_error(NB_ERR_ARG, "must not be negative");
+    ck_assert_error(NB_ERR_ARG, "batch_size is -2; expected an integer >= 0");
     /* a wrong-shaped model input is reported by forward, naming the layer's needs */
     nb_tensor *x3 = nb_zeros(NB_F64, NB_SHAPE(4, 3));
     ck_assert_int_lt(nb_train(net, opt, nb_loss_mse, &(nb_train_data){.x = x3, .y = y}, &q, NULL), 0);
@@ -315,6 +315,59 @@ START_TEST(test_bad_inputs)
     nb_optim_free(oopt);
     nb_model_free(net);
     nb_model_free(other);
+}
+END_TEST
+
+/* nb_train's options are checked like the optimizers': a NaN or infinite
+ * goal or min_grad, and integer options outside their ranges, are refused
+ * before anything runs (a NaN goal used to be taken: no epoch ever met it). */
+START_TEST(test_train_options_out_of_range)
+{
+    nb_model *net = nb_bpnet_new((const int64_t[]){2, 3, 1}, 3, NULL,
+                                 &(nb_bpnet_opts){.dtype = NB_F64});
+    nb_optim *opt = nb_sgd_new(net, NULL);
+    nb_tensor *x = nb_from_f64(xor_x, NB_SHAPE(4, 2)), *y = nb_from_f64(xor_y, NB_SHAPE(4, 1));
+    nb_train_data d = {.x = x, .y = y};
+    nb_tensor *before = nb_detach(nb_model_params_flat(net));
+    nb_train_record rec;
+    struct {
+        nb_train_opts o;
+        const char *msg;
+    } cases[] = {
+        {{.goal = NAN}, "nb_train: goal is nan; expected a finite number >= 0"},
+        {{.goal = -NAN}, "nb_train: goal is nan; expected a finite number >= 0"},
+        {{.goal = INFINITY}, "nb_train: goal is inf; expected a finite number >= 0"},
+        {{.goal = -1e-3}, "nb_train: goal is -0.001; expected a finite number >= 0"},
+        {{.min_grad = NAN}, "nb_train: min_grad is nan; expected a finite number"},
+        {{.min_grad = INFINITY}, "nb_train: min_grad is inf; expected a finite number"},
+        {{.min_grad = -INFINITY}, "nb_train: min_grad is -inf; expected a finite number"},
+        {{.epochs = -1}, "nb_train: epochs is -1; expected an integer >= 0"},
+        {{.batch_size = -2}, "nb_train: batch_size is -2; expected an integer >= 0"},
+        {{.show = -5}, "nb_train: show is -5; expected an integer >= 0"},
+        {{.verbose = 2}, "nb_train: verbose is 2; expected -1, 0 or 1"},
+        {{.classification = -2}, "nb_train: classification is -2; expected -1, 0 or 1"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        nb_clear_error();
+        cases[i].o.epochs = cases[i].o.epochs ? cases[i].o.epochs : 2;
+        if (cases[i].o.verbose == 0)
+            cases[i].o.verbose = -1;
+        ck_assert_int_eq(nb_train(net, opt, nb_loss_mse, &d, &cases[i].o, &rec), NB_ERR_ARG);
+        ck_assert_error(NB_ERR_ARG, cases[i].msg);
+        ck_assert_int_eq(rec.stop, NB_STOP_NONE);
+        ck_assert_int_eq(nb_optim_steps(opt), 0);
+    }
+    ck_assert_tensor_near(nb_model_params_flat(net), nb_data_f64(before), nb_numel(before), 0);
+    /* a negative min_grad (never stop on it) and max_fail (never stop early) are valid */
+    ck_assert_int_eq(nb_train(net, opt, nb_loss_mse, &d,
+                              &(nb_train_opts){.epochs = 2, .min_grad = -1, .max_fail = -1,
+                                               .verbose = -1},
+                              &rec),
+                     NB_OK);
+    ck_assert_int_eq(rec.epochs, 2);
+    nb_train_record_free(&rec);
+    nb_optim_free(opt);
+    nb_model_free(net);
 }
 END_TEST
 
@@ -328,6 +381,7 @@ int main(void)
     tcase_add_test(tc, test_stop_reasons_and_record);
     tcase_add_test(tc, test_minibatches_and_accuracy);
     tcase_add_test(tc, test_bad_inputs);
+    tcase_add_test(tc, test_train_options_out_of_range);
     suite_add_tcase(s, tc);
     return nb_test_run(s);
 }

@@ -16,7 +16,10 @@
  *
  * Options: a zero field means its default (listed per field), so
  * `&(nb_adam_opts){.lr = 1e-2}` changes the learning rate only; NULL opts
- * means all defaults.
+ * means all defaults.  Every option is checked when the optimizer is made:
+ * NaN, an infinity or a value outside the range given per field fails with
+ * NB_ERR_ARG and a message naming the function, the option and its value
+ * ("nb_sgd_new: lr is nan; expected a finite number > 0").
  */
 #ifndef NABLA_OPTIM_H
 #define NABLA_OPTIM_H
@@ -34,27 +37,27 @@ extern "C" {
 typedef struct nb_optim nb_optim;
 
 typedef struct nb_sgd_opts {
-    double lr;           /* learning rate; 0 = 0.01 */
-    double momentum;     /* momentum factor mu (0 = plain SGD) */
-    double dampening;    /* momentum dampening: buf = mu buf + (1 - d) g (0 = none) */
+    double lr;           /* learning rate, > 0; 0 = 0.01 */
+    double momentum;     /* momentum factor mu in [0, 1) (0 = plain SGD) */
+    double dampening;    /* momentum dampening in [0, 1]: buf = mu buf + (1 - d) g (0 = none) */
     bool nesterov;       /* Nesterov momentum: step along g + mu buf (needs momentum > 0) */
-    double weight_decay; /* L2 penalty: g += wd * p (0 = none) */
+    double weight_decay; /* L2 penalty, >= 0: g += wd * p (0 = none) */
 } nb_sgd_opts;
 
 typedef struct nb_adam_opts {
-    double lr;           /* learning rate; 0 = 0.001 */
-    double beta1;        /* decay of the first moment; 0 = 0.9 */
-    double beta2;        /* decay of the second moment; 0 = 0.999 */
-    double eps;          /* added to sqrt(v hat); 0 = 1e-8 */
-    double weight_decay; /* Adam: L2 added to g; AdamW: decoupled, p -= lr wd p (0 = none) */
+    double lr;           /* learning rate, > 0; 0 = 0.001 */
+    double beta1;        /* decay of the first moment, in [0, 1); 0 = 0.9 */
+    double beta2;        /* decay of the second moment, in [0, 1); 0 = 0.999 */
+    double eps;          /* added to sqrt(v hat), > 0; 0 = 1e-8 */
+    double weight_decay; /* >= 0. Adam: L2 added to g; AdamW: decoupled, p -= lr wd p (0 = none) */
 } nb_adam_opts;
 
 typedef struct nb_rmsprop_opts {
-    double lr;           /* learning rate; 0 = 0.01 */
-    double alpha;        /* decay of the squared-gradient average; 0 = 0.99 */
-    double eps;          /* added to the root mean square; 0 = 1e-8 */
-    double momentum;     /* momentum on the scaled step (0 = none) */
-    double weight_decay; /* L2 penalty: g += wd * p (0 = none) */
+    double lr;           /* learning rate, > 0; 0 = 0.01 */
+    double alpha;        /* decay of the squared-gradient average, in [0, 1); 0 = 0.99 */
+    double eps;          /* added to the root mean square, > 0; 0 = 1e-8 */
+    double momentum;     /* momentum on the scaled step, in [0, 1) (0 = none) */
+    double weight_decay; /* L2 penalty, >= 0: g += wd * p (0 = none) */
     bool centered;       /* divide by the centred RMS (variance, not second moment) */
 } nb_rmsprop_opts;
 
@@ -65,17 +68,18 @@ typedef struct nb_rmsprop_opts {
  * skip an update after a sign flip; neither does this.)  Meant for full-batch
  * training. */
 typedef struct nb_rprop_opts {
-    double delta0;   /* initial step size; 0 = 0.07 (trainrp delta0) */
-    double delt_inc; /* factor when the sign holds; 0 = 1.2 */
-    double delt_dec; /* factor when the sign flips; 0 = 0.5 */
-    double deltamax; /* largest step size; 0 = 50 */
-    double deltamin; /* smallest step size (0 = none, as in trainrp) */
+    double delta0;   /* initial step size, > 0; 0 = 0.07 (trainrp delta0) */
+    double delt_inc; /* factor when the sign holds, >= 1; 0 = 1.2 */
+    double delt_dec; /* factor when the sign flips, in (0, 1); 0 = 0.5 */
+    double deltamax; /* largest step size, > 0; 0 = 50 */
+    double deltamin; /* smallest step size, in [0, deltamax] (0 = none, as in trainrp) */
 } nb_rprop_opts;
 
 /* Make an optimizer for every parameter of `model` (gathering them if
  * needed).  Its state lives in an arena of its own, made with the model's
  * allocator; free it with nb_optim_free.  NULL with a message for a NULL or
- * empty model or an out-of-range option (negative lr, beta >= 1, ...). */
+ * empty model (NB_ERR_NULL, NB_ERR_STATE) or an option that is NaN,
+ * infinite or out of its range (NB_ERR_ARG: negative lr, beta >= 1, ...). */
 nb_optim *nb_sgd_new(nb_model *model, const nb_sgd_opts *opts);
 nb_optim *nb_adam_new(nb_model *model, const nb_adam_opts *opts);
 nb_optim *nb_adamw_new(nb_model *model, const nb_adam_opts *opts);
@@ -95,7 +99,8 @@ int nb_optim_reset(nb_optim *opt);
 
 /* The optimizer's name ("sgd", "adam", "adamw", "rmsprop", "rprop"). */
 const char *nb_optim_name(const nb_optim *opt);
-/* Learning rate (RPROP: has none, returns 0 / NB_ERR_ARG). */
+/* Learning rate (RPROP: has none, returns 0 / NB_ERR_ARG).  set_lr takes a
+ * finite lr > 0 (else NB_ERR_ARG, the rate unchanged). */
 double nb_optim_lr(const nb_optim *opt);
 int nb_optim_set_lr(nb_optim *opt, double lr);
 /* Number of steps taken. */
@@ -150,16 +155,18 @@ void nb_train_record_free(nb_train_record *record);
 typedef int (*nb_epoch_fn)(int epoch, const nb_train_record *record, void *ctx);
 
 typedef struct nb_train_opts {
-    int epochs;          /* most epochs; 0 = 1000 (MATLAB's default) */
-    int64_t batch_size;  /* samples per step; 0 = the whole set (full batch, as MATLAB) */
-    double goal;         /* stop when the training loss <= goal (0 = only at exactly 0) */
-    double min_grad;     /* stop when the gradient norm < min_grad; 0 = 1e-5 (trainrp), < 0 = never */
+    int epochs;          /* most epochs, >= 0; 0 = 1000 (MATLAB's default) */
+    int64_t batch_size;  /* samples per step, >= 0; 0 = the whole set (full batch, as MATLAB) */
+    double goal;         /* stop when the training loss <= goal; finite, >= 0 (0 = only at
+                            exactly 0) */
+    double min_grad;     /* stop when the gradient norm < min_grad; finite; 0 = 1e-5 (trainrp),
+                            < 0 = never */
     int max_fail;        /* validation checks that may fail in a row; 0 = 6, < 0 = never stop */
     bool no_shuffle;     /* keep sample order (default: a seeded shuffle every epoch) */
     uint64_t seed;       /* shuffle seed */
     int classification;  /* accuracy: 0 = auto (yes for 1-D labels), 1 = yes, -1 = no */
     int verbose;         /* progress: 0 = on a terminal only, 1 = always, -1 = never */
-    int show;            /* print a line every `show` epochs when not a terminal; 0 = 25 */
+    int show;            /* print a line every `show` epochs when not a terminal, >= 0; 0 = 25 */
     FILE *out;           /* progress stream; NULL = stderr */
     nb_epoch_fn callback;/* per-epoch callback (NULL = none) */
     void *callback_ctx;  /* passed to the callback */
@@ -172,7 +179,8 @@ typedef struct nb_train_opts {
  * and the best weights are restored.  `record` (may be NULL) receives the
  * history (free it with nb_train_record_free; after a failure it holds
  * nothing to free); opts NULL = defaults.  Returns NB_OK or negative with a
- * message (bad shapes, dtypes, a loss that is not one element, ...). */
+ * message (bad shapes, dtypes, a loss that is not one element, an option
+ * outside the range its field gives: NB_ERR_ARG, nothing run, ...). */
 int nb_train(nb_model *model, nb_optim *opt, nb_loss_fn loss, const nb_train_data *data,
              const nb_train_opts *opts, nb_train_record *record);
 

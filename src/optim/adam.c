@@ -41,20 +41,21 @@ static nb_optim *nb_adam_make(const char *api, nb_model *model, const nb_adam_op
                               nb_optim_kind kind, const char *name)
 {
     nb_adam_opts o = opts ? *opts : (nb_adam_opts){0};
-    if (o.lr < 0 || o.beta1 < 0 || o.beta1 >= 1 || o.beta2 < 0 || o.beta2 >= 1 || o.eps < 0 ||
-        o.weight_decay < 0) {
-        nb__error(NB_ERR_ARG, "%s: options out of range (lr %g >= 0, beta1 %g and beta2 %g in "
-                  "[0, 1), eps %g >= 0, weight_decay %g >= 0)", api, o.lr, o.beta1, o.beta2,
-                  o.eps, o.weight_decay);
+    double lr = o.lr ? o.lr : 1e-3, beta1 = o.beta1 ? o.beta1 : 0.9;
+    double beta2 = o.beta2 ? o.beta2 : 0.999, eps = o.eps ? o.eps : 1e-8;
+    if (nb__check_opt(api, "lr", lr, 0, INFINITY, "()") < 0 ||
+        nb__check_opt(api, "beta1", beta1, 0, 1, "[)") < 0 ||
+        nb__check_opt(api, "beta2", beta2, 0, 1, "[)") < 0 ||
+        nb__check_opt(api, "eps", eps, 0, INFINITY, "()") < 0 ||
+        nb__check_opt(api, "weight_decay", o.weight_decay, 0, INFINITY, "[)") < 0)
         return NULL;
-    }
     nb_optim *opt = nb__optim_new(api, model, kind, name, 2, nb_adam_update);
     if (!opt)
         return NULL;
-    opt->lr = o.lr ? o.lr : 1e-3;
-    opt->beta1 = o.beta1 ? o.beta1 : 0.9;
-    opt->beta2 = o.beta2 ? o.beta2 : 0.999;
-    opt->eps = o.eps ? o.eps : 1e-8;
+    opt->lr = lr;
+    opt->beta1 = beta1;
+    opt->beta2 = beta2;
+    opt->eps = eps;
     opt->weight_decay = o.weight_decay;
     return opt;
 }

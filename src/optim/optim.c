@@ -5,6 +5,8 @@
 #include "config.h"
 #endif
 
+#include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "nabla/autograd.h"
@@ -49,6 +51,32 @@ nb_optim *nb__optim_new(const char *api, nb_model *model, nb_optim_kind kind, co
     }
     nb__optim_init_state(opt);
     return opt;
+}
+
+int nb__check_opt(const char *api, const char *name, double v, double lo, double hi,
+                  const char *ends)
+{
+    bool lo_open = ends[0] == '(', hi_open = ends[1] == ')';
+    /* each test is true for a good value, so NaN fails them */
+    bool ok = isfinite(v) && (lo_open ? v > lo : v >= lo) && (hi_open ? v < hi : v <= hi);
+    if (ok)
+        return 0;
+    char want[96];
+    if (isinf(lo) && isinf(hi))
+        snprintf(want, sizeof want, "a finite number");
+    else if (isinf(hi))
+        snprintf(want, sizeof want, "a finite number %s %g", lo_open ? ">" : ">=", lo);
+    else if (isinf(lo))
+        snprintf(want, sizeof want, "a finite number %s %g", hi_open ? "<" : "<=", hi);
+    else
+        snprintf(want, sizeof want, "a number in %c%g, %g%c", ends[0], lo, hi, ends[1]);
+    /* NaN prints as "nan" whatever its sign bit (0.0 / 0.0 gives -nan on x86) */
+    char got[32];
+    if (isnan(v))
+        snprintf(got, sizeof got, "nan");
+    else
+        snprintf(got, sizeof got, "%g", v);
+    return nb__error(NB_ERR_ARG, "%s: %s is %s; expected %s", api, name, got, want);
 }
 
 void nb__optim_init_state(nb_optim *opt)
@@ -148,8 +176,9 @@ int nb_optim_set_lr(nb_optim *opt, double lr)
         return nb__error(NB_ERR_NULL, "nb_optim_set_lr: optimizer is NULL");
     if (opt->kind == NB_OPT_RPROP)
         return nb__error(NB_ERR_ARG, "nb_optim_set_lr: rprop has no learning rate (set delta0)");
-    if (!(lr > 0))
-        return nb__error(NB_ERR_ARG, "nb_optim_set_lr: learning rate must be > 0 (got %g)", lr);
+    int rc = nb__check_opt("nb_optim_set_lr", "lr", lr, 0, INFINITY, "()");
+    if (rc < 0)
+        return rc;
     opt->lr = lr;
     return NB_OK;
 }

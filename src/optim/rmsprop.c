@@ -47,19 +47,19 @@ nb_optim *nb_rmsprop_new(nb_model *model, const nb_rmsprop_opts *opts)
 {
     static const char api[] = "nb_rmsprop_new";
     nb_rmsprop_opts o = opts ? *opts : (nb_rmsprop_opts){0};
-    if (o.lr < 0 || o.alpha < 0 || o.alpha >= 1 || o.eps < 0 || o.momentum < 0 ||
-        o.momentum >= 1 || o.weight_decay < 0) {
-        nb__error(NB_ERR_ARG, "%s: options out of range (lr %g >= 0, alpha %g in [0, 1), eps %g "
-                  ">= 0, momentum %g in [0, 1), weight_decay %g >= 0)", api, o.lr, o.alpha, o.eps,
-                  o.momentum, o.weight_decay);
+    double lr = o.lr ? o.lr : 0.01, alpha = o.alpha ? o.alpha : 0.99, eps = o.eps ? o.eps : 1e-8;
+    if (nb__check_opt(api, "lr", lr, 0, INFINITY, "()") < 0 ||
+        nb__check_opt(api, "alpha", alpha, 0, 1, "[)") < 0 ||
+        nb__check_opt(api, "eps", eps, 0, INFINITY, "()") < 0 ||
+        nb__check_opt(api, "momentum", o.momentum, 0, 1, "[)") < 0 ||
+        nb__check_opt(api, "weight_decay", o.weight_decay, 0, INFINITY, "[)") < 0)
         return NULL;
-    }
     nb_optim *opt = nb__optim_new(api, model, NB_OPT_RMSPROP, "rmsprop", 3, nb_rmsprop_update);
     if (!opt)
         return NULL;
-    opt->lr = o.lr ? o.lr : 0.01;
-    opt->alpha = o.alpha ? o.alpha : 0.99;
-    opt->eps = o.eps ? o.eps : 1e-8;
+    opt->lr = lr;
+    opt->alpha = alpha;
+    opt->eps = eps;
     opt->momentum = o.momentum;
     opt->weight_decay = o.weight_decay;
     opt->centered = o.centered;

@@ -7,6 +7,8 @@
 #include "config.h"
 #endif
 
+#include <math.h>
+
 #include "optim/optim_internal.h"
 
 #define NB_RPROP_LOOP(T)                                                                      \
@@ -39,13 +41,12 @@ nb_optim *nb_rprop_new(nb_model *model, const nb_rprop_opts *opts)
     nb_rprop_opts o = opts ? *opts : (nb_rprop_opts){0};
     double d0 = o.delta0 ? o.delta0 : 0.07, inc = o.delt_inc ? o.delt_inc : 1.2;
     double dec = o.delt_dec ? o.delt_dec : 0.5, dmax = o.deltamax ? o.deltamax : 50.0;
-    if (d0 < 0 || inc < 1 || dec <= 0 || dec >= 1 || dmax <= 0 || o.deltamin < 0 ||
-        o.deltamin > dmax) {
-        nb__error(NB_ERR_ARG, "%s: options out of range (delta0 %g > 0, delt_inc %g >= 1, "
-                  "delt_dec %g in (0, 1), deltamax %g > 0, deltamin %g in [0, deltamax])", api,
-                  d0, inc, dec, dmax, o.deltamin);
+    if (nb__check_opt(api, "delta0", d0, 0, INFINITY, "()") < 0 ||
+        nb__check_opt(api, "delt_inc", inc, 1, INFINITY, "[)") < 0 ||
+        nb__check_opt(api, "delt_dec", dec, 0, 1, "()") < 0 ||
+        nb__check_opt(api, "deltamax", dmax, 0, INFINITY, "()") < 0 ||
+        nb__check_opt(api, "deltamin", o.deltamin, 0, dmax, "[]") < 0)
         return NULL;
-    }
     /* delta0 is needed before the state is filled: pass it through a
      * zero-state make, then initialise. */
     nb_optim *opt = nb__optim_new(api, model, NB_OPT_RPROP, "rprop", 2, nb_rprop_update);

@@ -6,6 +6,8 @@
 #include "config.h"
 #endif
 
+#include <math.h>
+
 #include "optim/optim_internal.h"
 
 /* The update loops must be vector code (they touch every parameter every
@@ -51,13 +53,12 @@ nb_optim *nb_sgd_new(nb_model *model, const nb_sgd_opts *opts)
 {
     static const char api[] = "nb_sgd_new";
     nb_sgd_opts o = opts ? *opts : (nb_sgd_opts){0};
-    if (o.lr < 0 || o.momentum < 0 || o.momentum >= 1 || o.dampening < 0 || o.dampening > 1 ||
-        o.weight_decay < 0) {
-        nb__error(NB_ERR_ARG, "%s: options out of range (lr %g >= 0, momentum %g in [0, 1), "
-                  "dampening %g in [0, 1], weight_decay %g >= 0)", api, o.lr, o.momentum,
-                  o.dampening, o.weight_decay);
+    double lr = o.lr ? o.lr : 0.01;
+    if (nb__check_opt(api, "lr", lr, 0, INFINITY, "()") < 0 ||
+        nb__check_opt(api, "momentum", o.momentum, 0, 1, "[)") < 0 ||
+        nb__check_opt(api, "dampening", o.dampening, 0, 1, "[]") < 0 ||
+        nb__check_opt(api, "weight_decay", o.weight_decay, 0, INFINITY, "[)") < 0)
         return NULL;
-    }
     if (o.nesterov && (o.momentum == 0 || o.dampening != 0)) {
         nb__error(NB_ERR_ARG, "%s: Nesterov momentum needs momentum > 0 and no dampening", api);
         return NULL;
@@ -65,7 +66,7 @@ nb_optim *nb_sgd_new(nb_model *model, const nb_sgd_opts *opts)
     nb_optim *opt = nb__optim_new(api, model, NB_OPT_SGD, "sgd", 1, nb_sgd_update);
     if (!opt)
         return NULL;
-    opt->lr = o.lr ? o.lr : 0.01;
+    opt->lr = lr;
     opt->momentum = o.momentum;
     opt->dampening = o.dampening;
     opt->nesterov = o.nesterov;

@@ -166,6 +166,37 @@ static int nb_train_epoch(nb_train_state *s, int epoch, nb_rng *rng)
     return 0;
 }
 
+/* An integer option that must be >= lo. */
+static int nb_check_int_opt(const char *name, long long v, long long lo)
+{
+    if (v >= lo)
+        return 0;
+    return nb__error(NB_ERR_ARG, "nb_train: %s is %lld; expected an integer >= %lld", name, v, lo);
+}
+
+/* A yes (1) / auto (0) / no (-1) option. */
+static int nb_check_tristate_opt(const char *name, int v)
+{
+    if (v >= -1 && v <= 1)
+        return 0;
+    return nb__error(NB_ERR_ARG, "nb_train: %s is %d; expected -1, 0 or 1", name, v);
+}
+
+/* Every option, the floating ones with the optimizers' check (NaN fails it). */
+static int nb_train_check_opts(const nb_train_opts *o)
+{
+    static const char api[] = "nb_train";
+    if (nb_check_int_opt("epochs", o->epochs, 0) < 0 ||
+        nb_check_int_opt("batch_size", o->batch_size, 0) < 0 ||
+        nb__check_opt(api, "goal", o->goal, 0, INFINITY, "[)") < 0 ||
+        nb__check_opt(api, "min_grad", o->min_grad, -INFINITY, INFINITY, "()") < 0 ||
+        nb_check_tristate_opt("classification", o->classification) < 0 ||
+        nb_check_tristate_opt("verbose", o->verbose) < 0 ||
+        nb_check_int_opt("show", o->show, 0) < 0)
+        return nb_last_status();
+    return 0;
+}
+
 static int nb_train_check(nb_model *model, nb_optim *opt, nb_loss_fn loss,
                           const nb_train_data *d, const nb_train_opts *o)
 {
@@ -187,9 +218,8 @@ static int nb_train_check(nb_model *model, nb_optim *opt, nb_loss_fn loss,
         rc = nb__check_xy(api, model, d->val_x, d->val_y, "data->val_x", "data->val_y");
     if (rc == 0 && d->test_x)
         rc = nb__check_xy(api, model, d->test_x, d->test_y, "data->test_x", "data->test_y");
-    if (rc == 0 && (o->epochs < 0 || o->batch_size < 0 || o->goal < 0))
-        rc = nb__error(NB_ERR_ARG, "nb_train: epochs (%d), batch_size (%lld) and goal (%g) must "
-                       "not be negative", o->epochs, (long long)o->batch_size, o->goal);
+    if (rc == 0)
+        rc = nb_train_check_opts(o);
     return rc;
 }
 
