@@ -295,6 +295,61 @@ START_TEST(test_fashion_mnist_train)
 }
 END_TEST
 
+/* A Fashion-MNIST folder in the temp dir: n images of 28 x 28 bytes and a
+ * label file of the given IDX type holding `labels` (big-endian). */
+static void write_fashion(int n, int type, const unsigned char *labels, size_t label_bytes)
+{
+    size_t ni = 16 + (size_t)n * 784;
+    unsigned char *img = calloc(ni, 1);
+    ck_assert_ptr_nonnull(img);
+    const unsigned char head[16] = {0, 0, 0x08, 3, 0, 0, 0, (unsigned char)n, 0, 0, 0, 28, 0, 0, 0, 28};
+    memcpy(img, head, sizeof head);
+    for (size_t i = 16; i < ni; i++)
+        img[i] = (unsigned char)(i * 7);
+    write_file(tmp("train-images-idx3-ubyte.gz"), img, ni, 1);
+    free(img);
+    unsigned char lab[64] = {0, 0, (unsigned char)type, 1, 0, 0, 0, (unsigned char)n};
+    ck_assert_uint_le(8 + label_bytes, sizeof lab);
+    memcpy(lab + 8, labels, label_bytes);
+    write_file(tmp("train-labels-idx1-ubyte.gz"), lab, 8 + label_bytes, 1);
+}
+
+/* Labels of a Fashion-MNIST label file must be integers 0..9: a signed-byte
+ * -3 or a float 2.5 used to be taken (only "> 9" was refused). */
+START_TEST(test_fashion_labels_checked)
+{
+    nb_tensor *x, *y;
+    char lpath[128];
+    snprintf(lpath, sizeof lpath, "%s/train-labels-idx1-ubyte.gz", tmpdir);
+    char msg[256];
+    /* signed bytes 1, -3, 4 */
+    write_fashion(3, 0x09, (const unsigned char[]){1, 0xFD, 4}, 3);
+    ck_assert_int_eq(nb_fashion_mnist_load(tmpdir, NB_DATA_TRAIN, 0, NB_F32, &x, &y), NB_ERR_FORMAT);
+    snprintf(msg, sizeof msg, "nb_fashion_mnist_load: %s: label -3 in row 1 is out of range for "
+             "10 classes (valid 0..9)", lpath);
+    ck_assert_error(NB_ERR_FORMAT, msg);
+    ck_assert_ptr_null(x);
+    ck_assert_ptr_null(y);
+    /* float32 0, 2.5 (40200000) */
+    write_fashion(2, 0x0D, (const unsigned char[]){0, 0, 0, 0, 0x40, 0x20, 0, 0}, 8);
+    ck_assert_int_eq(nb_fashion_mnist_load(tmpdir, NB_DATA_TRAIN, 0, NB_F64, &x, &y), NB_ERR_FORMAT);
+    snprintf(msg, sizeof msg, "nb_fashion_mnist_load: %s: label 2.5 in row 1 is not an integer "
+             "(valid 0..9)", lpath);
+    ck_assert_error(NB_ERR_FORMAT, msg);
+    /* unsigned byte 10 */
+    write_fashion(2, 0x08, (const unsigned char[]){9, 10}, 2);
+    ck_assert_int_eq(nb_fashion_mnist_load(tmpdir, NB_DATA_TRAIN, 0, NB_F32, &x, &y), NB_ERR_FORMAT);
+    ck_assert_error(NB_ERR_FORMAT, "label 10 in row 1 is out of range for 10 classes");
+    /* good labels of any integer type load, with the pixels scaled */
+    write_fashion(3, 0x09, (const unsigned char[]){9, 0, 5}, 3);
+    int rc = nb_fashion_mnist_load(tmpdir, NB_DATA_TRAIN, 0, NB_F32, &x, &y);
+    ck_assert_msg(rc == NB_OK, "%s", nb_last_error());
+    ck_assert_tensor_near(y, ((double[]){9, 0, 5}), 3, 0);
+    ck_assert_int_eq(nb_dim(x, 1), 784);
+    ck_assert_double_eq_tol(nb_get(x, 1), (double)(unsigned char)(17 * 7) / 255.0, 1e-6);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("io_idx");
@@ -308,6 +363,7 @@ int main(void)
     tcase_add_test(tc, test_wrong_magic_and_bad_dims);
     tcase_add_test(tc, test_missing_file_and_args);
     tcase_add_test(tc, test_default_dir_env);
+    tcase_add_test(tc, test_fashion_labels_checked);
     suite_add_tcase(s, tc);
     TCase *fm = nb_test_case("fashion_mnist");
     tcase_add_test(fm, test_fashion_mnist);

@@ -329,6 +329,51 @@ START_TEST(test_errors)
 }
 END_TEST
 
+/* A class label must be an integer in [0, classes): -3, 2.5, NaN and 10 of
+ * ten classes are refused by every loss that takes labels, in both dtypes,
+ * with the row, the value and the valid range. */
+START_TEST(test_labels_integers_in_range)
+{
+    const double bad[][2] = {{0, -3}, {2.5, 0}, {NAN, 1}, {-NAN, 1}, {1, 10}, {INFINITY, 0}};
+    const char *const want[] = {
+        "label -3 in row 1 is out of range for 10 classes (valid 0..9)",
+        "label 2.5 in row 0 is not an integer (valid 0..9)",
+        "label nan in row 0 is not an integer (valid 0..9)",
+        "label nan in row 0 is not an integer (valid 0..9)",
+        "label 10 in row 1 is out of range for 10 classes (valid 0..9)",
+        "label inf in row 0 is not an integer (valid 0..9)",
+    };
+    char msg[160];
+    for (int dt = 0; dt < 2; dt++) {
+        nb_dtype type = dt ? NB_F64 : NB_F32;
+        nb_tensor *logits = nb_zeros(type, NB_SHAPE(2, 10));
+        for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+            nb_tensor *y = t_vals(type, bad[k], NB_SHAPE(2));
+            snprintf(msg, sizeof msg, "cross_entropy: %s", want[k]);
+            ck_assert_ptr_null(nb_cross_entropy(logits, y, NB_REDUCE_MEAN));
+            ck_assert_error(NB_ERR_ARG, msg);
+            snprintf(msg, sizeof msg, "nll_loss: %s", want[k]);
+            ck_assert_ptr_null(nb_nll_loss(logits, y, NB_REDUCE_SUM));
+            ck_assert_error(NB_ERR_ARG, msg);
+            /* the training loss of nn passes them on to the same check */
+            snprintf(msg, sizeof msg, "cross_entropy: %s", want[k]);
+            ck_assert_ptr_null(nb_loss_cross_entropy(logits, y));
+            ck_assert_error(NB_ERR_ARG, msg);
+            nb_clear_error();
+        }
+        /* the largest and smallest valid labels are taken */
+        nb_tensor *ok = t_vals(type, (const double[]){9, 0}, NB_SHAPE(2));
+        nb_tensor *l = nb_cross_entropy(logits, ok, NB_REDUCE_MEAN);
+        ck_assert_msg(l != NULL, "%s", nb_last_error());
+        ck_assert_double_eq_tol(nb_get(l, 0), log(10.0), 1e-6);
+    }
+    /* indices of gather_rows go through the same check */
+    nb_tensor *table = nb_zeros(NB_F64, NB_SHAPE(2, 3));
+    ck_assert_ptr_null(nb_gather_rows(table, t_vals(NB_F64, (const double[]){0.5}, NB_SHAPE(1))));
+    ck_assert_error(NB_ERR_ARG, "gather_rows: index 0.5 in position 0 is not an integer (valid 0..1)");
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("ops_nn");
@@ -339,6 +384,7 @@ int main(void)
     tcase_add_test(tc, test_step_no_new_memory);
     tcase_add_test(tc, test_labels_changed_before_backward);
     tcase_add_test(tc, test_errors);
+    tcase_add_test(tc, test_labels_integers_in_range);
     suite_add_tcase(s, tc);
     tc = nb_test_case("gradients");
     tcase_add_test(tc, test_grad_softmax);

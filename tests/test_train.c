@@ -371,6 +371,80 @@ START_TEST(test_train_options_out_of_range)
 }
 END_TEST
 
+/* A loss that never reads its targets: the labels reach nothing but the
+ * accuracy, which used to count -3 or 2.5 as a class. */
+static nb_tensor *labels_unread_loss(nb_tensor *pred, nb_tensor *target)
+{
+    (void)target;
+    return nb_mean(nb_square(pred));
+}
+
+/* Class labels given to the training loop or to nb_model_evaluate must be
+ * integers in [0, outputs) (two classes for one output column), whatever
+ * the loss; each set is named in the message. */
+START_TEST(test_labels_checked_for_accuracy)
+{
+    nb_model *net = nb_bpnet_new((const int64_t[]){2, 3}, 2, NULL,
+                                 &(nb_bpnet_opts){.dtype = NB_F64, .seed = 2});
+    nb_optim *opt = nb_sgd_new(net, NULL);
+    nb_tensor *x = nb_from_f64(xor_x, NB_SHAPE(4, 2));
+    nb_tensor *good = nb_from_f64((const double[]){0, 1, 2, 1}, NB_SHAPE(4));
+    nb_tensor *neg = nb_from_f64((const double[]){0, -3, 1, 2}, NB_SHAPE(4));
+    nb_tensor *half = nb_from_f64((const double[]){0, 1, 2.5, 2}, NB_SHAPE(4));
+    double loss, acc;
+    ck_assert_int_eq(nb_model_evaluate(net, labels_unread_loss, x, neg, &loss, &acc), NB_ERR_ARG);
+    ck_assert_error(NB_ERR_ARG, "nb_model_evaluate: y: label -3 in row 1 is out of range for 3 "
+                                "classes (valid 0..2)");
+    ck_assert_int_eq(nb_model_evaluate(net, labels_unread_loss, x, half, &loss, &acc), NB_ERR_ARG);
+    ck_assert_error(NB_ERR_ARG, "nb_model_evaluate: y: label 2.5 in row 2 is not an integer "
+                                "(valid 0..2)");
+    /* without an accuracy the targets go to the loss only */
+    ck_assert_int_eq(nb_model_evaluate(net, labels_unread_loss, x, neg, &loss, NULL), NB_OK);
+    ck_assert_int_eq(nb_model_evaluate(net, labels_unread_loss, x, good, &loss, &acc), NB_OK);
+
+    nb_train_opts q = {.epochs = 2, .verbose = -1};
+    nb_train_record rec;
+    struct {
+        nb_train_data d;
+        const char *msg;
+    } cases[] = {
+        {{.x = x, .y = neg}, "nb_train: data->y: label -3 in row 1 is out of range for 3 classes"},
+        {{.x = x, .y = half}, "nb_train: data->y: label 2.5 in row 2 is not an integer (valid 0..2)"},
+        {{.x = x, .y = good, .val_x = x, .val_y = half},
+         "nb_train: data->val_y: label 2.5 in row 2 is not an integer"},
+        {{.x = x, .y = good, .test_x = x, .test_y = neg},
+         "nb_train: data->test_y: label -3 in row 1 is out of range"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        nb_clear_error();
+        ck_assert_int_eq(nb_train(net, opt, labels_unread_loss, &cases[i].d, &q, &rec), NB_ERR_ARG);
+        ck_assert_error(NB_ERR_ARG, cases[i].msg);
+        ck_assert_int_eq(nb_optim_steps(opt), 0);
+    }
+    /* a loss that checks labels itself is not reached: the loop names the set */
+    ck_assert_int_eq(nb_train(net, opt, nb_loss_cross_entropy, &(nb_train_data){.x = x, .y = neg},
+                              &q, &rec),
+                     NB_ERR_ARG);
+    ck_assert_error(NB_ERR_ARG, "nb_train: data->y: label -3 in row 1");
+    /* classification off: a 1-D target is not read as classes */
+    ck_assert_int_eq(nb_train(net, opt, labels_unread_loss, &(nb_train_data){.x = x, .y = half},
+                              &(nb_train_opts){.epochs = 1, .verbose = -1, .classification = -1},
+                              &rec),
+                     NB_OK);
+    nb_train_record_free(&rec);
+    nb_optim_free(opt);
+    nb_model_free(net);
+
+    /* one output column: the labels are 0 or 1 */
+    net = nb_bpnet_new((const int64_t[]){2, 1}, 2, NULL, &(nb_bpnet_opts){.dtype = NB_F64});
+    nb_tensor *two = nb_from_f64((const double[]){0, 1, 2, 1}, NB_SHAPE(4));
+    ck_assert_int_eq(nb_model_evaluate(net, labels_unread_loss, x, two, &loss, &acc), NB_ERR_ARG);
+    ck_assert_error(NB_ERR_ARG, "nb_model_evaluate: y: label 2 in row 2 is out of range for 2 "
+                                "classes (valid 0..1)");
+    nb_model_free(net);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("train");
@@ -382,6 +456,7 @@ int main(void)
     tcase_add_test(tc, test_minibatches_and_accuracy);
     tcase_add_test(tc, test_bad_inputs);
     tcase_add_test(tc, test_train_options_out_of_range);
+    tcase_add_test(tc, test_labels_checked_for_accuracy);
     suite_add_tcase(s, tc);
     return nb_test_run(s);
 }

@@ -187,8 +187,11 @@ int nb_train(nb_model *model, nb_optim *opt, nb_loss_fn loss, const nb_train_dat
 /* Loss (and accuracy, when acc is not NULL: the fraction of rows whose
  * largest output is at the label or one-hot target; for one output column,
  * whether output > 0.5 matches target > 0.5) of the model on (x, y), with
- * recording off.  Temporaries go to the current arena, or to a private
- * arena when none is current.  NB_OK or negative. */
+ * recording off.  With acc, 1-D labels must be integers in [0, outputs) (0
+ * or 1 for one output column), else NB_ERR_ARG naming the row, the value and
+ * the range; nb_train checks each 1-D target set the same way in
+ * classification mode, whatever the loss.  Temporaries go to the current
+ * arena, or to a private arena when none is current.  NB_OK or negative. */
 int nb_model_evaluate(nb_model *model, nb_loss_fn loss, nb_tensor *x, nb_tensor *y,
                       double *loss_out, double *acc);
 

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <zlib.h>
 
+#include "core/index_check.h"
 #include "core/tensor_internal.h"
 #include "nabla/io.h"
 
@@ -296,10 +297,11 @@ int nb_fashion_mnist_load(const char *dir, nb_data_part part, int64_t limit, nb_
     else if (lab->ndim != 1 || lab->shape[0] != img->shape[0])
         rc = nb__error(NB_ERR_FORMAT, "%s: %s holds %lld labels for %lld images in %s", op, lpath,
                        (long long)lab->shape[0], (long long)img->shape[0], ipath);
-    for (int64_t i = 0; rc == NB_OK && i < lab->numel; i++)
-        if (nb__get(lab, i) > 9)
-            rc = nb__error(NB_ERR_FORMAT, "%s: %s: label %lld is %g (expected 0..9)", op, lpath,
-                           (long long)i, nb__get(lab, i));
+    if (rc == NB_OK) {
+        /* a signed or floating label file can hold -3 or 2.5: one check for all labels */
+        nb__index_desc d = {op, lpath, "label", "row", "classes", NB_ERR_FORMAT};
+        rc = nb__check_index_values(&d, lab, 10);
+    }
     if (rc == NB_OK) {
         /* A fresh tensor shares no graph, so viewing it as N x 784 is just
          * rewriting its shape. */

@@ -5,8 +5,7 @@
 #include "config.h"
 #endif
 
-#include <math.h>
-
+#include "core/index_check.h"
 #include "kernels/select.h"
 #include "nabla/ops.h"
 #include "ops/take_put.h"
@@ -122,15 +121,6 @@ int nb__check_indices(const char *op, const nb_tensor *idx, nb_dtype dtype, int6
         return nb__error(NB_ERR_SHAPE, "%s: the %s tensor must be 1-d, got %s", op, item,
                          nb__shape_fmt(idx->ndim, idx->shape, s, sizeof s));
     }
-    for (int64_t r = 0; r < idx->numel; r++) {
-        double v = nb__get(idx, r);
-        if (v != floor(v) || !isfinite(v))
-            return nb__error(NB_ERR_ARG, "%s: %s %g in %s %lld is not an integer", op, item, v, pos,
-                             (long long)r);
-        if (v < 0 || v >= (double)limit)
-            return nb__error(NB_ERR_ARG, "%s: %s %g in %s %lld is out of range for %lld %s (valid 0..%lld)",
-                             op, item, v, pos, (long long)r, (long long)limit, limit_noun,
-                             (long long)limit - 1);
-    }
-    return 0;
+    nb__index_desc d = {op, NULL, item, pos, limit_noun, NB_ERR_ARG};
+    return nb__check_index_values(&d, idx, limit);
 }

@@ -3,6 +3,7 @@
 #include "config.h"
 #endif
 
+#include "core/index_check.h"
 #include "nabla/autograd.h"
 #include "optim/train_internal.h"
 
@@ -14,7 +15,7 @@ double nb__accuracy(const nb_tensor *pred, const nb_tensor *y)
         return 0;
     int64_t hits = 0;
     for (int64_t r = 0; r < rows; r++) {
-        int64_t guess = 0, want;
+        int64_t guess = 0;
         if (k == 1) {
             guess = nb__get(pred, r) > 0.5;
         } else {
@@ -23,8 +24,12 @@ double nb__accuracy(const nb_tensor *pred, const nb_tensor *y)
                     guess = j;
         }
         if (y->ndim == 1) {
-            want = (int64_t)nb__get(y, r);
-        } else if (k == 1) {
+            /* compared as doubles: no conversion of a value out of int64's range */
+            hits += (double)guess == nb__get(y, r);
+            continue;
+        }
+        int64_t want;
+        if (k == 1) {
             want = nb__get(y, r) > 0.5;
         } else {
             want = 0;
@@ -64,20 +69,35 @@ int nb__check_xy(const char *api, const nb_model *model, nb_tensor *x, nb_tensor
     return 0;
 }
 
-int nb__eval_in(nb_model *model, nb_loss_fn loss, nb_tensor *x, nb_tensor *y, double *loss_out,
-                double *acc)
+/* 1-D class labels y against the outputs pred: through the one check of
+ * labels (core/index_check.h). */
+static int nb_check_labels(const char *api, const char *name, const nb_tensor *pred,
+                           const nb_tensor *y)
+{
+    int64_t rows = pred->ndim >= 1 ? pred->shape[0] : 1;
+    int64_t k = rows ? pred->numel / rows : 0;
+    nb__index_desc d = {api, name, "label", "row", "classes", NB_ERR_ARG};
+    return nb__check_index_values(&d, y, k == 1 ? 2 : k);
+}
+
+int nb__eval_in(const char *api, nb_model *model, nb_loss_fn loss, nb_tensor *x, nb_tensor *y,
+                const char *labels_name, double *loss_out, double *acc)
 {
     int rc = 0;
     NB_NO_GRAD {
         nb_tensor *pred = nb_model_forward(model, x);
-        nb_tensor *l = pred ? loss(pred, y) : NULL;
-        if (!l) {
+        if (pred && labels_name && y->ndim == 1)
+            rc = nb_check_labels(api, labels_name, pred, y);
+        nb_tensor *l = pred && rc == 0 ? loss(pred, y) : NULL;
+        if (rc < 0) {
+            /* reported */
+        } else if (!l) {
             rc = nb__error_pending() ? nb_last_status()
-                                     : nb__error(NB_ERR_ARG, "nb_model_evaluate: the loss "
-                                                             "function returned NULL");
+                                     : nb__error(NB_ERR_ARG, "%s: the loss function returned "
+                                                             "NULL", api);
         } else if (l->numel != 1) {
-            rc = nb__error(NB_ERR_SHAPE, "nb_model_evaluate: the loss has %lld elements; it must "
-                           "be one number (reduce it with nb_sum or a mean)", (long long)l->numel);
+            rc = nb__error(NB_ERR_SHAPE, "%s: the loss has %lld elements; it must be one number "
+                           "(reduce it with nb_sum or a mean)", api, (long long)l->numel);
         } else {
             if (loss_out)
                 *loss_out = nb__get(l, 0);
@@ -104,7 +124,7 @@ int nb_model_evaluate(nb_model *model, nb_loss_fn loss, nb_tensor *x, nb_tensor 
             return nb_last_status();
         nb_arena_use(own);
     }
-    rc = nb__eval_in(model, loss, x, y, loss_out, acc);
+    rc = nb__eval_in(api, model, loss, x, y, acc ? "y" : NULL, loss_out, acc);
     if (own) {
         nb_arena_use(NULL);
         nb_arena_free(own);

@@ -111,12 +111,16 @@ static int nb_eval_sets(nb_train_state *s, int epoch)
     const nb_train_data *d = s->data;
     nb_train_record *r = s->r;
     int rc = 0;
+    /* classification labels are checked once, at epoch 0 */
+    int check = s->cls && epoch == 0;
     if (d->val_x)
-        rc = nb__eval_in(s->model, s->loss, d->val_x, d->val_y, &r->val_loss[epoch],
+        rc = nb__eval_in("nb_train", s->model, s->loss, d->val_x, d->val_y,
+                         check ? "data->val_y" : NULL, &r->val_loss[epoch],
                          r->val_acc ? &r->val_acc[epoch] : NULL);
     nb_arena_reset(s->step);
     if (rc == 0 && d->test_x)
-        rc = nb__eval_in(s->model, s->loss, d->test_x, d->test_y, &r->test_loss[epoch], NULL);
+        rc = nb__eval_in("nb_train", s->model, s->loss, d->test_x, d->test_y,
+                         check ? "data->test_y" : NULL, &r->test_loss[epoch], NULL);
     nb_arena_reset(s->step);
     return rc;
 }
@@ -266,8 +270,8 @@ int nb_train(nb_model *model, nb_optim *opt, nb_loss_fn loss, const nb_train_dat
     double t0 = nb__now(), samples = 0;
 
     /* Epoch 0: the starting point. */
-    rc = nb__eval_in(model, loss, data->x, data->y, &r->train_loss[0],
-                     r->train_acc ? &r->train_acc[0] : NULL);
+    rc = nb__eval_in("nb_train", model, loss, data->x, data->y, cls ? "data->y" : NULL,
+                     &r->train_loss[0], r->train_acc ? &r->train_acc[0] : NULL);
     nb_arena_reset(s.step);
     if (rc == 0)
         rc = nb_eval_sets(&s, 0);

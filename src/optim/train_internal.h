@@ -6,16 +6,22 @@
 
 #include "optim/optim_internal.h"
 
-/* Fraction of rows of pred whose class matches y (labels or one-hot / 0-1). */
+/* Fraction of rows of pred whose class matches y (labels or one-hot / 0-1).
+ * 1-D labels are taken as checked (nb__eval_in); one that is not a class
+ * simply matches no row. */
 double nb__accuracy(const nb_tensor *pred, const nb_tensor *y);
 
 /* Check a (samples, targets) pair against the model; messages name them. */
 int nb__check_xy(const char *api, const nb_model *model, nb_tensor *x, nb_tensor *y,
                  const char *xname, const char *yname);
 
-/* Loss/accuracy with recording off, temporaries in the current arena. */
-int nb__eval_in(nb_model *model, nb_loss_fn loss, nb_tensor *x, nb_tensor *y, double *loss_out,
-                double *acc);
+/* Loss/accuracy with recording off, temporaries in the current arena;
+ * messages name `api`.  When labels_name is not NULL and y is 1-D, y holds
+ * class labels: each must be an integer in [0, classes), classes being the
+ * model's outputs (2 for one output column), checked before the loss sees
+ * them; a failure reads "<api>: <labels_name>: label -3 in row 1 is ...". */
+int nb__eval_in(const char *api, nb_model *model, nb_loss_fn loss, nb_tensor *x, nb_tensor *y,
+                const char *labels_name, double *loss_out, double *acc);
 
 /* Terminal progress: one rewritten line on a TTY, else a line every `show`
  * epochs (only when asked). */
