@@ -350,6 +350,109 @@ START_TEST(test_fashion_labels_checked)
 }
 END_TEST
 
+/* Append raw bytes to a file. */
+static void append_raw(const char *path, const unsigned char *b, size_t n)
+{
+    FILE *f = fopen(path, "ab");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_uint_eq(fwrite(b, 1, n, f), n);
+    ck_assert_int_eq(fclose(f), 0);
+}
+
+/* Append one gzip member holding b to a file. */
+static void append_gz(const char *path, const unsigned char *b, size_t n)
+{
+    gzFile g = gzopen(path, "ab");
+    ck_assert_ptr_nonnull(g);
+    ck_assert_int_eq(gzwrite(g, b, (unsigned)n), (int)n);
+    ck_assert_int_eq(gzclose(g), Z_OK);
+}
+
+/* Bytes after the gzip stream: zlib's reader skips them silently, so the
+ * loader looks at the file itself.  The file must end where the gzip stream
+ * does; junk, a single byte or zero padding after it is an error. */
+START_TEST(test_bytes_after_gzip_stream)
+{
+    const char *p = tmp("junk.idx.gz");
+    char msg[256];
+    static const unsigned char junk[] = {'j', 'u', 'n', 'k'};
+    write_file(p, ubyte3, sizeof ubyte3, 1);
+    append_raw(p, junk, sizeof junk);
+    ck_assert_ptr_null(nb_idx_load(p, NB_F32, 0));
+    snprintf(msg, sizeof msg, "nb_idx_load: %s has 4 bytes after its gzip stream", p);
+    ck_assert_error(NB_ERR_FORMAT, msg);
+    /* one byte, even the first byte of a gzip magic */
+    write_file(p, ubyte3, sizeof ubyte3, 1);
+    append_raw(p, (const unsigned char[]){0x1f}, 1);
+    ck_assert_ptr_null(nb_idx_load(p, NB_F32, 0));
+    snprintf(msg, sizeof msg, "nb_idx_load: %s has 1 byte after its gzip stream", p);
+    ck_assert_error(NB_ERR_FORMAT, msg);
+    /* zero padding (as a tape or a block device leaves) */
+    static const unsigned char zeros[512];
+    write_file(p, ubyte3, sizeof ubyte3, 1);
+    append_raw(p, zeros, sizeof zeros);
+    ck_assert_ptr_null(nb_idx_load(p, NB_F32, 0));
+    snprintf(msg, sizeof msg, "nb_idx_load: %s has 512 bytes after its gzip stream", p);
+    ck_assert_error(NB_ERR_FORMAT, msg);
+    /* more than the read buffer holds */
+    unsigned char *big = calloc(300000, 1);
+    ck_assert_ptr_nonnull(big);
+    write_file(p, ubyte3, sizeof ubyte3, 1);
+    append_raw(p, big, 300000);
+    free(big);
+    ck_assert_ptr_null(nb_idx_load(p, NB_F32, 0));
+    snprintf(msg, sizeof msg, "nb_idx_load: %s has 300000 bytes after its gzip stream", p);
+    ck_assert_error(NB_ERR_FORMAT, msg);
+    /* junk after a second member is found too */
+    write_file(p, ubyte3, 10, 1);
+    append_gz(p, ubyte3 + 10, sizeof ubyte3 - 10);
+    append_raw(p, junk, 3);
+    ck_assert_ptr_null(nb_idx_load(p, NB_F32, 0));
+    ck_assert_error(NB_ERR_FORMAT, "has 3 bytes after its gzip stream");
+    /* with a limit only the bytes up to it are read (documented) */
+    write_file(p, ubyte3, sizeof ubyte3, 1);
+    append_raw(p, junk, sizeof junk);
+    nb_tensor *one = nb_idx_load(p, NB_F32, 1);
+    ck_assert_msg(one != NULL, "%s", nb_last_error());
+    ck_assert_int_eq(nb_dim(one, 0), 1);
+}
+END_TEST
+
+/* Concatenated gzip members are one file (RFC 1952, and what gzip -d and
+ * zcat do): the data may be split across them, even inside the header.
+ * Data past the header's promise in a later member is a trailing byte. */
+START_TEST(test_gzip_members_concatenated)
+{
+    const double want[] = {0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 255};
+    const size_t cuts[] = {2, 10, 16, 27};
+    for (size_t k = 0; k < sizeof cuts / sizeof cuts[0]; k++) {
+        const char *p = tmp("cat.idx.gz");
+        write_file(p, ubyte3, cuts[k], 1);
+        append_gz(p, ubyte3 + cuts[k], sizeof ubyte3 - cuts[k]);
+        nb_tensor *t = nb_idx_load(p, NB_F64, 0);
+        ck_assert_msg(t != NULL, "cut %zu: %s", cuts[k], nb_last_error());
+        ck_assert_tensor_near(t, want, 12, 0);
+    }
+    /* an empty member in between changes nothing */
+    const char *p = tmp("cat.idx.gz");
+    write_file(p, ubyte3, 20, 1);
+    append_gz(p, ubyte3, 0);
+    append_gz(p, ubyte3 + 20, sizeof ubyte3 - 20);
+    ck_assert_tensor_near(nb_idx_load(p, NB_F32, 0), want, 12, 0);
+    /* a second member with one element more than promised */
+    write_file(p, ubyte3, sizeof ubyte3, 1);
+    append_gz(p, (const unsigned char[]){7}, 1);
+    ck_assert_ptr_null(nb_idx_load(p, NB_F32, 0));
+    ck_assert_error(NB_ERR_FORMAT, "has trailing bytes after the 28 its header promises");
+    /* a damaged second member is reported, not skipped */
+    write_file(p, ubyte3, 10, 1);
+    append_raw(p, (const unsigned char[]){0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 0xff, 0xff}, 12);
+    ck_assert_ptr_null(nb_idx_load(p, NB_F32, 0));
+    ck_assert_int_eq(nb_last_status(), NB_ERR_FORMAT);
+    ck_assert_msg(strstr(nb_last_error(), "cat.idx.gz") != NULL, "%s", nb_last_error());
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("io_idx");
@@ -360,6 +463,8 @@ int main(void)
     tcase_add_test(tc, test_other_types);
     tcase_add_test(tc, test_truncated);
     tcase_add_test(tc, test_trailing_bytes);
+    tcase_add_test(tc, test_bytes_after_gzip_stream);
+    tcase_add_test(tc, test_gzip_members_concatenated);
     tcase_add_test(tc, test_wrong_magic_and_bad_dims);
     tcase_add_test(tc, test_missing_file_and_args);
     tcase_add_test(tc, test_default_dir_env);

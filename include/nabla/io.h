@@ -101,8 +101,12 @@ int nb_csv_load(const char *path, const nb_csv_opts *opts, nb_csv_data *out);
  * The magic number, the number of dims (1..8), zero dims and the data length
  * are validated: a truncated file, trailing bytes after the data, a wrong
  * magic or impossible dims give NB_ERR_FORMAT naming the file and what was
- * expected.  With a limit only the bytes up to the limit are read, so damage
- * past it is not seen in a compressed file.  Missing file: NB_ERR_IO. */
+ * expected.  A gzip file may be several members one after another (what
+ * `cat a.gz b.gz` makes): as for gzip itself, they are one stream.  The file
+ * must end where its last member ends; other bytes after it, even zeros, are
+ * NB_ERR_FORMAT ("PATH has N bytes after its gzip stream").  With a limit
+ * only the bytes up to the limit are read, so damage past it is not seen in
+ * a compressed file.  Missing file: NB_ERR_IO. */
 nb_tensor *nb_idx_load(const char *path, nb_dtype dtype, int64_t limit);
 
 /* The folder the Fashion-MNIST files are read from when `dir` is NULL:

@@ -1,13 +1,14 @@
-/* IDX files (the MNIST family's format), read through zlib so that gzip'd
- * and plain files are handled alike, and the Fashion-MNIST convenience
- * loader.  IDX layout: 2 zero bytes, a type byte, a byte with the number of
- * dims, the dims as big-endian uint32, then the elements big-endian. */
+/* IDX files (the MNIST family's format), gzip'd (inflated with zlib) or
+ * plain, and the Fashion-MNIST convenience loader.  IDX layout: 2 zero
+ * bytes, a type byte, a byte with the number of dims, the dims as big-endian
+ * uint32, then the elements big-endian. */
 #define _POSIX_C_SOURCE 200809L
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,40 +67,182 @@ static double idx_value(int type, const unsigned char *p)
     }
 }
 
-/* gzread until n bytes or end of data; returns bytes read or -1 on error. */
-static int64_t read_full(gzFile g, unsigned char *buf, size_t n)
+/* The file as a stream of bytes: a plain file's own bytes, or what its gzip
+ * members inflate to.  zlib's gzread is not used: it stops quietly at the
+ * first bytes after a member that do not start another one, so junk (or a
+ * second file) appended to a .gz would be ignored.  Here the file must end
+ * where its last member ends.  Members one after another are one stream, as
+ * gzip's own format says (RFC 1952: a file is a series of members). */
+enum { IDX_IN = 1 << 16 };
+typedef struct idx_src {
+    const char *op, *path;
+    FILE *f;
+    bool gz;          /* gzip members, else plain bytes */
+    bool z_live;      /* inflateInit2 succeeded: inflateEnd is due */
+    bool member_end;  /* the last member is complete: only a new one or the file's end may follow */
+    z_stream z;       /* next_in / avail_in: the unread part of `in`, in both modes */
+    unsigned char in[IDX_IN];
+} idx_src;
+
+/* Have at least `need` (<= IDX_IN) unread bytes in s->in, or all that is
+ * left of the file.  0, or NB_ERR_IO recorded. */
+static int src_want(idx_src *s, unsigned need)
+{
+    while (s->z.avail_in < need && !feof(s->f)) {
+        memmove(s->in, s->z.next_in, s->z.avail_in);
+        s->z.next_in = s->in;
+        size_t r = fread(s->in + s->z.avail_in, 1, IDX_IN - s->z.avail_in, s->f);
+        if (r == 0 && ferror(s->f))
+            return nb__error(NB_ERR_IO, "%s: read error on %s: %s", s->op, s->path,
+                             strerror(errno));
+        s->z.avail_in += (unsigned)r;
+    }
+    return 0;
+}
+
+/* What follows the last member is not a member: count it for the message. */
+static int src_trailing(idx_src *s)
+{
+    uint64_t n = s->z.avail_in;
+    size_t r;
+    while ((r = fread(s->in, 1, IDX_IN, s->f)) > 0)
+        n += r;
+    if (ferror(s->f))
+        return nb__error(NB_ERR_IO, "%s: read error on %s: %s", s->op, s->path, strerror(errno));
+    return nb__error(NB_ERR_FORMAT, "%s: %s has %llu byte%s after its gzip stream", s->op,
+                     s->path, (unsigned long long)n, n == 1 ? "" : "s");
+}
+
+/* Inflate into buf[0..n) (n <= UINT_MAX) across members; bytes made, fewer
+ * than n only at the end of the file; -1 with a message. */
+static int64_t src_inflate(idx_src *s, unsigned char *buf, size_t n)
+{
+    z_stream *z = &s->z;
+    z->next_out = buf;
+    z->avail_out = (unsigned)n;
+    while (z->avail_out > 0) {
+        if (s->member_end) {
+            if (src_want(s, 2) < 0)
+                return -1;
+            if (z->avail_in == 0)
+                break; /* the file ends with its last member */
+            if (z->avail_in < 2 || z->next_in[0] != 0x1f || z->next_in[1] != 0x8b)
+                return src_trailing(s);
+            inflateReset(z);
+            s->member_end = false;
+        }
+        if (z->avail_in == 0 && src_want(s, 1) < 0)
+            return -1;
+        if (z->avail_in == 0) {
+            nb__error(NB_ERR_FORMAT, "%s: %s is truncated (its gzip stream ends early)", s->op,
+                      s->path);
+            return -1;
+        }
+        int r = inflate(z, Z_NO_FLUSH);
+        if (r == Z_STREAM_END) {
+            s->member_end = true;
+        } else if (r == Z_MEM_ERROR) {
+            nb__error(NB_ERR_NOMEM, "%s: out of memory inflating %s", s->op, s->path);
+            return -1;
+        } else if (r != Z_OK && !(r == Z_BUF_ERROR && z->avail_in == 0)) {
+            nb__error(NB_ERR_FORMAT, "%s: %s: corrupt gzip data (%s)", s->op, s->path,
+                      z->msg ? z->msg : "inflate failed");
+            return -1;
+        }
+    }
+    return (int64_t)(n - z->avail_out);
+}
+
+/* Read up to n bytes (fewer only at the end of the data); -1 with a message. */
+static int64_t read_full(idx_src *s, unsigned char *buf, size_t n)
 {
     size_t got = 0;
     while (got < n) {
-        unsigned chunk = n - got > (1u << 30) ? (1u << 30) : (unsigned)(n - got);
-        int r = gzread(g, buf + got, chunk);
+        size_t chunk = n - got > (1u << 30) ? (1u << 30) : n - got;
+        int64_t r;
+        if (s->gz) {
+            r = src_inflate(s, buf + got, chunk);
+        } else {
+            /* plain: what the magic peek left in `in` first, then the file */
+            r = s->z.avail_in < chunk ? s->z.avail_in : (unsigned)chunk;
+            memcpy(buf + got, s->z.next_in, (size_t)r);
+            s->z.next_in += r;
+            s->z.avail_in -= (unsigned)r;
+            if ((size_t)r < chunk) {
+                size_t f = fread(buf + got + r, 1, chunk - (size_t)r, s->f);
+                if (f < chunk - (size_t)r && ferror(s->f)) {
+                    nb__error(NB_ERR_IO, "%s: read error on %s: %s", s->op, s->path,
+                              strerror(errno));
+                    return -1;
+                }
+                r += (int64_t)f;
+            }
+        }
         if (r < 0)
             return -1;
-        if (r == 0)
-            break;
         got += (size_t)r;
+        if ((size_t)r < chunk)
+            break;
     }
     return (int64_t)got;
 }
 
-static int gz_fail(const char *op, const char *path, gzFile g)
+/* Open path for reading and tell gzip from plain by the magic 1f 8b.  NULL
+ * with a message. */
+static idx_src *src_open(const char *op, const char *path)
 {
-    int errnum = 0;
-    const char *msg = gzerror(g, &errnum);
-    return nb__error(errnum == Z_ERRNO ? NB_ERR_IO : NB_ERR_FORMAT, "%s: %s: %s", op, path,
-                     errnum == Z_ERRNO ? strerror(errno) : msg);
+    idx_src *s = malloc(sizeof *s);
+    if (!s) {
+        nb__error(NB_ERR_NOMEM, "%s: out of memory", op);
+        return NULL;
+    }
+    memset(&s->z, 0, sizeof s->z);
+    s->op = op;
+    s->path = path;
+    s->gz = s->z_live = s->member_end = false;
+    s->z.next_in = s->in;
+    s->f = fopen(path, "rb");
+    if (!s->f) {
+        nb__error(NB_ERR_IO, "%s: cannot open %s: %s", op, path, strerror(errno));
+        free(s);
+        return NULL;
+    }
+    if (src_want(s, 2) < 0)
+        goto fail;
+    s->gz = s->z.avail_in >= 2 && s->in[0] == 0x1f && s->in[1] == 0x8b;
+    if (s->gz) {
+        /* 16 + 15: gzip wrapper (header, CRC-32 and length checked), 32 KiB window */
+        int r = inflateInit2(&s->z, 16 + MAX_WBITS);
+        if (r != Z_OK) {
+            nb__error(r == Z_MEM_ERROR ? NB_ERR_NOMEM : NB_ERR_STATE, "%s: %s: cannot start "
+                      "zlib's inflate (%s)", op, path, s->z.msg ? s->z.msg : "out of memory");
+            goto fail;
+        }
+        s->z_live = true;
+    }
+    return s;
+fail:
+    fclose(s->f);
+    free(s);
+    return NULL;
+}
+
+static void src_close(idx_src *s)
+{
+    if (s->z_live)
+        inflateEnd(&s->z);
+    fclose(s->f);
+    free(s);
 }
 
 /* The body of nb_idx_load; `g` is closed by the caller. */
-static nb_tensor *idx_read(const char *op, const char *path, gzFile g, nb_dtype dtype,
+static nb_tensor *idx_read(const char *op, const char *path, idx_src *g, nb_dtype dtype,
                            int64_t limit)
 {
     unsigned char head[4 + 4 * 255];
     int64_t r = read_full(g, head, 4);
-    if (r < 0) {
-        gz_fail(op, path, g);
+    if (r < 0)
         return NULL;
-    }
     if (r < 4) {
         nb__error(NB_ERR_FORMAT, "%s: %s is truncated (%lld bytes, an IDX header needs 4)", op,
                   path, (long long)r);
@@ -119,10 +262,8 @@ static nb_tensor *idx_read(const char *op, const char *path, gzFile g, nb_dtype 
         return NULL;
     }
     r = read_full(g, head + 4, 4 * (size_t)ndim);
-    if (r < 0) {
-        gz_fail(op, path, g);
+    if (r < 0)
         return NULL;
-    }
     if (r < 4 * ndim) {
         nb__error(NB_ERR_FORMAT, "%s: %s is truncated inside its header (%d dims announced)", op,
                   path, ndim);
@@ -151,11 +292,11 @@ static nb_tensor *idx_read(const char *op, const char *path, gzFile g, nb_dtype 
 
     /* For an uncompressed file the length is known before reading anything. */
     struct stat st;
-    int have_size = stat(path, &st) == 0;
+    int have_size = fstat(fileno(g->f), &st) == 0 && S_ISREG(st.st_mode);
     /* Deflate cannot expand data more than about 1032 times, so a compressed
      * file too small for the announced data is caught before a (possibly
      * huge) tensor is allocated for it. */
-    if (have_size && !gzdirect(g) &&
+    if (have_size && g->gz &&
         want * (uint64_t)esize > (uint64_t)st.st_size * 1100 + 4096) {
         nb__error(NB_ERR_FORMAT,
                   "%s: %s is truncated or its dims are wrong: %llu data bytes announced, but "
@@ -164,7 +305,7 @@ static nb_tensor *idx_read(const char *op, const char *path, gzFile g, nb_dtype 
                   (unsigned long long)st.st_size);
         return NULL;
     }
-    if (gzdirect(g)) {
+    if (!g->gz) {
         if (have_size && (uint64_t)st.st_size != expect_bytes) {
             nb__error(NB_ERR_FORMAT, "%s: %s %s: the header promises %llu bytes, the file has %llu",
                       op, path, (uint64_t)st.st_size < expect_bytes ? "is truncated" : "has trailing bytes",
@@ -187,7 +328,6 @@ static nb_tensor *idx_read(const char *op, const char *path, gzFile g, nb_dtype 
         r = read_full(g, buf, k * (unsigned)esize);
         if (r < 0) {
             free(buf);
-            gz_fail(op, path, g);
             return NULL;
         }
         if ((uint64_t)r < k * (unsigned)esize) {
@@ -203,12 +343,12 @@ static nb_tensor *idx_read(const char *op, const char *path, gzFile g, nb_dtype 
         done += k;
     }
     if (!limited) {
+        /* the data must end here; for gzip this also reads the rest of
+         * the last member (its CRC) and finds bytes after it */
         r = read_full(g, buf, 1);
         if (r != 0) {
             free(buf);
-            if (r < 0)
-                gz_fail(op, path, g);
-            else
+            if (r > 0)
                 nb__error(NB_ERR_FORMAT, "%s: %s has trailing bytes after the %llu its header promises",
                           op, path, (unsigned long long)expect_bytes);
             return NULL;
@@ -233,22 +373,11 @@ nb_tensor *nb_idx_load(const char *path, nb_dtype dtype, int64_t limit)
         nb__error(NB_ERR_STATE, "%s: no current arena (call nb_arena_use(arena) first)", op);
         return NULL;
     }
-    /* gzopen does not tell a missing file from other trouble; fopen first. */
-    FILE *probe = fopen(path, "rb");
-    if (!probe) {
-        nb__error(NB_ERR_IO, "%s: cannot open %s: %s", op, path, strerror(errno));
+    idx_src *g = src_open(op, path);
+    if (!g)
         return NULL;
-    }
-    fclose(probe);
-    gzFile g = gzopen(path, "rb");
-    if (!g) {
-        nb__error(errno == ENOMEM || errno == 0 ? NB_ERR_NOMEM : NB_ERR_IO, "%s: cannot open %s: %s",
-                  op, path, errno ? strerror(errno) : "out of memory");
-        return NULL;
-    }
-    gzbuffer(g, 1 << 17);
     nb_tensor *t = idx_read(op, path, g, dtype, limit);
-    gzclose(g);
+    src_close(g);
     return t;
 }
 
