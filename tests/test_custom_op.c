@@ -5,6 +5,8 @@
 
 #include "test_util.h"
 
+#include "autograd/graph.h"
+
 static nb_op_registry *reg;
 
 static void reg_setup(void)
@@ -82,6 +84,64 @@ static int mul2_bwd(const nb_custom_saved *saved, nb_tensor *const *in, int n, n
     (void)saved, (void)n, (void)out, (void)user;
     gin[0] = nb_mul(g, in[1]);
     gin[1] = nb_mul(g, in[0]);
+    return 0;
+}
+
+/* Layer norm over the last axis of a matrix, no affine part:
+ * y = (x - mean x) / sqrt(var x + eps), per row.  Backward, per row:
+ * dx = rstd * (g - mean g - y * mean(g * y)). */
+#define LN_EPS 1e-5
+
+static nb_tensor *ln_rstd(nb_tensor *x)
+{
+    nb_tensor *xc = nb_sub(x, nb_mean_axis(x, 1, true));
+    return nb_pow_scalar(nb_add_scalar(nb_mean_axis(nb_square(xc), 1, true), LN_EPS), -0.5);
+}
+
+static nb_tensor *ln_dx(nb_tensor *g, nb_tensor *y, nb_tensor *rstd)
+{
+    nb_tensor *inner = nb_sub(nb_sub(g, nb_mean_axis(g, 1, true)),
+                              nb_mul(y, nb_mean_axis(nb_mul(g, y), 1, true)));
+    return nb_mul(rstd, inner);
+}
+
+/* Saves its input and its output; backward recomputes rstd from x with ops. */
+static nb_tensor *ln_io_fwd(nb_tensor *const *in, int n, nb_custom_saved *save, void *user)
+{
+    (void)n, (void)user;
+    nb_tensor *y = nb_mul(nb_sub(in[0], nb_mean_axis(in[0], 1, true)), ln_rstd(in[0]));
+    if (nb_custom_save(save, in[0]) < 0 || nb_custom_save(save, y) < 0)
+        return NULL;
+    return y;
+}
+
+static int ln_io_bwd(const nb_custom_saved *saved, nb_tensor *const *in, int n, nb_tensor *out,
+                     nb_tensor *g, nb_tensor **gin, void *user)
+{
+    (void)in, (void)n, (void)out, (void)user;
+    ck_assert_int_eq(saved->n, 2);
+    gin[0] = ln_dx(g, saved->t[1], ln_rstd(saved->t[0]));
+    return 0;
+}
+
+/* Saves its input and rstd, an intermediate computed outside the graph. */
+static nb_tensor *ln_mid_fwd(nb_tensor *const *in, int n, nb_custom_saved *save, void *user)
+{
+    (void)n, (void)user;
+    nb_tensor *rstd = ln_rstd(in[0]);
+    nb_tensor *y = nb_mul(nb_sub(in[0], nb_mean_axis(in[0], 1, true)), rstd);
+    if (nb_custom_save(save, in[0]) < 0 || nb_custom_save(save, rstd) < 0)
+        return NULL;
+    return y;
+}
+
+static int ln_mid_bwd(const nb_custom_saved *saved, nb_tensor *const *in, int n, nb_tensor *out,
+                      nb_tensor *g, nb_tensor **gin, void *user)
+{
+    (void)in, (void)n, (void)out, (void)user;
+    nb_tensor *x = saved->t[0], *rstd = saved->t[1];
+    nb_tensor *y = nb_mul(nb_sub(x, nb_mean_axis(x, 1, true)), rstd);
+    gin[0] = ln_dx(g, y, rstd);
     return 0;
 }
 
@@ -188,6 +248,66 @@ START_TEST(test_saved_and_once_differentiable)
     ck_assert_int_eq(nb_grad(&s2, 1, &x, 1, NULL, 0, g), NB_ERR_STATE);
     ck_assert_error(NB_ERR_STATE, "backward of 'expo'");
     ck_assert_error(NB_ERR_STATE, "modified in place");
+}
+END_TEST
+
+static nb_tensor *ln_input(void)
+{
+    return nb_requires_grad_(nb_from_f64((const double[]){0.3, -1.2, 2.0, 0.7, 1.5, 0.1, -0.4,
+                                                          -2.2, 0.9, 0.05, -0.6, 1.3},
+                                         NB_SHAPE(3, 4)),
+                             true);
+}
+
+/* A layer norm that saves its input and its output: the backward sees them
+ * as graph values, so second order is right. */
+START_TEST(test_layer_norm_saving_input_and_output)
+{
+    const nb_custom_op *ln = def("layer_norm", 1, ln_io_fwd, ln_io_bwd, false, NULL);
+    nb_tensor *x = ln_input();
+    nb_tensor *y = nb_custom_op_apply(ln, &x, 1);
+    ck_assert_ptr_nonnull(y);
+    /* the saved output is the node's output itself, with its history */
+    const nb_node *node = nb_tensor_node(y);
+    ck_assert_int_eq(node->n_saved, 2);
+    ck_assert_ptr_eq(node->saved[0], x);
+    ck_assert_ptr_eq(node->saved[1], y);
+    nb_gradcheck_result r;
+    ck_assert_int_eq(nb_gradcheck(apply_one, &x, 1, (void *)ln, NULL, &r), NB_OK);
+    ck_assert(r.passed);
+    int rc = nb_gradgradcheck(apply_one, &x, 1, (void *)ln, NULL, &r);
+    ck_assert_msg(rc == NB_OK && r.passed, "gradgradcheck: %s", r.message);
+    ck_assert_int_eq(r.checked, 144);
+}
+END_TEST
+
+/* The same layer norm saving rstd, an intermediate: first order is right,
+ * second order is refused (it used to be a silent zero for that path). */
+START_TEST(test_layer_norm_saving_an_intermediate)
+{
+    const nb_custom_op *ln = def("layer_norm", 1, ln_mid_fwd, ln_mid_bwd, false, NULL);
+    nb_tensor *x = ln_input();
+    nb_gradcheck_result r;
+    ck_assert_int_eq(nb_gradcheck(apply_one, &x, 1, (void *)ln, NULL, &r), NB_OK);
+    ck_assert(r.passed);
+    static const char *want = "custom op 'layer_norm': saved tensor 2 is not an input or the "
+                              "output of the op, so its dependence on the inputs is unknown; "
+                              "save inputs/outputs, or recompute it in backward with ops";
+    ck_assert_int_eq(nb_gradgradcheck(apply_one, &x, 1, (void *)ln, NULL, &r), NB_ERR_GRAD);
+    ck_assert(!r.passed);
+    ck_assert_msg(strstr(r.message, want), "message '%s' lacks '%s'", r.message, want);
+    ck_assert_error(NB_ERR_GRAD, want);
+    /* the same from nb_grad, and first order through the same graph works */
+    nb_tensor *s = nb_sum(nb_square(nb_custom_op_apply(ln, &x, 1))), *g[1];
+    ck_assert_int_eq(nb_grad(&s, 1, &x, 1, NULL, NB_CREATE_GRAPH, g), NB_ERR_GRAD);
+    ck_assert_error(NB_ERR_GRAD, want);
+    ck_assert_ptr_null(g[0]);
+    ck_assert_int_eq(nb_grad(&s, 1, &x, 1, NULL, 0, g), NB_OK);
+    ck_assert_ptr_nonnull(g[0]);
+    /* nb_jvp's reverse-of-reverse records a backward pass too: refused alike */
+    nb_tensor *t = nb_ones(NB_F64, NB_SHAPE(3, 4)), *jv;
+    ck_assert_int_eq(nb_jvp(apply_one, &x, 1, (void *)ln, &t, NULL, &jv), NB_ERR_GRAD);
+    ck_assert_error(NB_ERR_GRAD, "saved tensor 2 is not an input or the output");
 }
 END_TEST
 
@@ -334,6 +454,8 @@ int main(void)
     tcase_add_test(tc, test_values_and_grads);
     tcase_add_test(tc, test_gradcheck_right_and_wrong);
     tcase_add_test(tc, test_saved_and_once_differentiable);
+    tcase_add_test(tc, test_layer_norm_saving_input_and_output);
+    tcase_add_test(tc, test_layer_norm_saving_an_intermediate);
     tcase_add_test(tc, test_two_inputs_dot_and_trace);
     tcase_add_test(tc, test_registry);
     tcase_add_test(tc, test_errors);

@@ -34,9 +34,15 @@ extern "C" {
 /* Most tensors a forward may save for its backward. */
 #define NB_CUSTOM_MAX_SAVED 4
 
-/* Tensors saved by forward for backward (e.g. an intermediate result).
- * Fill it with nb_custom_save.  In-place changes to a saved tensor between
- * forward and backward are reported by backward as an error. */
+/* Tensors saved by forward for backward.  Fill it with nb_custom_save.
+ * Saving one of forward's inputs, or the tensor forward returns, gives
+ * backward the graph value itself: that input, or the op's output (forward's
+ * result is copied into the output, and the saved slot is redirected to it),
+ * with its history.  Anything else (an intermediate forward computed) is a
+ * plain tensor without history: right for first order, but a create-graph
+ * pass through the op is refused (see nb_custom_backward_fn).  In-place
+ * changes to a saved tensor between forward and backward are reported by
+ * backward as an error. */
 typedef struct nb_custom_saved {
     nb_tensor *t[NB_CUSTOM_MAX_SAVED];
     int n;
@@ -51,9 +57,18 @@ typedef nb_tensor *(*nb_custom_forward_fn)(nb_tensor *const *inputs, int n_input
 
 /* Set grad_inputs[k] = d(loss)/d(input k), given grad_output = d(loss)/d(output),
  * for every input that requires grad (others may be left NULL).  Each must
- * have its input's shape and dtype.  Written with nabla ops, it is itself
- * differentiable (second order works); written with raw loops, define the op
- * with .once_differentiable.  Return 0, or a negative nb_status. */
+ * have its input's shape and dtype.  Return 0, or a negative nb_status.
+ *
+ * Second order (nb_grad with NB_CREATE_GRAPH, nb_gradgradcheck, nb_hessian)
+ * records this function's ops and differentiates them, so it is right when
+ * backward is written with nabla ops and reads only inputs, output,
+ * grad_output and saved inputs/output; recompute any other quantity from
+ * those with ops.  If a tensor saved with nb_custom_save is none of these,
+ * its dependence on the inputs is unknown, and a create-graph pass through
+ * the op fails with NB_ERR_GRAD naming the op and the saved slot instead of
+ * giving a silently wrong (partly zero) second derivative.  First order works
+ * either way.  A backward written with raw loops records nothing: define the
+ * op with .once_differentiable, and second order is refused outright. */
 typedef int (*nb_custom_backward_fn)(const nb_custom_saved *saved, nb_tensor *const *inputs,
                                      int n_inputs, nb_tensor *output, nb_tensor *grad_output,
                                      nb_tensor **grad_inputs, void *user);
@@ -107,8 +122,10 @@ nb_tensor *nb_custom_op_apply(const nb_custom_op *op, nb_tensor *const *inputs, 
 nb_tensor *nb_custom_call(const nb_op_registry *reg, const char *name, nb_tensor *const *inputs,
                           int n_inputs);
 
-/* Save t (a tensor forward made or received) for backward.  Returns 0, or
- * NB_ERR_NULL / NB_ERR_ARG (more than NB_CUSTOM_MAX_SAVED tensors). */
+/* Save t for backward: an input (seen by backward with its history), the
+ * tensor forward is about to return (seen as the op's output), or another
+ * tensor forward made (first order only; see nb_custom_saved).  Returns 0,
+ * or NB_ERR_NULL / NB_ERR_ARG (more than NB_CUSTOM_MAX_SAVED tensors). */
 int nb_custom_save(nb_custom_saved *save, nb_tensor *t);
 
 #ifdef __cplusplus

@@ -74,9 +74,36 @@ static int nb_custom_copy_forward(nb_tensor *out, nb_tensor *const *in, int n_in
     return 0;
 }
 
+/* True when t is one of the node's inputs or its output: a graph value whose
+ * history a create-graph pass can follow. */
+static bool nb_custom_is_graph_value(const struct nb_node *node, const nb_tensor *t)
+{
+    if (t == node->output)
+        return true;
+    for (int k = 0; k < node->n_inputs; k++)
+        if (t == node->inputs[k])
+            return true;
+    return false;
+}
+
 static int nb_custom_backward(const struct nb_node *node, nb_tensor *grad_out, nb_tensor **grad_in)
 {
     const struct nb_custom_op *cop = (const struct nb_custom_op *)node->op;
+    /* Recording is on only in a create-graph pass.  A saved intermediate was
+     * computed with recording off, so the recorded gradient would treat it
+     * as a constant and its part of the second derivative would silently be
+     * zero: refuse before the user's backward runs. */
+    if (nb_grad_enabled())
+        for (int s = 0; s < node->n_saved; s++)
+            if (!nb_custom_is_graph_value(node, node->saved[s])) {
+                char site[300];
+                return nb__error(NB_ERR_GRAD,
+                                 "custom op '%s'%s: saved tensor %d is not an input or the output "
+                                 "of the op, so its dependence on the inputs is unknown; save "
+                                 "inputs/outputs, or recompute it in backward with ops "
+                                 "(NB_CREATE_GRAPH differentiates the backward again)",
+                                 cop->name, nb__node_site(node, site, sizeof site), s + 1);
+            }
     nb_custom_saved saved = {{NULL}, node->n_saved};
     for (int s = 0; s < node->n_saved; s++)
         saved.t[s] = node->saved[s];
@@ -230,8 +257,10 @@ nb_tensor *nb_custom_op_apply(const nb_custom_op *op, nb_tensor *const *inputs, 
     nb_tensor *out = nb__op_apply(&op->op, inputs, n_inputs, &params, r->dtype, r->ndim, r->shape);
     if (!out)
         return NULL;
+    /* forward's own result is a copy without history; the node's output is
+     * the graph value, so a saved result becomes the output itself */
     for (int s = 0; s < save.n && s < NB_CUSTOM_MAX_SAVED; s++)
-        if (nb__node_save(out, save.t[s]) < 0)
+        if (nb__node_save(out, save.t[s] == r ? out : save.t[s]) < 0)
             return NULL;
     return out;
 }
