@@ -242,6 +242,150 @@ START_TEST(test_no_arena)
 }
 END_TEST
 
+/* Small files written for one test into a temp dir of its own. */
+static char csv_dir[64];
+static char csv_file[128];
+
+static const char *write_csv(const char *name, const char *text)
+{
+    if (!csv_dir[0]) {
+        snprintf(csv_dir, sizeof csv_dir, "/tmp/nb_csv_XXXXXX");
+        ck_assert_ptr_nonnull(mkdtemp(csv_dir));
+    }
+    snprintf(csv_file, sizeof csv_file, "%s/%s", csv_dir, name);
+    FILE *f = fopen(csv_file, "w");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_int_ge(fputs(text, f), 0);
+    ck_assert_int_eq(fclose(f), 0);
+    return csv_file;
+}
+
+static void remove_csvs(const char *const *names, int n)
+{
+    char p[192];
+    for (int i = 0; i < n; i++) {
+        snprintf(p, sizeof p, "%s/%s", csv_dir, names[i]);
+        unlink(p);
+    }
+    ck_assert_int_eq(rmdir(csv_dir), 0);
+    csv_dir[0] = '\0';
+}
+
+/* Line 1 is a header only when one of its cells is non-empty and not a
+ * number.  An empty cell there is an empty cell of a data row, reported as
+ * on any other line; it used to make line 1 a header, silently dropping a
+ * row of data. */
+START_TEST(test_header_rule_empty_cell_in_first_row)
+{
+    nb_csv_data d;
+    char msg[256];
+    const char *p = write_csv("e3.csv", "1,2,\n3,4,5\n");
+    ck_assert_int_eq(nb_csv_load(p, NULL, &d), NB_ERR_FORMAT);
+    snprintf(msg, sizeof msg, "nb_csv_load: %s line 1, column 3: empty cell", p);
+    ck_assert_error(NB_ERR_FORMAT, msg);
+    ck_assert_ptr_null(d.x);
+    p = write_csv("e2.csv", "\n  \n1,\"\",3\n3,4,5\n"); /* blank lines first: line 3 */
+    ck_assert_int_eq(nb_csv_load(p, NULL, &d), NB_ERR_FORMAT);
+    ck_assert_error(NB_ERR_FORMAT, "e2.csv line 3, column 2: empty cell");
+    p = write_csv("all.csv", ",,\n1,2,3\n");
+    ck_assert_int_eq(nb_csv_load(p, NULL, &d), NB_ERR_FORMAT);
+    ck_assert_error(NB_ERR_FORMAT, "all.csv line 1, column 1: empty cell");
+    /* the same with a target column: the row is data either way */
+    p = write_csv("t.csv", "1,,0\n3,4,1\n");
+    ck_assert_int_eq(nb_csv_load(p, &(nb_csv_opts){.target_cols = (const int[]){-1},
+                                                   .n_target_cols = 1},
+                                 &d),
+                     NB_ERR_FORMAT);
+    ck_assert_error(NB_ERR_FORMAT, "t.csv line 1, column 2: empty cell");
+    /* an empty header name beside real ones is still a header */
+    p = write_csv("h.csv", "a,,c\n1,2,3\n");
+    ck_assert_int_eq(nb_csv_load(p, NULL, &d), NB_OK);
+    ck_assert_int_eq(d.rows, 1);
+    ck_assert_str_eq(d.column_names[0], "a");
+    ck_assert_str_eq(d.column_names[1], "");
+    ck_assert_tensor_near(d.x, ((double[]){1, 2, 3}), 3, 0);
+    /* header NO: an empty cell on line 1 is the same error */
+    p = write_csv("e3.csv", "1,2,\n3,4,5\n");
+    ck_assert_int_eq(nb_csv_load(p, &(nb_csv_opts){.header = NB_CSV_HEADER_NO}, &d), NB_ERR_FORMAT);
+    ck_assert_error(NB_ERR_FORMAT, "e3.csv line 1, column 3: empty cell");
+    /* header YES: line 1 is names, empty ones included */
+    ck_assert_int_eq(nb_csv_load(p, &(nb_csv_opts){.header = NB_CSV_HEADER_YES}, &d), NB_OK);
+    ck_assert_int_eq(d.rows, 1);
+    ck_assert_str_eq(d.column_names[2], "");
+    remove_csvs((const char *const[]){"e3.csv", "e2.csv", "all.csv", "t.csv", "h.csv"}, 5);
+}
+END_TEST
+
+/* The other corners of the rule: a header of numbers only is data unless
+ * header YES says otherwise; a file of a header alone has no data; a class
+ * column given by index is not looked at (its cells are text in data too),
+ * but a first row whose label alone is text while every other label is an
+ * integer is asked about rather than taken as one more class. */
+START_TEST(test_header_rule_corners)
+{
+    nb_csv_data d;
+    const char *p = write_csv("num.csv", "1,2,3\n4,5,6\n");
+    ck_assert_int_eq(nb_csv_load(p, NULL, &d), NB_OK);
+    ck_assert_int_eq(d.rows, 2);
+    ck_assert_ptr_null(d.column_names);
+    ck_assert_int_eq(nb_csv_load(p, &(nb_csv_opts){.header = NB_CSV_HEADER_YES}, &d), NB_OK);
+    ck_assert_int_eq(d.rows, 1);
+    ck_assert_str_eq(d.column_names[0], "1");
+    ck_assert_tensor_near(d.x, ((double[]){4, 5, 6}), 3, 0);
+    /* only a header: in every mode that takes line 1 as one */
+    p = write_csv("only.csv", "a,b\n\n");
+    ck_assert_int_eq(nb_csv_load(p, NULL, &d), NB_ERR_FORMAT);
+    ck_assert_error(NB_ERR_FORMAT, "only.csv has a header but no data rows");
+    p = write_csv("onenum.csv", "1,2\n");
+    ck_assert_int_eq(nb_csv_load(p, &(nb_csv_opts){.header = NB_CSV_HEADER_YES}, &d), NB_ERR_FORMAT);
+    ck_assert_error(NB_ERR_FORMAT, "onenum.csv has a header but no data rows");
+    ck_assert_int_eq(nb_csv_load(p, NULL, &d), NB_OK); /* AUTO: one row of data */
+    ck_assert_int_eq(d.rows, 1);
+    p = write_csv("only.csv", "a,b\n");
+    ck_assert_int_eq(nb_csv_load(p, &(nb_csv_opts){.header = NB_CSV_HEADER_NO}, &d), NB_ERR_FORMAT);
+    ck_assert_error(NB_ERR_FORMAT, "only.csv line 1, column 1: 'a' is not a number");
+
+    /* class names in a column given by index: line 1 is data */
+    const nb_csv_opts by_index = {.target_cols = (const int[]){-1}, .n_target_cols = 1,
+                                  .class_labels = true};
+    p = write_csv("names.csv", "5.1,3.5,setosa\n4.9,3,versicolor\n");
+    ck_assert_int_eq(nb_csv_load(p, &by_index, &d), NB_OK);
+    ck_assert_int_eq(d.rows, 2);
+    ck_assert_int_eq(d.n_classes, 2);
+    /* a header is still found by its other cells */
+    p = write_csv("hdr.csv", "x1,x2,class\n5.1,3.5,2\n4.9,3,1\n");
+    ck_assert_int_eq(nb_csv_load(p, &by_index, &d), NB_OK);
+    ck_assert_int_eq(d.rows, 2);
+    ck_assert_str_eq(d.column_names[2], "class");
+    ck_assert_tensor_near(d.y, ((double[]){1, 0}), 2, 0);
+    /* numbers for feature names, text for the label's, integer labels below */
+    p = write_csv("amb.csv", "1.5,2,class\n0.5,1,3\n2.5,2,1\n");
+    char msg[256];
+    snprintf(msg, sizeof msg, "nb_csv_load: %s line 1: its class label 'class' is text but every "
+             "other label is an integer; is line 1 a header?", p);
+    ck_assert_int_eq(nb_csv_load(p, &by_index, &d), NB_ERR_FORMAT);
+    ck_assert_error(NB_ERR_FORMAT, msg);
+    ck_assert_error(NB_ERR_FORMAT, "set opts.header to NB_CSV_HEADER_YES or NB_CSV_HEADER_NO");
+    nb_csv_opts o = by_index;
+    o.header = NB_CSV_HEADER_YES;
+    ck_assert_int_eq(nb_csv_load(p, &o, &d), NB_OK);
+    ck_assert_int_eq(d.rows, 2);
+    ck_assert_int_eq(d.n_classes, 2);
+    o.header = NB_CSV_HEADER_NO;
+    ck_assert_int_eq(nb_csv_load(p, &o, &d), NB_OK);
+    ck_assert_int_eq(d.rows, 3);
+    ck_assert_int_eq(d.n_classes, 3);
+    ck_assert_str_eq(d.class_names[2], "class");
+    /* a text label that recurs is a class, not a header */
+    p = write_csv("rec.csv", "1.5,2,other\n0.5,1,3\n2.5,2,other\n");
+    ck_assert_int_eq(nb_csv_load(p, &by_index, &d), NB_OK);
+    ck_assert_int_eq(d.rows, 3);
+    remove_csvs((const char *const[]){"num.csv", "only.csv", "onenum.csv", "names.csv", "hdr.csv",
+                                      "amb.csv", "rec.csv"},
+                7);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("io_csv");
@@ -258,6 +402,8 @@ int main(void)
     tcase_add_test(tc, test_overlong_line);
     tcase_add_test(tc, test_bad_options);
     tcase_add_test(tc, test_no_arena);
+    tcase_add_test(tc, test_header_rule_empty_cell_in_first_row);
+    tcase_add_test(tc, test_header_rule_corners);
     suite_add_tcase(s, tc);
     return nb_test_run(s);
 }

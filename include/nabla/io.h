@@ -32,13 +32,28 @@ extern "C" {
 /* CSV                                                                      */
 /* ======================================================================== */
 
-/* Is the first line of a CSV file a header of column names? */
+/* Is the first line of a CSV file a header of column names?
+ *
+ * AUTO decides with this rule: line 1 (the first line that is not blank) is
+ * a header when at least one of its cells is non-empty and not a number.
+ *  - An empty cell is no sign either way (a header may leave a name out, a
+ *    data row may lack a value), so a line of numbers and empty cells is
+ *    data, and its empty cell is an error like on any other line
+ *    ("nb_csv_load: PATH line 1, column 3: empty cell").
+ *  - A header whose names are all numbers cannot be told from data: it is
+ *    read as data; say NB_CSV_HEADER_YES.
+ *  - The class column of class_labels mode given by index is not looked at,
+ *    since its cells are text in data rows too ("5.1,3.5,setosa" is data).
+ *    If that label is the only text on line 1, it occurs nowhere else and
+ *    every other label is an integer, line 1 is most likely a header: the
+ *    load fails asking for NB_CSV_HEADER_YES or NO instead of making the
+ *    column's name a class of one row.
+ *  - With target_names line 1 is always a header.
+ * A header with no data rows after it is NB_ERR_FORMAT. */
 typedef enum nb_csv_header {
-    NB_CSV_HEADER_AUTO = 0, /* header if a cell of line 1 is not a number (the class
-                               column given by index is not looked at); always a
-                               header when target_names is used */
-    NB_CSV_HEADER_YES = 1,
-    NB_CSV_HEADER_NO = 2
+    NB_CSV_HEADER_AUTO = 0, /* the rule above */
+    NB_CSV_HEADER_YES = 1,  /* line 1 is a header whatever it holds */
+    NB_CSV_HEADER_NO = 2    /* line 1 is data */
 } nb_csv_header;
 
 /* Options for nb_csv_load; zero-initialise and set what you need. */
@@ -83,9 +98,11 @@ typedef struct nb_csv_data {
  *
  * Returns NB_OK and fills *out, or a negative status with a message giving the
  * file, line and column: NB_ERR_IO (missing/unreadable file), NB_ERR_FORMAT
- * (empty file, ragged row, non-numeric or empty cell, nan/inf cell, over-long
- * line), NB_ERR_ARG (bad option, unknown target column), NB_ERR_STATE (no
- * current arena), NB_ERR_NOMEM.  On failure *out is zeroed. */
+ * (empty file, a header and no data, ragged row, non-numeric or empty cell,
+ * nan/inf cell, over-long line, a line 1 that may be a header: see
+ * nb_csv_header), NB_ERR_ARG (bad option, unknown target column),
+ * NB_ERR_STATE (no current arena), NB_ERR_NOMEM.  On failure *out is
+ * zeroed. */
 int nb_csv_load(const char *path, const nb_csv_opts *opts, nb_csv_data *out);
 
 /* ======================================================================== */

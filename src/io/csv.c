@@ -28,6 +28,7 @@ typedef struct csv_label {
     char *text;
     int id;      /* order of first appearance */
     int rank;    /* final class index */
+    int64_t count; /* rows that hold it */
     UT_hash_handle hh;
 } csv_label;
 
@@ -69,6 +70,7 @@ typedef struct csv_state {
     csv_label **by_id;
     int nlabels, by_id_cap;
     bool oom;           /* the label table could not grow */
+    long first_data_line; /* line number of the first data row */
 } csv_state;
 
 static void csv_free(csv_state *s)
@@ -254,6 +256,7 @@ static int add_label(csv_state *s, const char *text, double *id_out)
             return nomem();
         }
     }
+    l->count++;
     *id_out = l->id;
     return NB_OK;
 }
@@ -305,7 +308,9 @@ static int parse_row(csv_state *s, const nb_csv_opts *o, int ncells, long lineno
 }
 
 /* Line 1 is a header in AUTO mode if one of its cells (other than the class
- * column given by index) is not a number. */
+ * column given by index, whose cells are text in data rows too) is non-empty
+ * and not a number.  An empty cell says nothing: a header may lack a name,
+ * and a data row may lack a value, which parse_row then reports. */
 static int looks_like_header(csv_state *s, const nb_csv_opts *o, int ncells)
 {
     for (int c = 0; c < ncells; c++) {
@@ -315,10 +320,32 @@ static int looks_like_header(csv_state *s, const nb_csv_opts *o, int ncells)
             skip = col == c;
         }
         double v = 0;
-        if (!skip && parse_number(s->cells[c], &v) < 0)
+        if (!skip && s->cells[c][0] && parse_number(s->cells[c], &v) < 0)
             return 1;
     }
     return 0;
+}
+
+/* In AUTO mode with the class column given by index, a line 1 of numbers
+ * and one text label, where every other label is an integer, is most likely
+ * a header whose other names are numbers: ask, rather than load the column's
+ * name as a class of one row. */
+static int check_label_header(csv_state *s, const nb_csv_opts *o, int64_t rows)
+{
+    if (o->header != NB_CSV_HEADER_AUTO || s->header || !o->class_labels || rows < 2)
+        return NB_OK;
+    const csv_label *first = s->by_id[(int)s->y.v[0]];
+    long long v;
+    if (first->count != 1 || parse_integer(first->text, &v) == 0)
+        return NB_OK;
+    for (int k = 0; k < s->nlabels; k++)
+        if (s->by_id[k] != first && parse_integer(s->by_id[k]->text, &v) != 0)
+            return NB_OK;
+    return nb__error(NB_ERR_FORMAT,
+                     "%s: %s line %ld: its class label '%.40s' is text but every other label is "
+                     "an integer; is line %ld a header? set opts.header to NB_CSV_HEADER_YES or "
+                     "NB_CSV_HEADER_NO", op, s->path, s->first_data_line, first->text,
+                     s->first_data_line);
 }
 
 static int check_opts(const nb_csv_opts *o)
@@ -473,7 +500,8 @@ static int csv_run(csv_state *s, const nb_csv_opts *o, nb_csv_data *out)
         }
         if ((rc = parse_row(s, o, n, lineno)) < 0)
             return rc;
-        rows++;
+        if (rows++ == 0)
+            s->first_data_line = lineno;
     }
     if (rc < 0)
         return rc;
@@ -481,6 +509,8 @@ static int csv_run(csv_state *s, const nb_csv_opts *o, nb_csv_data *out)
         return nb__error(NB_ERR_FORMAT, "%s: %s is empty (no data rows)", op, s->path);
     if (rows == 0)
         return nb__error(NB_ERR_FORMAT, "%s: %s has a header but no data rows", op, s->path);
+    if ((rc = check_label_header(s, o, rows)) < 0)
+        return rc;
     return build_result(s, o, rows, out);
 }
 
