@@ -109,8 +109,36 @@ nb_backward_hook nb_set_backward_hook(nb_backward_hook hook, void *ctx, void **p
 bool nb_set_anomaly_mode(bool enabled);
 bool nb_anomaly_mode(void);
 
-/* Record the user's call site for the next op (used by the call-site macros in
- * nabla/sites.h; rarely called directly). */
+/* ---- call sites (thread-local; see nabla/sites.h) ----
+ * Each node records the file:line of the call that made it.  The macros of
+ * nabla/sites.h wrap every node-recording function as
+ *     (nb_site_enter(__FILE__, __LINE__), nb_site_leave_tensor(call))
+ * so that the site holds for that call only: an inner call gives the outer
+ * one its site back before the outer function runs, and a call made outside
+ * any macro (through a function pointer, or with NB_NO_CALL_SITES) records no
+ * site (NULL file) rather than the previous call's. */
+
+/* Up to this many nested macro'd calls in progress (per thread, counting
+ * those inside callbacks) keep their sites exactly.  A call nested deeper
+ * records its own site until a call inside it returns, and none after that:
+ * unknown, never another call's. */
+#define NB_SITE_MAX_DEPTH 32
+
+/* Start a call made at file:line (file must outlive the nodes: __FILE__).
+ * Every nb_site_enter must be matched by one nb_site_leave_* (a longjmp out
+ * of the call leaves its frame behind). */
+void nb_site_enter(const char *file, int line);
+/* End the innermost call: its caller's site is current again.  They return
+ * their argument (the call's result), so that the macro is an expression of
+ * the call's type; one form per result type.  More leaves than enters are
+ * ignored. */
+nb_tensor *nb_site_leave_tensor(nb_tensor *result);
+int nb_site_leave_int(int result);
+
+/* Set the site of the current call: the innermost macro'd call in progress,
+ * or, outside any, the site of calls made without a macro until it is set
+ * again (nb_set_call_site(NULL, 0) makes it unknown).  For tools that run
+ * ops on behalf of a node, like the backward engine; rarely called directly. */
 void nb_set_call_site(const char *file, int line);
 
 #ifdef __cplusplus

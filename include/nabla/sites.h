@@ -1,19 +1,39 @@
 /* nabla/sites.h — record the caller's file:line in every graph node.
  *
- * For each public op function this header defines a function-like macro of
- * the same name that first tells the engine where it is called from, then
- * calls the function:
- *     y = nb_tanh(x);   becomes   y = (nb_set_call_site(__FILE__, __LINE__), nb_tanh(x));
- * Anomaly-mode errors, backward errors, DOT pictures and the backward trace
- * can then say "created at model.c:42".  Taking an op's address (nb_tanh
- * without parentheses) still gives the function.
+ * For each public function that can record graph nodes this header defines a
+ * function-like macro of the same name that names the call's site for the
+ * duration of the call, then gives the enclosing call's site back:
+ *     y = nb_tanh(x);
+ * becomes
+ *     y = (nb_site_enter(__FILE__, __LINE__), nb_site_leave_tensor(nb_tanh(x)));
+ * (nb_site_leave_int for functions that return a status).  Anomaly-mode
+ * errors, backward errors, DOT pictures and the backward trace can then say
+ * "created at model.c:42".  Because the site is scoped:
+ *   - in a nested expression spread over lines, each op gets its own line:
+ *     an inner call ends before the outer function runs, and gives the outer
+ *     call its site back;
+ *   - ops that a wrapped function runs for you (the layers of
+ *     nb_model_forward, the ops inside nb_loss_cross_entropy, a loss given to
+ *     nb_train) carry that function's line; ops inside your own callbacks
+ *     carry their own lines;
+ *   - a call made without a macro (through a function pointer, or with the
+ *     macros off) records no site, never the previous call's;
+ *   - a call that fails gives the site back like any other.
+ * Taking a function's address (nb_tanh without parentheses) still gives the
+ * function.  The sites live on a small stack per thread: beyond
+ * NB_SITE_MAX_DEPTH nested calls, a call still records its own site, but an
+ * outer call past the bound records none once a call inside it has returned.
+ * The order in which C evaluates a call's arguments is open; GCC and Clang
+ * evaluate one argument completely before the next, which keeps the sites of
+ * sibling calls (nb_add(nb_mul(a, b), nb_tanh(c))) apart.  The macros are
+ * valid C++ too.
  *
  * Included last by <nabla.h>.  Not active inside the library (which defines
  * NB_BUILDING_LIBRARY, so its internal calls keep the user's site), nor when
  * the user defines NB_NO_CALL_SITES before including <nabla.h>.
  *
- * scripts/check-sites.sh (run by `make check`) reports op functions that
- * have no macro here.
+ * tests/check_sites.sh (run by `make check`) fails when a node-recording
+ * function of a public header has no macro here, or one of the wrong form.
  */
 #ifndef NABLA_SITES_H
 #define NABLA_SITES_H
@@ -22,7 +42,9 @@
 
 #include "nabla/autograd.h"
 
-#define NB_AT_SITE_(call) (nb_set_call_site(__FILE__, __LINE__), call)
+/* For functions returning nb_tensor *, and for those returning an int status. */
+#define NB_AT_SITE_(call) (nb_site_enter(__FILE__, __LINE__), nb_site_leave_tensor(call))
+#define NB_AT_SITE_INT_(call) (nb_site_enter(__FILE__, __LINE__), nb_site_leave_int(call))
 
 /* ops_basic.h */
 #define nb_add(...)             NB_AT_SITE_(nb_add(__VA_ARGS__))
@@ -106,10 +128,27 @@
 #define nb_model_forward(...)   NB_AT_SITE_(nb_model_forward(__VA_ARGS__))
 #define nb_loss_mse(...)        NB_AT_SITE_(nb_loss_mse(__VA_ARGS__))
 #define nb_loss_sse(...)        NB_AT_SITE_(nb_loss_sse(__VA_ARGS__))
+#define nb_loss_cross_entropy(...) NB_AT_SITE_(nb_loss_cross_entropy(__VA_ARGS__))
 
 /* custom_op.h */
 #define nb_custom_op_apply(...) NB_AT_SITE_(nb_custom_op_apply(__VA_ARGS__))
 #define nb_custom_call(...)     NB_AT_SITE_(nb_custom_call(__VA_ARGS__))
+
+/* verify.h: the graphs they record on the way (fn's own ops keep their lines) */
+#define nb_jacobian(...)        NB_AT_SITE_(nb_jacobian(__VA_ARGS__))
+#define nb_hessian(...)         NB_AT_SITE_(nb_hessian(__VA_ARGS__))
+#define nb_hvp(...)             NB_AT_SITE_(nb_hvp(__VA_ARGS__))
+#define nb_gradcheck(...)       NB_AT_SITE_INT_(nb_gradcheck(__VA_ARGS__))
+#define nb_gradgradcheck(...)   NB_AT_SITE_INT_(nb_gradgradcheck(__VA_ARGS__))
+#define nb_vjp(...)             NB_AT_SITE_INT_(nb_vjp(__VA_ARGS__))
+#define nb_jvp(...)             NB_AT_SITE_INT_(nb_jvp(__VA_ARGS__))
+
+/* autograd.h: a create-graph pass (its nodes point at the forward op they
+ * come from) */
+#define nb_grad(...)            NB_AT_SITE_INT_(nb_grad(__VA_ARGS__))
+
+/* optim.h: the forward passes and losses of training */
+#define nb_train(...)           NB_AT_SITE_INT_(nb_train(__VA_ARGS__))
 
 #endif /* !NB_BUILDING_LIBRARY && !NB_NO_CALL_SITES */
 #endif

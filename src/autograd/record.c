@@ -14,8 +14,6 @@
  * besides the error message. */
 static _Thread_local bool nb_grad_on = true;
 static _Thread_local bool nb_anomaly_on = false;
-static _Thread_local const char *nb_site_file = NULL;
-static _Thread_local int nb_site_line = 0;
 static _Thread_local uint64_t nb_next_node_id = 1;
 
 bool nb_grad_enabled(void) { return nb_grad_on; }
@@ -36,16 +34,74 @@ bool nb_set_anomaly_mode(bool enabled)
     return prev;
 }
 
+/* ---- call sites (sites.h): a small stack per thread ----
+ * slot[0] is the site of calls made outside any macro'd call: unknown unless
+ * nb_set_call_site set it (the engine does, and puts it back).  slot[d] is
+ * the site of the d-th nested macro'd call, up to NB_SITE_MAX_DEPTH; deeper
+ * calls share the last slot, which gets the innermost call's site on entry
+ * and is cleared when a call returns to a depth past the bound, so a site
+ * there is the right one or unknown, never another call's.  An unsigned depth
+ * cannot overflow into undefined behaviour however many frames a longjmp
+ * leaves behind. */
+typedef struct nb_site {
+    const char *file;
+    int line;
+} nb_site;
+
+static _Thread_local struct {
+    unsigned depth; /* macro'd calls in progress */
+    nb_site slot[NB_SITE_MAX_DEPTH + 2];
+} nb_sites;
+
+/* The site a node made now records. */
+static inline nb_site *nb_site_now(void)
+{
+    unsigned d = nb_sites.depth;
+    return &nb_sites.slot[d <= NB_SITE_MAX_DEPTH ? d : NB_SITE_MAX_DEPTH + 1];
+}
+
+void nb_site_enter(const char *file, int line)
+{
+    nb_sites.depth++;
+    nb_site *s = nb_site_now();
+    s->file = file;
+    s->line = line;
+}
+
+static inline void nb_site_pop(void)
+{
+    unsigned d = nb_sites.depth;
+    if (d == 0)
+        return; /* an unmatched leave: nothing to restore */
+    nb_sites.depth = --d;
+    if (d > NB_SITE_MAX_DEPTH) /* the shared slot held an inner call's site */
+        nb_sites.slot[NB_SITE_MAX_DEPTH + 1] = (nb_site){NULL, 0};
+}
+
+nb_tensor *nb_site_leave_tensor(nb_tensor *result)
+{
+    nb_site_pop();
+    return result;
+}
+
+int nb_site_leave_int(int result)
+{
+    nb_site_pop();
+    return result;
+}
+
 void nb_set_call_site(const char *file, int line)
 {
-    nb_site_file = file;
-    nb_site_line = line;
+    nb_site *s = nb_site_now();
+    s->file = file;
+    s->line = line;
 }
 
 void nb__get_call_site(const char **file, int *line)
 {
-    *file = nb_site_file;
-    *line = nb_site_line;
+    const nb_site *s = nb_site_now();
+    *file = s->file;
+    *line = s->line;
 }
 
 int nb__check_inputs(const char *op, nb_tensor *const *inputs, int n_inputs)
@@ -115,11 +171,12 @@ nb_tensor *nb__op_apply(const nb_op *op, nb_tensor *const *inputs, int n_inputs,
             input_bad |= nb__count_nonfinite(inputs[k]) > 0;
         if (!input_bad) {
             char shape[96];
+            const nb_site *site = nb_site_now();
             nb__error(NB_ERR_NUMERIC,
                       "anomaly: forward of '%s'%s%s%s%d produced %lld NaN/Inf value(s) in its result "
                       "(shape %s) from finite inputs (e.g. log of a negative, 0/0, overflow)",
-                      op->name, nb_site_file ? " at " : "", nb_site_file ? nb_site_file : "",
-                      nb_site_file ? ":" : "", nb_site_file ? nb_site_line : 0,
+                      op->name, site->file ? " at " : "", site->file ? site->file : "",
+                      site->file ? ":" : "", site->file ? site->line : 0,
                       (long long)nb__count_nonfinite(out),
                       nb__shape_fmt(out->ndim, out->shape, shape, sizeof shape));
             return NULL;
@@ -151,8 +208,9 @@ nb_tensor *nb__op_apply(const nb_op *op, nb_tensor *const *inputs, int n_inputs,
     node->output_version = out->version;
     node->params = *params;
     node->id = nb_next_node_id++;
-    node->file = nb_site_file;
-    node->line = nb_site_line;
+    const nb_site *site = nb_site_now();
+    node->file = site->file;
+    node->line = site->line;
     out->node = node;
     out->requires_grad = true;
     return out;

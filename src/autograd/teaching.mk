@@ -12,8 +12,9 @@ TESTS += tests/check_sites.sh
 EXTRA_DIST += tests/check_sites.sh
 
 if HAVE_CHECK
-check_PROGRAMS += tests/test_dot tests/test_trace tests/test_custom_op tests/test_anomaly
-TESTS += tests/test_dot tests/test_trace tests/test_custom_op tests/test_anomaly
+check_PROGRAMS += tests/test_dot tests/test_trace tests/test_custom_op tests/test_anomaly \
+	tests/test_sites
+TESTS += tests/test_dot tests/test_trace tests/test_custom_op tests/test_anomaly tests/test_sites
 
 # Graphviz's dot, when configure found it, checks that the output parses.
 tests_test_dot_CPPFLAGS = $(AM_CPPFLAGS) -DNB_DOT_PROGRAM='"$(DOT)"'
@@ -23,6 +24,7 @@ tests_test_dot_CPPFLAGS = $(AM_CPPFLAGS) -DNB_DOT_PROGRAM='"$(DOT)"'
 # Compiled as user code (no NB_BUILDING_LIBRARY), so that the call-site
 # macros of nabla/sites.h record this file's lines in the nodes.
 tests_test_anomaly_CPPFLAGS = -I$(top_srcdir)/include -I$(top_srcdir)/src
+tests_test_sites_CPPFLAGS = -I$(top_srcdir)/include -I$(top_srcdir)/src
 endif
 
 # API reference from the header comments.
