@@ -18,13 +18,95 @@ START_TEST(test_reuse_accumulates)
     ck_assert_int_eq(nb_backward(nb_sum(c), NULL), NB_OK);
     double want[3] = {8, -16, 4};
     ck_assert_tensor_near(nb_tensor_grad(a), want, 3, 1e-12);
-    /* a second backward accumulates; zero_grad clears */
-    ck_assert_int_eq(nb_backward(nb_sum(c), NULL), NB_OK);
-    double twice[3] = {16, -32, 8};
-    ck_assert_tensor_near(nb_tensor_grad(a), twice, 3, 1e-12);
+    /* a second backward over a used graph is refused ... */
+    ck_assert_int_eq(nb_backward(nb_sum(c), NULL), NB_ERR_STATE);
+    ck_assert_error(NB_ERR_STATE, "the graph through 'mul'");
+    ck_assert_tensor_near(nb_tensor_grad(a), want, 3, 1e-12);
+    /* ... unless the graph was retained: then the passes accumulate, and the
+     * last one (without the flag) uses the graph up */
+    nb_tensor *c2 = nb_mul(nb_add(a, a), nb_add(a, a));
+    ck_assert_int_eq(nb_zero_grad(a), NB_OK);
+    ck_assert_int_eq(nb_backward_ex(nb_sum(c2), NULL, NB_RETAIN_GRAPH), NB_OK);
+    ck_assert_int_eq(nb_backward_ex(nb_sum(c2), NULL, NB_RETAIN_GRAPH), NB_OK);
+    ck_assert_int_eq(nb_backward(nb_sum(c2), NULL), NB_OK);
+    double thrice[3] = {24, -48, 12};
+    ck_assert_tensor_near(nb_tensor_grad(a), thrice, 3, 1e-12);
+    ck_assert_int_eq(nb_backward_ex(nb_sum(c2), NULL, NB_RETAIN_GRAPH), NB_ERR_STATE);
+    ck_assert_error(NB_ERR_STATE, "nb_backward_ex: the graph through 'mul'");
+    ck_assert_tensor_near(nb_tensor_grad(a), thrice, 3, 1e-12);
+    /* zero_grad clears */
     ck_assert_int_eq(nb_zero_grad(a), NB_OK);
     double zero[3] = {0, 0, 0};
     ck_assert_tensor_near(nb_tensor_grad(a), zero, 3, 0);
+    /* flags nb_backward_ex does not take */
+    nb_tensor *c3 = nb_sum(nb_mul(a, a));
+    ck_assert_int_eq(nb_backward_ex(c3, NULL, NB_CREATE_GRAPH), NB_ERR_ARG);
+    ck_assert_error(NB_ERR_ARG, "nb_backward_ex: NB_CREATE_GRAPH is not available here");
+    ck_assert_int_eq(nb_backward_ex(c3, NULL, 0x40), NB_ERR_ARG);
+    ck_assert_error(NB_ERR_ARG, "nb_backward_ex: unknown flags 0x40");
+    ck_assert_int_eq(nb_backward_ex(c3, NULL, 0), NB_OK); /* the refusals did not use it */
+    ck_assert_tensor_near(nb_tensor_grad(a), ((double[]){2, -4, 1}), 3, 1e-12);
+}
+END_TEST
+
+/* A second nb_backward over a graph is refused before any .grad changes;
+ * nb_grad still reads the graph. */
+START_TEST(test_second_backward_is_refused)
+{
+    nb_tensor *x = leaf64((double[]){0.5, -1}, 2);
+    nb_set_call_site("net.c", 12);
+    nb_tensor *t = nb_tanh(x);
+    nb_set_call_site(NULL, 0);
+    nb_tensor *L = nb_sum(t);
+    ck_assert_int_eq(nb_backward(L, NULL), NB_OK);
+    double d[2] = {1 - tanh(0.5) * tanh(0.5), 1 - tanh(-1.0) * tanh(-1.0)};
+    ck_assert_tensor_near(nb_tensor_grad(x), d, 2, 1e-15);
+    uint64_t version = nb_tensor_version(nb_tensor_grad(x));
+    ck_assert_int_eq(nb_backward(L, NULL), NB_ERR_STATE);
+    ck_assert_error(NB_ERR_STATE, "nb_backward: the graph through 'sum' was already used by a "
+                                  "backward pass; pass NB_RETAIN_GRAPH to the first call to run "
+                                  "it again, or record it again");
+    /* a new loss reaching the used part: its fresh leaf b would be done
+     * first in the sweep, yet keeps no gradient */
+    nb_tensor *b = leaf64((double[]){2, 3}, 2);
+    nb_tensor *L2 = nb_sum(nb_mul(b, t));
+    ck_assert_int_eq(nb_backward(L2, NULL), NB_ERR_STATE);
+    ck_assert_error(NB_ERR_STATE, "nb_backward: the graph through 'tanh' (created at net.c:12) "
+                                  "was already used by a backward pass");
+    ck_assert_ptr_null(nb_tensor_grad(b));
+    ck_assert_tensor_near(nb_tensor_grad(x), d, 2, 1e-15);
+    ck_assert_uint_eq(nb_tensor_version(nb_tensor_grad(x)), version);
+    /* nb_grad accumulates nothing, so it neither needs nor consumes the graph */
+    nb_tensor *gx;
+    ck_assert_int_eq(nb_grad(&L2, 1, &x, 1, NULL, 0, &gx), NB_OK);
+    double want[2] = {2 * d[0], 3 * d[1]};
+    ck_assert_tensor_near(gx, want, 2, 1e-15);
+    ck_assert_int_eq(nb_grad(&L2, 1, &x, 1, NULL, 0, &gx), NB_OK);
+    ck_assert_tensor_near(gx, want, 2, 1e-15);
+}
+END_TEST
+
+/* A gradient penalty: nb_backward through a create-graph gradient reaches
+ * the forward graph too, so of two passes the first must retain it. */
+START_TEST(test_gradient_penalty_and_loss)
+{
+    nb_tensor *x = leaf64((double[]){0.5, -1}, 2);
+    nb_tensor *loss = nb_sum(nb_tanh(x)), *g;
+    ck_assert_int_eq(nb_grad(&loss, 1, &x, 1, NULL, NB_CREATE_GRAPH, &g), NB_OK);
+    nb_tensor *penalty = nb_sum(nb_square(g));
+    ck_assert_int_eq(nb_backward_ex(loss, NULL, NB_RETAIN_GRAPH), NB_OK);
+    ck_assert_int_eq(nb_backward(penalty, NULL), NB_OK);
+    /* d/dx [tanh x + (1 - tanh² x)²] = s + 2 s (-2 t s), s = 1 - t² */
+    double want[2];
+    for (int i = 0; i < 2; i++) {
+        double t = tanh(i ? -1.0 : 0.5), s = 1 - t * t;
+        want[i] = s - 4 * t * s * s;
+    }
+    ck_assert_tensor_near(nb_tensor_grad(x), want, 2, 1e-14);
+    /* the penalty's pass used up the forward node its gradient reads */
+    ck_assert_int_eq(nb_backward(loss, NULL), NB_ERR_STATE);
+    ck_assert_error(NB_ERR_STATE, "the graph through 'tanh'");
+    ck_assert_tensor_near(nb_tensor_grad(x), want, 2, 1e-14);
 }
 END_TEST
 
@@ -309,6 +391,26 @@ static int bad_backward(const nb_node *node, nb_tensor *g, nb_tensor **gi)
 }
 static const nb_op bad_op = {"nan_maker", bad_forward, bad_backward, 0, NB_OP_ONCE_DIFFERENTIABLE};
 
+/* A pass that fails after adding to some .grad has used the graph up: running
+ * it again would add those gradients twice.  Here b's gradient is final
+ * (and added) before nan_maker's backward fails under anomaly mode. */
+START_TEST(test_failed_pass_after_adding_uses_the_graph)
+{
+    nb_tensor *x = leaf64((double[]){1, 2}, 2);
+    nb_tensor *b = leaf64((double[]){3, 4}, 2);
+    nb_tensor *y = nb__op_apply(&bad_op, &x, 1, NULL, NB_F64, 1, (int64_t[]){2});
+    nb_tensor *L = nb_sum(nb_mul(b, y));
+    bool prev = nb_set_anomaly_mode(true);
+    ck_assert_int_eq(nb_backward(L, NULL), NB_ERR_NUMERIC);
+    nb_set_anomaly_mode(prev);
+    ck_assert_tensor_near(nb_tensor_grad(b), ((double[]){1, 2}), 2, 0);
+    ck_assert_ptr_null(nb_tensor_grad(x));
+    ck_assert_int_eq(nb_backward(L, NULL), NB_ERR_STATE);
+    ck_assert_error(NB_ERR_STATE, "the graph through 'sum' was already used");
+    ck_assert_tensor_near(nb_tensor_grad(b), ((double[]){1, 2}), 2, 0);
+}
+END_TEST
+
 START_TEST(test_once_differentiable_and_anomaly)
 {
     nb_tensor *x = leaf64((double[]){1, 2}, 2);
@@ -383,6 +485,8 @@ int main(void)
     Suite *s = suite_create("autograd");
     TCase *tc = nb_test_case("engine");
     tcase_add_test(tc, test_reuse_accumulates);
+    tcase_add_test(tc, test_second_backward_is_refused);
+    tcase_add_test(tc, test_gradient_penalty_and_loss);
     tcase_add_test(tc, test_mlp_gradients_closed_form);
     tcase_add_test(tc, test_broadcast_bias_gradient);
     tcase_add_test(tc, test_second_derivative_closed_form);
@@ -396,6 +500,7 @@ int main(void)
     tcase_add_test(tc, test_sticky_errors);
     tcase_add_test(tc, test_backward_errors);
     tcase_add_test(tc, test_once_differentiable_and_anomaly);
+    tcase_add_test(tc, test_failed_pass_after_adding_uses_the_graph);
     tcase_add_test(tc, test_hook_and_graph_nodes);
     suite_add_tcase(s, tc);
     return nb_test_run(s);

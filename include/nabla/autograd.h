@@ -44,19 +44,36 @@ nb_tensor *nb_detach(const nb_tensor *t);
  * reachable from `loss`.  grad_output has loss's shape and dtype, or is NULL
  * for a one-element loss (then 1 is used).  Temporary tensors go to the
  * current arena (or loss's arena when none is current).  First order only:
- * for higher order use nb_grad with NB_CREATE_GRAPH.  Returns NB_OK or a
- * negative nb_status with a message. */
+ * for higher order use nb_grad with NB_CREATE_GRAPH.
+ *
+ * The graph it walks is then used up: a later nb_backward that reaches any
+ * of its nodes (the same loss, or a new loss built on part of it) fails with
+ * NB_ERR_STATE naming the node, before any .grad changes, because it would
+ * add the same gradients again.  To run a graph more than once, pass
+ * NB_RETAIN_GRAPH to nb_backward_ex for every pass but the last.  A pass that
+ * fails before adding to any .grad does not use the graph up.
+ *
+ * Returns NB_OK or a negative nb_status with a message. */
 int nb_backward(nb_tensor *loss, nb_tensor *grad_output);
 
 enum nb_grad_flags {
     NB_CREATE_GRAPH = 1u << 0, /* record the backward pass: results can be differentiated */
-    NB_ALLOW_UNUSED = 1u << 1  /* an input the outputs do not depend on gets NULL, not an error */
+    NB_ALLOW_UNUSED = 1u << 1, /* an input the outputs do not depend on gets NULL, not an error */
+    NB_RETAIN_GRAPH = 1u << 2  /* nb_backward_ex: leave the graph usable by another backward */
 };
+
+/* nb_backward with flags: 0 or NB_RETAIN_GRAPH (other flags are an NB_ERR_ARG
+ * error; nb_backward is first order, so NB_CREATE_GRAPH belongs to nb_grad).
+ * nb_backward(loss, g) is nb_backward_ex(loss, g, 0). */
+int nb_backward_ex(nb_tensor *loss, nb_tensor *grad_output, unsigned flags);
 
 /* Functional gradients: grads[i] = sum_j d(outputs[j])/d(inputs[i]) weighted
  * by grad_outputs[j] (NULL array, or NULL entries, mean ones for one-element
  * outputs).  Inputs may be leaves or intermediate tensors.  Does not touch
- * any .grad.  Results live in the current arena.  Returns NB_OK or negative. */
+ * any .grad, so it neither uses up the graph nor minds one that nb_backward
+ * used up: it can run any number of times over one graph (NB_RETAIN_GRAPH is
+ * accepted and changes nothing).  Results live in the current arena.
+ * Returns NB_OK or negative. */
 int nb_grad(nb_tensor *const *outputs, int n_outputs, nb_tensor *const *inputs, int n_inputs,
             nb_tensor *const *grad_outputs, unsigned flags, nb_tensor **grads);
 

@@ -4,9 +4,11 @@
  * Bookkeeping (visited nodes, gradient per tensor, edges still to arrive per
  * tensor) is one uthash table keyed by tensor address, its entries and
  * buckets taken from the step arena: a repeated step allocates nothing from
- * the system, and nothing needs freeing.  Nothing is stored in the nodes
- * themselves, so several passes over one graph (or concurrent graphs on
- * other threads) never see each other's marks. */
+ * the system, and nothing needs freeing.  None of it is stored in the
+ * nodes, so several passes over one graph (or concurrent graphs on other
+ * threads) never see each other's bookkeeping.  The one mark a pass leaves
+ * is nb_backward's "consumed" flag on the nodes it added into .grad from,
+ * which refuses a second nb_backward over them (it would add again). */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
@@ -303,6 +305,37 @@ static int nb_check_saved(const struct nb_node *node)
 
 enum { NB_MODE_LEAVES = 0, NB_MODE_RETURN = 1 };
 
+/* nb_backward adds into .grad, so a second pass over a graph would count
+ * its gradients twice.  Checked for every node before anything is added, so
+ * a refused pass leaves every .grad as it was.  The node met first by the
+ * sweep (nearest the loss) is named. */
+static int nb_check_not_consumed(const char *api, const nb_vec *order)
+{
+    for (int64_t s = order->len - 1; s >= 0; s--) {
+        const struct nb_node *node = order->items[s];
+        if (node->consumed) {
+            char site[300];
+            return nb__error(NB_ERR_STATE,
+                             "%s: the graph through '%s'%s was already used by a backward pass; "
+                             "pass NB_RETAIN_GRAPH to the first call to run it again, or record "
+                             "it again",
+                             api, node->op->name, nb__node_site(node, site, sizeof site));
+        }
+    }
+    return 0;
+}
+
+/* Mark every node of the pass once, when the first .grad is about to change:
+ * a pass that fails before that leaves the graph usable. */
+static void nb_consume(const nb_vec *order, bool *done)
+{
+    if (*done)
+        return;
+    for (int64_t s = 0; s < order->len; s++)
+        ((struct nb_node *)order->items[s])->consumed = true;
+    *done = true;
+}
+
 /* The shared engine behind nb_backward and nb_grad. */
 static int nb_run_backward(const char *api, nb_tensor *const *outputs, int n_outputs,
                            nb_tensor *const *grad_outputs, unsigned flags, int mode,
@@ -352,6 +385,12 @@ static int nb_run_backward(const char *api, nb_tensor *const *outputs, int n_out
         if ((rc = nb_accumulate(e, g)) < 0)
             return rc;
     }
+
+    /* Only nb_backward uses a graph up (nb_grad accumulates nothing). */
+    bool consume = mode == NB_MODE_LEAVES && !(flags & NB_RETAIN_GRAPH);
+    bool marked = !consume; /* NB_RETAIN_GRAPH, nb_grad: nothing to mark */
+    if (mode == NB_MODE_LEAVES && (rc = nb_check_not_consumed(api, &order)) < 0)
+        return rc;
 
     /* Sweep: each node after every node that consumes its output. */
     bool create_graph = (flags & NB_CREATE_GRAPH) != 0;
@@ -422,11 +461,15 @@ static int nb_run_backward(const char *api, nb_tensor *const *outputs, int n_out
                 return rc;
             if (--ie->pending == 0 && !in->node) {
                 nb_emit(NB_EVENT_LEAF_DONE, NULL, -1, in, ie->grad, step - 1);
-                if (mode == NB_MODE_LEAVES && (rc = nb_accumulate_leaf(in, ie->grad)) < 0)
-                    return rc;
+                if (mode == NB_MODE_LEAVES) {
+                    nb_consume(&order, &marked);
+                    if ((rc = nb_accumulate_leaf(in, ie->grad)) < 0)
+                        return rc;
+                }
             }
         }
     }
+    nb_consume(&order, &marked);
     /* Leaves that are outputs themselves (backward of a leaf) get their seed. */
     if (mode == NB_MODE_LEAVES)
         for (int j = 0; j < n_outputs; j++)
@@ -439,9 +482,10 @@ static int nb_run_backward(const char *api, nb_tensor *const *outputs, int n_out
     return NB_OK;
 }
 
-int nb_backward(nb_tensor *loss, nb_tensor *grad_output)
+static int nb_backward_impl(const char *api, nb_tensor *loss, nb_tensor *grad_output,
+                            unsigned flags)
 {
-    int rc = nb__check_tensor(loss, "nb_backward", "loss");
+    int rc = nb__check_tensor(loss, api, "loss");
     if (rc < 0)
         return rc;
     nb_arena *prev = nb_arena_current();
@@ -454,14 +498,32 @@ int nb_backward(nb_tensor *loss, nb_tensor *grad_output)
     const char *site_file;
     int site_line;
     nb__get_call_site(&site_file, &site_line);
-    rc = nb_run_backward("nb_backward", &loss, 1, grad_output ? grads : NULL, 0, NB_MODE_LEAVES,
-                             &table, &ctx);
+    rc = nb_run_backward(api, &loss, 1, grad_output ? grads : NULL, flags, NB_MODE_LEAVES, &table,
+                         &ctx);
     if (traced)
         nb__trace_env_stop();
     nb_set_call_site(site_file, site_line);
     nb_set_grad_enabled(prev_grad);
     nb_arena_use(prev);
     return rc;
+}
+
+int nb_backward(nb_tensor *loss, nb_tensor *grad_output)
+{
+    return nb_backward_impl("nb_backward", loss, grad_output, 0);
+}
+
+int nb_backward_ex(nb_tensor *loss, nb_tensor *grad_output, unsigned flags)
+{
+    if (flags & NB_CREATE_GRAPH)
+        return nb__error(NB_ERR_ARG,
+                         "nb_backward_ex: NB_CREATE_GRAPH is not available here (nb_backward is "
+                         "first order); use nb_grad with NB_CREATE_GRAPH to differentiate a "
+                         "gradient");
+    if (flags & ~(unsigned)NB_RETAIN_GRAPH)
+        return nb__error(NB_ERR_ARG, "nb_backward_ex: unknown flags 0x%x (only NB_RETAIN_GRAPH)",
+                         flags & ~(unsigned)NB_RETAIN_GRAPH);
+    return nb_backward_impl("nb_backward_ex", loss, grad_output, flags);
 }
 
 int nb_grad(nb_tensor *const *outputs, int n_outputs, nb_tensor *const *inputs, int n_inputs,
@@ -472,7 +534,7 @@ int nb_grad(nb_tensor *const *outputs, int n_outputs, nb_tensor *const *inputs, 
     if (n_outputs < 1 || n_inputs < 1)
         return nb__error(NB_ERR_ARG, "nb_grad: need at least one output and one input (got %d, %d)",
                          n_outputs, n_inputs);
-    if (flags & ~(unsigned)(NB_CREATE_GRAPH | NB_ALLOW_UNUSED))
+    if (flags & ~(unsigned)(NB_CREATE_GRAPH | NB_ALLOW_UNUSED | NB_RETAIN_GRAPH))
         return nb__error(NB_ERR_ARG, "nb_grad: unknown flags 0x%x", flags);
     for (int i = 0; i < n_inputs; i++)
         grads[i] = NULL;

@@ -59,6 +59,10 @@ struct nb_node {
     uint64_t id;
     const char *file;
     int line;
+    /* An nb_backward pass added gradients from this node into .grad: a
+     * second one would count them again, so it is refused (NB_RETAIN_GRAPH
+     * keeps the mark off).  The only mark a pass leaves in a node. */
+    bool consumed;
     void *user; /* custom ops: state owned by the op's author */
 };
 
