@@ -34,7 +34,7 @@ fuzz_fuzz_seeds_SOURCES = fuzz/fuzz_seeds.c fuzz/fuzz_util.c fuzz/fuzz_util.h
 fuzz_fuzz_seeds_CPPFLAGS = $(FUZZ_CPPFLAGS)
 fuzz_fuzz_seeds_LDADD = $(FUZZ_LDADD)
 
-EXTRA_DIST += fuzz/README.md
+EXTRA_DIST += fuzz/README.md fuzz/crashers
 
 fuzz-build: $(FUZZ_TARGETS) fuzz/fuzz_seeds
 
