@@ -280,13 +280,35 @@ int64_t nb_batch_count(const nb_batch_iter *it);
 /* Tensor files (format: docs/file-format.md)                               */
 /* ======================================================================== */
 
-/* Write n named tensors to `path`.  The file is written to a temporary file
- * in the same folder, flushed to disk and renamed over `path`, so a failure
- * at any point (including a full disk) leaves an existing file untouched and
- * no temporary behind.  names[i] names tensors[i]; `names` may be NULL to use
- * each tensor's nb_tensor_name.  Names must be non-empty, at most 4096 bytes
- * and distinct.  Returns NB_OK or a negative status (NB_ERR_IO naming the
- * path and the system's reason; NB_ERR_ARG for bad names). */
+/* Write n named tensors to `path`.  names[i] names tensors[i]; `names` may
+ * be NULL to use each tensor's nb_tensor_name.  Names must be non-empty, at
+ * most 4096 bytes and distinct.
+ *
+ * The file is replaced atomically: the data goes to a temporary file in the
+ * same folder, is flushed to disk and renamed over `path`, and the folder is
+ * synced.  A failure at any point (a full disk, a kill, a crash) leaves an
+ * existing file untouched and no temporary file behind: where the file
+ * system supports O_TMPFILE the temporary file has no name until it is
+ * complete; elsewhere a killed save's "<name>.tmp.<pid>.<n>" is removed by
+ * the next save of the same file once that pid no longer exists.
+ *
+ * What is at `path`:
+ * - a regular file: the new file keeps its permission bits and, where the
+ *   caller may set them (root, or a group the caller is in), its owner and
+ *   group; other metadata (ACLs, extended attributes, other hard links to
+ *   the old file) is not carried over;
+ * - nothing: a new file, mode 0666 minus the umask;
+ * - a symbolic link: followed (through further links) and the file it names
+ *   is replaced in that file's folder; the link stays.  A link to a name
+ *   that does not exist is refused (nothing is created), as is a loop;
+ * - anything else (folder, FIFO, socket, device): refused.
+ * Refusals are checked before anything is written and say "nothing was
+ * written".
+ *
+ * Returns NB_OK or a negative status: NB_ERR_IO naming the path and the
+ * system's reason (also when the new file is in place but its folder could
+ * not be synced: the message says so); NB_ERR_ARG for bad names or a path
+ * ending in '/'; NB_ERR_NOMEM. */
 int nb_tensors_save(const char *path, const char *const *names, nb_tensor *const *tensors, int n);
 
 /* Read the tensors called names[i] (NULL: each tensor's own name) from

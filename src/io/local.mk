@@ -6,6 +6,7 @@ libnabla_impl_la_SOURCES += \
 	src/io/split.c \
 	src/io/batch.c \
 	src/io/tensor_file.c \
+	src/io/tensor_file_internal.h \
 	src/io/io_util.h
 
 if HAVE_CHECK
@@ -16,5 +17,7 @@ tests_test_io_csv_CFLAGS = $(IO_TEST_CFLAGS)
 tests_test_io_idx_CFLAGS = $(IO_TEST_CFLAGS)
 tests_test_io_normalize_CFLAGS = $(IO_TEST_CFLAGS)
 tests_test_io_tensor_file_CFLAGS = $(IO_TEST_CFLAGS)
+# allocation failures are injected into library code (tests/test_io_tensor_file.c)
+tests_test_io_tensor_file_LDFLAGS = -Wl,--wrap=malloc,--wrap=calloc
 endif
 EXTRA_DIST += tests/data

@@ -1,15 +1,24 @@
 /* Tensor files: named tensors in a small checksummed binary format
  * (docs/file-format.md).  Every multi-byte field is written byte by byte in
- * little-endian order, so files move between hosts; saving goes through a
- * temporary file and a rename so that a crash or a full disk never leaves a
- * half-written file where a good one was. */
-#define _POSIX_C_SOURCE 200809L
+ * little-endian order, so files move between hosts.
+ *
+ * Saving writes a temporary file in the target's own folder (anonymous,
+ * O_TMPFILE, where the file system has it), syncs it, gives it the old
+ * file's mode and owner, renames it over the target and syncs the folder.
+ * So a crash, a kill or a full disk never leaves a half-written file where a
+ * good one was, nor a temporary file behind (the named fallback's leftovers
+ * are removed by the next save).  Symbolic links are followed to the file
+ * they name; anything that is not a regular file is refused. */
+#define _GNU_SOURCE /* O_TMPFILE, AT_EMPTY_PATH */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +27,7 @@
 #include <zlib.h>
 
 #include "core/tensor_internal.h"
+#include "io/tensor_file_internal.h"
 #include "nabla/io.h"
 
 static const unsigned char nb_tf_magic[8] = {0x89, 'N', 'B', 'T', '\r', '\n', 0x1a, '\n'};
@@ -49,8 +59,8 @@ static uint64_t get_le(const unsigned char *p, int bytes)
 
 /* A buffered writer that keeps the CRC of everything after the version. */
 typedef struct tf_writer {
-    FILE *f;
-    unsigned char buf[8192];
+    int fd;
+    unsigned char buf[1 << 16]; /* one write(2) per 64 KiB */
     size_t len;
     uLong crc;
     int failed; /* errno of the first failure, 0 if none */
@@ -58,8 +68,19 @@ typedef struct tf_writer {
 
 static void w_flush(tf_writer *w)
 {
-    if (w->len && !w->failed && fwrite(w->buf, 1, w->len, w->f) != w->len)
-        w->failed = errno ? errno : EIO;
+    const unsigned char *p = w->buf;
+    size_t left = w->failed ? 0 : w->len;
+    while (left) {
+        ssize_t k = write(w->fd, p, left);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0) {
+            w->failed = k < 0 ? errno : EIO;
+            break;
+        }
+        p += k;
+        left -= (size_t)k;
+    }
     w->len = 0;
 }
 
@@ -150,90 +171,257 @@ static int check_save_args(const char *op, const char *path, const char *const *
     return NB_OK;
 }
 
-/* Make and open "<path>.tmp.<pid>.<k>" exclusively; the mode 0666 lets the
- * umask decide permissions, as for any newly created file. */
-static int open_temp(const char *path, char **tmp_out)
+/* ---- where the file goes ---- */
+
+/* "a FIFO", "a directory", ...: what a non-regular file is, for messages. */
+static const char *file_kind(mode_t mode)
 {
-    static _Thread_local unsigned counter;
-    size_t len = strlen(path) + 64;
-    char *tmp = malloc(len);
-    if (!tmp)
-        return -ENOMEM;
-    for (int attempt = 0; attempt < 100; attempt++) {
-        snprintf(tmp, len, "%s.tmp.%ld.%u", path, (long)getpid(), counter++);
-        int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0666);
-        if (fd >= 0) {
-            *tmp_out = tmp;
-            return fd;
-        }
-        if (errno != EEXIST)
-            break;
-    }
-    int e = errno;
-    free(tmp);
-    return -e;
+    if (S_ISDIR(mode))
+        return "a directory";
+    if (S_ISFIFO(mode))
+        return "a FIFO";
+    if (S_ISCHR(mode))
+        return "a character device";
+    if (S_ISBLK(mode))
+        return "a block device";
+    if (S_ISSOCK(mode))
+        return "a socket";
+    if (S_ISLNK(mode))
+        return "a symbolic link";
+    return "a file of an unknown kind";
 }
 
-/* Best effort: make the rename itself durable. */
-static void sync_parent_dir(const char *path)
+enum { TF_MAX_LINKS = 40 }; /* links followed before giving up, as the kernel does */
+
+/* Everything a save needs, in one allocation made before anything is
+ * created, so that no later step can fail for memory (in particular not the
+ * folder sync that makes the rename durable). */
+typedef struct tf_save {
+    tf_writer w;
+    int dirfd;               /* the folder the file is (to be) in, after links */
+    char base[NAME_MAX + 1]; /* the file's name in that folder */
+    char tmp[NAME_MAX + 1];  /* the temporary file's name, once it has one */
+    char link[PATH_MAX];     /* the last symbolic link's target, as written */
+    int links;               /* symbolic links followed */
+    int exists;              /* a regular file is there: keep its mode and owner */
+    struct stat st;          /* ... its status */
+} tf_save;
+
+/* Open the folder part of `path` (relative to `at`) into *dirfd and copy the
+ * part after the last '/', which must not be empty, into base.  Returns 0
+ * or an errno. */
+static int open_parent(int at, const char *path, int *dirfd, char *base)
 {
     const char *slash = strrchr(path, '/');
-    char *dir = NULL;
+    const char *name = slash ? slash + 1 : path;
+    if (strlen(name) > NAME_MAX)
+        return ENAMETOOLONG;
+    char dir[PATH_MAX];
     if (!slash)
-        dir = strdup(".");
+        strcpy(dir, ".");
     else if (slash == path)
-        dir = strdup("/");
+        strcpy(dir, "/");
     else {
-        dir = malloc((size_t)(slash - path) + 1);
-        if (dir) {
-            memcpy(dir, path, (size_t)(slash - path));
-            dir[slash - path] = '\0';
-        }
+        size_t len = (size_t)(slash - path);
+        if (len >= sizeof dir)
+            return ENAMETOOLONG;
+        memcpy(dir, path, len);
+        dir[len] = '\0';
     }
-    if (!dir)
-        return;
-    int fd = open(dir, O_RDONLY);
-    if (fd >= 0) {
-        (void)fsync(fd);
-        close(fd);
-    }
-    free(dir);
+    int fd = openat(at, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return errno;
+    strcpy(base, name);
+    *dirfd = fd;
+    return 0;
 }
 
-int nb_tensors_save(const char *path, const char *const *names, nb_tensor *const *tensors, int n)
+static int dangling(const char *op, const char *path, const tf_save *s)
 {
-    static const char *op = "nb_tensors_save";
-    int rc = check_save_args(op, path, names, tensors, n);
-    if (rc < 0)
-        return rc;
+    return nb__error(NB_ERR_IO,
+                     "%s: %s is a symbolic link to %s, which does not exist; nothing was written "
+                     "(create the file first, or remove the link)",
+                     op, path, s->link);
+}
 
-    uint64_t payload = 0;
-    for (int i = 0; i < n; i++)
-        payload += record_bytes(tensor_name_at(names, tensors, i), tensors[i]);
-
-    char *tmp = NULL;
-    int fd = open_temp(path, &tmp);
-    if (fd < 0) {
-        int e = -fd;
-        return nb__error(e == ENOMEM ? NB_ERR_NOMEM : NB_ERR_IO,
-                         "%s: cannot create a temporary file beside %s: %s", op, path, strerror(e));
+/* Find the file a save to `path` replaces: follow symbolic links (a link's
+ * target is relative to the link's folder) to a regular file or to a name
+ * that does not exist yet, the latter only for `path` itself.  A dangling
+ * link, a loop of links and anything that is not a regular file are
+ * refused, before anything is written.  On success s->dirfd is open. */
+static int resolve_target(const char *op, const char *path, tf_save *s)
+{
+    int at = AT_FDCWD;
+    const char *next = path;
+    s->dirfd = -1;
+    s->links = 0;
+    s->exists = 0;
+    if (!path[0])
+        return nb__error(NB_ERR_ARG, "%s: path is empty (expected a file name)", op);
+    for (;;) {
+        const char *slash = strrchr(next, '/');
+        if (!(slash ? slash[1] : next[0])) {
+            if (at != AT_FDCWD)
+                close(at);
+            return s->links ? nb__error(NB_ERR_IO,
+                                        "%s: %s is a symbolic link to %s, which names a folder, "
+                                        "not a file; nothing was written",
+                                        op, path, s->link)
+                            : nb__error(NB_ERR_ARG,
+                                        "%s: '%s' names a folder, not a file (expected a file "
+                                        "name after the last '/')",
+                                        op, path);
+        }
+        int e = open_parent(at, next, &s->dirfd, s->base);
+        if (at != AT_FDCWD)
+            close(at);
+        if (e && s->links && e == ENOENT)
+            return dangling(op, path, s);
+        if (e && s->links)
+            return nb__error(NB_ERR_IO,
+                             "%s: cannot follow the symbolic link %s to %s: %s; nothing was "
+                             "written",
+                             op, path, s->link, strerror(e));
+        if (e)
+            return nb__error(NB_ERR_IO,
+                             "%s: cannot open the folder of %s: %s; nothing was written (does "
+                             "the folder exist?)",
+                             op, path, strerror(e));
+        if (fstatat(s->dirfd, s->base, &s->st, AT_SYMLINK_NOFOLLOW) != 0) {
+            e = errno;
+            if (e == ENOENT && !s->links)
+                return NB_OK; /* a new file */
+            if (e == ENOENT)
+                return dangling(op, path, s);
+            return nb__error(NB_ERR_IO, "%s: cannot examine %s: %s; nothing was written", op, path,
+                             strerror(e));
+        }
+        if (S_ISREG(s->st.st_mode)) {
+            s->exists = 1;
+            return NB_OK;
+        }
+        if (!S_ISLNK(s->st.st_mode)) {
+            if (s->links)
+                return nb__error(NB_ERR_IO,
+                                 "%s: %s is a symbolic link to %s, which is %s, not a regular "
+                                 "file; nothing was written",
+                                 op, path, s->link, file_kind(s->st.st_mode));
+            return nb__error(NB_ERR_IO, "%s: %s is %s, not a regular file; nothing was written", op,
+                             path, file_kind(s->st.st_mode));
+        }
+        if (++s->links > TF_MAX_LINKS)
+            return nb__error(NB_ERR_IO, "%s: cannot follow %s: %s; nothing was written", op, path,
+                             strerror(ELOOP));
+        ssize_t len = readlinkat(s->dirfd, s->base, s->link, sizeof s->link);
+        if (len < 0 || (size_t)len >= sizeof s->link)
+            return nb__error(NB_ERR_IO,
+                             "%s: cannot read the symbolic link %s: %s; nothing was written", op,
+                             path, strerror(len < 0 ? errno : ENAMETOOLONG));
+        s->link[len] = '\0';
+        at = s->dirfd;
+        s->dirfd = -1;
+        next = s->link;
     }
-    tf_writer *w = malloc(sizeof *w);
-    FILE *f = w ? fdopen(fd, "wb") : NULL;
-    if (!f) {
-        int e = w ? errno : ENOMEM;
+}
+
+/* ---- temporary files ---- */
+
+static _Thread_local int tf_test_flags;
+
+void nb__tf_set_test_flags(int flags) { tf_test_flags = flags; }
+
+/* Give the temporary file the name "<base>.tmp.<pid>.<k>", for the first k
+ * not in use: create it (fd < 0; the new descriptor goes to *fd_out) or link
+ * the anonymous file fd to it.  Returns 0 or an errno. */
+static int name_temp(tf_save *s, int fd, mode_t mode, int *fd_out)
+{
+    static _Thread_local unsigned counter;
+    for (int attempt = 0; attempt < 1000; attempt++) {
+        int w = snprintf(s->tmp, sizeof s->tmp, "%s.tmp.%ld.%u", s->base, (long)getpid(),
+                         counter++);
+        if (w < 0 || (size_t)w >= sizeof s->tmp)
+            return ENAMETOOLONG;
+        int rc;
+        if (fd < 0) {
+            rc = openat(s->dirfd, s->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+            if (rc >= 0) {
+                *fd_out = rc;
+                return 0;
+            }
+        } else {
+            /* Through /proc, which needs no privilege; else AT_EMPTY_PATH,
+             * which works without /proc but needs CAP_DAC_READ_SEARCH. */
+            char proc[32];
+            snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+            errno = ENOENT;
+            rc = (tf_test_flags & NB__TF_NO_PROC)
+                     ? -1
+                     : linkat(AT_FDCWD, proc, s->dirfd, s->tmp, AT_SYMLINK_FOLLOW);
+#ifdef AT_EMPTY_PATH
+            if (rc != 0 && errno != EEXIST && !(tf_test_flags & NB__TF_NO_EMPTY_PATH))
+                rc = linkat(fd, "", s->dirfd, s->tmp, AT_EMPTY_PATH);
+#endif
+            if (rc == 0)
+                return 0;
+        }
+        if (errno != EEXIST)
+            return errno;
+    }
+    return EEXIST;
+}
+
+/* Remove "<base>.tmp.<pid>.<k>" files that saves of the same file left when
+ * their process died mid-save (where no anonymous temporary file could be
+ * used, or by an older version of this library), if that pid no longer
+ * exists.  Best effort: a folder that cannot be listed is left alone. */
+static void remove_stale_temps(const tf_save *s)
+{
+    int fd = openat(s->dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return;
+    DIR *d = fdopendir(fd);
+    if (!d) {
         close(fd);
-        unlink(tmp);
-        free(tmp);
-        free(w);
-        return nb__error(e == ENOMEM ? NB_ERR_NOMEM : NB_ERR_IO, "%s: cannot write %s: %s", op,
-                         path, strerror(e));
+        return;
     }
-    w->f = f;
+    size_t bl = strlen(s->base);
+    pid_t self = getpid();
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        const char *n = e->d_name;
+        if (strncmp(n, s->base, bl) != 0 || strncmp(n + bl, ".tmp.", 5) != 0)
+            continue;
+        const char *p = n + bl + 5, *digits = p;
+        long long pid = 0;
+        while (*p >= '0' && *p <= '9' && pid <= INT_MAX)
+            pid = pid * 10 + (*p++ - '0');
+        if (p == digits || *digits == '0' || *p != '.' || p[1] < '0' || p[1] > '9')
+            continue;
+        for (p++; *p >= '0' && *p <= '9'; p++)
+            ;
+        /* Our own pid may be another thread's save in progress; a live
+         * process, or one we may not signal (EPERM), may still be writing. */
+        if (*p || pid <= 0 || pid > INT_MAX || (pid_t)pid == self)
+            continue;
+        if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+            continue;
+        struct stat st;
+        if (fstatat(fd, n, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode))
+            (void)unlinkat(fd, n, 0);
+    }
+    closedir(d);
+}
+
+/* ---- the save ---- */
+
+/* Write the whole file to fd and sync it.  Returns 0 or an errno. */
+static int write_file(tf_writer *w, int fd, const char *const *names, nb_tensor *const *tensors,
+                      int n, uint64_t payload)
+{
+    w->fd = fd;
     w->len = 0;
     w->failed = 0;
     w->crc = crc32(0L, Z_NULL, 0);
-
     w_bytes(w, nb_tf_magic, sizeof nb_tf_magic, 0);
     w_le(w, NB_TF_VERSION, 4, 0);
     w_le(w, (uint64_t)n, 4, 1);
@@ -253,25 +441,159 @@ int nb_tensors_save(const char *path, const char *const *names, nb_tensor *const
     }
     w_le(w, w->crc, 4, 0);
     w_flush(w);
+    if (!w->failed && fsync(fd) != 0)
+        w->failed = errno;
+    return w->failed;
+}
 
-    int err = w->failed;
-    if (!err && fflush(f) != 0)
-        err = errno ? errno : EIO;
-    if (!err && fsync(fileno(f)) != 0)
-        err = errno;
-    if (fclose(f) != 0 && !err)
-        err = errno ? errno : EIO;
-    free(w);
-    if (!err && rename(tmp, path) != 0)
-        err = errno;
-    if (err) {
-        unlink(tmp);
-        free(tmp);
-        return nb__error(NB_ERR_IO, "%s: writing %s failed: %s (any existing file is unchanged)",
-                         op, path, strerror(err));
+/* Give the temporary file the replaced file's owner and group where
+ * permitted (EPERM is the normal case for a user saving over someone else's
+ * file they may write: then at least the group, if the user is in it), then
+ * its mode (after fchown, which may clear set-id bits). */
+static int copy_owner_and_mode(const tf_save *s, int fd)
+{
+    if (!s->exists)
+        return 0;
+    struct stat now;
+    if (fstat(fd, &now) != 0)
+        return errno;
+    if ((now.st_uid != s->st.st_uid || now.st_gid != s->st.st_gid) &&
+        fchown(fd, s->st.st_uid, s->st.st_gid) != 0) {
+        if (errno != EPERM)
+            return errno;
+        if (now.st_gid != s->st.st_gid && fchown(fd, (uid_t)-1, s->st.st_gid) != 0 &&
+            errno != EPERM)
+            return errno;
     }
-    free(tmp);
-    sync_parent_dir(path);
+    if (fchmod(fd, s->st.st_mode & 07777) != 0)
+        return errno;
+    return 0;
+}
+
+typedef enum tf_stage { TF_CREATE, TF_OWNER, TF_WRITE, TF_RENAME } tf_stage;
+
+/* Write a complete, synced temporary file, named s->tmp in s->dirfd.  It is
+ * an anonymous file (O_TMPFILE) that gets its name only once complete where
+ * the file system allows, so that a save killed while writing leaves
+ * nothing; otherwise a named file from the start.  On failure nothing is
+ * left and *stage says which step failed.  Returns 0 or an errno. */
+static int write_temp(tf_save *s, const char *const *names, nb_tensor *const *tensors, int n,
+                      uint64_t payload, tf_stage *stage)
+{
+    /* Private until it has the old file's mode; a new file gets 0666 & ~umask. */
+    mode_t mode = s->exists ? 0600 : 0666;
+    int try_anon = !(tf_test_flags & NB__TF_NO_TMPFILE);
+    for (;;) {
+        int fd = -1, anon = 0, named = 0, e;
+#ifdef O_TMPFILE
+        if (try_anon) {
+            fd = openat(s->dirfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, mode);
+            /* Without O_TMPFILE in the kernel or the file system: EISDIR,
+             * EOPNOTSUPP or EINVAL. */
+            if (fd >= 0)
+                anon = 1;
+            else if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL) {
+                *stage = TF_CREATE;
+                return errno;
+            }
+        }
+#endif
+        if (!anon) {
+            e = name_temp(s, -1, mode, &fd);
+            if (e) {
+                *stage = TF_CREATE;
+                return e;
+            }
+            named = 1;
+        }
+        *stage = TF_OWNER;
+        e = copy_owner_and_mode(s, fd);
+        if (!e) {
+            *stage = TF_WRITE;
+            e = write_file(&s->w, fd, names, tensors, n, payload);
+        }
+        int relink = 0;
+        if (!e && anon) {
+            e = name_temp(s, fd, 0, NULL);
+            /* No /proc and no privilege for AT_EMPTY_PATH, say: write it
+             * again under a name. */
+            relink = e != 0;
+            named = !relink;
+        }
+        if (close(fd) != 0 && !e) {
+            *stage = TF_WRITE;
+            e = errno;
+        }
+        if (relink) {
+            try_anon = 0;
+            continue;
+        }
+        if (e && named)
+            (void)unlinkat(s->dirfd, s->tmp, 0);
+        return e;
+    }
+}
+
+int nb_tensors_save(const char *path, const char *const *names, nb_tensor *const *tensors, int n)
+{
+    static const char *op = "nb_tensors_save";
+    int rc = check_save_args(op, path, names, tensors, n);
+    if (rc < 0)
+        return rc;
+
+    uint64_t payload = 0;
+    for (int i = 0; i < n; i++)
+        payload += record_bytes(tensor_name_at(names, tensors, i), tensors[i]);
+
+    tf_save *s = malloc(sizeof *s);
+    if (!s)
+        return nb__error(NB_ERR_NOMEM, "%s: out of memory saving %s; nothing was written", op,
+                         path);
+    rc = resolve_target(op, path, s);
+    if (rc < 0) {
+        if (s->dirfd >= 0)
+            close(s->dirfd);
+        free(s);
+        return rc;
+    }
+    remove_stale_temps(s);
+
+    tf_stage stage = TF_CREATE;
+    int e = write_temp(s, names, tensors, n, payload, &stage);
+    if (!e && renameat(s->dirfd, s->tmp, s->dirfd, s->base) != 0) {
+        e = errno;
+        stage = TF_RENAME;
+        (void)unlinkat(s->dirfd, s->tmp, 0);
+    }
+    if (e) {
+        if (stage == TF_CREATE)
+            nb__error(NB_ERR_IO,
+                      "%s: cannot create a temporary file in the folder of %s: %s (any existing "
+                      "file is unchanged)",
+                      op, path, strerror(e));
+        else if (stage == TF_OWNER)
+            nb__error(NB_ERR_IO,
+                      "%s: cannot give the new %s the old file's owner and mode %04o: %s (the "
+                      "existing file is unchanged)",
+                      op, path, (unsigned)(s->st.st_mode & 07777), strerror(e));
+        else
+            nb__error(NB_ERR_IO, "%s: writing %s failed: %s (any existing file is unchanged)", op,
+                      path, strerror(e));
+        close(s->dirfd);
+        free(s);
+        return NB_ERR_IO;
+    }
+    /* Make the rename durable.  EINVAL: the file system cannot sync a
+     * folder, and there is nothing more to do. */
+    if (fsync(s->dirfd) != 0 && errno != EINVAL)
+        e = errno;
+    close(s->dirfd);
+    free(s);
+    if (e)
+        return nb__error(NB_ERR_IO,
+                         "%s: %s was replaced, but syncing its folder failed: %s (the new file may "
+                         "not survive a crash; save again)",
+                         op, path, strerror(e));
     return NB_OK;
 }
 
