@@ -622,6 +622,41 @@ START_TEST(test_save_refuses_what_is_not_a_regular_file)
 }
 END_TEST
 
+static void on_alarm(int sig)
+{
+    (void)sig;
+    static const char msg[] = "a load blocked on a FIFO\n";
+    (void)!write(2, msg, sizeof msg - 1);
+    _exit(99);
+}
+
+START_TEST(test_load_refuses_fifo_without_blocking)
+{
+    char p[320];
+    ck_assert_int_eq(mkfifo(in_dir(p, sizeof p, "f.nbt"), 0600), 0);
+    void (*prev)(int) = signal(SIGALRM, on_alarm);
+    alarm(20); /* opening a FIFO for reading waits for a writer */
+    int rc = load_ab(p);
+    alarm(0);
+    signal(SIGALRM, prev);
+    ck_assert_int_eq(rc, NB_ERR_IO);
+    ck_assert_error(NB_ERR_IO, "nb_tensors_load_into: ");
+    ck_assert_error(NB_ERR_IO, "f.nbt is a FIFO, not a regular file");
+    nb_tensor_list l;
+    alarm(20);
+    prev = signal(SIGALRM, on_alarm);
+    rc = nb_tensors_load(p, &l);
+    alarm(0);
+    signal(SIGALRM, prev);
+    ck_assert_int_eq(rc, NB_ERR_IO);
+    ck_assert_error(NB_ERR_IO, "nb_tensors_load: ");
+    ck_assert_error(NB_ERR_IO, "f.nbt is a FIFO, not a regular file");
+    ck_assert_int_eq(l.n, 0);
+    ck_assert_int_eq(load_ab(tmpdir), NB_ERR_IO);
+    ck_assert_error(NB_ERR_IO, "is a directory, not a regular file");
+}
+END_TEST
+
 /* ---- killed saves and temporary files ---- */
 
 static void kill_self(int sig)
@@ -826,6 +861,180 @@ START_TEST(test_allocation_failures_are_reported)
 }
 END_TEST
 
+/* ---- shapes read from files ---- */
+
+static uint32_t crc32_bits(const unsigned char *p, size_t n)
+{
+    uint32_t crc = 0xffffffffu;
+    for (size_t i = 0; i < n; i++) {
+        crc ^= p[i];
+        for (int k = 0; k < 8; k++)
+            crc = crc & 1 ? (crc >> 1) ^ 0xedb88320u : crc >> 1;
+    }
+    return crc ^ 0xffffffffu;
+}
+
+static size_t put_u(unsigned char *p, uint64_t v, int bytes)
+{
+    for (int i = 0; i < bytes; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
+    return (size_t)bytes;
+}
+
+/* A file with one f32 record "w" of the given dims followed by `data` zero
+ * bytes, with a correct length and CRC: only the shape can be wrong. */
+static void write_one_record(const char *path, int ndim, const uint64_t *dims, size_t data)
+{
+    static unsigned char b[1024];
+    memset(b, 0, sizeof b);
+    size_t k = 0;
+    memcpy(b, "\x89NBT\r\n\x1a\n", 8);
+    k = 8;
+    k += put_u(b + k, 1, 4);
+    k += put_u(b + k, 1, 4);
+    size_t payload = 4 + 1 + 4 + 8 * (size_t)ndim + data;
+    k += put_u(b + k, payload, 8);
+    k += put_u(b + k, 1, 4);
+    b[k++] = 'w';
+    b[k++] = 1;
+    b[k++] = (unsigned char)ndim;
+    k += 2;
+    for (int d = 0; d < ndim; d++)
+        k += put_u(b + k, dims[d], 8);
+    k += data;
+    ck_assert_uint_le(k + 4, sizeof b);
+    k += put_u(b + k, crc32_bits(b + 12, k - 12), 4);
+    write_all(path, b, k);
+}
+
+START_TEST(test_shapes_in_files_are_checked)
+{
+    nb_tensor_list l;
+    write_one_record(tmp("s.nbt"), 2, (const uint64_t[]){1ull << 32, 1ull << 32}, 0);
+    ck_assert_int_eq(nb_tensors_load(tmp("s.nbt"), &l), NB_ERR_FORMAT);
+    ck_assert_error(NB_ERR_FORMAT, "nb_tensors_load: ");
+    ck_assert_error(NB_ERR_FORMAT, "s.nbt is malformed: record 0 ('w') has shape "
+                                   "4294967296x4294967296, too many elements");
+    ck_assert_int_eq(l.n, 0);
+
+    write_one_record(tmp("s.nbt"), 1, (const uint64_t[]){1ull << 63}, 0);
+    ck_assert_int_eq(nb_tensors_load(tmp("s.nbt"), &l), NB_ERR_FORMAT);
+    ck_assert_error(NB_ERR_FORMAT, "record 0 ('w'): dim 0 is 9223372036854775808 (at most "
+                                   "9223372036854775807)");
+
+    write_one_record(tmp("s.nbt"), 2, (const uint64_t[]){3, 1ull << 40}, 8);
+    ck_assert_int_eq(nb_tensors_load(tmp("s.nbt"), &l), NB_ERR_FORMAT);
+    ck_assert_error(NB_ERR_FORMAT, "record 0 ('w') has shape 3x1099511627776 (13194139533312 "
+                                   "bytes of f32) but only 8 bytes of data follow");
+
+    write_one_record(tmp("s.nbt"), 2, (const uint64_t[]){2, 3}, 20);
+    ck_assert_int_eq(nb_tensors_load(tmp("s.nbt"), &l), NB_ERR_FORMAT);
+    ck_assert_error(NB_ERR_FORMAT, "record 0 ('w') has shape 2x3 (24 bytes of f32) but only 20 "
+                                   "bytes of data follow");
+
+    /* A zero dim is a valid, empty tensor, whatever the other dims. */
+    write_one_record(tmp("s.nbt"), 2, (const uint64_t[]){0, 5}, 0);
+    ck_assert_msg(nb_tensors_load(tmp("s.nbt"), &l) == NB_OK, "%s", nb_last_error());
+    ck_assert_int_eq(l.n, 1);
+    ck_assert_int_eq(nb_ndim(l.tensors[0]), 2);
+    ck_assert_int_eq(nb_dim(l.tensors[0], 0), 0);
+    ck_assert_int_eq(nb_dim(l.tensors[0], 1), 5);
+    ck_assert_int_eq(nb_numel(l.tensors[0]), 0);
+    nb_tensor *e = nb_zeros(NB_F32, 2, (const int64_t[]){0, 5});
+    ck_assert_int_eq(nb_tensors_load_into(tmp("s.nbt"), (const char *[]){"w"},
+                                          (nb_tensor *[]){e}, 1),
+                     NB_OK);
+}
+END_TEST
+
+/* ---- a failed model load changes nothing ---- */
+
+START_TEST(test_failed_model_load_keeps_trained_parameters)
+{
+    char p[320], q[320];
+    nb_model *net = nb_bpnet_new((const int64_t[]){3, 4, 2}, 3, NULL,
+                                 &(nb_bpnet_opts){.dtype = NB_F64, .seed = 1});
+    ck_assert_ptr_nonnull(net);
+    nb_optim *opt = nb_sgd_new(net, NULL);
+    nb_rng rng;
+    nb_rng_seed(&rng, 5);
+    nb_tensor *x = nb_rand_uniform(&rng, NB_F64, 2, (const int64_t[]){16, 3}, -1, 1);
+    nb_tensor *y = nb_rand_uniform(&rng, NB_F64, 2, (const int64_t[]){16, 2}, -1, 1);
+    nb_train_opts topts = {.epochs = 5, .min_grad = -1, .verbose = -1};
+    ck_assert_int_eq(nb_train(net, opt, nb_loss_mse, &(nb_train_data){.x = x, .y = y}, &topts,
+                              NULL),
+                     NB_OK);
+    const char *good = in_dir(p, sizeof p, "good.nbt");
+    ck_assert_int_eq(nb_model_save(net, good), NB_OK);
+    ck_assert_int_eq(nb_train(net, opt, nb_loss_mse, &(nb_train_data){.x = x, .y = y}, &topts,
+                              NULL),
+                     NB_OK);
+
+    nb_tensor *flat = nb_model_params_flat(net);
+    int64_t numel = nb_numel(flat);
+    double *before = malloc(sizeof *before * (size_t)numel);
+    ck_assert_ptr_nonnull(before);
+    memcpy(before, nb_data_f64(flat), sizeof *before * (size_t)numel);
+    int np = nb_model_num_params(net);
+    uint64_t versions[16];
+    ck_assert_int_le(np, 16);
+    for (int i = 0; i < np; i++)
+        versions[i] = nb_tensor_version(nb_model_param_at(net, i));
+
+    /* The bad files. */
+    unsigned char buf[4096];
+    size_t n = read_all(good, buf, sizeof buf);
+    ck_assert_uint_lt(n, sizeof buf);
+    write_all(in_dir(q, sizeof q, "truncated.nbt"), buf, n - 1);
+    buf[n - 6] ^= 0x40; /* the last parameter's last element */
+    write_all(in_dir(q, sizeof q, "crc.nbt"), buf, n);
+    nb_model *other = nb_bpnet_new((const int64_t[]){3, 5, 2}, 3, NULL,
+                                   &(nb_bpnet_opts){.dtype = NB_F64, .seed = 2});
+    ck_assert_int_eq(nb_model_save(other, in_dir(q, sizeof q, "other.nbt")), NB_OK);
+    nb_model_free(other);
+    const char *names[16];
+    nb_tensor *ts[16];
+    for (int i = 0; i < np; i++) {
+        names[i] = nb_model_param_name(net, i);
+        ts[i] = nb_model_param_at(net, i);
+    }
+    ck_assert_int_eq(nb_tensors_save(in_dir(q, sizeof q, "missing.nbt"), names, ts, np - 1), NB_OK);
+    ts[np - 1] = nb_zeros(NB_F32, nb_ndim(ts[np - 1]),
+                          (const int64_t[]){nb_dim(ts[np - 1], 0),
+                                            nb_ndim(ts[np - 1]) > 1 ? nb_dim(ts[np - 1], 1) : 1});
+    ck_assert_int_eq(nb_tensors_save(in_dir(q, sizeof q, "dtype.nbt"), names, ts, np), NB_OK);
+    ck_assert_int_eq(mkfifo(in_dir(q, sizeof q, "fifo.nbt"), 0600), 0);
+    ck_assert_int_eq(mkdir(in_dir(q, sizeof q, "dir.nbt"), 0700), 0);
+
+    static const char *const bad[] = {"truncated.nbt", "crc.nbt", "other.nbt", "missing.nbt",
+                                      "dtype.nbt", "fifo.nbt", "dir.nbt", "absent.nbt"};
+    static const nb_status want[] = {NB_ERR_FORMAT, NB_ERR_FORMAT, NB_ERR_SHAPE, NB_ERR_ARG,
+                                     NB_ERR_DTYPE, NB_ERR_IO, NB_ERR_IO, NB_ERR_IO};
+    void (*prev)(int) = signal(SIGALRM, on_alarm);
+    for (size_t f = 0; f < sizeof bad / sizeof *bad; f++) {
+        alarm(20);
+        int rc = nb_model_load(net, in_dir(q, sizeof q, bad[f]));
+        alarm(0);
+        ck_assert_msg(rc == (int)want[f], "%s: status %d, expected %d (%s)", bad[f], rc,
+                      (int)want[f], nb_last_error());
+        ck_assert_msg(strstr(nb_last_error(), bad[f]) != NULL, "%s", nb_last_error());
+        flat = nb_model_params_flat(net);
+        ck_assert_msg(memcmp(nb_data_f64(flat), before, sizeof *before * (size_t)numel) == 0,
+                      "loading %s changed a parameter", bad[f]);
+        for (int i = 0; i < np; i++)
+            ck_assert_uint_eq(nb_tensor_version(nb_model_param_at(net, i)), versions[i]);
+    }
+    signal(SIGALRM, prev);
+    /* The good file loads, and differs from the trained parameters. */
+    ck_assert_int_eq(nb_model_load(net, good), NB_OK);
+    ck_assert(memcmp(nb_data_f64(nb_model_params_flat(net)), before,
+                     sizeof *before * (size_t)numel) != 0);
+    free(before);
+    nb_optim_free(opt);
+    nb_model_free(net);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("io_tensor_file");
@@ -848,10 +1057,13 @@ int main(void)
     tcase_add_test(tc, test_save_writes_through_symlinks);
     tcase_add_test(tc, test_save_refuses_dangling_and_looping_symlinks);
     tcase_add_test(tc, test_save_refuses_what_is_not_a_regular_file);
+    tcase_add_test(tc, test_load_refuses_fifo_without_blocking);
     tcase_add_test(tc, test_killed_save_leaves_nothing);
     tcase_add_test(tc, test_stale_temporaries_are_removed);
     tcase_add_test(tc, test_named_temporaries);
     tcase_add_test(tc, test_allocation_failures_are_reported);
+    tcase_add_test(tc, test_shapes_in_files_are_checked);
+    tcase_add_test(tc, test_failed_model_load_keeps_trained_parameters);
     suite_add_tcase(s, tc);
     return nb_test_run(s);
 }

@@ -316,10 +316,14 @@ int nb_tensors_save(const char *path, const char *const *names, nb_tensor *const
  * shape as stored.  Tensors in the file that are not asked for are ignored.
  * The file is fully checked (magic, version, length, CRC-32) and every
  * requested tensor is matched before any data is copied: on failure no
- * tensor is changed.  Errors name what is wrong: NB_ERR_IO (cannot open),
- * NB_ERR_FORMAT (wrong magic, truncated, checksum mismatch, newer version),
- * NB_ERR_ARG (a name is missing from the file), NB_ERR_SHAPE / NB_ERR_DTYPE
- * (stored tensor differs).  Bumps the version of each tensor written. */
+ * tensor is changed.  Every stored shape must be one a tensor can have (the
+ * element and byte limits of tensor creation; a zero dim is an empty
+ * tensor).  Errors name what is wrong: NB_ERR_IO (cannot open, or not a
+ * regular file: a FIFO is refused without waiting for a writer),
+ * NB_ERR_FORMAT (wrong magic, truncated, checksum mismatch, newer version, a
+ * malformed record: which one and which field), NB_ERR_ARG (a name is
+ * missing from the file), NB_ERR_SHAPE / NB_ERR_DTYPE (stored tensor
+ * differs), NB_ERR_NOMEM.  Bumps the version of each tensor written. */
 int nb_tensors_load_into(const char *path, const char *const *names, nb_tensor *const *tensors,
                          int n);
 

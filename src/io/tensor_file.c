@@ -19,6 +19,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -624,30 +625,69 @@ static void tf_free(tf_file *tf)
     tf->rec = NULL;
 }
 
+/* Free tf and record "<op>: <path> is malformed: <what>". */
+static int tf_bad(const char *op, const char *path, tf_file *tf, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static int tf_bad(const char *op, const char *path, tf_file *tf, const char *fmt, ...)
+{
+    char what[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    tf_free(tf);
+    return nb__error(NB_ERR_FORMAT, "%s: %s is malformed: %s", op, path, what);
+}
+
 /* Read the whole file, check magic/version/length/CRC and index the records. */
 static int tf_read(const char *op, const char *path, tf_file *tf)
 {
     memset(tf, 0, sizeof *tf);
-    FILE *f = fopen(path, "rb");
-    if (!f)
+    /* O_NONBLOCK: opening a FIFO for reading would wait for a writer. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
         return nb__error(NB_ERR_IO, "%s: cannot open %s: %s", op, path, strerror(errno));
     struct stat st;
-    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
-        fclose(f);
-        return nb__error(NB_ERR_IO, "%s: %s is not a regular file", op, path);
+    if (fstat(fd, &st) != 0) {
+        int e = errno;
+        close(fd);
+        return nb__error(NB_ERR_IO, "%s: cannot examine %s: %s", op, path, strerror(e));
+    }
+    if (!S_ISREG(st.st_mode)) {
+        close(fd);
+        return nb__error(NB_ERR_IO, "%s: %s is %s, not a regular file", op, path,
+                         file_kind(st.st_mode));
+    }
+    if ((uint64_t)st.st_size > SIZE_MAX - 1) {
+        close(fd);
+        return nb__error(NB_ERR_NOMEM, "%s: %s is too large to read (%lld bytes)", op, path,
+                         (long long)st.st_size);
     }
     size_t size = (size_t)st.st_size;
     tf->bytes = malloc(size ? size : 1);
     if (!tf->bytes) {
-        fclose(f);
+        close(fd);
         return nb__error(NB_ERR_NOMEM, "%s: out of memory reading %s (%zu bytes)", op, path, size);
     }
-    size_t got = fread(tf->bytes, 1, size, f);
-    int rerr = ferror(f);
-    fclose(f);
-    if (rerr || got != size) {
+    size_t got = 0;
+    int rerr = 0;
+    while (got < size) {
+        ssize_t k = read(fd, tf->bytes + got, size - got);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0) {
+            rerr = k < 0 ? errno : 0;
+            break;
+        }
+        got += (size_t)k;
+    }
+    close(fd);
+    if (got != size) {
         tf_free(tf);
-        return nb__error(NB_ERR_IO, "%s: read error on %s", op, path);
+        if (rerr)
+            return nb__error(NB_ERR_IO, "%s: read error on %s: %s", op, path, strerror(rerr));
+        return nb__error(NB_ERR_FORMAT, "%s: %s shrank while being read (%zu of %zu bytes)", op,
+                         path, got, size);
     }
     const unsigned char *b = tf->bytes;
     if (size < sizeof nb_tf_magic || memcmp(b, nb_tf_magic, sizeof nb_tf_magic) != 0) {
@@ -703,50 +743,70 @@ static int tf_read(const char *op, const char *path, tf_file *tf)
         return nb__error(NB_ERR_NOMEM, "%s: out of memory reading %s", op, path);
     }
     /* The checksum matched, but a file written by something else could still
-     * be inconsistent: every field is bounds-checked against the payload. */
+     * be inconsistent: every field is bounds-checked against the payload, and
+     * every shape passes the library's own shape rule (nb__shape_numel), so
+     * what loads here can be made into a tensor. */
     const unsigned char *p = b + NB_TF_HEADER, *end = p + payload;
     for (uint32_t i = 0; i < count; i++) {
         tf_record *r = &tf->rec[i];
         if (end - p < 4)
-            goto bad;
+            return tf_bad(op, path, tf, "record %u is cut off before its name", i);
         r->name_len = (size_t)get_le(p, 4);
         p += 4;
-        if (r->name_len == 0 || r->name_len > NB_TF_MAX_NAME || (size_t)(end - p) < r->name_len + 4)
-            goto bad;
+        if (r->name_len == 0 || r->name_len > NB_TF_MAX_NAME)
+            return tf_bad(op, path, tf, "record %u has a name of %zu bytes (1..%d allowed)", i,
+                          r->name_len, NB_TF_MAX_NAME);
+        if ((size_t)(end - p) < r->name_len + 4)
+            return tf_bad(op, path, tf, "record %u is cut off in its name or dtype", i);
         r->name = (const char *)p;
         p += r->name_len;
+        int nl = r->name_len > 64 ? 64 : (int)r->name_len; /* in messages */
         int code = p[0];
         r->ndim = p[1];
-        if ((code != NB_TF_F32 && code != NB_TF_F64) || r->ndim > NB_MAX_DIMS || p[2] || p[3])
-            goto bad;
+        if (code != NB_TF_F32 && code != NB_TF_F64)
+            return tf_bad(op, path, tf, "record %u ('%.*s') has dtype code %d (1 = f32, 2 = f64)",
+                          i, nl, r->name, code);
+        if (r->ndim > NB_MAX_DIMS)
+            return tf_bad(op, path, tf, "record %u ('%.*s') has %d dims (at most %d)", i, nl,
+                          r->name, r->ndim, NB_MAX_DIMS);
+        if (p[2] || p[3])
+            return tf_bad(op, path, tf, "record %u ('%.*s') has nonzero reserved bytes", i, nl,
+                          r->name);
         r->dtype = code == NB_TF_F32 ? NB_F32 : NB_F64;
         p += 4;
         if ((size_t)(end - p) < 8 * (size_t)r->ndim)
-            goto bad;
-        uint64_t numel = 1;
+            return tf_bad(op, path, tf, "record %u ('%.*s') is cut off in its dims", i, nl,
+                          r->name);
         for (int d = 0; d < r->ndim; d++) {
             uint64_t dim = get_le(p, 8);
             p += 8;
-            if (dim > (uint64_t)INT64_MAX || (dim && numel > (uint64_t)INT64_MAX / dim))
-                goto bad;
-            numel *= dim;
+            if (dim > (uint64_t)INT64_MAX)
+                return tf_bad(op, path, tf, "record %u ('%.*s'): dim %d is %llu (at most %lld)", i,
+                              nl, r->name, d, (unsigned long long)dim, (long long)INT64_MAX);
             r->shape[d] = (int64_t)dim;
         }
+        char shape[NB_MAX_DIMS * 21 + 8];
+        int64_t numel = nb__shape_numel(r->ndim, r->shape);
+        if (numel < 0)
+            return tf_bad(op, path, tf, "record %u ('%.*s') has shape %s, too many elements", i,
+                          nl, r->name, nb__shape_fmt(r->ndim, r->shape, shape, sizeof shape));
         size_t esize = nb_dtype_size(r->dtype);
-        if (numel > (uint64_t)(end - p) / esize)
-            goto bad;
-        r->numel = (int64_t)numel;
+        if ((uint64_t)numel > (uint64_t)(end - p) / esize)
+            return tf_bad(op, path, tf,
+                          "record %u ('%.*s') has shape %s (%llu bytes of %s) but only %zu bytes "
+                          "of data follow",
+                          i, nl, r->name, nb__shape_fmt(r->ndim, r->shape, shape, sizeof shape),
+                          (unsigned long long)numel * esize, nb_dtype_name(r->dtype),
+                          (size_t)(end - p));
+        r->numel = numel;
         r->data = p;
-        p += numel * esize;
+        p += (size_t)numel * esize;
         tf->n++;
     }
     if (p != end)
-        goto bad;
+        return tf_bad(op, path, tf, "%zu bytes follow the last of its %u records",
+                      (size_t)(end - p), count);
     return NB_OK;
-bad:;
-    int at = tf->n;
-    tf_free(tf);
-    return nb__error(NB_ERR_FORMAT, "%s: %s: record of tensor %d is malformed", op, path, at);
 }
 
 static void copy_data(nb_tensor *t, const tf_record *r)
@@ -861,20 +921,26 @@ int nb_tensors_load(const char *path, nb_tensor_list *out)
     const char **names = nb_arena_alloc(arena, sizeof *names * (size_t)(n ? n : 1));
     nb_tensor **tensors = names ? nb_arena_alloc(arena, sizeof *tensors * (size_t)(n ? n : 1)) : NULL;
     if (!tensors)
-        rc = NB_ERR_NOMEM;
+        rc = nb__error(NB_ERR_NOMEM, "%s: out of memory loading %s (%d tensors)", op, path, n);
     for (int i = 0; i < n && rc == NB_OK; i++) {
         const tf_record *r = &tf.rec[i];
-        char *name = nb_arena_alloc(arena, r->name_len + 1);
-        nb_tensor *t = name ? nb__tensor_empty(r->dtype, r->ndim, r->shape, op) : NULL;
+        /* The shape passed the same check in tf_read: a failure here is
+         * memory, and nb__tensor_empty's message names this function. */
+        nb_tensor *t = nb__tensor_empty(r->dtype, r->ndim, r->shape, op);
         if (!t) {
-            rc = nb_last_status() < 0 ? nb_last_status() : NB_ERR_NOMEM;
+            rc = nb_last_status();
             break;
         }
+        copy_data(t, r);
+        /* The name is copied into the arena, NUL-terminated. */
+        char name[NB_TF_MAX_NAME + 1];
         memcpy(name, r->name, r->name_len);
         name[r->name_len] = '\0';
-        copy_data(t, r);
-        rc = nb_tensor_set_name(t, name);
-        names[i] = name;
+        if (nb_tensor_set_name(t, name) < 0) {
+            rc = nb__error(NB_ERR_NOMEM, "%s: out of memory loading %s (tensor %d)", op, path, i);
+            break;
+        }
+        names[i] = nb_tensor_name(t);
         tensors[i] = t;
     }
     tf_free(&tf);
