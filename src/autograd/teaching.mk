@@ -6,7 +6,7 @@ libnabla_impl_la_SOURCES += \
 	src/autograd/custom_op.c \
 	src/io/dot.c
 
-# The call-site check: every op function in include/nabla/ops*.h needs a
+# The call-site check: every public function that can record a node needs a
 # macro in include/nabla/sites.h.
 TESTS += tests/check_sites.sh
 EXTRA_DIST += tests/check_sites.sh
