@@ -386,6 +386,24 @@ START_TEST(test_header_rule_corners)
 }
 END_TEST
 
+/* A number past float's range would be stored as inf in an f32 tensor: it
+ * is refused like a written-out inf, and loads in f64 or when allowed. */
+START_TEST(test_f32_overflow_is_not_finite)
+{
+    nb_csv_data d;
+    const char *p = write_csv("big.csv", "1,2\n1e39,3\n");
+    ck_assert_int_eq(nb_csv_load(p, NULL, &d), NB_ERR_FORMAT);
+    ck_assert_error(NB_ERR_FORMAT, "big.csv line 2, column 1: '1e39' is too large for f32");
+    ck_assert_ptr_null(d.x);
+    nb_clear_error();
+    ck_assert_int_eq(nb_csv_load(p, &(nb_csv_opts){.dtype = NB_F64}, &d), NB_OK);
+    ck_assert_double_eq(nb_get(d.x, 2), 1e39);
+    ck_assert_int_eq(nb_csv_load(p, &(nb_csv_opts){.allow_nonfinite = true}, &d), NB_OK);
+    ck_assert(isinf(nb_get(d.x, 2)));
+    remove_csvs((const char *const[]){"big.csv"}, 1);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("io_csv");
@@ -404,6 +422,7 @@ int main(void)
     tcase_add_test(tc, test_no_arena);
     tcase_add_test(tc, test_header_rule_empty_cell_in_first_row);
     tcase_add_test(tc, test_header_rule_corners);
+    tcase_add_test(tc, test_f32_overflow_is_not_finite);
     suite_add_tcase(s, tc);
     return nb_test_run(s);
 }

@@ -9,6 +9,7 @@
 #endif
 
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -300,6 +301,14 @@ static int parse_row(csv_state *s, const nb_csv_opts *o, int ncells, long lineno
                                  "%s: %s line %ld, column %d: '%.40s' is not finite (set "
                                  "opts.allow_nonfinite to accept it)",
                                  op, s->path, lineno, c + 1, cell);
+            /* A finite number past float's range would become inf in an f32
+             * tensor: the same silent non-finite value, so the same rule. */
+            if (o->dtype == NB_F32 && isfinite(v) && fabs(v) > FLT_MAX && !o->allow_nonfinite)
+                return nb__error(NB_ERR_FORMAT,
+                                 "%s: %s line %ld, column %d: '%.40s' is too large for f32 "
+                                 "(largest %g; load as NB_F64, or set opts.allow_nonfinite to "
+                                 "accept inf)",
+                                 op, s->path, lineno, c + 1, cell, (double)FLT_MAX);
         }
         if (dvec_push(s->role[c] < 0 ? &s->x : &s->y, v) < 0)
             return nomem();
