@@ -135,6 +135,117 @@ START_TEST(test_backward_custom_op_nan)
 }
 END_TEST
 
+/* A NaN that enters from data: a leaf holding it is named at its first use,
+ * with the op, the call site and the element. */
+START_TEST(test_nan_in_a_data_leaf)
+{
+    nb_tensor *W = nb_requires_grad_(nb_from_f64((const double[]){1, 2, 3, 4, 5, 6}, NB_SHAPE(2, 3)), true);
+    nb_tensor *x = nb_from_f64((const double[]){1, 2, 3, 4, NAN, 6}, NB_SHAPE(3, 2));
+    ck_assert_int_eq(nb_tensor_set_name(x, "x"), NB_OK);
+    int line = __LINE__ + 1;
+    nb_tensor *h = nb_matmul(W, x);
+    ck_assert_ptr_null(h);
+    ck_assert_error(NB_ERR_NUMERIC, "anomaly: input 2 of 'matmul' at ");
+    ck_assert_error(NB_ERR_NUMERIC, site(line));
+    ck_assert_error(NB_ERR_NUMERIC, " holds nan at element 4 (1 NaN/Inf value in all); it is a "
+                                    "leaf (x, f64 3x2)");
+    /* off: it goes through, as before */
+    nb_set_anomaly_mode(false);
+    nb_clear_error();
+    ck_assert_ptr_nonnull(nb_matmul(W, x));
+}
+END_TEST
+
+/* An unnamed parameter is described by its dtype and shape. */
+START_TEST(test_inf_in_a_parameter)
+{
+    nb_tensor *W = nb_requires_grad_(nb_from_f32((const float[]){1, -INFINITY, 3, INFINITY}, NB_SHAPE(2, 2)), true);
+    nb_tensor *x = nb_from_f32((const float[]){1, 2}, NB_SHAPE(2, 1));
+    int line = __LINE__ + 1;
+    ck_assert_ptr_null(nb_tanh(nb_matmul(W, x)));
+    ck_assert_error(NB_ERR_NUMERIC, "anomaly: input 1 of 'matmul' at ");
+    ck_assert_error(NB_ERR_NUMERIC, site(line));
+    ck_assert_error(NB_ERR_NUMERIC, " holds -inf at element 1 (2 NaN/Inf values in all); it is a "
+                                    "leaf (f32 2x2)");
+}
+END_TEST
+
+/* Each leaf is checked once per version: reusing it costs nothing more, and
+ * an in-place write (which bumps the version) makes the next use check it
+ * again.  A write through the data pointer without nb_tensor_bump_version is
+ * not seen (the version contract of tensor.h). */
+START_TEST(test_leaf_checked_once_per_version)
+{
+    nb_tensor *b = nb_requires_grad_(nb_from_f64((const double[]){0.5, 1.5}, NB_SHAPE(2)), true);
+    ck_assert_ptr_nonnull(nb_tanh(b));
+    nb_data_f64(b)[1] = NAN;
+    nb_tensor *t = nb_tanh(b); /* unchanged version: not scanned again */
+    ck_assert_ptr_nonnull(t);
+    ck_assert(isnan(nb_get(t, 1)));
+    nb_tensor_bump_version(b);
+    int line = __LINE__ + 1;
+    ck_assert_ptr_null(nb_tanh(b));
+    ck_assert_error(NB_ERR_NUMERIC, "anomaly: input 1 of 'tanh' at ");
+    ck_assert_error(NB_ERR_NUMERIC, site(line));
+    ck_assert_error(NB_ERR_NUMERIC, "holds nan at element 1");
+    /* an update in place, like an optimizer step that diverged */
+    nb_tensor_fill_(b, 0.25);
+    nb_clear_error();
+    ck_assert_ptr_nonnull(nb_tanh(b));
+    nb_tensor_fill_(b, INFINITY);
+    ck_assert_ptr_null(nb_mul_scalar(b, 2.0));
+    ck_assert_error(NB_ERR_NUMERIC, "anomaly: input 1 of 'mul_scalar'");
+    ck_assert_error(NB_ERR_NUMERIC, "holds inf at element 0 (2 NaN/Inf values in all)");
+}
+END_TEST
+
+/* The first op of a backward formula reads a grad_output holding a NaN. */
+START_TEST(test_nan_in_grad_output)
+{
+    nb_tensor *x = nb_requires_grad_(nb_from_f64((const double[]){1, 2}, NB_SHAPE(2)), true);
+    int line = __LINE__ + 1;
+    nb_tensor *y = nb_mul_scalar(x, 3.0);
+    nb_tensor *g = nb_from_f64((const double[]){1, NAN}, NB_SHAPE(2));
+    ck_assert_int_eq(nb_backward(y, g), NB_ERR_NUMERIC);
+    ck_assert_error(NB_ERR_NUMERIC, "anomaly in the backward of 'mul_scalar'");
+    ck_assert_error(NB_ERR_NUMERIC, site(line));
+    ck_assert_error(NB_ERR_NUMERIC, "holds nan at element 1 (1 NaN/Inf value in all); it is a leaf (f64 2)");
+    ck_assert_ptr_null(nb_tensor_grad(x));
+}
+END_TEST
+
+static nb_tensor *twice_fwd(nb_tensor *const *in, int n, nb_custom_saved *save, void *user)
+{
+    (void)n, (void)save, (void)user;
+    return nb_mul_scalar(in[0], 2.0);
+}
+
+static int twice_bwd(const nb_custom_saved *saved, nb_tensor *const *in, int n, nb_tensor *out,
+                     nb_tensor *g, nb_tensor **gin, void *user)
+{
+    (void)saved, (void)in, (void)n, (void)out, (void)user;
+    gin[0] = nb_mul_scalar(g, 2.0);
+    return 0;
+}
+
+/* A NaN leaf given to a custom op is reported at the custom op, not at the
+ * first op inside its forward. */
+START_TEST(test_nan_leaf_into_custom_op)
+{
+    nb_op_registry *reg = nb_op_registry_new();
+    nb_custom_op_def d = {.name = "twice", .n_inputs = 1, .forward = twice_fwd, .backward = twice_bwd};
+    const nb_custom_op *op = nb_custom_op_define(reg, &d);
+    nb_tensor *x = nb_from_f64((const double[]){1, NAN, 2}, NB_SHAPE(3));
+    nb_tensor_set_name(x, "batch");
+    int line = __LINE__ + 1;
+    ck_assert_ptr_null(nb_custom_op_apply(op, &x, 1));
+    ck_assert_error(NB_ERR_NUMERIC, "anomaly: input 1 of 'twice' at ");
+    ck_assert_error(NB_ERR_NUMERIC, site(line));
+    ck_assert_error(NB_ERR_NUMERIC, "holds nan at element 1 (1 NaN/Inf value in all); it is a leaf (batch, f64 3)");
+    nb_op_registry_free(reg);
+}
+END_TEST
+
 START_TEST(test_call_sites_in_nodes)
 {
     nb_tensor *x = nb_requires_grad_(nb_scalar(NB_F64, 1.0), true);
@@ -163,6 +274,11 @@ int main(void)
     tcase_add_test(tc, test_backward_sqrt_at_zero);
     tcase_add_test(tc, test_backward_div_overflow);
     tcase_add_test(tc, test_backward_custom_op_nan);
+    tcase_add_test(tc, test_nan_in_a_data_leaf);
+    tcase_add_test(tc, test_inf_in_a_parameter);
+    tcase_add_test(tc, test_leaf_checked_once_per_version);
+    tcase_add_test(tc, test_nan_in_grad_output);
+    tcase_add_test(tc, test_nan_leaf_into_custom_op);
     tcase_add_test(tc, test_call_sites_in_nodes);
     suite_add_tcase(s, tc);
     return nb_test_run(s);

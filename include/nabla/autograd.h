@@ -122,7 +122,17 @@ nb_backward_hook nb_set_backward_hook(nb_backward_hook hook, void *ctx, void **p
 /* ---- anomaly mode (thread-local, off by default) ---- */
 /* When on, every op checks its result for NaN/Inf, and backward checks each
  * gradient; the first one found is an NB_ERR_NUMERIC error naming the op and
- * the place the node was created.  Returns the previous setting. */
+ * the place the node was created.  A NaN/Inf that enters from data is caught
+ * too: each input of an op that is a leaf (no recorded history: a batch, a
+ * parameter, a constant) is scanned at its first use, and the error names
+ * the input, the op and its call site, the first bad element, and the leaf
+ * (its name, else its dtype and shape).  A leaf is scanned once per version
+ * (an in-place write, such as an optimizer step, bumps it), so a dataset is
+ * scanned once and a parameter once per step; a write through a data
+ * pointer without nb_tensor_bump_version is not seen.  The mark of the last
+ * check is kept in the tensor.  Cost when on: one pass over every op result
+ * and every gradient, plus one pass over each leaf per version.  Returns the
+ * previous setting. */
 bool nb_set_anomaly_mode(bool enabled);
 bool nb_anomaly_mode(void);
 

@@ -233,6 +233,10 @@ nb_tensor *nb_custom_op_apply(const nb_custom_op *op, nb_tensor *const *inputs, 
      * caller; forget it so that a failure inside forward is told apart (the
      * engine's backward does the same). */
     nb_clear_error();
+    /* checked here, so that a NaN leaf is reported at this op, not at the
+     * first op inside the user's forward */
+    if (nb_anomaly_mode() && nb__anomaly_check_leaves(name, inputs, n_inputs) < 0)
+        return NULL;
     bool prev = nb_set_grad_enabled(false);
     nb_tensor *r = op->def.forward(inputs, n_inputs, &save, op->def.user);
     nb_set_grad_enabled(prev);

@@ -95,4 +95,18 @@ const char *nb__node_site(const struct nb_node *node, char *buf, size_t size);
 /* Count NaN/Inf in t (used by anomaly mode and gradcheck). */
 int64_t nb__count_nonfinite(const nb_tensor *t);
 
+/* Anomaly mode, for data entering the graph (anomaly.c): every input of `op`
+ * that is a leaf (no recorded history: a batch, a parameter, a constant) and
+ * was not yet found finite at its current version is scanned; the first one
+ * holding NaN/Inf is an NB_ERR_NUMERIC error naming the input, the op, the
+ * call site, the element and the leaf.  Returns 0 or NB_ERR_NUMERIC. */
+int nb__anomaly_check_leaves(const char *op, nb_tensor *const *inputs, int n_inputs);
+
+/* Record that t holds no NaN/Inf at its current version (anomaly mode found
+ * an op's result finite), so using it as an input later scans it no more. */
+static inline void nb__anomaly_mark_finite(nb_tensor *t)
+{
+    atomic_store_explicit(&t->finite_version, t->version + 1, memory_order_relaxed);
+}
+
 #endif

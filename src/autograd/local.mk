@@ -2,5 +2,6 @@
 libnabla_impl_la_SOURCES += \
 	src/autograd/graph.h \
 	src/autograd/record.c \
+	src/autograd/anomaly.c \
 	src/autograd/backward.c
 nabla_include_HEADERS += include/nabla/autograd.h

@@ -157,6 +157,8 @@ nb_tensor *nb__op_apply(const nb_op *op, nb_tensor *const *inputs, int n_inputs,
 {
     if (nb__check_inputs(op->name, inputs, n_inputs) < 0)
         return NULL;
+    if (nb_anomaly_on && nb__anomaly_check_leaves(op->name, inputs, n_inputs) < 0)
+        return NULL; /* a NaN/Inf entering from data (anomaly.c) */
     nb_tensor *out = nb__tensor_empty(dtype, ndim, shape, op->name);
     if (!out)
         return NULL;
@@ -181,6 +183,8 @@ nb_tensor *nb__op_apply(const nb_op *op, nb_tensor *const *inputs, int n_inputs,
                       nb__shape_fmt(out->ndim, out->shape, shape, sizeof shape));
             return NULL;
         }
+    } else if (nb_anomaly_on) {
+        nb__anomaly_mark_finite(out); /* used again as a leaf, it is not scanned twice */
     }
     bool record = false;
     if (nb_grad_on)
