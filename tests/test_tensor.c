@@ -2,6 +2,8 @@
 #define _POSIX_C_SOURCE 200809L /* open_memstream */
 #include "test_util.h"
 
+#include "core/tensor_internal.h" /* nb__shape_numel */
+
 #include <stdio.h>
 
 START_TEST(test_create_shapes)
@@ -241,6 +243,43 @@ START_TEST(test_use_after_reset)
 }
 END_TEST
 
+/* A zero size does not make a shape whose other sizes overflow valid: the
+ * element and byte counts are checked without the zeros. */
+START_TEST(test_zero_size_shape_overflow)
+{
+    ck_assert_ptr_null(nb_zeros(NB_F32, NB_SHAPE(0, INT64_MAX, 2)));
+    ck_assert_error(NB_ERR_SHAPE, "nb_full: invalid shape 0x9223372036854775807x2: its nonzero "
+                                  "sizes multiply to more than 1152921504606846975 elements");
+    ck_assert_ptr_null(nb_from_f64(NULL, NB_SHAPE(2, 0, (int64_t)1 << 60)));
+    ck_assert_error(NB_ERR_SHAPE, "nb_from_data: invalid shape 2x0x1152921504606846976: its nonzero "
+                                  "sizes multiply to more than");
+    ck_assert_ptr_null(nb_zeros(NB_F32, NB_SHAPE((int64_t)1 << 31, 0, (int64_t)1 << 31)));
+    ck_assert_error(NB_ERR_SHAPE, "invalid shape 2147483648x0x2147483648: its nonzero sizes");
+    ck_assert_ptr_null(nb_zeros(NB_F32, NB_SHAPE(0, -1)));
+    ck_assert_error(NB_ERR_SHAPE, "nb_full: invalid shape 0x-1: size -1 at axis 1 is negative");
+    /* the largest accepted: its bytes fit in int64 for every dtype */
+    nb_tensor *edge = nb_zeros(NB_F64, NB_SHAPE(0, INT64_MAX / 8));
+    ck_assert_msg(edge != NULL, "%s", nb_last_error());
+    ck_assert_int_eq(nb_numel(edge), 0);
+    ck_assert_int_eq(nb_dim(edge, 1), INT64_MAX / 8);
+    ck_assert_ptr_null(nb_zeros(NB_F64, NB_SHAPE(0, INT64_MAX / 8 + 1)));
+    ck_assert_error(NB_ERR_SHAPE, "nb_full: invalid shape 0x1152921504606846976: its nonzero");
+    /* reshape and the internal count use the same rule */
+    ck_assert_int_eq(nb__shape_numel(3, (const int64_t[]){0, INT64_MAX, 2}), -1);
+    ck_assert_int_eq(nb__shape_numel(2, (const int64_t[]){0, INT64_MAX / 8}), 0);
+    ck_assert_int_eq(nb__shape_numel(2, (const int64_t[]){3, 4}), 12);
+    nb_tensor *empty = nb_zeros(NB_F32, NB_SHAPE(0, 3));
+    ck_assert_ptr_null(nb_reshape(empty, NB_SHAPE(0, INT64_MAX, 2)));
+    ck_assert_error(NB_ERR_SHAPE, "reshape: cannot view 0x3 (0 elements) as 0x9223372036854775807x2");
+    nb_tensor *r = nb_reshape(empty, NB_SHAPE(3, 0, 7));
+    ck_assert_msg(r != NULL, "%s", nb_last_error());
+    ck_assert_int_eq(nb_numel(r), 0);
+    /* arange past the element limit is an error, not an undefined conversion */
+    ck_assert_ptr_null(nb_arange(NB_F64, 0, 1e300, 1));
+    ck_assert_error(NB_ERR_SHAPE, "nb_arange: 1e+300 elements");
+}
+END_TEST
+
 START_TEST(test_print)
 {
     char *buf = NULL;
@@ -275,6 +314,7 @@ int main(void)
     tcase_add_test(tc, test_inplace_and_versions);
     tcase_add_test(tc, test_names_and_leaves);
     tcase_add_test(tc, test_use_after_reset);
+    tcase_add_test(tc, test_zero_size_shape_overflow);
     tcase_add_test(tc, test_print);
     suite_add_tcase(s, tc);
     return nb_test_run(s);

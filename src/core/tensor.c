@@ -14,15 +14,23 @@ const char *nb_dtype_name(nb_dtype dtype) { return dtype == NB_F64 ? "f64" : "f3
 
 int64_t nb__shape_numel(int ndim, const int64_t *shape)
 {
-    int64_t n = 1;
+    /* The bound is on the product of the nonzero sizes: 0 x INT64_MAX x 2
+     * has no elements, but an op that multiplies its other sizes (a row
+     * length, a reduction's inner count) would overflow. */
+    int64_t nonzero = 1;
+    bool empty = false;
     for (int i = 0; i < ndim; i++) {
         if (shape[i] < 0)
             return -1;
-        if (shape[i] && n > INT64_MAX / shape[i])
+        if (shape[i] == 0) {
+            empty = true;
+            continue;
+        }
+        if (nonzero > NB_SHAPE_MAX_ELEMS / shape[i])
             return -1;
-        n *= shape[i];
+        nonzero *= shape[i];
     }
-    return n;
+    return empty ? 0 : nonzero;
 }
 
 char *nb__shape_fmt(int ndim, const int64_t *shape, char *buf, size_t size)
@@ -76,16 +84,23 @@ nb_tensor *nb__tensor_empty_in(nb_arena *arena, nb_dtype dtype, int ndim, const 
     }
     int64_t numel = nb__shape_numel(ndim, shape);
     if (numel < 0) {
-        char buf[128];
-        nb__error(NB_ERR_SHAPE, "%s: invalid shape %s (negative or too large)", op,
-                  nb__shape_fmt(ndim, shape, buf, sizeof buf));
+        char buf[NB_MAX_DIMS * 21 + 1];
+        nb__shape_fmt(ndim, shape, buf, sizeof buf);
+        for (int i = 0; i < ndim; i++)
+            if (shape[i] < 0) {
+                nb__error(NB_ERR_SHAPE, "%s: invalid shape %s: size %lld at axis %d is negative", op,
+                          buf, (long long)shape[i], i);
+                return NULL;
+            }
+        nb__error(NB_ERR_SHAPE,
+                  "%s: invalid shape %s: its nonzero sizes multiply to more than %lld elements, the "
+                  "most whose byte count fits in int64 and size_t (a zero size does not lift the "
+                  "limit)",
+                  op, buf, (long long)NB_SHAPE_MAX_ELEMS);
         return NULL;
     }
+    /* numel * esize fits in size_t: nb__shape_numel bounds it for 8 bytes */
     size_t esize = nb_dtype_size(dtype);
-    if ((uint64_t)numel > SIZE_MAX / esize) {
-        nb__error(NB_ERR_NOMEM, "%s: %lld elements do not fit in memory", op, (long long)numel);
-        return NULL;
-    }
     nb_tensor *t = nb__arena_alloc_aligned(arena, sizeof *t, 16);
     /* Cache-line alignment for data a kernel streams through; tiny tensors
      * (scalars of a long chain of ops) need only 16 bytes. */
@@ -199,6 +214,11 @@ nb_tensor *nb_arange(nb_dtype dtype, double start, double stop, double step)
         return NULL;
     }
     double span = ceil((stop - start) / step);
+    if (!(span < (double)NB_SHAPE_MAX_ELEMS)) { /* also the conversion's bound */
+        nb__error(NB_ERR_SHAPE, "nb_arange: %g elements are too many (at most %lld)", span,
+                  (long long)NB_SHAPE_MAX_ELEMS);
+        return NULL;
+    }
     int64_t n = span > 0 ? (int64_t)span : 0;
     nb_tensor *t = nb__tensor_empty(dtype, 1, &n, "nb_arange");
     if (!t)

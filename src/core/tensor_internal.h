@@ -3,12 +3,17 @@
 #ifndef NB_CORE_TENSOR_INTERNAL_H
 #define NB_CORE_TENSOR_INTERNAL_H
 
-#include <stdatomic.h>
-
 #include "core/error_internal.h"
 #include "nabla/tensor.h"
 
 #define NB_TENSOR_MAGIC 0x7e450a1bu
+
+/* The most elements a shape may have, counting only its nonzero sizes:
+ * their product times the largest element size (8 bytes) fits in int64 and
+ * size_t, so a shape valid for one dtype is valid for every dtype. */
+#define NB_SHAPE_MAX_ELEMS                                                                  \
+    ((int64_t)((uint64_t)SIZE_MAX < (uint64_t)INT64_MAX ? (uint64_t)SIZE_MAX / 8            \
+                                                          : (uint64_t)INT64_MAX / 8))
 
 struct nb_node;
 
@@ -23,10 +28,6 @@ struct nb_tensor {
     nb_arena *arena;
     uint64_t generation; /* the arena's generation when the tensor was made */
     uint64_t version;    /* bumped by every in-place write */
-    /* Anomaly mode: version + 1 when last found free of NaN/Inf (0: never), so
-     * a leaf is scanned once per version.  Atomic (relaxed) because threads
-     * may read one leaf at once, and each may record that it checked it. */
-    _Atomic uint64_t finite_version;
     struct nb_node *node;     /* the op that produced it (NULL for leaves) */
     struct nb_tensor *grad;   /* leaves: accumulated gradient, in `arena` */
     const char *name;
@@ -47,7 +48,8 @@ int nb__check_tensor(const nb_tensor *t, const char *op, const char *what);
 /* Format t's shape as "2x3" / "scalar" into buf (returns buf). */
 char *nb__shape_fmt(int ndim, const int64_t *shape, char *buf, size_t size);
 
-/* Product of dims; -1 on overflow or a negative dim. */
+/* Number of elements of a shape (0 when a size is 0); -1 when a size is
+ * negative or the product of the nonzero sizes exceeds NB_SHAPE_MAX_ELEMS. */
 int64_t nb__shape_numel(int ndim, const int64_t *shape);
 
 /* Element i of t as double / store v into element i (no checks). */
