@@ -3,6 +3,8 @@
 #ifndef NB_CORE_TENSOR_INTERNAL_H
 #define NB_CORE_TENSOR_INTERNAL_H
 
+#include <stdatomic.h>
+
 #include "core/error_internal.h"
 #include "nabla/tensor.h"
 
@@ -28,6 +30,10 @@ struct nb_tensor {
     nb_arena *arena;
     uint64_t generation; /* the arena's generation when the tensor was made */
     uint64_t version;    /* bumped by every in-place write */
+    /* Anomaly mode: version + 1 when last found free of NaN/Inf (0: never), so
+     * a leaf is scanned once per version.  Atomic (relaxed) because threads
+     * may read one leaf at once, and each may record that it checked it. */
+    _Atomic uint64_t finite_version;
     struct nb_node *node;     /* the op that produced it (NULL for leaves) */
     struct nb_tensor *grad;   /* leaves: accumulated gradient, in `arena` */
     const char *name;
