@@ -1,7 +1,10 @@
 /* Arena memory: alignment, reuse after reset, generations, custom
- * allocators, and the promise that a steady training step (forward,
- * backward, update) asks the system for no memory after the first step. */
+ * allocators, the promise that a steady training step (forward, backward,
+ * update) asks the system for no memory after the first step, and the
+ * header zone (addresses not reused, resident memory bounded, the wrap). */
 #include "test_util.h"
+
+#include "core/tensor_internal.h" /* the header size, the zone's counters */
 
 #include <stdlib.h>
 
@@ -151,6 +154,124 @@ START_TEST(test_training_step_allocates_nothing)
 }
 END_TEST
 
+/* Tensor headers come from a zone whose cursor reset does not rewind: over
+ * many reset cycles no header address is handed out twice, and the pages
+ * behind the cursor are given back, so the zone's resident memory stays
+ * bounded (a few 2 MiB granules) instead of growing with every step. */
+START_TEST(test_header_zone_bounded)
+{
+#ifdef __linux__
+    nb_arena *step = nb_arena_new();
+    ck_assert_uint_ge(nb__arena_header_capacity(step, sizeof(struct nb_tensor)),
+                      ((size_t)64 << 20) / sizeof(struct nb_tensor));
+    nb_arena *prev = nb_arena_use(step);
+    uintptr_t last_first = 0;
+    size_t max_resident = 0, reserved = 0;
+    int reused = -1, failed = -1;
+    for (int cycle = 0; cycle < 300; cycle++) {
+        nb_tensor *first = NULL;
+        for (int i = 0; i < 1000; i++) {
+            nb_tensor *t = nb_scalar(NB_F32, i);
+            if (!t) {
+                failed = cycle;
+                break;
+            }
+            if (!first)
+                first = t;
+        }
+        if (cycle > 0 && (uintptr_t)first <= last_first && reused < 0)
+            reused = cycle;
+        last_first = (uintptr_t)first;
+        size_t r = nb__arena_header_resident(step);
+        if (r > max_resident)
+            max_resident = r;
+        if (cycle == 0)
+            reserved = nb_arena_reserved(step);
+        nb_arena_reset(step);
+    }
+    ck_assert_msg(failed < 0, "cycle %d: %s", failed, nb_last_error());
+    ck_assert_msg(reused < 0, "cycle %d reused a header address", reused);
+    /* 300 x 1000 headers touched 43 MB of the zone; resident stays below
+     * two granules plus one step's headers */
+    ck_assert_uint_gt(max_resident, 1000 * sizeof(struct nb_tensor) / 2);
+    ck_assert_msg(max_resident <= ((size_t)4 << 20) + 4096, "resident %zu", max_resident);
+    ck_assert_uint_le(nb__arena_header_resident(step), (size_t)2 << 20);
+    ck_assert_uint_eq(nb_arena_reserved(step), reserved); /* the chunks did not grow */
+    nb_arena_use(prev);
+    nb_arena_free(step);
+#endif
+}
+END_TEST
+
+/* The documented bound: in a zone of N bytes, the first header address is
+ * handed out again after exactly N / H headers (H: the header's size rounded
+ * up to 16 bytes); until then a stale tensor stays an error. */
+START_TEST(test_header_zone_wraps_after_capacity)
+{
+#ifdef __linux__
+    nb_arena *step = nb_arena_new_opts(&(nb_arena_opts){.header_zone_bytes = (size_t)4 << 20});
+    size_t slot = (sizeof(struct nb_tensor) + 15) & ~(size_t)15;
+    size_t cap = nb__arena_header_capacity(step, sizeof(struct nb_tensor));
+    ck_assert_uint_eq(cap, ((size_t)4 << 20) / slot);
+    nb_arena *prev = nb_arena_use(step);
+    nb_tensor *stale = nb_scalar(NB_F64, -1.0);
+    uintptr_t lo = (uintptr_t)stale, hi = lo;
+    long made = 1, wrapped_at = -1;
+    int stale_ok = 1;
+    nb_arena_reset(step);
+    for (int cycle = 0; cycle < 40 && wrapped_at < 0; cycle++) {
+        for (int i = 0; i < 1000; i++) {
+            nb_tensor *t = nb_scalar(NB_F64, i);
+            if (!t || nb_item(t) != i) {
+                stale_ok = 0;
+                break;
+            }
+            if ((uintptr_t)t <= hi && wrapped_at < 0)
+                wrapped_at = made;
+            if ((uintptr_t)t > hi)
+                hi = (uintptr_t)t;
+            made++;
+        }
+        if (wrapped_at < 0 && nb_tensor_valid(stale))
+            stale_ok = 0;
+        nb_arena_reset(step);
+    }
+    ck_assert(stale_ok);
+    ck_assert_int_eq(wrapped_at, (long)cap);
+    ck_assert_uint_eq(hi - lo, (cap - 1) * slot);
+    nb_arena_use(prev);
+    nb_arena_free(step);
+#endif
+}
+END_TEST
+
+/* One generation with more tensors than the zone holds: the rest get their
+ * headers from the chunks, every value is right, and the next generation
+ * starts the zone again. */
+START_TEST(test_header_zone_full_generation)
+{
+    static nb_tensor *ts[20000];
+    nb_arena *step = nb_arena_new_opts(&(nb_arena_opts){.header_zone_bytes = (size_t)2 << 20});
+    nb_arena *prev = nb_arena_use(step);
+    for (int i = 0; i < 20000; i++)
+        ts[i] = nb_scalar(NB_F64, i);
+    int bad = -1;
+    for (int i = 0; i < 20000 && bad < 0; i++)
+        if (!nb_tensor_valid(ts[i]) || nb_item(ts[i]) != i)
+            bad = i;
+    ck_assert_msg(bad < 0, "tensor %d: %s", bad, nb_last_error());
+    nb_arena_reset(step);
+    for (int i = 0; i < 20000 && bad < 0; i++)
+        if (nb_tensor_valid(ts[i]))
+            bad = i;
+    ck_assert_msg(bad < 0, "tensor %d still valid after reset", bad);
+    nb_tensor *t = nb_add(nb_scalar(NB_F64, 2), nb_scalar(NB_F64, 3));
+    ck_assert(nb_item(t) == 5.0);
+    nb_arena_use(prev);
+    nb_arena_free(step);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("arena");
@@ -159,6 +280,9 @@ int main(void)
     tcase_add_test(tc, test_reset_reuses_memory);
     tcase_add_test(tc, test_current_arena);
     tcase_add_test(tc, test_training_step_allocates_nothing);
+    tcase_add_test(tc, test_header_zone_bounded);
+    tcase_add_test(tc, test_header_zone_wraps_after_capacity);
+    tcase_add_test(tc, test_header_zone_full_generation);
     suite_add_tcase(s, tc);
     return nb_test_run(s);
 }

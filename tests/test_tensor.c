@@ -243,6 +243,181 @@ START_TEST(test_use_after_reset)
 }
 END_TEST
 
+/* A tensor kept past its arena's reset (last step's loss) stays an error
+ * however many tensors were made since: the new tensors' headers never land
+ * where a stale one points.  n_after tensors are made after the reset, with
+ * and without poisoning. */
+static const struct {
+    long n_after;
+    int poison;
+} stale_cases[] = {{1, 0}, {10000, 0}, {1000000, 0}, {1, 1}, {10000, 1}, {1000000, 1}};
+
+START_TEST(test_stale_loss_after_reset)
+{
+    long n_after = stale_cases[_i].n_after;
+    nb_arena *step = nb_arena_new_opts(&(nb_arena_opts){.poison = stale_cases[_i].poison});
+    nb_tensor *w = nb_requires_grad_(nb_scalar(NB_F64, 3.0), true); /* in test_arena */
+    nb_arena_use(step);
+    nb_tensor *loss = nb_mul(w, w); /* the step arena's first tensor */
+    ck_assert_int_eq(nb_backward(loss, NULL), NB_OK);
+    ck_assert(nb_item(loss) == 9.0);
+    nb_arena_reset(step);
+    nb_tensor *first = NULL, *last = NULL;
+    for (long i = 0; i < n_after; i++) {
+        last = nb_scalar(NB_F64, 100.0 + (double)i);
+        if (!first)
+            first = last;
+    }
+    ck_assert_msg(last != NULL, "%s", nb_last_error());
+    nb_clear_error();
+
+    ck_assert(!nb_tensor_valid(loss));
+    ck_assert(isnan(nb_item(loss)));
+    ck_assert_error(NB_ERR_STATE, "nb_item: tensor was made before its arena was reset");
+    ck_assert_ptr_null(nb_add(loss, w));
+    ck_assert_error(NB_ERR_STATE, "add: input 1 was made before its arena was reset");
+    ck_assert_int_eq(nb_backward(loss, NULL), NB_ERR_STATE);
+    ck_assert_error(NB_ERR_STATE, "nb_backward: loss was made before its arena was reset");
+
+    /* the tensors made after the reset are untouched */
+    ck_assert(nb_tensor_valid(first) && nb_tensor_valid(last));
+    ck_assert(nb_item(first) == 100.0);
+    ck_assert(nb_item(last) == 100.0 + (double)(n_after - 1));
+    ck_assert(nb_item(nb_add(first, last)) == 200.0 + (double)(n_after - 1));
+    ck_assert(nb_item(nb_tensor_grad(w)) == 6.0);
+
+    /* a second reset gives the headers' pages back: a stale header then
+     * reads as zeros, still an error (or, in a page not given back yet, the
+     * generation check) */
+    nb_arena_reset(step);
+    nb_clear_error();
+    ck_assert(!nb_tensor_valid(loss) && !nb_tensor_valid(first) && !nb_tensor_valid(last));
+    ck_assert(isnan(nb_item(first)));
+    ck_assert_int_eq(nb_last_status(), NB_ERR_STATE);
+    ck_assert_msg(strstr(nb_last_error(), "nb_item: tensor ") && strstr(nb_last_error(), "reset"),
+                  "%s", nb_last_error());
+    ck_assert_ptr_null(nb_mul(w, last));
+    ck_assert_int_eq(nb_last_status(), NB_ERR_STATE);
+    ck_assert_msg(strstr(nb_last_error(), "mul: input 2 ") && strstr(nb_last_error(), "reset"), "%s",
+                  nb_last_error());
+    nb_arena_use(test_arena);
+    nb_arena_free(step);
+}
+END_TEST
+
+/* Enough headers to fill several pages (and 2 MiB huge pages): after the
+ * reset the first one's page is given back and reads as zeros. */
+START_TEST(test_stale_header_given_back)
+{
+    nb_arena *step = nb_arena_new();
+    nb_arena_use(step);
+    nb_tensor *old = nb_ones(NB_F32, NB_SHAPE(2, 2));
+    for (int i = 0; i < 40000; i++)
+        ck_assert_ptr_nonnull(nb_scalar(NB_F32, i));
+    nb_arena_reset(step);
+    nb_tensor *fresh = nb_scalar(NB_F32, 5.0);
+    nb_clear_error();
+    ck_assert(!nb_tensor_valid(old));
+    ck_assert(isnan(nb_get(old, 0)));
+    ck_assert_error(NB_ERR_STATE, "nb_get: tensor is not a live tensor (its arena was reset or freed)");
+    ck_assert_ptr_null(nb_sum(old));
+    ck_assert_error(NB_ERR_STATE, "sum: input is not a live tensor (its arena was reset or freed)");
+    ck_assert_int_eq(nb_ndim(old), 0);
+    ck_assert(nb_item(fresh) == 5.0);
+    nb_arena_use(test_arena);
+    nb_arena_free(step);
+}
+END_TEST
+
+/* With poisoning, a tensor used after nb_arena_free is an error, not a crash
+ * (without it, the behaviour is undefined: see arena.h). */
+START_TEST(test_use_after_free_poisoned)
+{
+    nb_tensor *w = nb_requires_grad_(nb_scalar(NB_F64, 2.0), true);
+    nb_arena *step = nb_arena_new_opts(&(nb_arena_opts){.poison = 1});
+    nb_arena_use(step);
+    nb_tensor *x = nb_ones(NB_F64, NB_SHAPE(3));
+    nb_tensor *loss = nb_sum(nb_mul(x, w));
+    ck_assert(nb_item(loss) == 6.0);
+    nb_arena_use(test_arena);
+    nb_arena_free(step);
+    nb_tensor *after = nb_scalar(NB_F64, 1.5); /* test_arena: unaffected */
+    nb_clear_error();
+    ck_assert(!nb_tensor_valid(loss));
+    ck_assert(!nb_tensor_valid(x));
+    ck_assert(isnan(nb_item(loss)));
+    ck_assert_error(NB_ERR_STATE, "nb_item: tensor is not a live tensor (its arena was reset or freed)");
+    ck_assert_ptr_null(nb_add(w, x));
+    ck_assert_error(NB_ERR_STATE, "add: input 2 is not a live tensor");
+    ck_assert_int_eq(nb_backward(loss, NULL), NB_ERR_STATE);
+    ck_assert_error(NB_ERR_STATE, "nb_backward: loss is not a live tensor");
+    ck_assert_int_eq(nb_numel(x), 0);
+    ck_assert_error(NB_ERR_STATE, "nb_numel: tensor is not a live tensor");
+    ck_assert_int_eq(nb_tensor_fill_(x, 1.0), NB_ERR_STATE);
+    nb_tensor_bump_version(x); /* no write into the freed header */
+    ck_assert_error(NB_ERR_STATE, "nb_tensor_bump_version: tensor is not a live tensor");
+    ck_assert(nb_item(after) == 1.5 && nb_tensor_valid(after));
+    ck_assert(nb_tensor_valid(w));
+}
+END_TEST
+
+/* Every accessor checks that its tensor is live before reading it. */
+START_TEST(test_accessors_check_liveness)
+{
+    nb_arena *step = nb_arena_new();
+    nb_arena_use(step);
+    nb_tensor *t = nb_requires_grad_(nb_ones(NB_F64, NB_SHAPE(2, 3)), true);
+    nb_tensor_set_name(t, "t");
+    ck_assert_int_eq(nb_backward(nb_sum(t), NULL), NB_OK);
+    ck_assert_ptr_nonnull(nb_tensor_grad(t));
+    nb_tensor *u = nb_zeros(NB_F64, NB_SHAPE(2, 3));
+    nb_arena_reset(step);
+    nb_arena_use(test_arena);
+    nb_tensor *live = nb_zeros(NB_F64, NB_SHAPE(2, 3));
+    const char *stale = "was made before its arena was reset";
+#define CK_STALE(call, want, fn)                                      \
+    do {                                                              \
+        nb_clear_error();                                             \
+        ck_assert((call) == (want));                                  \
+        ck_assert_error(NB_ERR_STATE, fn ": ");                       \
+        ck_assert_msg(strstr(nb_last_error(), stale), "%s", nb_last_error()); \
+    } while (0)
+    CK_STALE(nb_ndim(t), 0, "nb_ndim");
+    CK_STALE(nb_shape(t), NULL, "nb_shape");
+    CK_STALE(nb_numel(t), 0, "nb_numel");
+    CK_STALE(nb_dim(t, 0), -1, "nb_dim");
+    CK_STALE(nb_tensor_dtype(t), NB_F32, "nb_tensor_dtype");
+    CK_STALE(nb_data_f64(t), NULL, "nb_data_f64");
+    CK_STALE(nb_data(t), NULL, "nb_data");
+    CK_STALE(nb_tensor_grad(t), NULL, "nb_tensor_grad");
+    CK_STALE(nb_tensor_arena(t), NULL, "nb_tensor_arena");
+    CK_STALE(nb_tensor_name(t), NULL, "nb_tensor_name");
+    CK_STALE(nb_requires_grad(t), false, "nb_requires_grad");
+    CK_STALE(nb_is_leaf(t), false, "nb_is_leaf");
+    CK_STALE(nb_tensor_version(t), 0, "nb_tensor_version");
+    CK_STALE(nb_same_shape(t, live), false, "nb_same_shape");
+    CK_STALE(nb_same_shape(live, u), false, "nb_same_shape");
+    CK_STALE(nb_tensor_print(t, stdout, 0), NB_ERR_STATE, "nb_tensor_print");
+    CK_STALE(nb_zero_grad(t), NB_ERR_STATE, "nb_zero_grad");
+    CK_STALE(nb_tensor_set_name(t, "x"), NB_ERR_STATE, "nb_tensor_set_name");
+    CK_STALE(nb_tensor_clone(t), NULL, "nb_tensor_clone");
+    CK_STALE(nb_tensor_copy_(live, t), NB_ERR_STATE, "nb_tensor_copy_");
+#undef CK_STALE
+    nb_clear_error();
+    nb_tensor_bump_version(t);
+    ck_assert_error(NB_ERR_STATE, "nb_tensor_bump_version: tensor was made before");
+    char buf[32];
+    ck_assert_str_eq(nb_shape_str(t, buf, sizeof buf), "(invalid)");
+    /* NULL stays silent for the plain accessors (sticky errors) */
+    nb_clear_error();
+    ck_assert_int_eq(nb_ndim(NULL), 0);
+    ck_assert_ptr_null(nb_tensor_grad(NULL));
+    ck_assert_int_eq(nb_last_status(), NB_OK);
+    ck_assert(nb_same_shape(live, live));
+    nb_arena_free(step);
+}
+END_TEST
+
 /* A zero size does not make a shape whose other sizes overflow valid: the
  * element and byte counts are checked without the zeros. */
 START_TEST(test_zero_size_shape_overflow)
@@ -314,6 +489,11 @@ int main(void)
     tcase_add_test(tc, test_inplace_and_versions);
     tcase_add_test(tc, test_names_and_leaves);
     tcase_add_test(tc, test_use_after_reset);
+    tcase_add_loop_test(tc, test_stale_loss_after_reset, 0,
+                        (int)(sizeof stale_cases / sizeof stale_cases[0]));
+    tcase_add_test(tc, test_stale_header_given_back);
+    tcase_add_test(tc, test_use_after_free_poisoned);
+    tcase_add_test(tc, test_accessors_check_liveness);
     tcase_add_test(tc, test_zero_size_shape_overflow);
     tcase_add_test(tc, test_print);
     suite_add_tcase(s, tc);

@@ -4,6 +4,16 @@
  * The struct is opaque; read it through the accessors below.  Functions that
  * create tensors return NULL on failure and record a message (error.h); they
  * fail with NB_ERR_STATE when no arena is current.
+ *
+ * Shapes: every size is >= 0, and the product of the nonzero sizes is at
+ * most 2^60 - 1 (INT64_MAX / 8), so that the byte count fits in int64 and
+ * size_t for every dtype.  A size of 0 makes an empty tensor but does not
+ * lift that limit: 0 x INT64_MAX x 2 is an NB_ERR_SHAPE error.
+ *
+ * A tensor lives until its arena is reset or freed.  Every function here
+ * checks that its tensor is still live; using one that is not is an
+ * NB_ERR_STATE error naming the function (see arena.h for exactly what is
+ * detected after reset and after free).
  */
 #ifndef NABLA_TENSOR_H
 #define NABLA_TENSOR_H
@@ -53,7 +63,10 @@ nb_tensor *nb_rand_normal(nb_rng *rng, nb_dtype dtype, int ndim, const int64_t *
 /* A copy of t's values with no graph history (requires_grad false). */
 nb_tensor *nb_tensor_clone(const nb_tensor *t);
 
-/* ---- accessors (t must be valid; invalid/NULL t gives 0/NULL) ---- */
+/* ---- accessors ----
+ * A NULL t gives 0 / NULL / false with no new message (sticky errors); a t
+ * that is not live (its arena was reset or freed) gives the same and records
+ * NB_ERR_STATE naming the accessor. */
 nb_dtype nb_tensor_dtype(const nb_tensor *t);
 int nb_ndim(const nb_tensor *t);
 const int64_t *nb_shape(const nb_tensor *t);
@@ -73,17 +86,21 @@ size_t nb_dtype_size(nb_dtype dtype);
 const char *nb_dtype_name(nb_dtype dtype);
 /* The arena t was allocated from. */
 nb_arena *nb_tensor_arena(const nb_tensor *t);
-/* True if t is valid: not NULL, and its arena was not reset since t was made. */
+/* True if t is live: not NULL, and its arena was neither reset since t was
+ * made nor freed.  Records no message.  (A tensor of an arena freed without
+ * opts.poison must not be passed at all; see arena.h.) */
 bool nb_tensor_valid(const nb_tensor *t);
 bool nb_same_shape(const nb_tensor *a, const nb_tensor *b);
-/* Writes "2x3" (or "scalar") into buf; returns buf. */
+/* Writes "2x3" (or "scalar"; "(invalid)" when t is NULL or not live, with
+ * no message) into buf; returns buf. */
 char *nb_shape_str(const nb_tensor *t, char *buf, size_t size);
 
 /* ---- in-place writes (bump the version counter; recording is not done) ---- */
 int nb_tensor_fill_(nb_tensor *t, double value);
 /* dst's values := src's values (same shape and dtype). */
 int nb_tensor_copy_(nb_tensor *dst, const nb_tensor *src);
-/* Declare that t's data was changed through nb_data_*. */
+/* Declare that t's data was changed through nb_data_* (a t that is not live
+ * is left alone and reported). */
 void nb_tensor_bump_version(nb_tensor *t);
 /* Incremented by each in-place write; backward compares it with the value
  * seen when a tensor was saved for the backward pass. */

@@ -22,4 +22,15 @@ int nb__null_input(const char *op, const char *what);
 struct nb_arena;
 void *nb__arena_alloc_aligned(struct nb_arena *arena, size_t bytes, size_t align);
 
+/* A tensor header (16-byte aligned) from the arena's header zone, whose
+ * addresses a reset does not hand out again (arena.c); from the chunks when
+ * the arena has no zone or this generation filled it.  NULL + NB_ERR_NOMEM
+ * on failure. */
+void *nb__arena_alloc_header(struct nb_arena *arena, size_t bytes);
+/* For tests: bytes of the header zone resident in memory, and how many
+ * headers of `bytes` bytes it holds before its cursor wraps (0 without a
+ * zone). */
+size_t nb__arena_header_resident(const struct nb_arena *arena);
+size_t nb__arena_header_capacity(const struct nb_arena *arena, size_t bytes);
+
 #endif

@@ -54,7 +54,7 @@ char *nb__shape_fmt(int ndim, const int64_t *shape, char *buf, size_t size)
 
 char *nb_shape_str(const nb_tensor *t, char *buf, size_t size)
 {
-    if (!t || t->magic != NB_TENSOR_MAGIC) {
+    if (!nb_tensor_valid(t)) {
         if (buf && size)
             snprintf(buf, size, "(invalid)");
         return buf;
@@ -101,7 +101,9 @@ nb_tensor *nb__tensor_empty_in(nb_arena *arena, nb_dtype dtype, int ndim, const 
     }
     /* numel * esize fits in size_t: nb__shape_numel bounds it for 8 bytes */
     size_t esize = nb_dtype_size(dtype);
-    nb_tensor *t = nb__arena_alloc_aligned(arena, sizeof *t, 16);
+    /* The header comes from the zone whose addresses reset does not reuse,
+     * so a stale handle never aliases a newer tensor (arena.c). */
+    nb_tensor *t = nb__arena_alloc_header(arena, sizeof *t);
     /* Cache-line alignment for data a kernel streams through; tiny tensors
      * (scalars of a long chain of ops) need only 16 bytes. */
     size_t bytes = (size_t)numel * esize;
@@ -133,9 +135,10 @@ int nb__check_tensor(const nb_tensor *t, const char *op, const char *what)
 {
     if (!t)
         return nb__null_input(op, what);
+    /* Magic first: only a header that has it may have its arena read (a
+     * header given back at reset or free reads as zeros). */
     if (t->magic != NB_TENSOR_MAGIC)
-        return nb__error(NB_ERR_STATE,
-                         "%s: %s is not a valid tensor (used after its arena was reset or freed?)",
+        return nb__error(NB_ERR_STATE, "%s: %s is not a live tensor (its arena was reset or freed)",
                          op, what);
     if (t->generation != nb_arena_generation(t->arena))
         return nb__error(NB_ERR_STATE,
@@ -149,6 +152,18 @@ int nb__check_tensor(const nb_tensor *t, const char *op, const char *what)
 bool nb_tensor_valid(const nb_tensor *t)
 {
     return t && t->magic == NB_TENSOR_MAGIC && t->generation == nb_arena_generation(t->arena);
+}
+
+/* For the plain accessors: NULL gives false with no new message (sticky
+ * errors); a tensor that is not live records NB_ERR_STATE naming `fn`. */
+static bool nb_live(const nb_tensor *t, const char *fn)
+{
+    if (!t)
+        return false;
+    if (nb_tensor_valid(t))
+        return true;
+    nb__check_tensor(t, fn, "tensor");
+    return false;
 }
 
 /* ---- creation ---- */
@@ -267,14 +282,17 @@ nb_tensor *nb_tensor_clone(const nb_tensor *t)
 
 /* ---- accessors ---- */
 
-nb_dtype nb_tensor_dtype(const nb_tensor *t) { return t ? t->dtype : NB_F32; }
-int nb_ndim(const nb_tensor *t) { return t ? t->ndim : 0; }
-const int64_t *nb_shape(const nb_tensor *t) { return t ? t->shape : NULL; }
-int64_t nb_numel(const nb_tensor *t) { return t ? t->numel : 0; }
+nb_dtype nb_tensor_dtype(const nb_tensor *t)
+{
+    return nb_live(t, "nb_tensor_dtype") ? t->dtype : NB_F32;
+}
+int nb_ndim(const nb_tensor *t) { return nb_live(t, "nb_ndim") ? t->ndim : 0; }
+const int64_t *nb_shape(const nb_tensor *t) { return nb_live(t, "nb_shape") ? t->shape : NULL; }
+int64_t nb_numel(const nb_tensor *t) { return nb_live(t, "nb_numel") ? t->numel : 0; }
 
 int64_t nb_dim(const nb_tensor *t, int axis)
 {
-    if (!t)
+    if (!nb_live(t, "nb_dim"))
         return -1;
     int a = axis < 0 ? axis + t->ndim : axis;
     if (a < 0 || a >= t->ndim) {
@@ -338,11 +356,15 @@ double nb_item(const nb_tensor *t)
     return nb__get(t, 0);
 }
 
-nb_arena *nb_tensor_arena(const nb_tensor *t) { return t ? t->arena : NULL; }
+nb_arena *nb_tensor_arena(const nb_tensor *t)
+{
+    return nb_live(t, "nb_tensor_arena") ? t->arena : NULL;
+}
 
 bool nb_same_shape(const nb_tensor *a, const nb_tensor *b)
 {
-    if (!a || !b || a->ndim != b->ndim)
+    if (!a || !b || !nb_live(a, "nb_same_shape") || !nb_live(b, "nb_same_shape") ||
+        a->ndim != b->ndim)
         return false;
     for (int i = 0; i < a->ndim; i++)
         if (a->shape[i] != b->shape[i])
@@ -354,11 +376,14 @@ bool nb_same_shape(const nb_tensor *a, const nb_tensor *b)
 
 void nb_tensor_bump_version(nb_tensor *t)
 {
-    if (t)
+    if (nb_live(t, "nb_tensor_bump_version"))
         t->version++;
 }
 
-uint64_t nb_tensor_version(const nb_tensor *t) { return t ? t->version : 0; }
+uint64_t nb_tensor_version(const nb_tensor *t)
+{
+    return nb_live(t, "nb_tensor_version") ? t->version : 0;
+}
 
 int nb_tensor_fill_(nb_tensor *t, double value)
 {
@@ -406,11 +431,17 @@ nb_tensor *nb_requires_grad_(nb_tensor *t, bool requires_grad)
     return t;
 }
 
-bool nb_requires_grad(const nb_tensor *t) { return t && t->requires_grad; }
+bool nb_requires_grad(const nb_tensor *t)
+{
+    return nb_live(t, "nb_requires_grad") && t->requires_grad;
+}
 
-bool nb_is_leaf(const nb_tensor *t) { return t && !t->node; }
+bool nb_is_leaf(const nb_tensor *t) { return nb_live(t, "nb_is_leaf") && !t->node; }
 
-nb_tensor *nb_tensor_grad(const nb_tensor *t) { return t ? t->grad : NULL; }
+nb_tensor *nb_tensor_grad(const nb_tensor *t)
+{
+    return nb_live(t, "nb_tensor_grad") ? t->grad : NULL;
+}
 
 int nb_zero_grad(nb_tensor *t)
 {
@@ -442,7 +473,10 @@ int nb_tensor_set_name(nb_tensor *t, const char *name)
     return NB_OK;
 }
 
-const char *nb_tensor_name(const nb_tensor *t) { return t ? t->name : NULL; }
+const char *nb_tensor_name(const nb_tensor *t)
+{
+    return nb_live(t, "nb_tensor_name") ? t->name : NULL;
+}
 
 /* ---- printing ---- */
 

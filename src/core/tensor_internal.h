@@ -20,7 +20,8 @@
 struct nb_node;
 
 struct nb_tensor {
-    uint32_t magic;      /* NB_TENSOR_MAGIC while valid; a poisoned arena breaks it */
+    uint32_t magic;      /* NB_TENSOR_MAGIC while valid; 0 once the header's page was
+                            given back (reset, or free with poison) */
     nb_dtype dtype;
     int ndim;
     bool requires_grad;
