@@ -5,6 +5,11 @@ check_PROGRAMS += tests/test_tensor tests/test_arena tests/test_autograd
 TESTS += tests/test_tensor tests/test_arena tests/test_autograd
 # count every malloc made by library code linked into the test
 tests_test_arena_LDFLAGS = -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc
+# two user threads at once (scripts/test.sh --tsan runs it under ThreadSanitizer)
+check_PROGRAMS += tests/test_threads
+TESTS += tests/test_threads
+tests_test_threads_CFLAGS = $(TEST_CFLAGS) -pthread -DNB_THREADS_DATA_DIR='"$(abs_top_srcdir)/data"'
+tests_test_threads_LDFLAGS = -pthread
 endif
 # the library never ends its host program (exit/abort/assert)
 TESTS += tests/check_no_exit.sh
