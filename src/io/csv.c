@@ -391,9 +391,12 @@ static int build_result(csv_state *s, const nb_csv_opts *o, int64_t rows, nb_csv
     const char **class_names = NULL;
     if (s->ntargets && o->class_labels) {
         y = nb__tensor_empty(o->dtype, 1, (int64_t[]){rows}, op);
-        class_names = nb_arena_alloc(arena, (size_t)s->nlabels * sizeof *class_names + 1);
-        if (!y || !class_names)
+        if (!y)
             return nb_last_status();
+        /* nomem(): the arena's own message would name nb_arena_alloc, not nb_csv_load */
+        class_names = nb_arena_alloc(arena, (size_t)s->nlabels * sizeof *class_names + 1);
+        if (!class_names)
+            return nomem();
         /* Rank the labels: by value when all are integers, else by text. */
         csv_label **sorted = malloc((size_t)s->nlabels * sizeof *sorted + 1);
         if (!sorted)
@@ -411,7 +414,7 @@ static int build_result(csv_state *s, const nb_csv_opts *o, int64_t rows, nb_csv
             size_t len = strlen(sorted[k]->text) + 1;
             char *name = nb_arena_alloc(arena, len);
             if (!name) {
-                rc = nb_last_status();
+                rc = nomem();
                 break;
             }
             memcpy(name, sorted[k]->text, len);
@@ -445,12 +448,12 @@ static int build_result(csv_state *s, const nb_csv_opts *o, int64_t rows, nb_csv
             size_t len = strlen(s->header[c]) + 1;
             char *name = nb_arena_alloc(arena, len);
             if (!name)
-                return nb_last_status();
+                return nomem();
             memcpy(name, s->header[c], len);
             colnames[c] = name;
         }
         if (!colnames)
-            return nb_last_status();
+            return nomem();
     }
     out->x = x;
     out->y = y;
