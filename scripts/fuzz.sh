@@ -4,7 +4,7 @@
 #     scripts/fuzz.sh BUILD_FOLDER/fuzz
 # Everything stays in that folder: clang/ (a clang build of the library with
 # -fsanitize=fuzzer-no-link,address,undefined), seeds/ (written by
-# fuzz_seeds, remade on each run), corpus/ (inputs the fuzzer found, kept
+# fuzz_seeds, remade on each run, plus fuzz/crashers/TARGET_*), corpus/ (inputs the fuzzer found, kept
 # between runs), crashes/ (reproducers), logs/, and tmp/ (the targets'
 # temporary files).  FUZZ_CC picks the compiler (default clang; remove
 # clang/ after changing it), FUZZ_JOBS the build's parallelism (default 2).
@@ -60,6 +60,12 @@ make -C "$build" -j"$jobs" -s fuzz-build >"$work/build.log" 2>&1 || { tail -50 "
 echo "== writing the seed corpora"
 rm -rf "$work/seeds"
 "$build/fuzz/fuzz_seeds" "$work/seeds"
+# inputs that once broke a contract (fuzz/crashers/TARGET_*) are seeds too
+for t in $targets; do
+    for f in "$top/fuzz/crashers/${t}_"*; do
+        if [ -f "$f" ]; then cp "$f" "$work/seeds/$t/"; fi
+    done
+done
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
