@@ -404,6 +404,29 @@ START_TEST(test_f32_overflow_is_not_finite)
 }
 END_TEST
 
+/* A NUL byte is not text: fgets stopped the line there and the rest of a
+ * last line without a newline vanished ("3,4\0junk" loaded as 3,4). */
+START_TEST(test_nul_byte_is_an_error)
+{
+    nb_csv_data d;
+    const char *p = write_csv("nul.csv", "");
+    static const char text[] = "1,2\n3,4\0junk"; /* last line, no newline */
+    FILE *f = fopen(p, "wb");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_int_eq(fwrite(text, 1, sizeof text - 1, f), sizeof text - 1);
+    ck_assert_int_eq(fclose(f), 0);
+    ck_assert_int_eq(nb_csv_load(p, NULL, &d), NB_ERR_FORMAT);
+    ck_assert_error(NB_ERR_FORMAT, "nul.csv line 2, byte 4 is a NUL byte");
+    ck_assert_ptr_null(d.x);
+    /* the same file without the NUL and its tail loads as two rows */
+    p = write_csv("nul.csv", "1,2\n3,4");
+    ck_assert_int_eq(nb_csv_load(p, NULL, &d), NB_OK);
+    ck_assert_int_eq(nb_shape(d.x)[0], 2);
+    ck_assert_double_eq(nb_get(d.x, 3), 4);
+    remove_csvs((const char *const[]){"nul.csv"}, 1);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("io_csv");
@@ -423,6 +446,7 @@ int main(void)
     tcase_add_test(tc, test_header_rule_empty_cell_in_first_row);
     tcase_add_test(tc, test_header_rule_corners);
     tcase_add_test(tc, test_f32_overflow_is_not_finite);
+    tcase_add_test(tc, test_nul_byte_is_an_error);
     suite_add_tcase(s, tc);
     return nb_test_run(s);
 }

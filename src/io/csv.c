@@ -99,21 +99,32 @@ static void csv_free(csv_state *s)
 }
 
 /* Read one line into s->line without its line ending.  Returns 1 for a line,
- * 0 at end of file, negative on error (over-long line or read error). */
+ * 0 at end of file, negative on error (over-long line, a NUL byte, read
+ * error).  Read byte by byte rather than with fgets, which cannot tell a NUL
+ * in the data from the end of the string: the rest of the line would be
+ * dropped silently. */
 static int read_line(csv_state *s, size_t max_line, long lineno)
 {
-    if (!fgets(s->line, (int)s->line_cap, s->f)) {
+    size_t len = 0;
+    int ch;
+    while ((ch = getc(s->f)) != EOF && ch != '\n') {
+        if (ch == '\0')
+            return nb__error(NB_ERR_FORMAT,
+                             "%s: %s line %ld, byte %zu is a NUL byte (is this a text file?)", op,
+                             s->path, lineno, len + 1);
+        if (len == max_line)
+            return nb__error(NB_ERR_FORMAT,
+                             "%s: %s line %ld is longer than %zu bytes (raise opts.max_line?)", op,
+                             s->path, lineno, max_line);
+        s->line[len++] = (char)ch;
+    }
+    if (ch == EOF) {
         if (ferror(s->f))
             return nb__error(NB_ERR_IO, "%s: read error on %s near line %ld", op, s->path, lineno);
-        return 0;
+        if (len == 0)
+            return 0;
     }
-    size_t len = strlen(s->line);
-    if (len > 0 && s->line[len - 1] == '\n')
-        s->line[--len] = '\0';
-    else if (!feof(s->f) || len > max_line)
-        return nb__error(NB_ERR_FORMAT,
-                         "%s: %s line %ld is longer than %zu bytes (raise opts.max_line?)", op,
-                         s->path, lineno, max_line);
+    s->line[len] = '\0';
     if (len > 0 && s->line[len - 1] == '\r')
         s->line[--len] = '\0';
     return 1;
