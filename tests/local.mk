@@ -17,3 +17,12 @@ EXTRA_DIST += tests/check_no_exit.sh
 # scripts/test.sh lists the results wherever the checkout lies
 TESTS += tests/check_scripts.sh
 EXTRA_DIST += tests/check_scripts.sh
+EXTRA_DIST += tests/alloc_fail.h
+if HAVE_CHECK
+# the N-th allocation fails, for every N, through each path (tests/alloc_fail.h)
+check_PROGRAMS += tests/test_alloc_fail
+TESTS += tests/test_alloc_fail
+tests_test_alloc_fail_LDFLAGS = -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup \
+	-Wl,--wrap=aligned_alloc,--wrap=free,--wrap=nb_arena_alloc,--wrap=nb__arena_alloc_aligned \
+	-Wl,--wrap=inflateInit2_
+endif
