@@ -147,7 +147,7 @@
  * come from) */
 #define nb_grad(...)            NB_AT_SITE_INT_(nb_grad(__VA_ARGS__))
 
-/* optim.h: the forward passes and losses of training */
+/* train.h: the forward passes and losses of training */
 #define nb_train(...)           NB_AT_SITE_INT_(nb_train(__VA_ARGS__))
 
 #endif /* !NB_BUILDING_LIBRARY && !NB_NO_CALL_SITES */

@@ -1,9 +1,11 @@
-/* Helpers shared by the training loop, evaluation and progress output. */
-#ifndef NB_OPTIM_TRAIN_INTERNAL_H
-#define NB_OPTIM_TRAIN_INTERNAL_H
+/* Helpers shared by the files of src/train: the training loop, evaluation
+ * and progress output. */
+#ifndef NB_TRAIN_TRAIN_INTERNAL_H
+#define NB_TRAIN_TRAIN_INTERNAL_H
 
 #include <stdio.h>
 
+#include "nabla/train.h"
 #include "optim/optim_internal.h"
 
 /* Fraction of rows of pred whose class matches y (labels or one-hot / 0-1).

@@ -19,7 +19,7 @@
 #include <string.h>
 
 #include "nabla/autograd.h"
-#include "optim/train_internal.h"
+#include "train/train_internal.h"
 
 const char *nb_stop_reason_name(nb_stop_reason reason)
 {

@@ -5,7 +5,7 @@
 
 #include "core/index_check.h"
 #include "nabla/autograd.h"
-#include "optim/train_internal.h"
+#include "train/train_internal.h"
 
 double nb__accuracy(const nb_tensor *pred, const nb_tensor *y)
 {

@@ -10,7 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "optim/train_internal.h"
+#include "train/train_internal.h"
 
 double nb__now(void)
 {
