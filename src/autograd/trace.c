@@ -44,12 +44,13 @@ typedef struct nb_depth {
     UT_hash_handle hh;
 } nb_depth;
 
-/* Depth of t so far, or -1 when unknown. */
+/* Depth of t so far; 0 when unknown (an output of the pass, or a tensor
+ * whose depth the full table could not keep). */
 static int64_t nb_depth_get(const nb_tensor *t)
 {
     nb_depth *d = NULL;
     HASH_FIND_PTR(nb_tr.depths, &t, d);
-    return d ? d->depth : -1;
+    return d ? d->depth : 0;
 }
 
 /* Raise t's depth to at least `depth` (a tensor used by several nodes sits
@@ -121,10 +122,25 @@ static void nb_tr_indent(int64_t depth)
         nb_tr_printf("  ");
 }
 
+/* One gradient line under a node, indented to `depth`:
+ * "    <what><tensor><after>: [values]". */
+static void nb_tr_grad_line(int64_t depth, const char *what, const nb_tensor *t, const char *after,
+                            const nb_tensor *grad)
+{
+    nb_tr_printf("    ");
+    nb_tr_indent(depth);
+    nb_tr_printf("%s", what);
+    nb_tr_describe(t);
+    nb_tr_printf("%s:", after);
+    nb_tr_values(grad);
+    nb_tr_printf("\n");
+}
+
 static void nb_trace_hook(const nb_backward_event *ev, void *ctx)
 {
     (void)ctx;
     int64_t depth;
+    char what[32];
     switch (ev->kind) {
     case NB_EVENT_NODE:
         if (ev->step == 0) {
@@ -135,50 +151,53 @@ static void nb_trace_hook(const nb_backward_event *ev, void *ctx)
                          (long long)nb_tr.pass);
         }
         depth = nb_depth_get(ev->node->output);
-        if (depth < 0)
-            depth = 0; /* an output of the pass */
         nb_tr_printf("step %lld  depth %lld  ", (long long)ev->step, (long long)depth);
         nb_tr_indent(depth);
         nb_tr_printf("node #%llu %s", (unsigned long long)ev->node->id, ev->node->op->name);
         if (nb_tr.opts.show_sites && ev->node->file)
             nb_tr_printf(" at %s:%d", ev->node->file, ev->node->line);
-        nb_tr_printf("\n    ");
-        nb_tr_indent(depth);
-        nb_tr_printf("grad of its output ");
-        nb_tr_describe(ev->node->output);
-        nb_tr_printf(":");
-        nb_tr_values(ev->grad);
         nb_tr_printf("\n");
+        nb_tr_grad_line(depth, "grad of its output ", ev->node->output, "", ev->grad);
         nb_depth_raise(ev->node->output, depth);
         break;
     case NB_EVENT_PASS:
         depth = nb_depth_get(ev->node->output);
-        if (depth < 0)
-            depth = 0;
         nb_depth_raise(ev->tensor, depth + 1);
         if (nb_tr.opts.hide_passes)
             break;
-        nb_tr_printf("    ");
-        nb_tr_indent(depth);
-        nb_tr_printf("-> input %d ", ev->input_index + 1);
-        nb_tr_describe(ev->tensor);
-        nb_tr_printf(":");
-        nb_tr_values(ev->grad);
-        nb_tr_printf("\n");
+        snprintf(what, sizeof what, "-> input %d ", ev->input_index + 1);
+        nb_tr_grad_line(depth, what, ev->tensor, "", ev->grad);
         break;
     case NB_EVENT_LEAF_DONE:
         depth = nb_depth_get(ev->tensor);
-        if (depth < 0)
-            depth = 0;
-        nb_tr_printf("    ");
-        nb_tr_indent(depth > 0 ? depth - 1 : 0);
-        nb_tr_printf("== gradient of ");
-        nb_tr_describe(ev->tensor);
-        nb_tr_printf(" is final:");
-        nb_tr_values(ev->grad);
-        nb_tr_printf("\n");
+        nb_tr_grad_line(depth > 0 ? depth - 1 : 0, "== gradient of ", ev->tensor, " is final",
+                        ev->grad);
         break;
     }
+}
+
+/* Start a trace on this thread: install the hook, keeping the one it
+ * replaces so that stopping puts it back. */
+static void nb_tr_start(FILE *out, const nb_trace_opts *opts)
+{
+    memset(&nb_tr, 0, sizeof nb_tr);
+    nb_tr.active = true;
+    nb_tr.out = out;
+    if (opts)
+        nb_tr.opts = *opts;
+    nb_tr.prev_hook = nb_set_backward_hook(nb_trace_hook, NULL, &nb_tr.prev_ctx);
+}
+
+/* Stop the running trace: put the previous hook back, flush, forget the
+ * state.  Returns false when a write failed. */
+static bool nb_tr_stop(void)
+{
+    nb_set_backward_hook(nb_tr.prev_hook, nb_tr.prev_ctx, NULL);
+    bool ok = !nb_tr.io_error && !ferror(nb_tr.out);
+    if (fflush(nb_tr.out) != 0)
+        ok = false;
+    memset(&nb_tr, 0, sizeof nb_tr);
+    return ok;
 }
 
 int nb_trace_begin(FILE *out, const nb_trace_opts *opts)
@@ -189,12 +208,7 @@ int nb_trace_begin(FILE *out, const nb_trace_opts *opts)
         return nb__error(NB_ERR_STATE,
                          "nb_trace_begin: a trace is already running on this thread (call "
                          "nb_trace_end first)");
-    memset(&nb_tr, 0, sizeof nb_tr);
-    nb_tr.active = true;
-    nb_tr.out = out;
-    if (opts)
-        nb_tr.opts = *opts;
-    nb_tr.prev_hook = nb_set_backward_hook(nb_trace_hook, NULL, &nb_tr.prev_ctx);
+    nb_tr_start(out, opts);
     return NB_OK;
 }
 
@@ -202,12 +216,7 @@ int nb_trace_end(void)
 {
     if (!nb_tr.active)
         return nb__error(NB_ERR_STATE, "nb_trace_end: no trace is running on this thread");
-    nb_set_backward_hook(nb_tr.prev_hook, nb_tr.prev_ctx, NULL);
-    bool io_error = nb_tr.io_error || ferror(nb_tr.out);
-    if (fflush(nb_tr.out) != 0)
-        io_error = true;
-    memset(&nb_tr, 0, sizeof nb_tr);
-    if (io_error)
+    if (!nb_tr_stop())
         return nb__error(NB_ERR_IO, "nb_trace_end: writing the trace failed");
     return NB_OK;
 }
@@ -219,15 +228,13 @@ bool nb__trace_env_start(void)
     const char *v = getenv("NB_TRACE");
     if (!v || !*v || strcmp(v, "0") == 0 || nb_tr.active)
         return false;
-    return nb_trace_begin(stderr, NULL) == NB_OK;
+    nb_tr_start(stderr, NULL);
+    return true;
 }
 
 void nb__trace_env_stop(void)
 {
     /* The pass's own status matters more than a failed write to stderr. */
-    if (nb_tr.active) {
-        nb_set_backward_hook(nb_tr.prev_hook, nb_tr.prev_ctx, NULL);
-        fflush(nb_tr.out);
-        memset(&nb_tr, 0, sizeof nb_tr);
-    }
+    if (nb_tr.active)
+        (void)nb_tr_stop();
 }
