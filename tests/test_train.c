@@ -95,6 +95,32 @@ START_TEST(test_steady_state_does_not_allocate)
 }
 END_TEST
 
+/* nb_train reaches the model only through nabla/nn.h: its arenas come from
+ * the allocator nb_model_allocator reports, the one given to the model. */
+START_TEST(test_train_arenas_use_the_model_allocator)
+{
+    ck_assert_ptr_null(nb_model_allocator(NULL));
+    nb_model *plain = nb_bpnet_new((const int64_t[]){2, 1}, 2, NULL, NULL);
+    ck_assert_ptr_null(nb_model_allocator(plain));
+    nb_model_free(plain);
+    nb_model *net = nb_bpnet_new((const int64_t[]){2, 4, 1}, 3, NULL,
+                                 &(nb_bpnet_opts){.dtype = NB_F64, .seed = 1,
+                                                  .allocator = &counting});
+    const nb_allocator *al = nb_model_allocator(net);
+    ck_assert_ptr_nonnull(al);
+    ck_assert(al->alloc == count_alloc && al->release == count_release);
+    nb_optim *opt = nb_sgd_new(net, NULL);
+    nb_tensor *x = nb_from_f64(xor_x, NB_SHAPE(4, 2)), *y = nb_from_f64(xor_y, NB_SHAPE(4, 1));
+    long before = arena_chunks;
+    ck_assert_int_eq(nb_train(net, opt, nb_loss_mse, &(nb_train_data){.x = x, .y = y},
+                              &(nb_train_opts){.epochs = 2, .verbose = -1}, NULL),
+                     NB_OK);
+    ck_assert_int_ge(arena_chunks - before, 2); /* the train and step arenas */
+    nb_optim_free(opt);
+    nb_model_free(net);
+}
+END_TEST
+
 /* Train on y = 2x, validate on y = x: starting from w = 0 the validation
  * loss falls while w approaches 1, then rises.  Training must stop max_fail
  * epochs after the best one and hand back that epoch's weights. */
@@ -451,6 +477,7 @@ int main(void)
     TCase *tc = nb_test_case("train");
     tcase_add_test(tc, test_xor_trains);
     tcase_add_test(tc, test_steady_state_does_not_allocate);
+    tcase_add_test(tc, test_train_arenas_use_the_model_allocator);
     tcase_add_test(tc, test_early_stopping_restores_best);
     tcase_add_test(tc, test_stop_reasons_and_record);
     tcase_add_test(tc, test_minibatches_and_accuracy);

@@ -126,6 +126,12 @@ void nb_model_bump_versions(nb_model *model);
 int nb_model_zero_grad(nb_model *model);
 /* The model's arena, dtype and RNG (for custom layers' initialisers). */
 nb_arena *nb_model_arena(const nb_model *model);
+/* The allocator given in the model's options (nb_model_opts.allocator,
+ * copied when the model was made), or NULL when its arenas use malloc (also
+ * for a NULL model).  Code that makes arenas for work on the model (the
+ * optimizers' state, nb_train's step arenas) passes it on, so that all of
+ * it comes from the user's memory.  The pointer lives as long as the model. */
+const nb_allocator *nb_model_allocator(const nb_model *model);
 nb_dtype nb_model_dtype(const nb_model *model);
 nb_rng *nb_model_rng(nb_model *model);
 

@@ -52,9 +52,9 @@ nb_dtype nb_model_dtype(const nb_model *model) { return model ? model->dtype : N
 nb_rng *nb_model_rng(nb_model *model) { return model ? &model->rng : NULL; }
 int nb_model_num_layers(const nb_model *model) { return model ? model->n_layers : -1; }
 
-const nb_allocator *nb__model_allocator(const nb_model *model)
+const nb_allocator *nb_model_allocator(const nb_model *model)
 {
-    return model->has_allocator ? &model->allocator : NULL;
+    return model && model->has_allocator ? &model->allocator : NULL;
 }
 
 static char *nb_model_strdup(nb_model *model, const char *s)

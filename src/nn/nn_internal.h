@@ -1,4 +1,5 @@
-/* The model struct shared by the files of src/nn (and read by src/optim). */
+/* The model struct shared by the files of src/nn (private: other layers use
+ * nabla/nn.h). */
 #ifndef NB_NN_NN_INTERNAL_H
 #define NB_NN_NN_INTERNAL_H
 
@@ -56,8 +57,5 @@ struct nb_model {
 /* Gather every parameter into the contiguous buffers if that is not done
  * yet (or parameters were added since).  NB_OK or negative. */
 int nb__model_gather(nb_model *model, const char *api);
-
-/* The allocator the model's arenas use (NULL = malloc). */
-const nb_allocator *nb__model_allocator(const nb_model *model);
 
 #endif

@@ -2,6 +2,7 @@
 #ifndef NB_OPTIM_OPTIM_INTERNAL_H
 #define NB_OPTIM_OPTIM_INTERNAL_H
 
+#include "core/option_check.h"
 #include "nabla/optim.h"
 #include "nn/nn_internal.h"
 
@@ -35,14 +36,6 @@ struct nb_optim {
  * with a message on failure. */
 nb_optim *nb__optim_new(const char *api, nb_model *model, nb_optim_kind kind, const char *name,
                         int n_state, nb_optim_update_fn update);
-
-/* Check one floating option (after its default is filled in): 0 when v is a
- * number in lo..hi, whose ends are open or closed as `ends` says ("[)",
- * "(]", "[]", "()"); an infinite end means no bound but v finite.  Else
- * NB_ERR_ARG with "<api>: <name> is <v>; expected <the range>".  Written so
- * that NaN fails every comparison. */
-int nb__check_opt(const char *api, const char *name, double v, double lo, double hi,
-                  const char *ends);
 
 /* Set state to its initial values (zeros, or RPROP's delta0). */
 void nb__optim_init_state(nb_optim *opt);

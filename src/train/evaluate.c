@@ -51,10 +51,11 @@ int nb__check_xy(const char *api, const nb_model *model, nb_tensor *x, nb_tensor
         rc = nb__check_tensor(y, api, yname);
     if (rc < 0)
         return rc;
-    if (x->dtype != model->dtype || y->dtype != model->dtype)
+    nb_dtype dtype = nb_model_dtype(model);
+    if (x->dtype != dtype || y->dtype != dtype)
         return nb__error(NB_ERR_DTYPE, "%s: %s is %s and %s is %s but the model is %s", api, xname,
                          nb_dtype_name(x->dtype), yname, nb_dtype_name(y->dtype),
-                         nb_dtype_name(model->dtype));
+                         nb_dtype_name(dtype));
     if (x->ndim != 2 || x->shape[0] < 1)
         return nb__error(NB_ERR_SHAPE, "%s: %s is %s; it must be 2-D with one sample per row",
                          api, xname, nb__shape_fmt(x->ndim, x->shape, s1, sizeof s1));
@@ -119,7 +120,7 @@ int nb_model_evaluate(nb_model *model, nb_loss_fn loss, nb_tensor *x, nb_tensor 
         return rc;
     nb_arena *own = NULL;
     if (!nb_arena_current()) {
-        nb_arena_opts ao = {.allocator = nb__model_allocator(model)};
+        nb_arena_opts ao = {.allocator = nb_model_allocator(model)};
         if (!(own = nb_arena_new_opts(&ao)))
             return nb_last_status();
         nb_arena_use(own);

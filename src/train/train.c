@@ -61,11 +61,12 @@ static nb_tensor *nb_gather_rows(const nb_tensor *src, const int64_t *idx, int64
     return t;
 }
 
-static double nb_grad_norm(const nb_model *model)
+/* Euclidean norm of the model's gradient buffer. */
+static double nb_grad_norm(const nb_tensor *grads)
 {
     double s = 0;
-    for (int64_t i = 0; i < model->n_scalars; i++) {
-        double g = nb__get(model->flat_grad, i);
+    for (int64_t i = 0; i < grads->numel; i++) {
+        double g = nb__get(grads, i);
         s += g * g;
     }
     return sqrt(s);
@@ -99,6 +100,7 @@ typedef struct nb_train_state {
     const nb_train_data *data;
     nb_train_opts o;
     nb_train_record *r;
+    nb_tensor *params, *grads; /* the model's flat buffers */
     nb_arena *step;
     int64_t *idx;
     void *best;
@@ -158,7 +160,7 @@ static int nb_train_epoch(nb_train_state *s, int epoch, nb_rng *rng)
         if (s->cls)
             hits += nb__accuracy(pred, yb) * (double)count;
         if (start + bs >= n)
-            s->r->grad_norm = nb_grad_norm(model);
+            s->r->grad_norm = nb_grad_norm(s->grads);
         if ((rc = nb_optim_step(s->opt)) < 0)
             return rc;
         nb_arena_reset(s->step);
@@ -208,7 +210,7 @@ static int nb_train_check(nb_model *model, nb_optim *opt, nb_loss_fn loss,
     if (!model || !opt || !loss || !d)
         return nb__error(NB_ERR_NULL, "nb_train: %s is NULL",
                          !model ? "model" : !opt ? "opt" : !loss ? "loss" : "data");
-    if (opt->model != model)
+    if (nb_optim_model(opt) != model)
         return nb__error(NB_ERR_ARG, "nb_train: the optimizer was made for another model");
     if (!d->x || !d->y)
         return nb__error(NB_ERR_NULL, "nb_train: data->%s is NULL (the training set is required)",
@@ -248,12 +250,18 @@ int nb_train(nb_model *model, nb_optim *opt, nb_loss_fn loss, const nb_train_dat
 
     nb_train_state s = {.model = model, .opt = opt, .loss = loss, .data = data, .o = o, .r = r,
                         .cls = cls};
-    const nb_allocator *al = nb__model_allocator(model);
-    nb_arena_opts ao = {.allocator = al};
+    /* the optimizer gathered the model, so these cannot fail */
+    s.params = nb_model_params_flat(model);
+    s.grads = nb_model_grads_flat(model);
+    if (!s.params || !s.grads) {
+        nb_train_record_free(r);
+        return nb_last_status();
+    }
+    nb_arena_opts ao = {.allocator = nb_model_allocator(model)};
     nb_arena *keep = nb_arena_new_opts(&ao);
     s.step = keep ? nb_arena_new_opts(&ao) : NULL;
     int64_t n = data->x->shape[0];
-    size_t wbytes = (size_t)model->n_scalars * nb_dtype_size(model->dtype);
+    size_t wbytes = (size_t)s.params->numel * nb_dtype_size(s.params->dtype);
     s.idx = s.step ? nb_arena_alloc(keep, sizeof *s.idx * (size_t)n) : NULL;
     s.best = s.idx ? nb_arena_alloc(keep, wbytes) : NULL;
     nb_arena *prev = nb_arena_use(s.step);
@@ -277,7 +285,7 @@ int nb_train(nb_model *model, nb_optim *opt, nb_loss_fn loss, const nb_train_dat
         rc = nb_eval_sets(&s, 0);
     if (rc < 0)
         goto done;
-    memcpy(s.best, model->flat->data, wbytes);
+    memcpy(s.best, s.params->data, wbytes);
     double best_val = data->val_x ? r->val_loss[0] : INFINITY;
     int fails = 0;
     r->stop = NB_STOP_EPOCHS;
@@ -295,7 +303,7 @@ int nb_train(nb_model *model, nb_optim *opt, nb_loss_fn loss, const nb_train_dat
                 best_val = r->val_loss[e];
                 r->best_epoch = e;
                 fails = 0;
-                memcpy(s.best, model->flat->data, wbytes);
+                memcpy(s.best, s.params->data, wbytes);
             } else {
                 fails++;
             }
@@ -314,8 +322,8 @@ int nb_train(nb_model *model, nb_optim *opt, nb_loss_fn loss, const nb_train_dat
     }
     /* Keep the best validation weights (MATLAB returns the net of best_epoch). */
     if (data->val_x && r->best_epoch != r->epochs) {
-        memcpy(model->flat->data, s.best, wbytes);
-        model->flat->version++;
+        memcpy(s.params->data, s.best, wbytes);
+        nb_tensor_bump_version(s.params);
         nb_model_bump_versions(model);
     }
     r->seconds = nb__now() - t0;

@@ -5,8 +5,9 @@
 
 #include <stdio.h>
 
+#include "core/option_check.h"
+#include "core/tensor_internal.h"
 #include "nabla/train.h"
-#include "optim/optim_internal.h"
 
 /* Fraction of rows of pred whose class matches y (labels or one-hot / 0-1).
  * 1-D labels are taken as checked (nb__eval_in); one that is not a class
