@@ -162,32 +162,98 @@ START_TEST(test_api_errors_and_hook_restore)
 }
 END_TEST
 
+/* stderr goes to a temporary file until capture_end, which returns what
+ * was written (free it). */
+typedef struct capture {
+    FILE *file;
+    int saved_fd;
+} capture;
+
+static capture capture_begin(void)
+{
+    capture c;
+    fflush(stderr);
+    c.file = tmpfile();
+    ck_assert_ptr_nonnull(c.file);
+    c.saved_fd = dup(fileno(stderr));
+    ck_assert_int_ge(c.saved_fd, 0);
+    ck_assert_int_ge(dup2(fileno(c.file), fileno(stderr)), 0);
+    return c;
+}
+
+static char *capture_end(capture c)
+{
+    fflush(stderr);
+    dup2(c.saved_fd, fileno(stderr));
+    close(c.saved_fd);
+    char *t = slurp(c.file);
+    fclose(c.file);
+    return t;
+}
+
 START_TEST(test_env_variable)
 {
     nb_tensor *a = nb_requires_grad_(nb_scalar(NB_F64, 3), true);
     nb_tensor *L = nb_square(a);
-    fflush(stderr);
-    FILE *cap = tmpfile();
-    int saved = dup(fileno(stderr));
-    ck_assert_int_ge(saved, 0);
-    ck_assert_int_ge(dup2(fileno(cap), fileno(stderr)), 0);
+    capture cap = capture_begin();
     setenv("NB_TRACE", "1", 1);
     int rc = nb_backward_ex(L, NULL, NB_RETAIN_GRAPH); /* the graph runs twice */
     setenv("NB_TRACE", "0", 1);
     int rc2 = nb_backward(L, NULL); /* off again: nothing printed */
     unsetenv("NB_TRACE");
-    fflush(stderr);
-    dup2(saved, fileno(stderr));
-    close(saved);
+    char *t = capture_end(cap);
     ck_assert_int_eq(rc, NB_OK);
     ck_assert_int_eq(rc2, NB_OK);
     ck_assert(!nb_trace_active());
-    char *t = slurp(cap);
     ck_assert_msg(strstr(t, "== gradient of (leaf) scalar is final: [6]"), "%s", t);
     ck_assert_ptr_null(strstr(t, "backward pass 2"));
     ck_assert_int_eq((int)(strstr(t, "backward pass 1") != NULL), 1);
     free(t);
-    fclose(cap);
+}
+END_TEST
+
+/* NB_TRACE traces nb_grad too; a hook the thread already has keeps its
+ * pass (untraced, still installed after it); a failed traced pass leaves no
+ * hook behind. */
+START_TEST(test_env_variable_grad_hook_and_failure)
+{
+    nb_tensor *a = nb_requires_grad_(nb_scalar(NB_F64, 3), true);
+    nb_tensor *L = nb_square(a);
+    nb_tensor *g = NULL;
+    int marker;
+    setenv("NB_TRACE", "1", 1);
+    capture cap = capture_begin();
+    int rc = nb_grad(&L, 1, &a, 1, NULL, 0, &g);
+    char *t = capture_end(cap);
+    ck_assert_int_eq(rc, NB_OK);
+    ck_assert_tensor_near(g, (double[]){6}, 1, 0);
+    ck_assert_msg(strstr(t, "backward pass 1: from the output back to the leaves"), "%s", t);
+    ck_assert_msg(strstr(t, "-> input 1 (leaf) scalar: [6]"), "%s", t);
+    free(t);
+
+    other_calls = 0;
+    nb_set_backward_hook(other_hook, &marker, NULL);
+    cap = capture_begin();
+    rc = nb_backward_ex(L, NULL, NB_RETAIN_GRAPH);
+    t = capture_end(cap);
+    ck_assert_int_eq(rc, NB_OK);
+    ck_assert_int_eq(other_calls, 3); /* node, pass to a, a final */
+    ck_assert_msg(t[0] == '\0', "traced despite the hook:\n%s", t);
+    free(t);
+    void *ctx = NULL;
+    ck_assert(nb_set_backward_hook(NULL, NULL, &ctx) == other_hook);
+    ck_assert_ptr_eq(ctx, &marker);
+
+    nb_tensor *wrong = nb_zeros(NB_F64, NB_SHAPE(2));
+    cap = capture_begin();
+    rc = nb_backward(L, wrong);
+    t = capture_end(cap);
+    unsetenv("NB_TRACE");
+    ck_assert_int_eq(rc, NB_ERR_SHAPE);
+    ck_assert_error(NB_ERR_SHAPE, "nb_backward: grad_output 1 is f64 2 but output is f64 scalar");
+    ck_assert(!nb_trace_active());
+    ck_assert(nb_set_backward_hook(NULL, NULL, NULL) == NULL);
+    free(t);
 }
 END_TEST
 
@@ -199,6 +265,7 @@ int main(void)
     tcase_add_test(tc, test_order_and_final_events);
     tcase_add_test(tc, test_api_errors_and_hook_restore);
     tcase_add_test(tc, test_env_variable);
+    tcase_add_test(tc, test_env_variable_grad_hook_and_failure);
     suite_add_tcase(s, tc);
     return nb_test_run(s);
 }

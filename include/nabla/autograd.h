@@ -116,7 +116,9 @@ typedef struct nb_backward_event {
 typedef void (*nb_backward_hook)(const nb_backward_event *event, void *ctx);
 
 /* Install a thread-local hook called during nb_backward and nb_grad (NULL
- * removes it).  Returns the previous hook; *prev_ctx gets its ctx if non-NULL. */
+ * removes it).  Returns the previous hook; *prev_ctx gets its ctx if non-NULL.
+ * The backward trace (nabla/trace.h) is such a hook; with NB_TRACE set, a
+ * pass on a thread without a hook installs the trace's for that pass only. */
 nb_backward_hook nb_set_backward_hook(nb_backward_hook hook, void *ctx, void **prev_ctx);
 
 /* ---- anomaly mode (thread-local, off by default) ---- */

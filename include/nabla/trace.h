@@ -12,8 +12,10 @@
  * gradient at the last layer's nodes, then layer by layer backwards, and each
  * parameter's gradient as soon as its layer has been reached.
  *
- * Setting the environment variable NB_TRACE=1 traces every pass to stderr
- * (unless a backward hook is already installed).
+ * Setting the environment variable NB_TRACE (to anything but "" or "0")
+ * traces every pass to stderr, unless the thread already has a backward hook
+ * (which then keeps the pass).  It is read at each pass, and the trace it
+ * starts ends with the pass, failed or not.
  */
 #ifndef NABLA_TRACE_H
 #define NABLA_TRACE_H

@@ -17,6 +17,7 @@
 
 #include "autograd/graph.h"
 #include "kernels/elementwise.h"
+#include "autograd/pass_observers.h"
 #include "autograd/teaching_internal.h"
 
 typedef struct nb_bw_ctx {
@@ -482,30 +483,41 @@ static int nb_run_backward(const char *api, nb_tensor *const *outputs, int n_out
     return NB_OK;
 }
 
+/* nb_run_backward with the thread set up for a pass whose arguments were
+ * checked, and put back afterwards, failed or not: temporaries go to the
+ * current arena (the first output's when none is current), grad mode is on
+ * only to record a create-graph pass, the pass observers (NB_TRACE) see it,
+ * and the caller's call site survives the nodes' sites set by the sweep. */
+static int nb_run_pass(const char *api, nb_tensor *const *outputs, int n_outputs,
+                       nb_tensor *const *grad_outputs, unsigned flags, int mode,
+                       nb_entry **table)
+{
+    nb_arena *prev = nb_arena_current();
+    nb_bw_ctx ctx = {prev ? prev : outputs[0]->arena, 0};
+    nb_arena_use(ctx.arena);
+    bool prev_grad = nb_set_grad_enabled((flags & NB_CREATE_GRAPH) != 0);
+    bool observed = nb__pass_observers_begin();
+    const char *site_file;
+    int site_line;
+    nb__get_call_site(&site_file, &site_line);
+    int rc = nb_run_backward(api, outputs, n_outputs, grad_outputs, flags, mode, table, &ctx);
+    if (observed)
+        nb__pass_observers_end();
+    nb_set_call_site(site_file, site_line);
+    nb_set_grad_enabled(prev_grad);
+    nb_arena_use(prev);
+    return rc;
+}
+
 static int nb_backward_impl(const char *api, nb_tensor *loss, nb_tensor *grad_output,
                             unsigned flags)
 {
     int rc = nb__check_tensor(loss, api, "loss");
     if (rc < 0)
         return rc;
-    nb_arena *prev = nb_arena_current();
-    nb_bw_ctx ctx = {prev ? prev : loss->arena, 0};
-    nb_arena_use(ctx.arena);
-    bool prev_grad = nb_set_grad_enabled(false);
     nb_entry *table = NULL;
     nb_tensor *grads[1] = {grad_output};
-    bool traced = !nb_hook && nb__trace_env_start(); /* NB_TRACE=1 (trace.c) */
-    const char *site_file;
-    int site_line;
-    nb__get_call_site(&site_file, &site_line);
-    rc = nb_run_backward(api, &loss, 1, grad_output ? grads : NULL, flags, NB_MODE_LEAVES, &table,
-                         &ctx);
-    if (traced)
-        nb__trace_env_stop();
-    nb_set_call_site(site_file, site_line);
-    nb_set_grad_enabled(prev_grad);
-    nb_arena_use(prev);
-    return rc;
+    return nb_run_pass(api, &loss, 1, grad_output ? grads : NULL, flags, NB_MODE_LEAVES, &table);
 }
 
 int nb_backward(nb_tensor *loss, nb_tensor *grad_output)
@@ -543,22 +555,8 @@ int nb_grad(nb_tensor *const *outputs, int n_outputs, nb_tensor *const *inputs, 
         rc = nb__check_inputs("nb_grad", inputs, n_inputs);
     if (rc < 0)
         return rc;
-    nb_arena *prev = nb_arena_current();
-    nb_bw_ctx ctx = {prev ? prev : outputs[0]->arena, 0};
-    nb_arena_use(ctx.arena);
-    bool prev_grad = nb_set_grad_enabled((flags & NB_CREATE_GRAPH) != 0);
     nb_entry *table = NULL;
-    bool traced = !nb_hook && nb__trace_env_start(); /* NB_TRACE=1 (trace.c) */
-    const char *site_file;
-    int site_line;
-    nb__get_call_site(&site_file, &site_line);
-    rc = nb_run_backward("nb_grad", outputs, n_outputs, grad_outputs, flags, NB_MODE_RETURN, &table,
-                         &ctx);
-    if (traced)
-        nb__trace_env_stop();
-    nb_set_call_site(site_file, site_line);
-    nb_set_grad_enabled(prev_grad);
-    nb_arena_use(prev);
+    rc = nb_run_pass("nb_grad", outputs, n_outputs, grad_outputs, flags, NB_MODE_RETURN, &table);
     if (rc < 0)
         return rc;
     for (int i = 0; i < n_inputs; i++) {

@@ -2,6 +2,7 @@
 # ops, call-site macros, their tests, and the API reference (make doc).
 libnabla_impl_la_SOURCES += \
 	src/autograd/teaching_internal.h \
+	src/autograd/pass_observers.h \
 	src/autograd/trace.c \
 	src/autograd/custom_op.c \
 	src/io/dot.c

@@ -16,11 +16,12 @@
 #include <string.h>
 
 #include "autograd/graph.h"
-#include "autograd/teaching_internal.h"
+#include "autograd/pass_observers.h"
 #include "nabla/trace.h"
 
 typedef struct nb_trace_state {
     bool active;
+    bool from_env;          /* started by NB_TRACE for one pass */
     bool io_error;
     FILE *out;
     nb_trace_opts opts;
@@ -223,18 +224,29 @@ int nb_trace_end(void)
 
 bool nb_trace_active(void) { return nb_tr.active; }
 
-bool nb__trace_env_start(void)
+/* ---- the NB_TRACE switch: a pass observer (pass_observers.h) ----
+ * Read at every pass, so that setting or clearing the variable takes effect
+ * at the next one.  A hook the thread already has keeps the pass: the trace
+ * does not push it aside as nb_trace_begin would. */
+
+bool nb__pass_observers_begin(void)
 {
     const char *v = getenv("NB_TRACE");
     if (!v || !*v || strcmp(v, "0") == 0 || nb_tr.active)
         return false;
     nb_tr_start(stderr, NULL);
+    if (nb_tr.prev_hook) {
+        nb_set_backward_hook(nb_tr.prev_hook, nb_tr.prev_ctx, NULL);
+        memset(&nb_tr, 0, sizeof nb_tr);
+        return false;
+    }
+    nb_tr.from_env = true;
     return true;
 }
 
-void nb__trace_env_stop(void)
+void nb__pass_observers_end(void)
 {
     /* The pass's own status matters more than a failed write to stderr. */
-    if (nb_tr.active)
+    if (nb_tr.active && nb_tr.from_env)
         (void)nb_tr_stop();
 }
