@@ -49,10 +49,18 @@ typedef struct nb_entry {
     UT_hash_handle hh;
 } nb_entry;
 
-static nb_entry *nb_entry_get(nb_bw_ctx *ctx, nb_entry **table, const nb_tensor *t)
+/* The entry of t, or NULL when the pass has not met t. */
+static nb_entry *nb_entry_find(nb_entry *table, const nb_tensor *t)
 {
     nb_entry *e = NULL;
-    HASH_FIND_PTR(*table, &t, e);
+    HASH_FIND_PTR(table, &t, e);
+    return e;
+}
+
+/* The entry of t, made on first use; NULL when memory runs out. */
+static nb_entry *nb_entry_get(nb_bw_ctx *ctx, nb_entry **table, const nb_tensor *t)
+{
+    nb_entry *e = nb_entry_find(*table, t);
     if (e)
         return e;
     e = nb__arena_alloc_aligned(ctx->arena, sizeof *e, 16);
@@ -93,10 +101,6 @@ static int nb_vec_push(nb_bw_ctx *ctx, nb_vec *v, void *item)
     return 0;
 }
 
-/* Depth-first post-order over nodes reachable from the roots, with an
- * explicit stack of (node, next input) frames: no recursion, so a chain of
- * millions of ops needs no deep C stack.  Also counts, per tensor, how many
- * node-input edges point at it (for "gradient is final" events). */
 /* Depth-first post-order over nodes reachable from the roots, with an
  * explicit stack of (node, next input) frames: no recursion, so a chain of
  * millions of ops needs no deep C stack.  Also counts, per tensor, how many
@@ -337,22 +341,27 @@ static void nb_consume(const nb_vec *order, bool *done)
     *done = true;
 }
 
-/* The shared engine behind nb_backward and nb_grad. */
-static int nb_run_backward(const char *api, nb_tensor *const *outputs, int n_outputs,
-                           nb_tensor *const *grad_outputs, unsigned flags, int mode,
-                           nb_entry **table_out, nb_bw_ctx *ctx)
-{
-    char site[300], s1[96], s2[96];
-    nb_entry *table = NULL;
-    nb_vec order = {0}, links = {0};
-    /* The inputs are valid: start with a clean slate, so that a failure
-     * inside a backward formula is told apart from an old, ignored one. */
-    nb_clear_error();
-    int rc = nb_topo_sort(ctx, &table, outputs, n_outputs, &order, &links);
-    if (rc < 0 || ctx->oom)
-        return nb__error(NB_ERR_NOMEM, "%s: out of memory while sorting the graph", api);
+/* One pass's working state, shared by its steps: sort, seed, sweep, finish. */
+typedef struct nb_run {
+    const char *api;   /* the public function called, for messages */
+    nb_bw_ctx *ctx;    /* the pass's arena and out-of-memory flag */
+    nb_entry *table;   /* bookkeeping per tensor */
+    nb_vec order;      /* the nodes, each after every node it depends on */
+    nb_vec links;      /* per node: its output's entry, then one per input */
+    int mode;          /* NB_MODE_LEAVES: add into .grad; NB_MODE_RETURN: keep in table */
+    bool create_graph; /* NB_CREATE_GRAPH: the formulas' ops are recorded */
+    bool marked;       /* the consumed marks are set, or there are none to set */
+    int64_t steps;     /* nodes visited so far: the hook's step */
+} nb_run;
 
-    /* Seed d(output)/d(output). */
+/* Seed the pass: each output's entry gets d(output)/d(output), the given
+ * grad_output (which must match the output) or, for a one-element output,
+ * ones. */
+static int nb_seed(nb_run *r, nb_tensor *const *outputs, int n_outputs,
+                   nb_tensor *const *grad_outputs)
+{
+    const char *api = r->api;
+    char s1[96], s2[96];
     for (int j = 0; j < n_outputs; j++) {
         nb_tensor *out = outputs[j];
         nb_tensor *g = grad_outputs ? grad_outputs[j] : NULL;
@@ -380,107 +389,192 @@ static int nb_run_backward(const char *api, nb_tensor *const *outputs, int n_out
                              "%s: output %d does not require grad: nothing it depends on was "
                              "marked with nb_requires_grad_ (or it was computed in a no-grad scope)",
                              api, j + 1);
-        nb_entry *e = nb_entry_get(ctx, &table, out);
+        nb_entry *e = nb_entry_get(r->ctx, &r->table, out);
         if (!e)
             return nb__error(NB_ERR_NOMEM, "%s: out of memory", api);
-        if ((rc = nb_accumulate(e, g)) < 0)
+        int rc = nb_accumulate(e, g);
+        if (rc < 0)
             return rc;
     }
+    return 0;
+}
 
-    /* Only nb_backward uses a graph up (nb_grad accumulates nothing). */
-    bool consume = mode == NB_MODE_LEAVES && !(flags & NB_RETAIN_GRAPH);
-    bool marked = !consume; /* NB_RETAIN_GRAPH, nb_grad: nothing to mark */
-    if (mode == NB_MODE_LEAVES && (rc = nb_check_not_consumed(api, &order)) < 0)
+/* Run one node's backward formula on the gradient of its output, after
+ * checking its saved tensors' versions and, in a create-graph pass, that the
+ * op can be differentiated again.  The formula runs with the node's call
+ * site (the nodes it records and anomaly messages from its ops point at the
+ * forward op), and a failure inside it is reported as this node's.  On
+ * success *grad_in holds one gradient per input, NULL where none was asked
+ * for. */
+static int nb_node_backward(nb_run *r, const struct nb_node *node, nb_tensor *grad,
+                            nb_tensor ***grad_in)
+{
+    char site[300];
+    int rc = nb_check_saved(node);
+    if (rc < 0)
         return rc;
+    if (r->create_graph && (node->op->flags & NB_OP_ONCE_DIFFERENTIABLE))
+        return nb__error(NB_ERR_GRAD,
+                         "%s: op '%s'%s is once differentiable: its backward is not made of "
+                         "nabla ops, so NB_CREATE_GRAPH (second order) is not available",
+                         r->api, node->op->name, nb__node_site(node, site, sizeof site));
+    size_t size = sizeof **grad_in * (size_t)node->n_inputs;
+    nb_tensor **gi = nb__arena_alloc_aligned(r->ctx->arena, size, 8);
+    if (!gi)
+        return nb_last_status();
+    memset(gi, 0, size);
+    nb_set_call_site(node->file, node->line);
+    rc = node->op->backward(node, grad, gi);
+    if (nb_last_status() == NB_ERR_NUMERIC) { /* anomaly inside the formula: name this node */
+        char inner[512];
+        const char *msg = nb_last_error();
+        if (strncmp(msg, "anomaly: ", 9) == 0)
+            msg += 9;
+        snprintf(inner, sizeof inner, "%s", msg);
+        return nb__error(NB_ERR_NUMERIC, "anomaly in the backward of '%s'%s: %s", node->op->name,
+                         nb__node_site(node, site, sizeof site), inner);
+    }
+    if (rc < 0) {
+        if (!nb__error_pending())
+            nb__error(NB_ERR_GRAD, "backward of '%s'%s failed", node->op->name,
+                      nb__node_site(node, site, sizeof site));
+        return rc;
+    }
+    *grad_in = gi;
+    return 0;
+}
 
-    /* Sweep: each node after every node that consumes its output. */
-    bool create_graph = (flags & NB_CREATE_GRAPH) != 0;
-    for (int64_t s = order.len - 1, step = 0; s >= 0; s--) {
-        struct nb_node *node = order.items[s];
-        nb_entry **link = links.items[s]; /* the output's entry, then the inputs' */
+/* The gradient a formula gave for input k of the node, checked: present,
+ * of the input's shape and dtype, and finite under anomaly mode.  Returns
+ * it, or NULL with a message. */
+static nb_tensor *nb_input_grad(const struct nb_node *node, int k, nb_tensor *g)
+{
+    char site[300], s1[96], s2[96];
+    const nb_tensor *in = node->inputs[k];
+    if (!g && nb__error_pending())
+        return NULL; /* an op inside the backward formula failed */
+    if (!g) {
+        nb__error(NB_ERR_GRAD, "backward of '%s'%s gave no gradient for input %d", node->op->name,
+                  nb__node_site(node, site, sizeof site), k + 1);
+        return NULL;
+    }
+    if (!nb_same_shape(g, in) || g->dtype != in->dtype) {
+        nb__error(NB_ERR_GRAD, "backward of '%s'%s gave a %s %s gradient for input %d of %s %s",
+                  node->op->name, nb__node_site(node, site, sizeof site), nb_dtype_name(g->dtype),
+                  nb__shape_fmt(g->ndim, g->shape, s1, sizeof s1), k + 1,
+                  nb_dtype_name(in->dtype), nb__shape_fmt(in->ndim, in->shape, s2, sizeof s2));
+        return NULL;
+    }
+    if (nb_anomaly_mode() && nb__count_nonfinite(g) > 0) {
+        nb__error(NB_ERR_NUMERIC,
+                  "anomaly: backward of '%s'%s produced NaN/Inf in the gradient of input %d",
+                  node->op->name, nb__node_site(node, site, sizeof site), k + 1);
+        return NULL;
+    }
+    return g;
+}
+
+/* Pass g from the node at `step` to its input k, whose entry is ie.  When
+ * that was the input's last edge and the input is a leaf, its gradient is
+ * final: the hook hears of it and nb_backward adds it into the leaf's .grad
+ * (marking the graph consumed first). */
+static int nb_deliver(nb_run *r, const struct nb_node *node, int k, nb_tensor *g, nb_entry *ie,
+                      int64_t step)
+{
+    nb_tensor *in = node->inputs[k];
+    nb_emit(NB_EVENT_PASS, node, k, in, g, step);
+    int rc = nb_accumulate(ie, g);
+    if (rc < 0 || --ie->pending > 0 || in->node)
+        return rc;
+    nb_emit(NB_EVENT_LEAF_DONE, NULL, -1, in, ie->grad, step);
+    if (r->mode != NB_MODE_LEAVES)
+        return 0;
+    nb_consume(&r->order, &r->marked);
+    return nb_accumulate_leaf(in, ie->grad);
+}
+
+/* Sweep the sorted nodes in reverse, so that each runs after every node that
+ * uses its output: a node whose output received a gradient runs its backward
+ * and delivers each input's share; the others pass nothing on. */
+static int nb_sweep(nb_run *r)
+{
+    for (int64_t s = r->order.len - 1; s >= 0; s--) {
+        struct nb_node *node = r->order.items[s];
+        nb_entry **link = r->links.items[s]; /* the output's entry, then the inputs' */
         nb_entry *oe = link[0];
         if (!oe)
-            return nb__error(NB_ERR_NOMEM, "%s: out of memory", api);
+            return nb__error(NB_ERR_NOMEM, "%s: out of memory", r->api);
         if (!oe->grad)
             continue; /* no gradient flows through this node */
-        nb_emit(NB_EVENT_NODE, node, -1, node->output, oe->grad, step++);
-        if ((rc = nb_check_saved(node)) < 0)
+        int64_t step = r->steps++;
+        nb_emit(NB_EVENT_NODE, node, -1, node->output, oe->grad, step);
+        nb_tensor **grad_in = NULL;
+        int rc = nb_node_backward(r, node, oe->grad, &grad_in);
+        if (rc < 0)
             return rc;
-        if (create_graph && (node->op->flags & NB_OP_ONCE_DIFFERENTIABLE))
-            return nb__error(NB_ERR_GRAD,
-                             "%s: op '%s'%s is once differentiable: its backward is not made of "
-                             "nabla ops, so NB_CREATE_GRAPH (second order) is not available",
-                             api, node->op->name, nb__node_site(node, site, sizeof site));
-        nb_tensor **grad_in = nb__arena_alloc_aligned(ctx->arena, sizeof *grad_in * (size_t)node->n_inputs, 8);
-        if (!grad_in)
-            return nb_last_status();
-        memset(grad_in, 0, sizeof *grad_in * (size_t)node->n_inputs);
-        /* Nodes the formula records (NB_CREATE_GRAPH) and anomaly messages
-         * from its ops point at the forward op they come from. */
-        nb_set_call_site(node->file, node->line);
-        rc = node->op->backward(node, oe->grad, grad_in);
-        if (nb_last_status() == NB_ERR_NUMERIC) { /* anomaly inside the formula: name this node */
-            char inner[512];
-            const char *msg = nb_last_error();
-            if (strncmp(msg, "anomaly: ", 9) == 0)
-                msg += 9;
-            snprintf(inner, sizeof inner, "%s", msg);
-            return nb__error(NB_ERR_NUMERIC, "anomaly in the backward of '%s'%s: %s", node->op->name,
-                             nb__node_site(node, site, sizeof site), inner);
-        }
-        if (rc < 0) {
-            if (!nb__error_pending())
-                nb__error(NB_ERR_GRAD, "backward of '%s'%s failed", node->op->name,
-                          nb__node_site(node, site, sizeof site));
-            return rc;
-        }
         for (int k = 0; k < node->n_inputs; k++) {
-            nb_tensor *in = node->inputs[k];
-            if (!in->requires_grad)
+            if (!node->inputs[k]->requires_grad)
                 continue;
-            nb_tensor *g = grad_in[k];
-            if (!g && nb__error_pending())
-                return nb_last_status(); /* an op inside the backward formula failed */
+            nb_tensor *g = nb_input_grad(node, k, grad_in[k]);
             if (!g)
-                return nb__error(NB_ERR_GRAD, "backward of '%s'%s gave no gradient for input %d",
-                                 node->op->name, nb__node_site(node, site, sizeof site), k + 1);
-            if (!nb_same_shape(g, in) || g->dtype != in->dtype)
-                return nb__error(NB_ERR_GRAD,
-                                 "backward of '%s'%s gave a %s %s gradient for input %d of %s %s",
-                                 node->op->name, nb__node_site(node, site, sizeof site),
-                                 nb_dtype_name(g->dtype), nb__shape_fmt(g->ndim, g->shape, s1, sizeof s1),
-                                 k + 1, nb_dtype_name(in->dtype),
-                                 nb__shape_fmt(in->ndim, in->shape, s2, sizeof s2));
-            if (nb_anomaly_mode() && nb__count_nonfinite(g) > 0)
-                return nb__error(NB_ERR_NUMERIC,
-                                 "anomaly: backward of '%s'%s produced NaN/Inf in the gradient "
-                                 "of input %d",
-                                 node->op->name, nb__node_site(node, site, sizeof site), k + 1);
-            nb_emit(NB_EVENT_PASS, node, k, in, g, step - 1);
-            nb_entry *ie = link[k + 1];
-            if ((rc = nb_accumulate(ie, g)) < 0)
+                return nb_last_status();
+            if ((rc = nb_deliver(r, node, k, g, link[k + 1], step)) < 0)
                 return rc;
-            if (--ie->pending == 0 && !in->node) {
-                nb_emit(NB_EVENT_LEAF_DONE, NULL, -1, in, ie->grad, step - 1);
-                if (mode == NB_MODE_LEAVES) {
-                    nb_consume(&order, &marked);
-                    if ((rc = nb_accumulate_leaf(in, ie->grad)) < 0)
-                        return rc;
-                }
-            }
         }
     }
-    nb_consume(&order, &marked);
-    /* Leaves that are outputs themselves (backward of a leaf) get their seed. */
-    if (mode == NB_MODE_LEAVES)
-        for (int j = 0; j < n_outputs; j++)
-            if (!outputs[j]->node) {
-                nb_entry *e = nb_entry_get(ctx, &table, outputs[j]);
-                if (e && e->grad && e->pending == 0 && (rc = nb_accumulate_leaf(outputs[j], e->grad)) < 0)
-                    return rc;
-            }
-    *table_out = table;
-    return NB_OK;
+    return 0;
+}
+
+/* After the sweep: the graph is used up (if no leaf marked it already), and
+ * outputs that are leaves themselves (the backward of a leaf) add their seed
+ * into .grad. */
+static int nb_finish(nb_run *r, nb_tensor *const *outputs, int n_outputs)
+{
+    nb_consume(&r->order, &r->marked);
+    if (r->mode != NB_MODE_LEAVES)
+        return 0;
+    for (int j = 0; j < n_outputs; j++) {
+        if (outputs[j]->node)
+            continue;
+        nb_entry *e = nb_entry_find(r->table, outputs[j]);
+        int rc = e && e->grad && e->pending == 0 ? nb_accumulate_leaf(outputs[j], e->grad) : 0;
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
+}
+
+/* The shared engine behind nb_backward and nb_grad: sort, seed, refuse a
+ * used-up graph (nb_backward only), sweep, finish.  *table_out gets the
+ * bookkeeping, where nb_grad finds its inputs' gradients. */
+static int nb_run_backward(const char *api, nb_tensor *const *outputs, int n_outputs,
+                           nb_tensor *const *grad_outputs, unsigned flags, int mode,
+                           nb_entry **table_out, nb_bw_ctx *ctx)
+{
+    /* Only nb_backward uses a graph up (nb_grad accumulates nothing). */
+    bool consume = mode == NB_MODE_LEAVES && !(flags & NB_RETAIN_GRAPH);
+    nb_run r = {
+        .api = api,
+        .ctx = ctx,
+        .mode = mode,
+        .create_graph = (flags & NB_CREATE_GRAPH) != 0,
+        .marked = !consume,
+    };
+    /* The inputs are valid: start with a clean slate, so that a failure
+     * inside a backward formula is told apart from an old, ignored one. */
+    nb_clear_error();
+    int rc = nb_topo_sort(ctx, &r.table, outputs, n_outputs, &r.order, &r.links);
+    if (rc < 0 || ctx->oom)
+        return nb__error(NB_ERR_NOMEM, "%s: out of memory while sorting the graph", api);
+    rc = nb_seed(&r, outputs, n_outputs, grad_outputs);
+    if (rc == 0 && mode == NB_MODE_LEAVES)
+        rc = nb_check_not_consumed(api, &r.order);
+    if (rc == 0)
+        rc = nb_sweep(&r);
+    if (rc == 0)
+        rc = nb_finish(&r, outputs, n_outputs);
+    *table_out = r.table;
+    return rc;
 }
 
 /* nb_run_backward with the thread set up for a pass whose arguments were
@@ -560,9 +654,7 @@ int nb_grad(nb_tensor *const *outputs, int n_outputs, nb_tensor *const *inputs, 
     if (rc < 0)
         return rc;
     for (int i = 0; i < n_inputs; i++) {
-        nb_entry *e = NULL;
-        const nb_tensor *key = inputs[i];
-        HASH_FIND_PTR(table, &key, e);
+        nb_entry *e = nb_entry_find(table, inputs[i]);
         if (e && e->grad) {
             grads[i] = e->grad;
         } else if (!(flags & NB_ALLOW_UNUSED)) {
