@@ -50,7 +50,7 @@ nb_print_results() {
     while IFS= read -r trs; do
         log=${trs%.trs}.log
         name=${trs#"$dir/"}
-        summary=$(grep -h -E '^[0-9]+%: Checks: |cases matched PyTorch|op functions, all wrapped|check_no_exit: libnabla links|check_scripts: results listed' "$log" 2>/dev/null || true)
+        summary=$(grep -h -E '^[0-9]+%: Checks: |cases matched PyTorch|functions, all wrapped|check_no_exit: libnabla links|check_scripts: results listed' "$log" 2>/dev/null || true)
         result=$(sed -n 's/^:test-result: //p' "$trs" | head -1)
         printf '%-6s %-40s %s\n' "$result" "${name%.trs}" "$summary"
     done < <(find "$dir" -path "$dir/nabla-*" -prune -o -name '*.trs' -print | sort)
