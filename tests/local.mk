@@ -26,3 +26,17 @@ tests_test_alloc_fail_LDFLAGS = -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,-
 	-Wl,--wrap=aligned_alloc,--wrap=free,--wrap=nb_arena_alloc,--wrap=nb__arena_alloc_aligned \
 	-Wl,--wrap=inflateInit2_
 endif
+if HAVE_CHECK
+# the misuse catalogue of docs/errors.md, one test per entry, compiled as user
+# code (no NB_BUILDING_LIBRARY) so that messages carry call sites as users see them
+ERRORS_TEST_CPPFLAGS = -I$(top_srcdir)/include
+check_PROGRAMS += tests/test_errors_ops tests/test_errors_autograd tests/test_errors_io \
+	tests/test_errors_train
+TESTS += tests/test_errors_ops tests/test_errors_autograd tests/test_errors_io \
+	tests/test_errors_train
+tests_test_errors_ops_CPPFLAGS = $(ERRORS_TEST_CPPFLAGS)
+tests_test_errors_autograd_CPPFLAGS = $(ERRORS_TEST_CPPFLAGS)
+tests_test_errors_io_CPPFLAGS = $(ERRORS_TEST_CPPFLAGS)
+tests_test_errors_train_CPPFLAGS = $(ERRORS_TEST_CPPFLAGS)
+endif
+EXTRA_DIST += tests/test_errors.h
