@@ -376,9 +376,10 @@ START_TEST(test_backward_errors)
 END_TEST
 
 /* A wrong op whose backward is "once differentiable" and returns a NaN. */
-static int bad_forward(nb_tensor *out, nb_tensor *const *in, int n, const nb_op_params *p)
+static int bad_forward(const nb_op *op, nb_tensor *out, nb_tensor *const *in, int n,
+                       const void *p)
 {
-    (void)n, (void)p;
+    (void)op, (void)n, (void)p;
     for (int64_t i = 0; i < nb_numel(out); i++)
         nb_data_f64(out)[i] = nb_data_f64(in[0])[i];
     return 0;
@@ -389,7 +390,12 @@ static int bad_backward(const nb_node *node, nb_tensor *g, nb_tensor **gi)
     gi[0] = nb_full(NB_F64, nb_ndim(g), nb_shape(g), NAN); /* made without an op */
     return 0;
 }
-static const nb_op bad_op = {"nan_maker", bad_forward, bad_backward, 0, NB_OP_ONCE_DIFFERENTIABLE};
+static const nb_op bad_op = {
+    .name = "nan_maker",
+    .forward = bad_forward,
+    .backward = bad_backward,
+    .flags = NB_OP_ONCE_DIFFERENTIABLE,
+};
 
 /* A pass that fails after adding to some .grad has used the graph up: running
  * it again would add those gradients twice.  Here b's gradient is final

@@ -1,4 +1,4 @@
-/* The f32 tanh of the unary kernel (kernels/fast_tanh.h) against the
+/* The f32 tanh kernel (kernels/tanh.c, kernels/fast_tanh.h) against the
  * double-precision libm tanh: error in ulps over a sweep of the whole float
  * range, dense sweeps where its two formulas meet and where it saturates,
  * the special values, odd symmetry, and the f32 tanh op's gradient. */
@@ -6,7 +6,7 @@
 
 #include <stdint.h>
 
-#include "kernels/unary.h"
+#include "kernels/tanh.h"
 
 #define CHUNK 4096
 
@@ -32,8 +32,8 @@ static double sweep(uint32_t lo, uint32_t hi, uint32_t step, float *worst_x)
             memcpy(&in[n], &bits, sizeof bits);
             neg_in[n] = -in[n];
         }
-        nb_k_unary_f32(NB_UN_TANH, n, in, out, 0, 0);
-        nb_k_unary_f32(NB_UN_TANH, n, neg_in, neg_out, 0, 0);
+        nb_k_tanh_f32(n, in, out, NULL);
+        nb_k_tanh_f32(n, neg_in, neg_out, NULL);
         for (int i = 0; i < n; i++) {
             double e = ulp_error(out[i], tanh((double)in[i]));
             if (e > worst) {
@@ -80,7 +80,7 @@ START_TEST(test_special_values)
     float in[] = {0.0f, -0.0f, INFINITY, -INFINITY, NAN, 9.5f, -9.5f, 20.0f, 1e30f, 0x1p-149f};
     float out[sizeof in / sizeof in[0]];
     int n = (int)(sizeof in / sizeof in[0]);
-    nb_k_unary_f32(NB_UN_TANH, n, in, out, 0, 0);
+    nb_k_tanh_f32(n, in, out, NULL);
     ck_assert(out[0] == 0.0f && !signbit(out[0]));
     ck_assert(out[1] == 0.0f && signbit(out[1]));
     ck_assert(out[2] == 1.0f);

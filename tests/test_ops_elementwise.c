@@ -524,6 +524,37 @@ START_TEST(test_max_min_ties_go_to_a)
 }
 END_TEST
 
+/* Binary backwards return the gradient in the output's shape; the engine
+ * sums it down to a broadcast input's shape, once, with its own sum_to op,
+ * which a create-graph pass records, so the reduction is differentiable
+ * again. */
+START_TEST(test_engine_reduces_broadcast_gradients)
+{
+    nb_tensor *A = leaf(nb_from_f64(hand_a, NB_SHAPE(2, 3)));
+    nb_tensor *B = leaf(nb_from_f64(hand_b, NB_SHAPE(3)));
+    nb_tensor *in[2] = {A, B}, *g[2];
+    /* d sum(A * B) / dB = column sums of A = (5, 7, 9); / dA = B on each row */
+    nb_tensor *loss = nb_sum(nb_mul(A, B));
+    ck_assert_int_eq(nb_grad(&loss, 1, in, 2, NULL, NB_CREATE_GRAPH, g), NB_OK);
+    const double gB[3] = {5, 7, 9}, gA[6] = {2, 0.5, 3, 2, 0.5, 3};
+    ck_assert_tensor_near(g[1], gB, 3, 0);
+    ck_assert_tensor_near(g[0], gA, 6, 0);
+    ck_assert_str_eq(nb_node_op_name(nb_tensor_node(g[1])), "sum_to");
+    /* the same gradient, second order: d/dA of sum(dB * (1, 2, 3)) is (1, 2, 3) per row */
+    nb_tensor *w = nb_from_f64((const double[]){1, 2, 3}, NB_SHAPE(3));
+    nb_tensor *h = nb_sum(nb_mul(g[1], w)), *gg = NULL;
+    ck_assert_int_eq(nb_grad(&h, 1, &A, 1, NULL, 0, &gg), NB_OK);
+    const double ggA[6] = {1, 2, 3, 1, 2, 3};
+    ck_assert_tensor_near(gg, ggA, 6, 0);
+    /* a 0-d input: the whole gradient sums to one value */
+    nb_tensor *s = leaf(nb_scalar(NB_F64, 2.0));
+    loss = nb_sum(nb_div(A, s));
+    ck_assert_int_eq(nb_grad(&loss, 1, &s, 1, NULL, 0, g), NB_OK);
+    ck_assert_int_eq(nb_ndim(g[0]), 0);
+    ck_assert_double_eq_tol(nb_get(g[0], 0), -21.0 / 4.0, 1e-15); /* -sum(A) / s^2 */
+}
+END_TEST
+
 START_TEST(test_pow_base_zero)
 {
     const double av[3] = {0, 0, 4}, bv[3] = {2, 0.5, 0.5};
@@ -813,6 +844,7 @@ static Suite *elementwise_suite(void)
     tcase_add_loop_test(tc, test_binary_extreme_inputs_finite, 0, N_BIN_CASES);
     tcase_add_test(tc, test_max_min_ties_go_to_a);
     tcase_add_test(tc, test_pow_base_zero);
+    tcase_add_test(tc, test_engine_reduces_broadcast_gradients);
     suite_add_tcase(s, tc);
 
     tc = nb_test_case("masks_and_cast");

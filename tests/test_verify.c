@@ -198,8 +198,10 @@ END_TEST
 /* ---- a deliberately wrong backward: square whose gradient is 1.5 times
  * too big at element 3 (and only there) ---- */
 
-static int bad_square_forward(nb_tensor *out, nb_tensor *const *in, int n_in, const nb_op_params *p)
+static int bad_square_forward(const nb_op *op, nb_tensor *out, nb_tensor *const *in, int n_in,
+                              const void *p)
 {
+    (void)op;
     (void)n_in;
     (void)p;
     for (int64_t i = 0; i < out->numel; i++)
@@ -219,8 +221,12 @@ static int bad_square_backward(const struct nb_node *node, nb_tensor *g, nb_tens
     return gi[0] ? 0 : nb_last_status();
 }
 
-static const nb_op bad_square_op = {"bad_square", bad_square_forward, bad_square_backward,
-                                    NB_SAVES_INPUT(0), 0};
+static const nb_op bad_square_op = {
+    .name = "bad_square",
+    .forward = bad_square_forward,
+    .backward = bad_square_backward,
+    .saved = NB_SAVES_INPUT(0),
+};
 
 static nb_tensor *bad_square(nb_tensor *const *in, int n, void *ctx)
 {

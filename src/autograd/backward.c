@@ -191,10 +191,10 @@ int nb_graph_nodes(nb_tensor *const *roots, int n_roots, const nb_node ***nodes,
 /* ---- accumulation: a tiny differentiable op of the engine's own, so that
  * the engine needs no higher layer and create-graph sums stay recorded ---- */
 
-static int nb_accum_forward(nb_tensor *out, nb_tensor *const *in, int n_in, const nb_op_params *p)
+static int nb_accum_forward(const nb_op *op, nb_tensor *out, nb_tensor *const *in, int n_in,
+                            const void *params)
 {
-    (void)n_in;
-    (void)p;
+    (void)op, (void)n_in, (void)params;
     if (out->dtype == NB_F32)
         nb_k_add_f32(out->numel, in[0]->data, in[1]->data, out->data);
     else
@@ -306,6 +306,20 @@ static int nb_check_saved(const struct nb_node *node)
                              (unsigned long long)node->saved_versions[s],
                              (unsigned long long)node->saved[s]->version);
     return 0;
+}
+
+/* A backward formula returns the natural gradient, in the output's shape;
+ * when the input was broadcast to that shape, the gradient is summed down to
+ * the input's shape here, once for every op, with the engine's own
+ * differentiable sum_to (sum_to.c).  Any other mismatch is left for the
+ * shape check that follows, which names the op.  NULL only when the sum
+ * fails (its message is set). */
+static nb_tensor *nb_reduce_broadcast(nb_tensor *g, const nb_tensor *in)
+{
+    int64_t st[NB_MAX_DIMS];
+    if (!nb_k_broadcast_strides(in->ndim, in->shape, g->ndim, g->shape, st))
+        return g;
+    return nb__sum_to(g, in->ndim, in->shape);
 }
 
 enum { NB_MODE_LEAVES = 0, NB_MODE_RETURN = 1 };
@@ -457,6 +471,11 @@ static nb_tensor *nb_input_grad(const struct nb_node *node, int k, nb_tensor *g)
         nb__error(NB_ERR_GRAD, "backward of '%s'%s gave no gradient for input %d", node->op->name,
                   nb__node_site(node, site, sizeof site), k + 1);
         return NULL;
+    }
+    if (!nb_same_shape(g, in) && g->dtype == in->dtype) {
+        g = nb_reduce_broadcast(g, in);
+        if (!g)
+            return NULL;
     }
     if (!nb_same_shape(g, in) || g->dtype != in->dtype) {
         nb__error(NB_ERR_GRAD, "backward of '%s'%s gave a %s %s gradient for input %d of %s %s",

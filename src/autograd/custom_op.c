@@ -63,13 +63,16 @@ void nb_op_registry_free(nb_op_registry *reg)
     free(reg);
 }
 
-/* The descriptor's forward: the user's result travels in params.ptr. */
-static int nb_custom_copy_forward(nb_tensor *out, nb_tensor *const *in, int n_in,
-                                  const nb_op_params *p)
+/* The descriptor's forward: the user's result travels in the parameters. */
+typedef struct nb_custom_params {
+    const nb_tensor *result; /* what the user's forward returned */
+} nb_custom_params;
+
+static int nb_custom_copy_forward(const nb_op *op, nb_tensor *out, nb_tensor *const *in, int n_in,
+                                  const void *params)
 {
-    (void)in;
-    (void)n_in;
-    const nb_tensor *r = p->ptr;
+    (void)op, (void)in, (void)n_in;
+    const nb_tensor *r = ((const nb_custom_params *)params)->result;
     memcpy(out->data, r->data, (size_t)r->numel * nb_dtype_size(r->dtype));
     return 0;
 }
@@ -162,6 +165,7 @@ const nb_custom_op *nb_custom_op_define(nb_op_registry *reg, const nb_custom_op_
     cop->op.backward = nb_custom_backward;
     cop->op.saved = NB_SAVES_ALL_INPUTS | NB_SAVES_OUTPUT; /* backward sees both */
     cop->op.flags = def->once_differentiable ? NB_OP_ONCE_DIFFERENTIABLE : 0;
+    cop->op.params_size = NB_PARAMS(nb_custom_params);
     reg->oom = false;
     HASH_ADD_KEYPTR(hh, reg->ops, cop->name, len, cop);
     if (reg->oom) {
@@ -257,7 +261,7 @@ nb_tensor *nb_custom_op_apply(const nb_custom_op *op, nb_tensor *const *inputs, 
         if (nb__check_tensor(save.t[s], name, "a saved tensor") < 0)
             return NULL;
 
-    nb_op_params params = {.ptr = r};
+    nb_custom_params params = {.result = r};
     nb_tensor *out = nb__op_apply(&op->op, inputs, n_inputs, &params, r->dtype, r->ndim, r->shape);
     if (!out)
         return NULL;

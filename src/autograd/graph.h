@@ -2,25 +2,29 @@
  * and every differentiable op.
  *
  * An op is one named descriptor (name, forward, backward, what backward
- * reads).  Its public function checks the inputs, works out the result's
+ * reads, the size of its parameter struct, and for elementwise ops its own
+ * per-dtype loops).  Its public function checks the inputs, works out the result's
  * shape, and calls nb__op_apply, which allocates the result, runs forward
  * and, when recording, creates the node.  Backward formulas are written with
  * nabla's own ops, so with NB_CREATE_GRAPH they are recorded too. */
 #ifndef NB_AUTOGRAD_GRAPH_H
 #define NB_AUTOGRAD_GRAPH_H
 
+#include <stddef.h>
+
 #include "core/tensor_internal.h"
+#include "kernels/elementwise.h" /* the loop conventions of .map and .zip */
 #include "nabla/autograd.h"
 
 #define NB_MAX_SAVED 4
 
-/* Small per-node parameters: axes, flags, scalars, or a pointer to data that
- * lives at least as long as the node (e.g. a custom op's context). */
-typedef struct nb_op_params {
-    int64_t i[8];
-    double f[4];
-    const void *ptr;
-} nb_op_params;
+/* An op's small parameters (axes, flags, scalars, or a pointer to data that
+ * lives at least as long as the node) are one named struct of the op's own,
+ * e.g. `typedef struct { double slope; } nb_leaky_relu_params;`, read as
+ * p->slope.  The descriptor's params_size says how many bytes of it the node
+ * keeps (NB_PARAMS(T) checks at compile time that T fits). */
+#define NB_OP_PARAMS_MAX 64
+#define NB_PARAMS(T) (sizeof(T) + 0 * sizeof(char[sizeof(T) <= NB_OP_PARAMS_MAX ? 1 : -1]))
 
 /* Bits of nb_op.saved: what backward reads, so that an in-place change to it
  * between forward and backward is reported instead of silently used. */
@@ -32,18 +36,45 @@ enum nb_op_flags {
     NB_OP_ONCE_DIFFERENTIABLE = 1u << 0 /* backward is not made of nabla ops: no 2nd order */
 };
 
-typedef struct nb_op {
+typedef struct nb_op nb_op;
+
+/* One op, one descriptor: everything the engine and the op's own forward
+ * need.  Written with designated initialisers in the op's file:
+ *     static const nb_op nb_op_erf = {
+ *         .name = "erf", .forward = nb__unary_forward, .backward = nb_erf_backward,
+ *         .saved = NB_SAVES_INPUT(0), .map = {nb_erf_map_f32, nb_erf_map_f64},
+ *     };
+ * docs/adding-an-op.md walks through adding one. */
+struct nb_op {
     const char *name;
     /* Fill `out` (already allocated with the right dtype and shape) from the
-     * inputs.  Runs with no recording.  Returns 0 or a negative status. */
-    int (*forward)(nb_tensor *out, nb_tensor *const *in, int n_in, const nb_op_params *p);
+     * inputs and the op's parameter struct (NULL when the op has none).  Runs
+     * with no recording.  Returns 0 or a negative status. */
+    int (*forward)(const nb_op *op, nb_tensor *out, nb_tensor *const *in, int n_in,
+                   const void *params);
     /* Set grad_in[k] to d(loss)/d(input k) for every k with
      * nb__needs_grad(node, k) (others may stay NULL), given grad_out =
-     * d(loss)/d(output).  Written with nabla ops.  Returns 0 or negative. */
+     * d(loss)/d(output).  Written with nabla ops.  A gradient may keep the
+     * output's broadcast shape: the engine sums it down to the input's shape
+     * (nb__sum_to), so ops never reduce a broadcast themselves.  Returns 0 or
+     * negative. */
     int (*backward)(const struct nb_node *node, nb_tensor *grad_out, nb_tensor **grad_in);
-    unsigned saved; /* NB_SAVES_* bits */
-    unsigned flags; /* nb_op_flags */
-} nb_op;
+    unsigned saved;     /* NB_SAVES_* bits */
+    unsigned flags;     /* nb_op_flags */
+    size_t params_size; /* NB_PARAMS(the op's parameter struct), 0 for none */
+    /* Elementwise ops only: the op's own loops, one per dtype, written in
+     * its file (kernels/elementwise_loops.h).  A map (one input) is run by
+     * nb__unary_forward (ops/unary_op.h), a zip row (broadcast inputs) by
+     * nb__zip_forward (ops/binary_op.h).  Zero for every other op. */
+    struct {
+        nb_map_f32 f32;
+        nb_map_f64 f64;
+    } map;
+    struct {
+        nb_zip_f32 f32;
+        nb_zip_f64 f64;
+    } zip;
+};
 
 struct nb_node {
     const nb_op *op;
@@ -52,7 +83,10 @@ struct nb_node {
     uint64_t *input_versions; /* versions of the inputs when recorded */
     nb_tensor *output;
     uint64_t output_version;
-    nb_op_params params;
+    union { /* a copy of the op's parameter struct (nb__node_params) */
+        unsigned char bytes[NB_OP_PARAMS_MAX];
+        max_align_t align;
+    } params;
     int n_saved; /* extra tensors saved with nb__node_save */
     nb_tensor *saved[NB_MAX_SAVED];
     uint64_t saved_versions[NB_MAX_SAVED];
@@ -68,13 +102,31 @@ struct nb_node {
 
 /* Allocate the result (dtype, shape) in the current arena, run op->forward
  * and record a node when grad mode is on and an input requires grad.
- * `params` may be NULL.  Returns NULL with a message on failure. */
+ * `params` points to the op's parameter struct (op->params_size bytes, copied
+ * into the node), NULL when the op has none.  Returns NULL with a message on
+ * failure. */
 nb_tensor *nb__op_apply(const nb_op *op, nb_tensor *const *inputs, int n_inputs,
-                        const nb_op_params *params, nb_dtype dtype, int ndim, const int64_t *shape);
+                        const void *params, nb_dtype dtype, int ndim, const int64_t *shape);
+
+/* The node's copy of its op's parameter struct, for backward:
+ *     const nb_leaky_relu_params *p = nb__node_params(node); */
+static inline const void *nb__node_params(const struct nb_node *node)
+{
+    return node->params.bytes;
+}
 
 /* Save an extra tensor (e.g. argmax indices) on the node that produced `out`
  * (no-op when `out` was not recorded).  Returns 0 or negative. */
 int nb__node_save(nb_tensor *out, nb_tensor *saved);
+
+/* The engine's broadcast pair (sum_to.c): x summed down to `shape` (which
+ * must broadcast to x's shape), and x broadcast up to `shape`.  Each is the
+ * other's gradient, so the reduction the engine applies to a broadcast
+ * gradient is recorded under NB_CREATE_GRAPH and differentiable again.  The
+ * public nb_sum_to and nb_broadcast_to are these two ops.  Messages name
+ * "sum_to" / "broadcast_to". */
+nb_tensor *nb__sum_to(nb_tensor *x, int ndim, const int64_t *shape);
+nb_tensor *nb__broadcast_to(nb_tensor *x, int ndim, const int64_t *shape);
 
 /* True when input k of the node needs a gradient. */
 static inline bool nb__needs_grad(const struct nb_node *node, int k)

@@ -153,7 +153,7 @@ int64_t nb__count_nonfinite(const nb_tensor *t)
 }
 
 nb_tensor *nb__op_apply(const nb_op *op, nb_tensor *const *inputs, int n_inputs,
-                        const nb_op_params *params, nb_dtype dtype, int ndim, const int64_t *shape)
+                        const void *params, nb_dtype dtype, int ndim, const int64_t *shape)
 {
     if (nb__check_inputs(op->name, inputs, n_inputs) < 0)
         return NULL;
@@ -162,10 +162,11 @@ nb_tensor *nb__op_apply(const nb_op *op, nb_tensor *const *inputs, int n_inputs,
     nb_tensor *out = nb__tensor_empty(dtype, ndim, shape, op->name);
     if (!out)
         return NULL;
-    static const nb_op_params no_params;
-    if (!params)
-        params = &no_params;
-    if (op->forward(out, inputs, n_inputs, params) < 0)
+    if (op->params_size && !params) { /* a bug in the op's file, reported, not crashed on */
+        nb__error(NB_ERR_STATE, "%s: internal error: the op's parameters are missing", op->name);
+        return NULL;
+    }
+    if (op->forward(op, out, inputs, n_inputs, params) < 0)
         return NULL;
     if (nb_anomaly_on && nb__count_nonfinite(out) > 0) {
         bool input_bad = false;
@@ -210,7 +211,8 @@ nb_tensor *nb__op_apply(const nb_op *op, nb_tensor *const *inputs, int n_inputs,
     }
     node->output = out;
     node->output_version = out->version;
-    node->params = *params;
+    if (op->params_size)
+        memcpy(node->params.bytes, params, op->params_size);
     node->id = nb_next_node_id++;
     const nb_site *site = nb_site_now();
     node->file = site->file;

@@ -1,16 +1,30 @@
-/* Plain loops over raw buffers for elementwise maps, broadcast binary ops
- * and axis reductions (f32 and f64).  Nothing here knows about graphs. */
+/* Plain loops over raw buffers for the elementwise ops (f32 and f64): the
+ * calling conventions of an op's own loops, the broadcast driver that runs
+ * them, broadcast copies and sums, and the engine's dense adds.  Nothing
+ * here knows about graphs.
+ *
+ * An elementwise op owns its loops (written in its op file as one row of an
+ * NB_MAPS / NB_ZIPS list, see elementwise_loops.h) and names them in its
+ * descriptor; there is no list of op kinds here to extend. */
 #ifndef NB_KERNELS_ELEMENTWISE_H
 #define NB_KERNELS_ELEMENTWISE_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
-typedef enum nb_binary_kind {
-    NB_BIN_ADD, NB_BIN_SUB, NB_BIN_MUL, NB_BIN_DIV, NB_BIN_POW,
-    NB_BIN_MAX, NB_BIN_MIN,
-    NB_BIN_GT, NB_BIN_GE, NB_BIN_LT, NB_BIN_LE, NB_BIN_EQ /* 1 or 0 */
-} nb_binary_kind;
+/* A map: out[i] = f(in[i]) for i < n, with the op's parameter struct. */
+typedef void (*nb_map_f32)(int64_t n, const float *in, float *out, const void *params);
+typedef void (*nb_map_f64)(int64_t n, const double *in, double *out, const void *params);
+
+/* A zip row: out[i] = f(in[0][i * st[0]], in[1][i * st[1]], ...) for i < n,
+ * each stride 0 (a broadcast input) or 1.  Run by nb_k_zip_*. */
+typedef void (*nb_zip_f32)(int64_t n, const float *const *in, const int64_t *st, float *out,
+                           const void *params);
+typedef void (*nb_zip_f64)(int64_t n, const double *const *in, const int64_t *st, double *out,
+                           const void *params);
+
+/* Inputs of one zip (where has three: mask, a, b). */
+#define NB_K_MAX_ZIP_INPUTS 3
 
 /* Strides (in elements) of a contiguous tensor of in_shape seen as out_shape
  * under NumPy broadcasting: broadcast axes get stride 0, missing leading axes
@@ -18,12 +32,13 @@ typedef enum nb_binary_kind {
 bool nb_k_broadcast_strides(int in_ndim, const int64_t *in_shape, int out_ndim,
                             const int64_t *out_shape, int64_t *strides);
 
-/* out[idx] = a[idx . sa] (op) b[idx . sb] over the multi-index idx of
- * out_shape (contiguous out). */
-void nb_k_binary_f32(nb_binary_kind kind, int ndim, const int64_t *shape, const float *a,
-                     const int64_t *sa, const float *b, const int64_t *sb, float *out);
-void nb_k_binary_f64(nb_binary_kind kind, int ndim, const int64_t *shape, const double *a,
-                     const int64_t *sa, const double *b, const int64_t *sb, double *out);
+/* out (contiguous, `shape`) from n_in (<= NB_K_MAX_ZIP_INPUTS) inputs seen
+ * through their broadcast strides st[k]: the outer axes are walked with a
+ * multi-index and `row` runs over each innermost row. */
+void nb_k_zip_f32(int ndim, const int64_t *shape, int n_in, const float *const *in,
+                  const int64_t *const *st, nb_zip_f32 row, const void *params, float *out);
+void nb_k_zip_f64(int ndim, const int64_t *shape, int n_in, const double *const *in,
+                  const int64_t *const *st, nb_zip_f64 row, const void *params, double *out);
 
 /* out[idx . so] += in[idx] for every idx of in_shape (contiguous in): sums
  * `in` into a smaller tensor whose strides `so` are 0 on reduced axes.  out
@@ -37,12 +52,6 @@ void nb_k_scatter_add_f64(int ndim, const int64_t *shape, const double *in, cons
 void nb_k_gather_f32(int ndim, const int64_t *shape, const float *in, const int64_t *si, float *out);
 void nb_k_gather_f64(int ndim, const int64_t *shape, const double *in, const int64_t *si,
                      double *out);
-
-/* View the input as [outer, n, inner] and sum the middle axis into
- * out[outer, inner].  Row sums (inner == 1) accumulate in double, column
- * sums in the data's type. */
-void nb_k_sum_axis_f32(int64_t outer, int64_t n, int64_t inner, const float *in, float *out);
-void nb_k_sum_axis_f64(int64_t outer, int64_t n, int64_t inner, const double *in, double *out);
 
 /* Dense, same-length buffers (accumulate.c): out = a + b; acc += b;
  * out = g * (1 - y*y) (the tanh gradient from its output y, fused). */

@@ -1,7 +1,10 @@
 # src/kernels: elementwise, broadcast and reduction loops
 libnabla_impl_la_SOURCES += \
-	src/kernels/elementwise.h src/kernels/broadcast.c src/kernels/accumulate.c \
-	src/kernels/unary.h src/kernels/unary.c src/kernels/fast_tanh.h
+	src/kernels/elementwise.h src/kernels/elementwise_loops.h src/kernels/elementwise_tmpl.h \
+	src/kernels/broadcast.c src/kernels/broadcast_tmpl.h src/kernels/accumulate.c \
+	src/kernels/tanh.h src/kernels/tanh.c src/kernels/fast_tanh.h \
+	src/kernels/reduce.h src/kernels/reduce.c src/kernels/reduce_tmpl.h \
+	src/kernels/select.h src/kernels/select.c
 
 if HAVE_CHECK
 check_PROGRAMS += tests/test_kernels_tanh

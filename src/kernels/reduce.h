@@ -1,5 +1,6 @@
 /* Axis reductions and row-wise normalisations over raw buffers (f32 and
- * f64): extrema with their index, log-sum-exp, softmax and log-softmax.
+ * f64): sums, extrema with their index, log-sum-exp, softmax and
+ * log-softmax.
  * Every kernel views its input as [outer, n, inner] and works along the
  * middle axis.  Nothing here knows about graphs. */
 #ifndef NB_KERNELS_REDUCE_H
@@ -7,6 +8,11 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+
+/* out[o, i] = sum_j in[o, j, i].  Row sums (inner == 1) accumulate in
+ * double, column sums in the data's type. */
+void nb_k_sum_axis_f32(int64_t outer, int64_t n, int64_t inner, const float *in, float *out);
+void nb_k_sum_axis_f64(int64_t outer, int64_t n, int64_t inner, const double *in, double *out);
 
 /* out_val[o, i] = max (or min when is_min) of in[o, :, i]; out_idx (may be
  * NULL) gets the index j of that extreme as a value of the element type.

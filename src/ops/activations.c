@@ -9,7 +9,29 @@
 #include <math.h>
 
 #include "nabla/ops.h"
-#include "ops/unary_apply.h"
+#include "ops/elementwise_op.h"
+
+/* leaky_relu: x for x >= 0, slope * x below */
+typedef struct nb_leaky_relu_params {
+    double slope;
+} nb_leaky_relu_params;
+
+/* clamp: min(max(x, lo), hi) */
+typedef struct nb_clamp_params {
+    double lo, hi;
+} nb_clamp_params;
+
+/* sigmoid and softplus go through e^-|x| in (0, 1], so nothing overflows:
+ * sigmoid is 1/(1+e) for x >= 0 and e/(1+e) below (the same value without
+ * the cancellation of 1 - tiny), softplus max(x, 0) + log1p(e). */
+#define NB_MAPS(X)                                                                           \
+    X(sigmoid, nb_no_params,                                                                 \
+      x >= 0 ? (T)1 / ((T)1 + exp(-x)) : exp(x) * ((T)1 / ((T)1 + exp(x))))                  \
+    X(relu, nb_no_params, x < 0 ? (T)0 : x)                                                  \
+    X(leaky_relu, nb_leaky_relu_params, x < 0 ? (T)p->slope * x : x)                         \
+    X(softplus, nb_no_params, (x > 0 ? x : (T)0) + log1p(exp(-fabs(x))))                     \
+    X(clamp, nb_clamp_params, x < (T)p->lo ? (T)p->lo : (x > (T)p->hi ? (T)p->hi : x))
+#include "kernels/elementwise_loops.h"
 
 /* d sigmoid = y (1 - y), from the saved output: stays finite (0) far out */
 static int nb_sigmoid_backward(const struct nb_node *node, nb_tensor *g, nb_tensor **gi)
@@ -30,10 +52,10 @@ static int nb_relu_backward(const struct nb_node *node, nb_tensor *g, nb_tensor 
 /* g * (m + slope (1 - m)) with m = [x > 0] */
 static int nb_leaky_relu_backward(const struct nb_node *node, nb_tensor *g, nb_tensor **gi)
 {
+    const nb_leaky_relu_params *p = nb__node_params(node);
     nb_tensor *x = node->inputs[0];
-    double slope = node->params.f[0];
     nb_tensor *m = nb_greater(x, nb__scalar_like(x, 0.0));
-    gi[0] = nb_mul(g, nb_add_scalar(nb_mul_scalar(m, 1.0 - slope), slope));
+    gi[0] = nb_mul(g, nb_add_scalar(nb_mul_scalar(m, 1.0 - p->slope), p->slope));
     return 0;
 }
 
@@ -47,24 +69,59 @@ static int nb_softplus_backward(const struct nb_node *node, nb_tensor *g, nb_ten
 /* g where lo <= x <= hi */
 static int nb_clamp_backward(const struct nb_node *node, nb_tensor *g, nb_tensor **gi)
 {
+    const nb_clamp_params *p = nb__node_params(node);
     nb_tensor *x = node->inputs[0];
-    nb_tensor *inside = nb_mul(nb_greater_equal(x, nb__scalar_like(x, node->params.f[0])),
-                               nb_less_equal(x, nb__scalar_like(x, node->params.f[1])));
+    nb_tensor *inside = nb_mul(nb_greater_equal(x, nb__scalar_like(x, p->lo)),
+                               nb_less_equal(x, nb__scalar_like(x, p->hi)));
     gi[0] = nb_mul(g, inside);
     return 0;
 }
 
-#define NB_FWD nb__unary_map_forward
-static const nb_op nb_op_sigmoid = {"sigmoid", NB_FWD, nb_sigmoid_backward, NB_SAVES_OUTPUT, 0};
-static const nb_op nb_op_relu = {"relu", NB_FWD, nb_relu_backward, NB_SAVES_INPUT(0), 0};
-static const nb_op nb_op_leaky_relu = {"leaky_relu", NB_FWD, nb_leaky_relu_backward,
-                                       NB_SAVES_INPUT(0), 0};
-static const nb_op nb_op_softplus = {"softplus", NB_FWD, nb_softplus_backward, NB_SAVES_INPUT(0), 0};
-static const nb_op nb_op_clamp = {"clamp", NB_FWD, nb_clamp_backward, NB_SAVES_INPUT(0), 0};
+static const nb_op nb_op_sigmoid = {
+    .name = "sigmoid",
+    .forward = nb__unary_forward,
+    .backward = nb_sigmoid_backward,
+    .saved = NB_SAVES_OUTPUT,
+    .map = {nb_sigmoid_map_f32, nb_sigmoid_map_f64},
+};
 
-nb_tensor *nb_sigmoid(nb_tensor *x) { return nb__unary_map(&nb_op_sigmoid, NB_UN_SIGMOID, x, 0, 0); }
-nb_tensor *nb_relu(nb_tensor *x) { return nb__unary_map(&nb_op_relu, NB_UN_RELU, x, 0, 0); }
-nb_tensor *nb_softplus(nb_tensor *x) { return nb__unary_map(&nb_op_softplus, NB_UN_SOFTPLUS, x, 0, 0); }
+static const nb_op nb_op_relu = {
+    .name = "relu",
+    .forward = nb__unary_forward,
+    .backward = nb_relu_backward,
+    .saved = NB_SAVES_INPUT(0),
+    .map = {nb_relu_map_f32, nb_relu_map_f64},
+};
+
+static const nb_op nb_op_leaky_relu = {
+    .name = "leaky_relu",
+    .forward = nb__unary_forward,
+    .backward = nb_leaky_relu_backward,
+    .saved = NB_SAVES_INPUT(0),
+    .params_size = NB_PARAMS(nb_leaky_relu_params),
+    .map = {nb_leaky_relu_map_f32, nb_leaky_relu_map_f64},
+};
+
+static const nb_op nb_op_softplus = {
+    .name = "softplus",
+    .forward = nb__unary_forward,
+    .backward = nb_softplus_backward,
+    .saved = NB_SAVES_INPUT(0),
+    .map = {nb_softplus_map_f32, nb_softplus_map_f64},
+};
+
+static const nb_op nb_op_clamp = {
+    .name = "clamp",
+    .forward = nb__unary_forward,
+    .backward = nb_clamp_backward,
+    .saved = NB_SAVES_INPUT(0),
+    .params_size = NB_PARAMS(nb_clamp_params),
+    .map = {nb_clamp_map_f32, nb_clamp_map_f64},
+};
+
+nb_tensor *nb_sigmoid(nb_tensor *x) { return nb__unary_apply(&nb_op_sigmoid, x, NULL); }
+nb_tensor *nb_relu(nb_tensor *x) { return nb__unary_apply(&nb_op_relu, x, NULL); }
+nb_tensor *nb_softplus(nb_tensor *x) { return nb__unary_apply(&nb_op_softplus, x, NULL); }
 
 nb_tensor *nb_leaky_relu(nb_tensor *x, double slope)
 {
@@ -74,7 +131,7 @@ nb_tensor *nb_leaky_relu(nb_tensor *x, double slope)
         nb__error(NB_ERR_ARG, "leaky_relu: slope must be a finite number (got %g)", slope);
         return NULL;
     }
-    return nb__unary_map(&nb_op_leaky_relu, NB_UN_LEAKY_RELU, x, slope, 0);
+    return nb__unary_apply(&nb_op_leaky_relu, x, &(nb_leaky_relu_params){.slope = slope});
 }
 
 nb_tensor *nb_clamp(nb_tensor *x, double lo, double hi)
@@ -85,7 +142,7 @@ nb_tensor *nb_clamp(nb_tensor *x, double lo, double hi)
         nb__error(NB_ERR_ARG, "clamp: need lo <= hi (got lo %g, hi %g); did you swap them?", lo, hi);
         return NULL;
     }
-    return nb__unary_map(&nb_op_clamp, NB_UN_CLAMP, x, lo, hi);
+    return nb__unary_apply(&nb_op_clamp, x, &(nb_clamp_params){.lo = lo, .hi = hi});
 }
 
 nb_tensor *nb_tansig(nb_tensor *x) { return nb_tanh(x); }

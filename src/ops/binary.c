@@ -1,51 +1,34 @@
-/* add, sub, mul, div with NumPy broadcasting.  Each backward reduces the
- * gradient to its input's shape with nb_sum_to. */
+/* add, sub, mul, div with NumPy broadcasting.  Each op is its row loop (one
+ * row of NB_ZIPS), its backward and its descriptor.  Backward returns the
+ * gradient in the output's (broadcast) shape; the engine sums it down to
+ * each input's shape. */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
-#include "kernels/elementwise.h"
 #include "nabla/ops.h"
-#include "ops/binary_common.h"
-#include "ops/op_util.h"
+#include "ops/elementwise_op.h"
 
-int nb__binary_forward(nb_tensor *out, nb_tensor *const *in, int n_in, const nb_op_params *p)
-{
-    (void)n_in;
-    int64_t sa[NB_MAX_DIMS], sb[NB_MAX_DIMS];
-    nb_k_broadcast_strides(in[0]->ndim, in[0]->shape, out->ndim, out->shape, sa);
-    nb_k_broadcast_strides(in[1]->ndim, in[1]->shape, out->ndim, out->shape, sb);
-    nb_binary_kind kind = (nb_binary_kind)p->i[0];
-    if (out->dtype == NB_F32)
-        nb_k_binary_f32(kind, out->ndim, out->shape, in[0]->data, sa, in[1]->data, sb, out->data);
-    else
-        nb_k_binary_f64(kind, out->ndim, out->shape, in[0]->data, sa, in[1]->data, sb, out->data);
-    return 0;
-}
-
-nb_tensor *nb__grad_to_input(const struct nb_node *node, int k, nb_tensor *g)
-{
-    const nb_tensor *x = node->inputs[k];
-    if (!g || nb_same_shape(g, x))
-        return g;
-    return nb_sum_to(g, x->ndim, x->shape);
-}
+#define NB_ZIPS(X)                                                                           \
+    X(add, nb_no_params, a + b)                                                              \
+    X(sub, nb_no_params, a - b)                                                              \
+    X(mul, nb_no_params, a * b)                                                              \
+    X(div, nb_no_params, a / b)
+#include "kernels/elementwise_loops.h"
 
 static int nb_add_backward(const struct nb_node *node, nb_tensor *g, nb_tensor **gi)
 {
-    if (nb__needs_grad(node, 0))
-        gi[0] = nb__grad_to_input(node, 0, g);
-    if (nb__needs_grad(node, 1))
-        gi[1] = nb__grad_to_input(node, 1, g);
+    (void)node;
+    gi[0] = g;
+    gi[1] = g;
     return 0;
 }
 
 static int nb_sub_backward(const struct nb_node *node, nb_tensor *g, nb_tensor **gi)
 {
-    if (nb__needs_grad(node, 0))
-        gi[0] = nb__grad_to_input(node, 0, g);
+    gi[0] = g;
     if (nb__needs_grad(node, 1))
-        gi[1] = nb__grad_to_input(node, 1, nb_neg(g));
+        gi[1] = nb_neg(g);
     return 0;
 }
 
@@ -54,9 +37,9 @@ static int nb_mul_backward(const struct nb_node *node, nb_tensor *g, nb_tensor *
 {
     nb_tensor *a = node->inputs[0], *b = node->inputs[1];
     if (nb__needs_grad(node, 0))
-        gi[0] = nb__grad_to_input(node, 0, nb_mul(g, b));
+        gi[0] = nb_mul(g, b);
     if (nb__needs_grad(node, 1))
-        gi[1] = nb__grad_to_input(node, 1, nb_mul(g, a));
+        gi[1] = nb_mul(g, a);
     return 0;
 }
 
@@ -65,31 +48,43 @@ static int nb_div_backward(const struct nb_node *node, nb_tensor *g, nb_tensor *
 {
     nb_tensor *a = node->inputs[0], *b = node->inputs[1];
     if (nb__needs_grad(node, 0))
-        gi[0] = nb__grad_to_input(node, 0, nb_div(g, b));
+        gi[0] = nb_div(g, b);
     if (nb__needs_grad(node, 1))
-        gi[1] = nb__grad_to_input(node, 1, nb_neg(nb_div(nb_mul(g, a), nb_square(b))));
+        gi[1] = nb_neg(nb_div(nb_mul(g, a), nb_square(b)));
     return 0;
 }
 
-static const nb_op nb_op_add = {"add", nb__binary_forward, nb_add_backward, 0, 0};
-static const nb_op nb_op_sub = {"sub", nb__binary_forward, nb_sub_backward, 0, 0};
-static const nb_op nb_op_mul = {"mul", nb__binary_forward, nb_mul_backward, NB_SAVES_ALL_INPUTS, 0};
-static const nb_op nb_op_div = {"div", nb__binary_forward, nb_div_backward, NB_SAVES_ALL_INPUTS, 0};
+static const nb_op nb_op_add = {
+    .name = "add",
+    .forward = nb__zip_forward,
+    .backward = nb_add_backward,
+    .zip = {nb_add_zip_f32, nb_add_zip_f64},
+};
 
-nb_tensor *nb__binary_apply(const nb_op *op, nb_binary_kind kind, nb_tensor *a, nb_tensor *b)
-{
-    nb_tensor *in[2] = {a, b};
-    if (nb__check_op_inputs(op->name, in, 2) < 0)
-        return NULL;
-    int ndim;
-    int64_t shape[NB_MAX_DIMS];
-    if (nb__broadcast_shapes(op->name, a->ndim, a->shape, b->ndim, b->shape, &ndim, shape) < 0)
-        return NULL;
-    nb_op_params p = {.i = {kind}};
-    return nb__op_apply(op, in, 2, &p, a->dtype, ndim, shape);
-}
+static const nb_op nb_op_sub = {
+    .name = "sub",
+    .forward = nb__zip_forward,
+    .backward = nb_sub_backward,
+    .zip = {nb_sub_zip_f32, nb_sub_zip_f64},
+};
 
-nb_tensor *nb_add(nb_tensor *a, nb_tensor *b) { return nb__binary_apply(&nb_op_add, NB_BIN_ADD, a, b); }
-nb_tensor *nb_sub(nb_tensor *a, nb_tensor *b) { return nb__binary_apply(&nb_op_sub, NB_BIN_SUB, a, b); }
-nb_tensor *nb_mul(nb_tensor *a, nb_tensor *b) { return nb__binary_apply(&nb_op_mul, NB_BIN_MUL, a, b); }
-nb_tensor *nb_div(nb_tensor *a, nb_tensor *b) { return nb__binary_apply(&nb_op_div, NB_BIN_DIV, a, b); }
+static const nb_op nb_op_mul = {
+    .name = "mul",
+    .forward = nb__zip_forward,
+    .backward = nb_mul_backward,
+    .saved = NB_SAVES_ALL_INPUTS,
+    .zip = {nb_mul_zip_f32, nb_mul_zip_f64},
+};
+
+static const nb_op nb_op_div = {
+    .name = "div",
+    .forward = nb__zip_forward,
+    .backward = nb_div_backward,
+    .saved = NB_SAVES_ALL_INPUTS,
+    .zip = {nb_div_zip_f32, nb_div_zip_f64},
+};
+
+nb_tensor *nb_add(nb_tensor *a, nb_tensor *b) { return nb__binary_apply(&nb_op_add, a, b); }
+nb_tensor *nb_sub(nb_tensor *a, nb_tensor *b) { return nb__binary_apply(&nb_op_sub, a, b); }
+nb_tensor *nb_mul(nb_tensor *a, nb_tensor *b) { return nb__binary_apply(&nb_op_mul, a, b); }
+nb_tensor *nb_div(nb_tensor *a, nb_tensor *b) { return nb__binary_apply(&nb_op_div, a, b); }

@@ -7,22 +7,35 @@
 
 #include <string.h>
 
-#include "kernels/unary.h"
 #include "nabla/ops.h"
 #include "ops/op_util.h"
 
-static int nb_cast_forward(nb_tensor *out, nb_tensor *const *in, int n_in, const nb_op_params *p)
+/* The conversion loops (f64 -> f32 rounds to nearest). */
+static void nb_convert_f32_f64(int64_t n, const float *restrict in, double *restrict out)
 {
-    (void)n_in;
-    (void)p;
+    for (int64_t i = 0; i < n; i++)
+        out[i] = (double)in[i];
+}
+
+static void nb_convert_f64_f32(int64_t n, const double *restrict in, float *restrict out)
+{
+    for (int64_t i = 0; i < n; i++)
+        out[i] = (float)in[i];
+}
+
+/* The target dtype is the result's own. */
+static int nb_cast_forward(const nb_op *op, nb_tensor *out, nb_tensor *const *in, int n_in,
+                           const void *params)
+{
+    (void)op, (void)n_in, (void)params;
     const nb_tensor *x = in[0];
     if (x->dtype == out->dtype) {
         if (out->numel)
             memcpy(out->data, x->data, (size_t)out->numel * nb_dtype_size(out->dtype));
     } else if (x->dtype == NB_F32) {
-        nb_k_convert_f32_f64(out->numel, x->data, out->data);
+        nb_convert_f32_f64(out->numel, x->data, out->data);
     } else {
-        nb_k_convert_f64_f32(out->numel, x->data, out->data);
+        nb_convert_f64_f32(out->numel, x->data, out->data);
     }
     return 0;
 }
@@ -33,7 +46,11 @@ static int nb_cast_backward(const struct nb_node *node, nb_tensor *g, nb_tensor 
     return 0;
 }
 
-static const nb_op nb_op_cast = {"cast", nb_cast_forward, nb_cast_backward, 0, 0};
+static const nb_op nb_op_cast = {
+    .name = "cast",
+    .forward = nb_cast_forward,
+    .backward = nb_cast_backward,
+};
 
 nb_tensor *nb_cast(nb_tensor *x, nb_dtype dtype)
 {
@@ -43,6 +60,5 @@ nb_tensor *nb_cast(nb_tensor *x, nb_dtype dtype)
         nb__error(NB_ERR_DTYPE, "cast: unknown dtype %d (use NB_F32 or NB_F64)", (int)dtype);
         return NULL;
     }
-    nb_op_params p = {.i = {dtype}};
-    return nb__op_apply(&nb_op_cast, &x, 1, &p, dtype, x->ndim, x->shape);
+    return nb__op_apply(&nb_op_cast, &x, 1, NULL, dtype, x->ndim, x->shape);
 }

@@ -9,10 +9,15 @@
 #include "ops/op_util.h"
 #include "ops/reduce_util.h"
 
-/* params: i[0] = axis */
-static int nb_concat_forward(nb_tensor *out, nb_tensor *const *in, int n_in, const nb_op_params *p)
+typedef struct nb_concat_params {
+    int axis; /* normalised */
+} nb_concat_params;
+
+static int nb_concat_forward(const nb_op *op, nb_tensor *out, nb_tensor *const *in, int n_in,
+                             const void *params)
 {
-    int axis = (int)p->i[0];
+    (void)op;
+    int axis = ((const nb_concat_params *)params)->axis;
     int64_t outer, total, inner;
     nb__axis_view(out, axis, &outer, &total, &inner);
     size_t es = nb_dtype_size(out->dtype);
@@ -28,7 +33,7 @@ static int nb_concat_forward(nb_tensor *out, nb_tensor *const *in, int n_in, con
 
 static int nb_concat_backward(const struct nb_node *node, nb_tensor *g, nb_tensor **gi)
 {
-    int axis = (int)node->params.i[0];
+    int axis = ((const nb_concat_params *)nb__node_params(node))->axis;
     int64_t offset = 0;
     for (int k = 0; k < node->n_inputs; k++) {
         int64_t len = node->inputs[k]->shape[axis];
@@ -39,7 +44,12 @@ static int nb_concat_backward(const struct nb_node *node, nb_tensor *g, nb_tenso
     return 0;
 }
 
-static const nb_op nb_op_concat = {"concat", nb_concat_forward, nb_concat_backward, 0, 0};
+static const nb_op nb_op_concat = {
+    .name = "concat",
+    .forward = nb_concat_forward,
+    .backward = nb_concat_backward,
+    .params_size = NB_PARAMS(nb_concat_params),
+};
 
 nb_tensor *nb_concat(nb_tensor *const *tensors, int n, int axis)
 {
@@ -73,6 +83,6 @@ nb_tensor *nb_concat(nb_tensor *const *tensors, int n, int axis)
         }
         shape[a] += t->shape[a];
     }
-    nb_op_params p = {.i = {a}};
+    nb_concat_params p = {.axis = a};
     return nb__op_apply(&nb_op_concat, tensors, n, &p, t0->dtype, t0->ndim, shape);
 }

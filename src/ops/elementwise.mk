@@ -1,7 +1,6 @@
 # src/ops: the elementwise op set (unary maps, activations, pow/maximum/
 # minimum, comparison masks, cast) and its tests.
 libnabla_impl_la_SOURCES += \
-	src/ops/unary_apply.h \
 	src/ops/unary_math.c \
 	src/ops/activations.c \
 	src/ops/binary_extra.c \

@@ -1,7 +1,8 @@
 # src/ops: the arithmetic core (more op groups have their own fragments)
 libnabla_impl_la_SOURCES += \
 	src/ops/op_util.h src/ops/op_util.c \
-	src/ops/binary.c src/ops/binary_common.h \
+	src/ops/elementwise_op.h src/ops/elementwise_op.c \
+	src/ops/binary.c \
 	src/ops/broadcast_ops.c \
 	src/ops/reshape.c \
 	src/ops/sum.c \

@@ -8,12 +8,13 @@
 #include "ops/op_util.h"
 #include "ops/reduce_util.h"
 
-/* params: i[0] = axis (-1 for all), i[1] = keepdim */
-static int nb_lse_forward(nb_tensor *out, nb_tensor *const *in, int n_in, const nb_op_params *p)
+static int nb_lse_forward(const nb_op *op, nb_tensor *out, nb_tensor *const *in, int n_in,
+                          const void *params)
 {
-    (void)n_in;
+    (void)op, (void)n_in;
+    const nb_axis_params *p = params;
     int64_t outer, n, inner;
-    nb__axis_view(in[0], (int)p->i[0], &outer, &n, &inner);
+    nb__axis_view(in[0], p->axis, &outer, &n, &inner);
     if (out->dtype == NB_F32)
         nb_k_logsumexp_axis_f32(outer, n, inner, in[0]->data, out->data);
     else
@@ -23,8 +24,9 @@ static int nb_lse_forward(nb_tensor *out, nb_tensor *const *in, int n_in, const 
 
 static int nb_lse_backward(const struct nb_node *node, nb_tensor *g, nb_tensor **gi)
 {
+    const nb_axis_params *p = nb__node_params(node);
     nb_tensor *x = node->inputs[0];
-    int axis = (int)node->params.i[0];
+    int axis = p->axis;
     nb_tensor *s;
     if (axis >= 0) {
         s = nb_softmax(x, axis);
@@ -32,28 +34,32 @@ static int nb_lse_backward(const struct nb_node *node, nb_tensor *g, nb_tensor *
         int64_t n = x->numel;
         s = nb_reshape(nb_softmax(nb_reshape(x, 1, &n), 0), x->ndim, x->shape);
     }
-    gi[0] = nb_mul(nb__grad_keepdim(g, x, axis, node->params.i[1]), s);
+    gi[0] = nb_mul(nb__grad_keepdim(g, x, axis, p->keepdim), s);
     return 0;
 }
 
-static const nb_op nb_op_logsumexp = {"logsumexp", nb_lse_forward, nb_lse_backward, NB_SAVES_INPUT(0), 0};
+static const nb_op nb_op_logsumexp = {
+    .name = "logsumexp",
+    .forward = nb_lse_forward,
+    .backward = nb_lse_backward,
+    .saved = NB_SAVES_INPUT(0),
+    .params_size = NB_PARAMS(nb_axis_params),
+};
 
 nb_tensor *nb_logsumexp(nb_tensor *x)
 {
     if (nb__check_op_inputs("logsumexp", &x, 1) < 0)
         return NULL;
-    nb_op_params p = {.i = {-1, 0}};
+    nb_axis_params p = {.axis = -1, .keepdim = false};
     return nb__op_apply(&nb_op_logsumexp, &x, 1, &p, x->dtype, 0, NULL);
 }
 
 nb_tensor *nb_logsumexp_axis(nb_tensor *x, int axis, bool keepdim)
 {
-    int a;
-    if (nb__check_op_inputs("logsumexp_axis", &x, 1) < 0 ||
-        nb__norm_axis("logsumexp_axis", axis, x->ndim, &a) < 0)
+    nb_axis_params p;
+    if (nb__axis_params("logsumexp_axis", x, axis, keepdim, &p) < 0)
         return NULL;
     int64_t shape[NB_MAX_DIMS];
-    int ndim = nb__reduced_shape(x, a, keepdim, shape);
-    nb_op_params p = {.i = {a, keepdim}};
+    int ndim = nb__reduced_shape(x, p.axis, keepdim, shape);
     return nb__op_apply(&nb_op_logsumexp, &x, 1, &p, x->dtype, ndim, shape);
 }

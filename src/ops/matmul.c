@@ -10,6 +10,10 @@
 #include "nabla/ops.h"
 #include "ops/op_util.h"
 
+typedef struct nb_matmul_params {
+    bool trans_a, trans_b; /* op(a) = a^T, op(b) = b^T (last two axes) */
+} nb_matmul_params;
+
 /* Shapes of one matmul: batch axes (broadcast) and m, k, n. */
 typedef struct nb_mm_shape {
     int batch_ndim;
@@ -24,11 +28,13 @@ static void nb_mm_dims(const nb_tensor *t, bool trans, int64_t *rows, int64_t *c
     *cols = trans ? r : c;
 }
 
-static int nb_mm_forward(nb_tensor *out, nb_tensor *const *in, int n_in, const nb_op_params *p)
+static int nb_mm_forward(const nb_op *op, nb_tensor *out, nb_tensor *const *in, int n_in,
+                         const void *params)
 {
-    (void)n_in;
+    (void)op, (void)n_in;
+    const nb_matmul_params *p = params;
     const nb_tensor *a = in[0], *b = in[1];
-    bool ta = p->i[0], tb = p->i[1];
+    bool ta = p->trans_a, tb = p->trans_b;
     int64_t m, k, k2, n;
     nb_mm_dims(a, ta, &m, &k);
     nb_mm_dims(b, tb, &k2, &n);
@@ -79,23 +85,27 @@ static int nb_mm_forward(nb_tensor *out, nb_tensor *const *in, int n_in, const n
 /* C = op(A) op(B):
  *   dA = dC op(B)^T          (A^T = op(A) when ta: dA = op(B) dC^T)
  *   dB = op(A)^T dC          (when tb: dB = dC^T op(A))
- * then sum over batch axes that an operand was broadcast along. */
+ * in the output's batch shape: the engine sums over the batch axes an operand
+ * was broadcast along. */
 static int nb_mm_backward(const struct nb_node *node, nb_tensor *g, nb_tensor **gi)
 {
+    const nb_matmul_params *p = nb__node_params(node);
     nb_tensor *a = node->inputs[0], *b = node->inputs[1];
-    bool ta = node->params.i[0], tb = node->params.i[1];
-    if (nb__needs_grad(node, 0)) {
-        nb_tensor *da = ta ? nb_matmul_t(b, g, tb, true) : nb_matmul_t(g, b, false, !tb);
-        gi[0] = (da && !nb_same_shape(da, a)) ? nb_sum_to(da, a->ndim, a->shape) : da;
-    }
-    if (nb__needs_grad(node, 1)) {
-        nb_tensor *db = tb ? nb_matmul_t(g, a, true, ta) : nb_matmul_t(a, g, !ta, false);
-        gi[1] = (db && !nb_same_shape(db, b)) ? nb_sum_to(db, b->ndim, b->shape) : db;
-    }
+    bool ta = p->trans_a, tb = p->trans_b;
+    if (nb__needs_grad(node, 0))
+        gi[0] = ta ? nb_matmul_t(b, g, tb, true) : nb_matmul_t(g, b, false, !tb);
+    if (nb__needs_grad(node, 1))
+        gi[1] = tb ? nb_matmul_t(g, a, true, ta) : nb_matmul_t(a, g, !ta, false);
     return 0;
 }
 
-static const nb_op nb_op_matmul = {"matmul", nb_mm_forward, nb_mm_backward, NB_SAVES_ALL_INPUTS, 0};
+static const nb_op nb_op_matmul = {
+    .name = "matmul",
+    .forward = nb_mm_forward,
+    .backward = nb_mm_backward,
+    .saved = NB_SAVES_ALL_INPUTS,
+    .params_size = NB_PARAMS(nb_matmul_params),
+};
 
 nb_tensor *nb_matmul_t(nb_tensor *a, nb_tensor *b, bool trans_a, bool trans_b)
 {
@@ -134,7 +144,7 @@ nb_tensor *nb_matmul_t(nb_tensor *a, nb_tensor *b, bool trans_a, bool trans_b)
     }
     shape[bnd] = m;
     shape[bnd + 1] = n;
-    nb_op_params p = {.i = {trans_a, trans_b}};
+    nb_matmul_params p = {.trans_a = trans_a, .trans_b = trans_b};
     return nb__op_apply(&nb_op_matmul, in, 2, &p, a->dtype, bnd + 2, shape);
 }
 

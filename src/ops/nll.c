@@ -36,12 +36,7 @@ static nb_tensor *nb_nll(const char *op, nb_tensor *x, nb_tensor *labels, nb_red
         return NULL;
     nb_tensor *lp = from_logits ? nb_log_softmax(x, 1) : x;
     nb__select s = {rows, classes, 1, 1, false, labels};
-    nb_tensor *picked = nb__take(lp, &s, 1, &rows);
-    switch (red) {
-    case NB_REDUCE_MEAN: return nb_neg(nb_mean(picked));
-    case NB_REDUCE_SUM: return nb_neg(nb_sum(picked));
-    default: return nb_neg(picked);
-    }
+    return nb_neg(nb__reduce_loss(nb__take(lp, &s, 1, &rows), red));
 }
 
 nb_tensor *nb_nll_loss(nb_tensor *log_probs, nb_tensor *labels, nb_reduction red)

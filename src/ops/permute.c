@@ -9,10 +9,15 @@
 #include "nabla/ops.h"
 #include "ops/op_util.h"
 
-/* params: i[d] = the input axis that becomes output axis d */
-static int nb_permute_forward(nb_tensor *out, nb_tensor *const *in, int n_in, const nb_op_params *p)
+typedef struct nb_permute_params {
+    int perm[NB_MAX_DIMS]; /* perm[d] = the input axis that becomes output axis d */
+} nb_permute_params;
+
+static int nb_permute_forward(const nb_op *op, nb_tensor *out, nb_tensor *const *in, int n_in,
+                              const void *params)
 {
-    (void)n_in;
+    (void)op, (void)n_in;
+    const nb_permute_params *p = params;
     const nb_tensor *x = in[0];
     int64_t xs[NB_MAX_DIMS], si[NB_MAX_DIMS];
     int64_t stride = 1;
@@ -21,7 +26,7 @@ static int nb_permute_forward(nb_tensor *out, nb_tensor *const *in, int n_in, co
         stride *= x->shape[d];
     }
     for (int d = 0; d < out->ndim; d++)
-        si[d] = xs[p->i[d]];
+        si[d] = xs[p->perm[d]];
     if (out->dtype == NB_F32)
         nb_k_gather_f32(out->ndim, out->shape, x->data, si, out->data);
     else
@@ -31,14 +36,20 @@ static int nb_permute_forward(nb_tensor *out, nb_tensor *const *in, int n_in, co
 
 static int nb_permute_backward(const struct nb_node *node, nb_tensor *g, nb_tensor **gi)
 {
+    const nb_permute_params *p = nb__node_params(node);
     int inv[NB_MAX_DIMS];
     for (int d = 0; d < g->ndim; d++)
-        inv[node->params.i[d]] = d;
+        inv[p->perm[d]] = d;
     gi[0] = nb_permute(g, inv);
     return 0;
 }
 
-static const nb_op nb_op_permute = {"permute", nb_permute_forward, nb_permute_backward, 0, 0};
+static const nb_op nb_op_permute = {
+    .name = "permute",
+    .forward = nb_permute_forward,
+    .backward = nb_permute_backward,
+    .params_size = NB_PARAMS(nb_permute_params),
+};
 
 static nb_tensor *nb_permute_named(const char *op, nb_tensor *x, const int *perm)
 {
@@ -48,7 +59,7 @@ static nb_tensor *nb_permute_named(const char *op, nb_tensor *x, const int *perm
         nb__error(NB_ERR_NULL, "%s: perm is NULL (need %d axes)", op, x->ndim);
         return NULL;
     }
-    nb_op_params p = {.ptr = NULL};
+    nb_permute_params p = {.perm = {0}};
     int64_t shape[NB_MAX_DIMS];
     bool used[NB_MAX_DIMS] = {false};
     for (int d = 0; d < x->ndim; d++) {
@@ -62,7 +73,7 @@ static nb_tensor *nb_permute_named(const char *op, nb_tensor *x, const int *perm
             return NULL;
         }
         used[a] = true;
-        p.i[d] = a;
+        p.perm[d] = a;
         shape[d] = x->shape[a];
     }
     return nb__op_apply(&nb_op_permute, &x, 1, &p, x->dtype, x->ndim, shape);

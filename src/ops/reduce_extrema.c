@@ -13,24 +13,31 @@
 #include "ops/reduce_util.h"
 #include "ops/take_put.h"
 
-/* params: i[0] = axis (-1 for all), i[1] = keepdim, i[2] = is_min */
-static int nb_extrema_forward(nb_tensor *out, nb_tensor *const *in, int n_in, const nb_op_params *p)
+typedef struct nb_extrema_params {
+    nb_axis_params reduce;
+    bool is_min; /* min and argmin; else max and argmax */
+} nb_extrema_params;
+
+static int nb_extrema_forward(const nb_op *op, nb_tensor *out, nb_tensor *const *in, int n_in,
+                              const void *params)
 {
-    (void)n_in;
+    (void)op, (void)n_in;
+    const nb_extrema_params *p = params;
     int64_t outer, n, inner;
-    nb__axis_view(in[0], (int)p->i[0], &outer, &n, &inner);
+    nb__axis_view(in[0], p->reduce.axis, &outer, &n, &inner);
     if (out->dtype == NB_F32)
-        nb_k_extrema_axis_f32(p->i[2], outer, n, inner, in[0]->data, out->data, NULL);
+        nb_k_extrema_axis_f32(p->is_min, outer, n, inner, in[0]->data, out->data, NULL);
     else
-        nb_k_extrema_axis_f64(p->i[2], outer, n, inner, in[0]->data, out->data, NULL);
+        nb_k_extrema_axis_f64(p->is_min, outer, n, inner, in[0]->data, out->data, NULL);
     return 0;
 }
 
 static int nb_extrema_backward(const struct nb_node *node, nb_tensor *g, nb_tensor **gi)
 {
+    const nb_extrema_params *p = nb__node_params(node);
     nb_tensor *x = node->inputs[0];
     int64_t outer, n, inner;
-    nb__axis_view(x, (int)node->params.i[0], &outer, &n, &inner);
+    nb__axis_view(x, p->reduce.axis, &outer, &n, &inner);
     /* Recompute the winning indices (a constant: the gradient does not flow
      * through the choice of element) rather than store them on every forward. */
     int64_t m = outer * inner;
@@ -38,7 +45,7 @@ static int nb_extrema_backward(const struct nb_node *node, nb_tensor *g, nb_tens
     nb_tensor *val = idx ? nb__tensor_empty(x->dtype, 1, &m, node->op->name) : NULL;
     if (!val)
         return nb_last_status();
-    bool is_min = node->params.i[2];
+    bool is_min = p->is_min;
     if (x->dtype == NB_F32)
         nb_k_extrema_axis_f32(is_min, outer, n, inner, x->data, val->data, idx->data);
     else
@@ -48,8 +55,21 @@ static int nb_extrema_backward(const struct nb_node *node, nb_tensor *g, nb_tens
     return 0;
 }
 
-static const nb_op nb_op_max = {"max", nb_extrema_forward, nb_extrema_backward, NB_SAVES_INPUT(0), 0};
-static const nb_op nb_op_min = {"min", nb_extrema_forward, nb_extrema_backward, NB_SAVES_INPUT(0), 0};
+static const nb_op nb_op_max = {
+    .name = "max",
+    .forward = nb_extrema_forward,
+    .backward = nb_extrema_backward,
+    .saved = NB_SAVES_INPUT(0),
+    .params_size = NB_PARAMS(nb_extrema_params),
+};
+
+static const nb_op nb_op_min = {
+    .name = "min",
+    .forward = nb_extrema_forward,
+    .backward = nb_extrema_backward,
+    .saved = NB_SAVES_INPUT(0),
+    .params_size = NB_PARAMS(nb_extrema_params),
+};
 
 /* Checks shared by every function here; *a gets the normalised axis (-1: all). */
 static int nb_extrema_check(const char *op, nb_tensor *x, bool all, int axis, int *a)
@@ -76,7 +96,7 @@ static nb_tensor *nb_extrema(const nb_op *op, const char *name, nb_tensor *x, bo
         return NULL;
     int64_t shape[NB_MAX_DIMS];
     int ndim = nb__reduced_shape(x, a, keepdim, shape);
-    nb_op_params p = {.i = {a, keepdim, is_min}};
+    nb_extrema_params p = {.reduce = {.axis = a, .keepdim = keepdim}, .is_min = is_min};
     return nb__op_apply(op, &x, 1, &p, x->dtype, ndim, shape);
 }
 

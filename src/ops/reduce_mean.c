@@ -4,16 +4,16 @@
 #include "config.h"
 #endif
 
-#include "kernels/elementwise.h"
-#include "ops/op_util.h"
+#include "kernels/reduce.h"
 #include "ops/reduce_util.h"
 
-/* params: i[0] = axis (-1 for all), i[1] = keepdim */
-static int nb_mean_forward(nb_tensor *out, nb_tensor *const *in, int n_in, const nb_op_params *p)
+static int nb_mean_forward(const nb_op *op, nb_tensor *out, nb_tensor *const *in, int n_in,
+                           const void *params)
 {
-    (void)n_in;
+    (void)op, (void)n_in;
+    const nb_axis_params *p = params;
     int64_t outer, n, inner;
-    nb__axis_view(in[0], (int)p->i[0], &outer, &n, &inner);
+    nb__axis_view(in[0], p->axis, &outer, &n, &inner);
     /* n == 0 gives 0 * (1/0) = NaN, the mean of nothing */
     double scale = 1.0 / (double)n;
     if (out->dtype == NB_F32) {
@@ -33,32 +33,36 @@ static int nb_mean_forward(nb_tensor *out, nb_tensor *const *in, int n_in, const
 /* d mean / dx = 1/n for every reduced element */
 static int nb_mean_backward(const struct nb_node *node, nb_tensor *g, nb_tensor **gi)
 {
+    const nb_axis_params *p = nb__node_params(node);
     const nb_tensor *x = node->inputs[0];
-    int axis = (int)node->params.i[0];
     int64_t outer, n, inner;
-    nb__axis_view(x, axis, &outer, &n, &inner);
-    g = nb__grad_keepdim(g, x, axis, node->params.i[1]);
+    nb__axis_view(x, p->axis, &outer, &n, &inner);
+    g = nb__grad_keepdim(g, x, p->axis, p->keepdim);
     gi[0] = nb_broadcast_to(nb_mul_scalar(g, 1.0 / (double)n), x->ndim, x->shape);
     return 0;
 }
 
-static const nb_op nb_op_mean = {"mean", nb_mean_forward, nb_mean_backward, 0, 0};
+static const nb_op nb_op_mean = {
+    .name = "mean",
+    .forward = nb_mean_forward,
+    .backward = nb_mean_backward,
+    .params_size = NB_PARAMS(nb_axis_params),
+};
 
 nb_tensor *nb_mean(nb_tensor *x)
 {
     if (nb__check_op_inputs("mean", &x, 1) < 0)
         return NULL;
-    nb_op_params p = {.i = {-1, 0}};
+    nb_axis_params p = {.axis = -1, .keepdim = false};
     return nb__op_apply(&nb_op_mean, &x, 1, &p, x->dtype, 0, NULL);
 }
 
 nb_tensor *nb_mean_axis(nb_tensor *x, int axis, bool keepdim)
 {
-    int a;
-    if (nb__check_op_inputs("mean_axis", &x, 1) < 0 || nb__norm_axis("mean_axis", axis, x->ndim, &a) < 0)
+    nb_axis_params p;
+    if (nb__axis_params("mean_axis", x, axis, keepdim, &p) < 0)
         return NULL;
     int64_t shape[NB_MAX_DIMS];
-    int ndim = nb__reduced_shape(x, a, keepdim, shape);
-    nb_op_params p = {.i = {a, keepdim}};
+    int ndim = nb__reduced_shape(x, p.axis, keepdim, shape);
     return nb__op_apply(&nb_op_mean, &x, 1, &p, x->dtype, ndim, shape);
 }

@@ -1,11 +1,30 @@
-/* Shape helpers shared by the reductions (mean, max/min, logsumexp) and the
- * row-wise ops (softmax): the [outer, n, inner] view around an axis, the
+/* Shape helpers shared by the reductions (sum, mean, max/min, logsumexp),
+ * the row-wise ops (softmax) and the axis copies (concat, slice): the
+ * parameters of a reduction, the [outer, n, inner] view around an axis, the
  * reduced shape, and the gradient brought back to broadcast against x. */
 #ifndef NB_OPS_REDUCE_UTIL_H
 #define NB_OPS_REDUCE_UTIL_H
 
 #include "nabla/ops.h"
 #include "autograd/graph.h"
+#include "ops/op_util.h"
+
+/* The parameters of a reduction over all elements (axis -1) or one axis. */
+typedef struct nb_axis_params {
+    int axis;     /* normalised, or -1 for all elements */
+    bool keepdim; /* the reduced axis stays as size 1 */
+} nb_axis_params;
+
+/* Checks of the *_axis forms: x valid, axis in range (normalised into
+ * *p).  The all-element forms use {-1, false}. */
+static inline int nb__axis_params(const char *op, nb_tensor *x, int axis, bool keepdim,
+                                  nb_axis_params *p)
+{
+    if (nb__check_op_inputs(op, &x, 1) < 0 || nb__norm_axis(op, axis, x->ndim, &p->axis) < 0)
+        return -1;
+    p->keepdim = keepdim;
+    return 0;
+}
 
 /* x seen as [outer, n, inner] around `axis`; axis < 0 means all elements as
  * one slice (outer = inner = 1). */

@@ -8,10 +8,10 @@
 #include "nabla/ops.h"
 #include "ops/op_util.h"
 
-static int nb_reshape_forward(nb_tensor *out, nb_tensor *const *in, int n_in, const nb_op_params *p)
+static int nb_reshape_forward(const nb_op *op, nb_tensor *out, nb_tensor *const *in, int n_in,
+                              const void *params)
 {
-    (void)n_in;
-    (void)p;
+    (void)op, (void)n_in, (void)params;
     if (out->numel)
         memcpy(out->data, in[0]->data, (size_t)out->numel * nb_dtype_size(out->dtype));
     return 0;
@@ -24,7 +24,11 @@ static int nb_reshape_backward(const struct nb_node *node, nb_tensor *g, nb_tens
     return 0;
 }
 
-static const nb_op nb_op_reshape = {"reshape", nb_reshape_forward, nb_reshape_backward, 0, 0};
+static const nb_op nb_op_reshape = {
+    .name = "reshape",
+    .forward = nb_reshape_forward,
+    .backward = nb_reshape_backward,
+};
 
 nb_tensor *nb_reshape(nb_tensor *x, int ndim, const int64_t *shape)
 {

@@ -11,68 +11,84 @@
 #include "ops/op_util.h"
 #include "ops/reduce_util.h"
 
-/* Both ops: params i[0] = axis, i[1] = start, i[2] = size of the axis in the
- * large tensor.  The range's length is the small tensor's size on the axis. */
+/* Both ops: the range along one axis of the large tensor.  Its length is
+ * the small tensor's size on the axis. */
+typedef struct nb_range_params {
+    int axis;      /* normalised */
+    int64_t start; /* first index of the range, counted from 0 */
+    int64_t size;  /* size of the axis in the large tensor */
+} nb_range_params;
 
-/* Copy between the large tensor (axis size i[2]) and the small one (the range). */
-static void nb_range_copy(const nb_tensor *large, const nb_tensor *small, const nb_op_params *p,
+/* Copy between the large tensor (axis size p->size) and the small one (the range). */
+static void nb_range_copy(const nb_tensor *large, const nb_tensor *small, const nb_range_params *p,
                           bool to_small)
 {
-    int axis = (int)p->i[0];
     int64_t outer, len, inner;
-    nb__axis_view(small, axis, &outer, &len, &inner);
+    nb__axis_view(small, p->axis, &outer, &len, &inner);
     size_t es = nb_dtype_size(large->dtype);
-    size_t row = (size_t)(len * inner) * es, big = (size_t)(p->i[2] * inner) * es;
-    char *at = (char *)large->data + (size_t)(p->i[1] * inner) * es;
+    size_t row = (size_t)(len * inner) * es, big = (size_t)(p->size * inner) * es;
+    char *at = (char *)large->data + (size_t)(p->start * inner) * es;
     if (to_small)
         nb_k_copy_blocks(outer, row, at, big, small->data, row);
     else
         nb_k_copy_blocks(outer, row, small->data, row, at, big);
 }
 
-static int nb_slice_forward(nb_tensor *out, nb_tensor *const *in, int n_in, const nb_op_params *p)
+static int nb_slice_forward(const nb_op *op, nb_tensor *out, nb_tensor *const *in, int n_in,
+                            const void *params)
 {
-    (void)n_in;
-    nb_range_copy(in[0], out, p, true);
+    (void)op, (void)n_in;
+    nb_range_copy(in[0], out, params, true);
     return 0;
 }
 
-static int nb_pad_forward(nb_tensor *out, nb_tensor *const *in, int n_in, const nb_op_params *p)
+static int nb_pad_forward(const nb_op *op, nb_tensor *out, nb_tensor *const *in, int n_in,
+                          const void *params)
 {
-    (void)n_in;
+    (void)op, (void)n_in;
     if (out->numel)
         memset(out->data, 0, (size_t)out->numel * nb_dtype_size(out->dtype));
-    nb_range_copy(out, in[0], p, false);
+    nb_range_copy(out, in[0], params, false);
     return 0;
 }
 
-static nb_tensor *nb_pad_axis(nb_tensor *g, const nb_op_params *p);
+static nb_tensor *nb_pad_axis(nb_tensor *g, const nb_range_params *p);
 
 static int nb_slice_backward(const struct nb_node *node, nb_tensor *g, nb_tensor **gi)
 {
-    gi[0] = nb_pad_axis(g, &node->params);
+    gi[0] = nb_pad_axis(g, nb__node_params(node));
     return 0;
 }
 
 static int nb_pad_backward(const struct nb_node *node, nb_tensor *g, nb_tensor **gi)
 {
-    int axis = (int)node->params.i[0];
-    int64_t start = node->params.i[1];
-    gi[0] = nb_slice(g, axis, start, start + node->inputs[0]->shape[axis]);
+    const nb_range_params *p = nb__node_params(node);
+    gi[0] = nb_slice(g, p->axis, p->start, p->start + node->inputs[0]->shape[p->axis]);
     return 0;
 }
 
-static const nb_op nb_op_slice = {"slice", nb_slice_forward, nb_slice_backward, 0, 0};
-static const nb_op nb_op_pad = {"pad_axis", nb_pad_forward, nb_pad_backward, 0, 0};
+static const nb_op nb_op_slice = {
+    .name = "slice",
+    .forward = nb_slice_forward,
+    .backward = nb_slice_backward,
+    .params_size = NB_PARAMS(nb_range_params),
+};
 
-/* g (the slice's shape) placed at params' range inside zeros of the full size. */
-static nb_tensor *nb_pad_axis(nb_tensor *g, const nb_op_params *p)
+static const nb_op nb_op_pad = {
+    .name = "pad_axis",
+    .forward = nb_pad_forward,
+    .backward = nb_pad_backward,
+    .params_size = NB_PARAMS(nb_range_params),
+};
+
+/* g (the slice's shape) placed at p's range inside zeros of the full size. */
+static nb_tensor *nb_pad_axis(nb_tensor *g, const nb_range_params *p)
 {
     if (nb__check_op_inputs("pad_axis", &g, 1) < 0)
         return NULL;
     int64_t shape[NB_MAX_DIMS];
     memcpy(shape, g->shape, sizeof shape[0] * (size_t)g->ndim);
-    shape[p->i[0]] = p->i[2];
+    shape[p->axis] = p->size;
     return nb__op_apply(&nb_op_pad, &g, 1, p, g->dtype, g->ndim, shape);
 }
 
@@ -96,6 +112,6 @@ nb_tensor *nb_slice(nb_tensor *x, int axis, int64_t start, int64_t stop)
     int64_t shape[NB_MAX_DIMS];
     memcpy(shape, x->shape, sizeof shape[0] * (size_t)x->ndim);
     shape[a] = e - s;
-    nb_op_params p = {.i = {a, s, n}};
+    nb_range_params p = {.axis = a, .start = s, .size = n};
     return nb__op_apply(&nb_op_slice, &x, 1, &p, x->dtype, x->ndim, shape);
 }

@@ -1,8 +1,5 @@
-# src/ops: reductions, shape ops, softmax and losses (and their kernels)
+# src/ops: reductions, shape ops, softmax and losses
 libnabla_impl_la_SOURCES += \
-	src/kernels/reduce.h src/kernels/reduce.c \
-	src/kernels/select.h src/kernels/select.c \
-	src/kernels/loss.h src/kernels/loss.c \
 	src/ops/reduce_util.h src/ops/loss_util.h \
 	src/ops/take_put.h src/ops/take_put.c \
 	src/ops/reduce_mean.c \
@@ -15,7 +12,7 @@ libnabla_impl_la_SOURCES += \
 	src/ops/squeeze.c \
 	src/ops/softmax.c \
 	src/ops/nll.c \
-	src/ops/loss.c
+	src/ops/mse_bce.c
 
 if HAVE_CHECK
 check_PROGRAMS += tests/test_ops_reduce tests/test_ops_shape tests/test_ops_nn tests/test_ops_matmul

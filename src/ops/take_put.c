@@ -11,63 +11,58 @@
 #include "ops/take_put.h"
 #include "ops/op_util.h"
 
-/* params: i[0..3] = outer, n, k, inner; i[4] = bcast_inner; ptr = indices */
-static void nb_select_to_params(const nb__select *s, nb_op_params *p)
+/* Both ops' parameters are the nb__select itself. */
+static int nb_take_forward(const nb_op *op, nb_tensor *out, nb_tensor *const *in, int n_in,
+                           const void *params)
 {
-    p->i[0] = s->outer;
-    p->i[1] = s->n;
-    p->i[2] = s->k;
-    p->i[3] = s->inner;
-    p->i[4] = s->bcast_inner;
-    p->ptr = s->idx;
-}
-
-static nb__select nb_select_from_params(const nb_op_params *p)
-{
-    nb__select s = {p->i[0], p->i[1], p->i[2], p->i[3], p->i[4] != 0, p->ptr};
-    return s;
-}
-
-static int nb_take_forward(nb_tensor *out, nb_tensor *const *in, int n_in, const nb_op_params *p)
-{
-    (void)n_in;
-    nb__select s = nb_select_from_params(p);
+    (void)op, (void)n_in;
+    const nb__select *s = params;
     if (out->dtype == NB_F32)
-        nb_k_take_f32(s.outer, s.n, s.k, s.inner, s.bcast_inner, in[0]->data, s.idx->data, out->data);
+        nb_k_take_f32(s->outer, s->n, s->k, s->inner, s->bcast_inner, in[0]->data, s->idx->data, out->data);
     else
-        nb_k_take_f64(s.outer, s.n, s.k, s.inner, s.bcast_inner, in[0]->data, s.idx->data, out->data);
+        nb_k_take_f64(s->outer, s->n, s->k, s->inner, s->bcast_inner, in[0]->data, s->idx->data, out->data);
     return 0;
 }
 
-static int nb_put_forward(nb_tensor *out, nb_tensor *const *in, int n_in, const nb_op_params *p)
+static int nb_put_forward(const nb_op *op, nb_tensor *out, nb_tensor *const *in, int n_in,
+                          const void *params)
 {
-    (void)n_in;
-    nb__select s = nb_select_from_params(p);
+    (void)op, (void)n_in;
+    const nb__select *s = params;
     if (out->dtype == NB_F32)
-        nb_k_put_f32(s.outer, s.n, s.k, s.inner, s.bcast_inner, in[0]->data, s.idx->data, out->data);
+        nb_k_put_f32(s->outer, s->n, s->k, s->inner, s->bcast_inner, in[0]->data, s->idx->data, out->data);
     else
-        nb_k_put_f64(s.outer, s.n, s.k, s.inner, s.bcast_inner, in[0]->data, s.idx->data, out->data);
+        nb_k_put_f64(s->outer, s->n, s->k, s->inner, s->bcast_inner, in[0]->data, s->idx->data, out->data);
     return 0;
 }
 
 static int nb_take_backward(const struct nb_node *node, nb_tensor *g, nb_tensor **gi)
 {
-    nb__select s = nb_select_from_params(&node->params);
     const nb_tensor *x = node->inputs[0];
-    gi[0] = nb__put(g, &s, x->ndim, x->shape);
+    gi[0] = nb__put(g, nb__node_params(node), x->ndim, x->shape);
     return 0;
 }
 
 static int nb_put_backward(const struct nb_node *node, nb_tensor *g, nb_tensor **gi)
 {
-    nb__select s = nb_select_from_params(&node->params);
     const nb_tensor *small = node->inputs[0];
-    gi[0] = nb__take(g, &s, small->ndim, small->shape);
+    gi[0] = nb__take(g, nb__node_params(node), small->ndim, small->shape);
     return 0;
 }
 
-static const nb_op nb_op_take = {"take", nb_take_forward, nb_take_backward, 0, 0};
-static const nb_op nb_op_put = {"put", nb_put_forward, nb_put_backward, 0, 0};
+static const nb_op nb_op_take = {
+    .name = "take",
+    .forward = nb_take_forward,
+    .backward = nb_take_backward,
+    .params_size = NB_PARAMS(nb__select),
+};
+
+static const nb_op nb_op_put = {
+    .name = "put",
+    .forward = nb_put_forward,
+    .backward = nb_put_backward,
+    .params_size = NB_PARAMS(nb__select),
+};
 
 /* Both directions: the data input must have `have` elements, the result
  * `want`; anything else is a bug in the calling op, reported, not crashed on. */
@@ -83,9 +78,7 @@ static nb_tensor *nb_select_apply(const nb_op *op, nb_tensor *x, const nb__selec
                   op->name, (long long)x->numel, (long long)have);
         return NULL;
     }
-    nb_op_params p = {.ptr = NULL};
-    nb_select_to_params(s, &p);
-    nb_tensor *out = nb__op_apply(op, &x, 1, &p, x->dtype, ndim, shape);
+    nb_tensor *out = nb__op_apply(op, &x, 1, s, x->dtype, ndim, shape);
     /* backward reads the indices (labels): saving them puts them under the
      * version check, so changing them in place before backward is reported */
     if (out && nb__node_save(out, (nb_tensor *)s->idx) < 0)

@@ -9,7 +9,8 @@
 /* The large tensor seen as [outer, n, inner], the small one as
  * [outer, k, inner]; idx holds k*outer (bcast_inner) or outer*k*inner
  * integral values in 0..n-1 of the data's dtype, already checked, and must
- * live as long as the graph that uses it. */
+ * live as long as the graph that uses it.  Also the two ops' parameter
+ * struct. */
 typedef struct nb__select {
     int64_t outer, n, k, inner;
     bool bcast_inner;

@@ -1,25 +1,25 @@
 /* The unary maps the engine's own formulas need: neg, square, tanh, and the
- * scalar forms x + c, x * c.  Each backward is written with nabla ops. */
+ * scalar forms x + c, x * c.  Each op is its loops (one row of NB_MAPS), its
+ * backward written with nabla ops, and its descriptor. */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
-#include "kernels/elementwise.h"
-#include "kernels/unary.h"
+#include "kernels/tanh.h"
 #include "nabla/ops.h"
-#include "ops/op_util.h"
+#include "ops/elementwise_op.h"
 
-/* params: i[0] = nb_unary_kind, f[0], f[1] = its scalars */
-static int nb_unary_forward(nb_tensor *out, nb_tensor *const *in, int n_in, const nb_op_params *p)
-{
-    (void)n_in;
-    nb_unary_kind kind = (nb_unary_kind)p->i[0];
-    if (out->dtype == NB_F32)
-        nb_k_unary_f32(kind, out->numel, in[0]->data, out->data, p->f[0], p->f[1]);
-    else
-        nb_k_unary_f64(kind, out->numel, in[0]->data, out->data, p->f[0], p->f[1]);
-    return 0;
-}
+/* add_scalar and mul_scalar: x + c and x * c */
+typedef struct nb_scalar_params {
+    double c;
+} nb_scalar_params;
+
+#define NB_MAPS(X)                                                                           \
+    X(neg, nb_no_params, -x)                                                                 \
+    X(square, nb_no_params, x * x)                                                           \
+    X(add_scalar, nb_scalar_params, x + (T)p->c)                                             \
+    X(mul_scalar, nb_scalar_params, x * (T)p->c)
+#include "kernels/elementwise_loops.h"
 
 static int nb_neg_backward(const struct nb_node *node, nb_tensor *g, nb_tensor **gi)
 {
@@ -67,26 +67,62 @@ static int nb_add_scalar_backward(const struct nb_node *node, nb_tensor *g, nb_t
 
 static int nb_mul_scalar_backward(const struct nb_node *node, nb_tensor *g, nb_tensor **gi)
 {
-    gi[0] = nb_mul_scalar(g, node->params.f[0]);
+    const nb_scalar_params *p = nb__node_params(node);
+    gi[0] = nb_mul_scalar(g, p->c);
     return 0;
 }
 
-static const nb_op nb_op_neg = {"neg", nb_unary_forward, nb_neg_backward, 0, 0};
-static const nb_op nb_op_square = {"square", nb_unary_forward, nb_square_backward, NB_SAVES_INPUT(0), 0};
-static const nb_op nb_op_tanh = {"tanh", nb_unary_forward, nb_tanh_backward, NB_SAVES_OUTPUT, 0};
-static const nb_op nb_op_add_scalar = {"add_scalar", nb_unary_forward, nb_add_scalar_backward, 0, 0};
-static const nb_op nb_op_mul_scalar = {"mul_scalar", nb_unary_forward, nb_mul_scalar_backward, 0, 0};
+static const nb_op nb_op_neg = {
+    .name = "neg",
+    .forward = nb__unary_forward,
+    .backward = nb_neg_backward,
+    .map = {nb_neg_map_f32, nb_neg_map_f64},
+};
 
-static nb_tensor *nb_unary(const nb_op *op, nb_unary_kind kind, nb_tensor *x, double c)
+static const nb_op nb_op_square = {
+    .name = "square",
+    .forward = nb__unary_forward,
+    .backward = nb_square_backward,
+    .saved = NB_SAVES_INPUT(0),
+    .map = {nb_square_map_f32, nb_square_map_f64},
+};
+
+/* tanh's loops are kernels of their own (kernels/tanh.c: a vectorised f32
+ * tanh picked by CPU), not a row above. */
+static const nb_op nb_op_tanh = {
+    .name = "tanh",
+    .forward = nb__unary_forward,
+    .backward = nb_tanh_backward,
+    .saved = NB_SAVES_OUTPUT,
+    .map = {nb_k_tanh_f32, nb_k_tanh_f64},
+};
+
+static const nb_op nb_op_add_scalar = {
+    .name = "add_scalar",
+    .forward = nb__unary_forward,
+    .backward = nb_add_scalar_backward,
+    .params_size = NB_PARAMS(nb_scalar_params),
+    .map = {nb_add_scalar_map_f32, nb_add_scalar_map_f64},
+};
+
+static const nb_op nb_op_mul_scalar = {
+    .name = "mul_scalar",
+    .forward = nb__unary_forward,
+    .backward = nb_mul_scalar_backward,
+    .params_size = NB_PARAMS(nb_scalar_params),
+    .map = {nb_mul_scalar_map_f32, nb_mul_scalar_map_f64},
+};
+
+nb_tensor *nb_neg(nb_tensor *x) { return nb__unary_apply(&nb_op_neg, x, NULL); }
+nb_tensor *nb_square(nb_tensor *x) { return nb__unary_apply(&nb_op_square, x, NULL); }
+nb_tensor *nb_tanh(nb_tensor *x) { return nb__unary_apply(&nb_op_tanh, x, NULL); }
+
+nb_tensor *nb_add_scalar(nb_tensor *x, double c)
 {
-    if (nb__check_op_inputs(op->name, &x, 1) < 0)
-        return NULL;
-    nb_op_params p = {.i = {kind}, .f = {c}};
-    return nb__op_apply(op, &x, 1, &p, x->dtype, x->ndim, x->shape);
+    return nb__unary_apply(&nb_op_add_scalar, x, &(nb_scalar_params){.c = c});
 }
 
-nb_tensor *nb_neg(nb_tensor *x) { return nb_unary(&nb_op_neg, NB_UN_NEG, x, 0); }
-nb_tensor *nb_square(nb_tensor *x) { return nb_unary(&nb_op_square, NB_UN_SQUARE, x, 0); }
-nb_tensor *nb_tanh(nb_tensor *x) { return nb_unary(&nb_op_tanh, NB_UN_TANH, x, 0); }
-nb_tensor *nb_add_scalar(nb_tensor *x, double c) { return nb_unary(&nb_op_add_scalar, NB_UN_ADD_SCALAR, x, c); }
-nb_tensor *nb_mul_scalar(nb_tensor *x, double c) { return nb_unary(&nb_op_mul_scalar, NB_UN_MUL_SCALAR, x, c); }
+nb_tensor *nb_mul_scalar(nb_tensor *x, double c)
+{
+    return nb__unary_apply(&nb_op_mul_scalar, x, &(nb_scalar_params){.c = c});
+}

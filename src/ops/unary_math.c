@@ -1,11 +1,29 @@
-/* Elementwise math maps: exp, log, sqrt, abs, x^p, sin, cos.  Each backward
- * is the derivative on paper, written with nabla ops. */
+/* Elementwise math maps: exp, log, sqrt, abs, x^p, sin, cos.  Each op is
+ * its loops (one row of NB_MAPS), its backward (the derivative on paper,
+ * written with nabla ops) and its descriptor. */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
 #include "nabla/ops.h"
-#include "ops/unary_apply.h"
+#include "ops/elementwise_op.h"
+
+/* pow_scalar: x^p */
+typedef struct nb_pow_scalar_params {
+    double p;
+} nb_pow_scalar_params;
+
+/* Expressions in x (and p->...) for T = float and double; exp, log, ... are
+ * <tgmath.h>'s, so a float x calls expf, logf, ... */
+#define NB_MAPS(X)                                                                           \
+    X(exp, nb_no_params, exp(x))                                                             \
+    X(log, nb_no_params, log(x))                                                             \
+    X(sqrt, nb_no_params, sqrt(x))                                                           \
+    X(abs, nb_no_params, fabs(x))                                                            \
+    X(pow_scalar, nb_pow_scalar_params, p->p == 2.0 ? x * x : pow(x, (T)p->p))               \
+    X(sin, nb_no_params, sin(x))                                                             \
+    X(cos, nb_no_params, cos(x))
+#include "kernels/elementwise_loops.h"
 
 /* d e^x = e^x: reuse the saved output */
 static int nb_exp_backward(const struct nb_node *node, nb_tensor *g, nb_tensor **gi)
@@ -39,11 +57,11 @@ static int nb_abs_backward(const struct nb_node *node, nb_tensor *g, nb_tensor *
  * computing 0 * x^-1 would give NaN at x = 0. */
 static int nb_pow_scalar_backward(const struct nb_node *node, nb_tensor *g, nb_tensor **gi)
 {
-    double p = node->params.f[0];
-    if (p == 0.0)
+    const nb_pow_scalar_params *p = nb__node_params(node);
+    if (p->p == 0.0)
         gi[0] = nb_mul_scalar(g, 0.0);
     else
-        gi[0] = nb_mul(g, nb_mul_scalar(nb_pow_scalar(node->inputs[0], p - 1.0), p));
+        gi[0] = nb_mul(g, nb_mul_scalar(nb_pow_scalar(node->inputs[0], p->p - 1.0), p->p));
     return 0;
 }
 
@@ -59,24 +77,71 @@ static int nb_cos_backward(const struct nb_node *node, nb_tensor *g, nb_tensor *
     return 0;
 }
 
-#define NB_FWD nb__unary_map_forward
-static const nb_op nb_op_exp = {"exp", NB_FWD, nb_exp_backward, NB_SAVES_OUTPUT, 0};
-static const nb_op nb_op_log = {"log", NB_FWD, nb_log_backward, NB_SAVES_INPUT(0), 0};
-static const nb_op nb_op_sqrt = {"sqrt", NB_FWD, nb_sqrt_backward, NB_SAVES_OUTPUT, 0};
-static const nb_op nb_op_abs = {"abs", NB_FWD, nb_abs_backward, NB_SAVES_INPUT(0), 0};
-static const nb_op nb_op_pow_scalar = {"pow_scalar", NB_FWD, nb_pow_scalar_backward,
-                                       NB_SAVES_INPUT(0), 0};
-static const nb_op nb_op_sin = {"sin", NB_FWD, nb_sin_backward, NB_SAVES_INPUT(0), 0};
-static const nb_op nb_op_cos = {"cos", NB_FWD, nb_cos_backward, NB_SAVES_INPUT(0), 0};
+static const nb_op nb_op_exp = {
+    .name = "exp",
+    .forward = nb__unary_forward,
+    .backward = nb_exp_backward,
+    .saved = NB_SAVES_OUTPUT,
+    .map = {nb_exp_map_f32, nb_exp_map_f64},
+};
 
-nb_tensor *nb_exp(nb_tensor *x) { return nb__unary_map(&nb_op_exp, NB_UN_EXP, x, 0, 0); }
-nb_tensor *nb_log(nb_tensor *x) { return nb__unary_map(&nb_op_log, NB_UN_LOG, x, 0, 0); }
-nb_tensor *nb_sqrt(nb_tensor *x) { return nb__unary_map(&nb_op_sqrt, NB_UN_SQRT, x, 0, 0); }
-nb_tensor *nb_abs(nb_tensor *x) { return nb__unary_map(&nb_op_abs, NB_UN_ABS, x, 0, 0); }
-nb_tensor *nb_sin(nb_tensor *x) { return nb__unary_map(&nb_op_sin, NB_UN_SIN, x, 0, 0); }
-nb_tensor *nb_cos(nb_tensor *x) { return nb__unary_map(&nb_op_cos, NB_UN_COS, x, 0, 0); }
+static const nb_op nb_op_log = {
+    .name = "log",
+    .forward = nb__unary_forward,
+    .backward = nb_log_backward,
+    .saved = NB_SAVES_INPUT(0),
+    .map = {nb_log_map_f32, nb_log_map_f64},
+};
+
+static const nb_op nb_op_sqrt = {
+    .name = "sqrt",
+    .forward = nb__unary_forward,
+    .backward = nb_sqrt_backward,
+    .saved = NB_SAVES_OUTPUT,
+    .map = {nb_sqrt_map_f32, nb_sqrt_map_f64},
+};
+
+static const nb_op nb_op_abs = {
+    .name = "abs",
+    .forward = nb__unary_forward,
+    .backward = nb_abs_backward,
+    .saved = NB_SAVES_INPUT(0),
+    .map = {nb_abs_map_f32, nb_abs_map_f64},
+};
+
+static const nb_op nb_op_pow_scalar = {
+    .name = "pow_scalar",
+    .forward = nb__unary_forward,
+    .backward = nb_pow_scalar_backward,
+    .saved = NB_SAVES_INPUT(0),
+    .params_size = NB_PARAMS(nb_pow_scalar_params),
+    .map = {nb_pow_scalar_map_f32, nb_pow_scalar_map_f64},
+};
+
+static const nb_op nb_op_sin = {
+    .name = "sin",
+    .forward = nb__unary_forward,
+    .backward = nb_sin_backward,
+    .saved = NB_SAVES_INPUT(0),
+    .map = {nb_sin_map_f32, nb_sin_map_f64},
+};
+
+static const nb_op nb_op_cos = {
+    .name = "cos",
+    .forward = nb__unary_forward,
+    .backward = nb_cos_backward,
+    .saved = NB_SAVES_INPUT(0),
+    .map = {nb_cos_map_f32, nb_cos_map_f64},
+};
+
+nb_tensor *nb_exp(nb_tensor *x) { return nb__unary_apply(&nb_op_exp, x, NULL); }
+nb_tensor *nb_log(nb_tensor *x) { return nb__unary_apply(&nb_op_log, x, NULL); }
+nb_tensor *nb_sqrt(nb_tensor *x) { return nb__unary_apply(&nb_op_sqrt, x, NULL); }
+nb_tensor *nb_abs(nb_tensor *x) { return nb__unary_apply(&nb_op_abs, x, NULL); }
+nb_tensor *nb_sin(nb_tensor *x) { return nb__unary_apply(&nb_op_sin, x, NULL); }
+nb_tensor *nb_cos(nb_tensor *x) { return nb__unary_apply(&nb_op_cos, x, NULL); }
 
 nb_tensor *nb_pow_scalar(nb_tensor *x, double p)
 {
-    return nb__unary_map(&nb_op_pow_scalar, NB_UN_POW_SCALAR, x, p, 0);
+    return nb__unary_apply(&nb_op_pow_scalar, x, &(nb_pow_scalar_params){.p = p});
 }

@@ -4,10 +4,14 @@
 #include "config.h"
 #endif
 
-#include "kernels/loss.h"
 #include "nabla/ops.h"
+#include "ops/elementwise_op.h"
 #include "ops/loss_util.h"
-#include "ops/op_util.h"
+
+/* Binary cross-entropy of a logit a against a target b in [0, 1], in the
+ * form that never exponentiates a positive number: exp(-|a|) <= 1. */
+#define NB_ZIPS(X) X(bce_with_logits, nb_no_params, (a > 0 ? a : (T)0) - a * b + log1p(exp(-fabs(a))))
+#include "kernels/elementwise_loops.h"
 
 /* Losses compare like with like: a (64) target against a (64x1) prediction
  * would broadcast to 64x64 silently, so the shapes must be equal. */
@@ -40,17 +44,6 @@ nb_tensor *nb_sse_loss(nb_tensor *pred, nb_tensor *target)
     return nb_sum(nb_square(nb_sub(pred, target)));
 }
 
-static int nb_bce_forward(nb_tensor *out, nb_tensor *const *in, int n_in, const nb_op_params *p)
-{
-    (void)n_in;
-    (void)p;
-    if (out->dtype == NB_F32)
-        nb_k_bce_logits_f32(out->numel, in[0]->data, in[1]->data, out->data);
-    else
-        nb_k_bce_logits_f64(out->numel, in[0]->data, in[1]->data, out->data);
-    return 0;
-}
-
 /* d/dx = sigmoid(x) - t, d/dt = -x.  sigmoid(x) = (1 + tanh(x/2)) / 2 keeps
  * the formula on the core ops (and stable: tanh never overflows). */
 static int nb_bce_backward(const struct nb_node *node, nb_tensor *g, nb_tensor **gi)
@@ -65,8 +58,13 @@ static int nb_bce_backward(const struct nb_node *node, nb_tensor *g, nb_tensor *
     return 0;
 }
 
-static const nb_op nb_op_bce = {"bce_with_logits", nb_bce_forward, nb_bce_backward,
-                                NB_SAVES_ALL_INPUTS, 0};
+static const nb_op nb_op_bce = {
+    .name = "bce_with_logits",
+    .forward = nb__zip_forward,
+    .backward = nb_bce_backward,
+    .saved = NB_SAVES_ALL_INPUTS,
+    .zip = {nb_bce_with_logits_zip_f32, nb_bce_with_logits_zip_f64},
+};
 
 nb_tensor *nb_bce_with_logits(nb_tensor *logits, nb_tensor *targets, nb_reduction red)
 {
