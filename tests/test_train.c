@@ -285,6 +285,69 @@ START_TEST(test_minibatches_and_accuracy)
 }
 END_TEST
 
+/* The rows of every training minibatch, in the order nb_train visits them
+ * (the loss also sees the whole set once, for epoch 0: not recorded). */
+enum { SEEN_ROWS = 7, SEEN_MAX = 64 };
+static double seen_rows[SEEN_MAX];
+static int n_seen;
+static nb_tensor *recording_mse(nb_tensor *pred, nb_tensor *target)
+{
+    for (int64_t i = 0; nb_dim(target, 0) != SEEN_ROWS && i < nb_dim(target, 0); i++)
+        if (n_seen < SEEN_MAX)
+            seen_rows[n_seen++] = nb_get(target, i);
+    return nb_loss_mse(pred, target);
+}
+
+/* nb_train takes its minibatches from the io layer's iterator: over several
+ * epochs it visits exactly the rows an nb_batch_iter with the same batch
+ * size and seed gives, shuffled or not (the training loop had a shuffle of
+ * its own, which drew other orders after the first epoch). */
+START_TEST(test_train_batches_are_the_iterators)
+{
+    double xs[SEEN_ROWS], ys[SEEN_ROWS];
+    for (int i = 0; i < SEEN_ROWS; i++) {
+        xs[i] = 0.1 * i;
+        ys[i] = i;
+    }
+    nb_tensor *x = nb_from_f64(xs, NB_SHAPE(SEEN_ROWS, 1));
+    nb_tensor *y = nb_from_f64(ys, NB_SHAPE(SEEN_ROWS, 1));
+    for (int shuffle = 0; shuffle <= 1; shuffle++) {
+        nb_model *net = nb_bpnet_new((const int64_t[]){1, 1}, 2, NULL,
+                                     &(nb_bpnet_opts){.dtype = NB_F64, .seed = 1});
+        nb_optim *opt = nb_sgd_new(net, &(nb_sgd_opts){.lr = 1e-3});
+        n_seen = 0;
+        ck_assert_int_eq(nb_train(net, opt, recording_mse, &(nb_train_data){.x = x, .y = y},
+                                  &(nb_train_opts){.epochs = 3, .batch_size = 3, .seed = 42,
+                                                   .no_shuffle = !shuffle, .min_grad = -1,
+                                                   .verbose = -1},
+                                  NULL),
+                         NB_OK);
+        ck_assert_int_eq(n_seen, 3 * SEEN_ROWS);
+        nb_batch_iter it;
+        ck_assert_int_eq(nb_batch_iter_init(&it, x, y,
+                                            &(nb_batch_opts){.batch_size = 3, .seed = 42,
+                                                             .shuffle = shuffle}),
+                         NB_OK);
+        int k = 0;
+        for (int e = 0; e < 3; e++) {
+            nb_tensor *xb, *yb;
+            while (nb_batch_next(&it, &xb, &yb) == 1)
+                for (int64_t i = 0; i < nb_dim(yb, 0); i++, k++)
+                    ck_assert_msg(nb_get(yb, i) == seen_rows[k],
+                                  "shuffle %d, epoch %d: row %d is %g in nb_train, %g in the "
+                                  "iterator", shuffle, e + 1, k, seen_rows[k], nb_get(yb, i));
+            ck_assert_int_eq(nb_batch_iter_reset(&it), NB_OK);
+        }
+        ck_assert_int_eq(k, 3 * SEEN_ROWS);
+        if (!shuffle)
+            for (k = 0; k < 3 * SEEN_ROWS; k++)
+                ck_assert_double_eq(seen_rows[k], k % SEEN_ROWS);
+        nb_optim_free(opt);
+        nb_model_free(net);
+    }
+}
+END_TEST
+
 static nb_tensor *vector_loss(nb_tensor *pred, nb_tensor *target)
 {
     return nb_sub(pred, target);
@@ -481,6 +544,7 @@ int main(void)
     tcase_add_test(tc, test_early_stopping_restores_best);
     tcase_add_test(tc, test_stop_reasons_and_record);
     tcase_add_test(tc, test_minibatches_and_accuracy);
+    tcase_add_test(tc, test_train_batches_are_the_iterators);
     tcase_add_test(tc, test_bad_inputs);
     tcase_add_test(tc, test_train_options_out_of_range);
     tcase_add_test(tc, test_labels_checked_for_accuracy);

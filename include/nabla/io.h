@@ -270,7 +270,8 @@ int nb_batch_iter_init(nb_batch_iter *it, const nb_tensor *x, const nb_tensor *y
  * end of the epoch (then *xb, *yb are NULL), negative on error. */
 int nb_batch_next(nb_batch_iter *it, nb_tensor **xb, nb_tensor **yb);
 
-/* Begin the next epoch: rewind, and draw a new order when shuffling. */
+/* Begin the next epoch: rewind, and draw a new order when shuffling (a
+ * shuffle of the previous epoch's order, from the iterator's generator). */
 int nb_batch_iter_reset(nb_batch_iter *it);
 
 /* Number of batches per epoch. */

@@ -1,19 +1,25 @@
 /* Minibatch iteration: a visiting order of the rows, reshuffled per epoch
  * when asked, and batches copied row by row into the current arena (so a
- * training loop that resets its step arena makes no malloc here). */
+ * training loop that resets its step arena makes no malloc here).  This is
+ * the one shuffled-minibatch loop of the library: nb_train walks its
+ * epochs with it too (io/batch.h). */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
 #include <string.h>
 
+#include "io/batch.h"
 #include "io/io_util.h"
-#include "nabla/io.h"
 
-static void new_order(nb_batch_iter *it)
+/* The first epoch visits a shuffle of 0..n-1; each later one a shuffle of
+ * the order before it (as uniform, and the sequence nb_train has always
+ * drawn from its seed). */
+static void new_order(nb_batch_iter *it, bool first)
 {
-    for (int64_t i = 0; i < it->n; i++)
-        it->order[i] = i;
+    if (first)
+        for (int64_t i = 0; i < it->n; i++)
+            it->order[i] = i;
     if (it->shuffle)
         nb_rng_shuffle(&it->rng, it->order, it->n);
 }
@@ -56,7 +62,7 @@ int nb_batch_iter_init(nb_batch_iter *it, const nb_tensor *x, const nb_tensor *y
     it->drop_last = opts->drop_last;
     nb_rng_seed(&it->rng, opts->seed);
     it->epoch = 1;
-    new_order(it);
+    new_order(it, true);
     return NB_OK;
 }
 
@@ -73,24 +79,12 @@ int nb_batch_iter_reset(nb_batch_iter *it)
         return nb__null_input("nb_batch_iter_reset", "iterator (not initialised?)");
     it->pos = 0;
     it->epoch++;
-    new_order(it);
+    new_order(it, false);
     return NB_OK;
 }
 
-static nb_tensor *take(const nb_tensor *t, const int64_t *rows, int64_t count)
+int nb__batch_next_as(const char *op, nb_batch_iter *it, nb_tensor **xb, nb_tensor **yb)
 {
-    nb_tensor *b = nb__io_rows_like(t, count, "nb_batch_next");
-    if (!b)
-        return NULL;
-    int64_t k = nb__io_row_elems(t);
-    for (int64_t i = 0; i < count; i++)
-        nb__io_copy_row(b, i, t, rows[i], k);
-    return b;
-}
-
-int nb_batch_next(nb_batch_iter *it, nb_tensor **xb, nb_tensor **yb)
-{
-    static const char *op = "nb_batch_next";
     if (xb)
         *xb = NULL;
     if (yb)
@@ -108,8 +102,8 @@ int nb_batch_next(nb_batch_iter *it, nb_tensor **xb, nb_tensor **yb)
     int64_t count = left < it->batch_size ? left : it->batch_size;
     if (count <= 0 || (it->drop_last && count < it->batch_size))
         return 0;
-    nb_tensor *bx = take(it->x, it->order + it->pos, count);
-    nb_tensor *by = bx && it->y ? take(it->y, it->order + it->pos, count) : NULL;
+    nb_tensor *bx = nb__io_take_rows(it->x, it->order + it->pos, count, op);
+    nb_tensor *by = bx && it->y ? nb__io_take_rows(it->y, it->order + it->pos, count, op) : NULL;
     if (!bx || (it->y && !by))
         return nb_last_status() < 0 ? nb_last_status() : NB_ERR_NOMEM;
     it->pos += count;
@@ -117,4 +111,9 @@ int nb_batch_next(nb_batch_iter *it, nb_tensor **xb, nb_tensor **yb)
     if (yb)
         *yb = by;
     return 1;
+}
+
+int nb_batch_next(nb_batch_iter *it, nb_tensor **xb, nb_tensor **yb)
+{
+    return nb__batch_next_as("nb_batch_next", it, xb, yb);
 }

@@ -47,4 +47,19 @@ static inline nb_tensor *nb__io_rows_like(const nb_tensor *t, int64_t rows, cons
     return nb__tensor_empty(t->dtype, t->ndim, shape, op);
 }
 
+/* Rows idx[0..n) of t (entries of axis 0, any rank) copied into a new
+ * tensor in the current arena: the one row gather of the data layer
+ * (minibatches, splits).  NULL with a message naming `op` on failure. */
+static inline nb_tensor *nb__io_take_rows(const nb_tensor *t, const int64_t *idx, int64_t n,
+                                          const char *op)
+{
+    nb_tensor *out = nb__io_rows_like(t, n, op);
+    if (!out)
+        return NULL;
+    int64_t k = nb__io_row_elems(t);
+    for (int64_t i = 0; i < n; i++)
+        nb__io_copy_row(out, i, t, idx[i], k);
+    return out;
+}
+
 #endif

@@ -67,18 +67,6 @@ static int cmp_i64(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Rows idx[0..n) of t as a new tensor. */
-static nb_tensor *gather_rows(const nb_tensor *t, const int64_t *idx, int64_t n, const char *op)
-{
-    nb_tensor *out = nb__io_rows_like(t, n, op);
-    if (!out)
-        return NULL;
-    int64_t k = nb__io_row_elems(t);
-    for (int64_t i = 0; i < n; i++)
-        nb__io_copy_row(out, i, t, idx[i], k);
-    return out;
-}
-
 int nb_dividerand(nb_rng *rng, const nb_tensor *x, const nb_tensor *y, const nb_divide_opts *opts,
                   nb_split *out)
 {
@@ -123,15 +111,15 @@ int nb_dividerand(nb_rng *rng, const nb_tensor *x, const nb_tensor *y, const nb_
 
     nb_split s = {.n_train = ntrain, .n_val = nval, .n_test = ntest,
                   .train_idx = idx, .val_idx = idx + ntrain, .test_idx = idx + ntrain + nval};
-    s.x_train = gather_rows(x, s.train_idx, ntrain, op);
-    s.x_val = gather_rows(x, s.val_idx, nval, op);
-    s.x_test = gather_rows(x, s.test_idx, ntest, op);
+    s.x_train = nb__io_take_rows(x, s.train_idx, ntrain, op);
+    s.x_val = nb__io_take_rows(x, s.val_idx, nval, op);
+    s.x_test = nb__io_take_rows(x, s.test_idx, ntest, op);
     if (!s.x_train || !s.x_val || !s.x_test)
         return nb_last_status();
     if (y) {
-        s.y_train = gather_rows(y, s.train_idx, ntrain, op);
-        s.y_val = gather_rows(y, s.val_idx, nval, op);
-        s.y_test = gather_rows(y, s.test_idx, ntest, op);
+        s.y_train = nb__io_take_rows(y, s.train_idx, ntrain, op);
+        s.y_val = nb__io_take_rows(y, s.val_idx, nval, op);
+        s.y_test = nb__io_take_rows(y, s.test_idx, ntest, op);
         if (!s.y_train || !s.y_val || !s.y_test)
             return nb_last_status();
     }

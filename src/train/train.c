@@ -1,10 +1,10 @@
 /* The training loop (MATLAB train / a PyTorch epoch loop in one call).
  *
  * Memory: a train arena (made once per call with the model's allocator)
- * holds the sample order and the best weights; a step arena holds each
- * minibatch (rows copied in), its graph and its temporaries, and is reset
- * after every step and every evaluation.  After the first epoch a step asks
- * the system for nothing.
+ * holds the minibatch iterator's sample order and the best weights; a step
+ * arena holds each minibatch (rows copied in by the io layer's iterator),
+ * its graph and its temporaries, and is reset after every step and every
+ * evaluation.  After the first epoch a step asks the system for nothing.
  *
  * Early stopping follows MATLAB: the validation loss is checked after every
  * epoch; after max_fail epochs in a row without a new best, training stops
@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "io/batch.h"
 #include "nabla/autograd.h"
 #include "train/train_internal.h"
 
@@ -45,20 +46,6 @@ void nb_train_record_free(nb_train_record *r)
     free(r->train_acc);
     free(r->val_acc);
     r->train_loss = r->val_loss = r->test_loss = r->train_acc = r->val_acc = NULL;
-}
-
-/* Copy rows idx[0..count) of src into a new step-arena tensor. */
-static nb_tensor *nb_gather_rows(const nb_tensor *src, const int64_t *idx, int64_t count)
-{
-    int64_t shape[2] = {count, src->ndim == 2 ? src->shape[1] : 0};
-    nb_tensor *t = nb__tensor_empty(src->dtype, src->ndim, shape, "nb_train");
-    if (!t)
-        return NULL;
-    size_t row = (size_t)(src->ndim == 2 ? src->shape[1] : 1) * nb_dtype_size(src->dtype);
-    for (int64_t r = 0; r < count; r++)
-        memcpy((char *)t->data + (size_t)r * row, (const char *)src->data + (size_t)idx[r] * row,
-               row);
-    return t;
 }
 
 /* Euclidean norm of the model's gradient buffer. */
@@ -102,7 +89,7 @@ typedef struct nb_train_state {
     nb_train_record *r;
     nb_tensor *params, *grads; /* the model's flat buffers */
     nb_arena *step;
-    int64_t *idx;
+    nb_batch_iter batches; /* the training set's minibatches, shuffled per epoch */
     void *best;
     int cls;
 } nb_train_state;
@@ -129,22 +116,18 @@ static int nb_eval_sets(nb_train_state *s, int epoch)
 
 /* One pass over the training set; returns the sample-weighted mean loss in
  * r->train_loss[epoch]. */
-static int nb_train_epoch(nb_train_state *s, int epoch, nb_rng *rng)
+static int nb_train_epoch(nb_train_state *s, int epoch)
 {
-    const nb_train_data *d = s->data;
     nb_model *model = s->model;
-    int64_t n = d->x->shape[0], bs = s->o.batch_size ? s->o.batch_size : n;
-    if (bs > n)
-        bs = n;
-    if (!s->o.no_shuffle)
-        nb_rng_shuffle(rng, s->idx, n);
+    nb_batch_iter *it = &s->batches;
+    int rc = epoch > 1 ? nb_batch_iter_reset(it) : 0;
+    if (rc < 0)
+        return rc;
     double sum = 0, hits = 0;
-    for (int64_t start = 0; start < n; start += bs) {
-        int64_t count = start + bs <= n ? bs : n - start;
-        nb_tensor *xb = nb_gather_rows(d->x, s->idx + start, count);
-        nb_tensor *yb = xb ? nb_gather_rows(d->y, s->idx + start, count) : NULL;
-        int rc = yb ? nb_optim_zero_grad(s->opt) : nb_last_status();
-        if (rc < 0)
+    nb_tensor *xb, *yb;
+    while ((rc = nb__batch_next_as("nb_train", it, &xb, &yb)) == 1) {
+        int64_t count = xb->shape[0];
+        if ((rc = nb_optim_zero_grad(s->opt)) < 0)
             return rc;
         nb_tensor *pred = nb_model_forward(model, xb);
         nb_tensor *l = pred ? s->loss(pred, yb) : NULL;
@@ -159,16 +142,18 @@ static int nb_train_epoch(nb_train_state *s, int epoch, nb_rng *rng)
         sum += nb__get(l, 0) * (double)count;
         if (s->cls)
             hits += nb__accuracy(pred, yb) * (double)count;
-        if (start + bs >= n)
+        if (it->pos == it->n) /* the epoch's last minibatch */
             s->r->grad_norm = nb_grad_norm(s->grads);
         if ((rc = nb_optim_step(s->opt)) < 0)
             return rc;
         nb_arena_reset(s->step);
     }
-    s->r->train_loss[epoch] = sum / (double)n;
+    if (rc < 0)
+        return rc;
+    double n = (double)it->n;
+    s->r->train_loss[epoch] = sum / n;
     if (s->cls)
-        s->r->train_acc[epoch] = hits / (double)n;
-    (void)epoch;
+        s->r->train_acc[epoch] = hits / n;
     return 0;
 }
 
@@ -262,17 +247,17 @@ int nb_train(nb_model *model, nb_optim *opt, nb_loss_fn loss, const nb_train_dat
     s.step = keep ? nb_arena_new_opts(&ao) : NULL;
     int64_t n = data->x->shape[0];
     size_t wbytes = (size_t)s.params->numel * nb_dtype_size(s.params->dtype);
-    s.idx = s.step ? nb_arena_alloc(keep, sizeof *s.idx * (size_t)n) : NULL;
-    s.best = s.idx ? nb_arena_alloc(keep, wbytes) : NULL;
-    nb_arena *prev = nb_arena_use(s.step);
+    /* the iterator's order goes to the train arena, the batches to the step arena */
+    nb_arena *prev = nb_arena_use(keep);
+    int64_t bs = o.batch_size && o.batch_size < n ? o.batch_size : n;
+    nb_batch_opts bo = {.batch_size = bs, .shuffle = !o.no_shuffle, .seed = o.seed};
+    rc = s.step ? nb_batch_iter_init(&s.batches, data->x, data->y, &bo) : nb_last_status();
+    s.best = rc == 0 ? nb_arena_alloc(keep, wbytes) : NULL;
+    nb_arena_use(s.step);
     if (!s.best) {
         rc = nb_last_status() < 0 ? nb_last_status() : NB_ERR_NOMEM;
         goto done;
     }
-    for (int64_t i = 0; i < n; i++)
-        s.idx[i] = i;
-    nb_rng rng;
-    nb_rng_seed(&rng, o.seed);
     nb_progress prog;
     nb__progress_init(&prog, o.out, o.verbose, o.show);
     double t0 = nb__now(), samples = 0;
@@ -292,7 +277,7 @@ int nb_train(nb_model *model, nb_optim *opt, nb_loss_fn loss, const nb_train_dat
     if (r->train_loss[0] <= o.goal)
         r->stop = NB_STOP_GOAL;
     for (int e = 1; e <= epochs && r->stop == NB_STOP_EPOCHS; e++) {
-        if ((rc = nb_train_epoch(&s, e, &rng)) < 0 || (rc = nb_eval_sets(&s, e)) < 0)
+        if ((rc = nb_train_epoch(&s, e)) < 0 || (rc = nb_eval_sets(&s, e)) < 0)
             goto done;
         r->epochs = e;
         samples += (double)n;
