@@ -67,6 +67,8 @@ static double r_softplus(double x) { return log(1 + exp(x)); }
 static double r_sin(double x) { return sin(x); }
 static double r_cos(double x) { return cos(x); }
 static double d_cos(double x) { return -sin(x); }
+static double r_erf(double x) { return erf(x); }
+static double d_erf(double x) { return 1.12837916709551257390 * exp(-x * x); } /* 2/sqrt(pi) e^-x² */
 static double r_clamp(double x) { return x < -0.5 ? -0.5 : x > 0.7 ? 0.7 : x; }
 static double d_clamp(double x) { return x < -0.5 || x > 0.7 ? 0 : 1; }
 
@@ -109,6 +111,11 @@ static const un_case un_cases[] = {
      {0, LN3, -LN3}, {LN2, 2 * LN2, 2 * LN2 - LN3}},
     {"sin", "sin", nb_sin, r_sin, r_cos, -3, 3, 0, {0}, true, 3, {0, PI / 2, PI / 6}, {0, 1, 0.5}},
     {"cos", "cos", nb_cos, r_cos, d_cos, -3, 3, 0, {0}, true, 3, {0, PI, PI / 3}, {1, -1, 0.5}},
+    /* erf by its series 2/sqrt(pi) sum (-1)^n x^(2n+1) / (n! (2n+1)): at 0.5,
+     * 1.1283791670955126 (0.5 - 0.0416667 + 0.003125 - 0.000186012 + ...) =
+     * 0.5204998778130465; at 1, 0.8427007929497149 (odd: erf(-1) = -erf(1)) */
+    {"erf", "erf", nb_erf, r_erf, d_erf, -2.5, 2.5, 0, {0}, true, 3, {0, 0.5, -1},
+     {0, 0.5204998778130465, -0.8427007929497149}},
     {"clamp(-0.5,0.7)", "clamp", w_clamp, r_clamp, d_clamp, -1.5, 1.5, 2, {-0.5, 0.7}, true, 3,
      {-2, 0.3, 5}, {-0.5, 0.3, 0.7}},
     {"tansig", "tanh", nb_tansig, r_tanh, d_tanh, -3, 3, 0, {0}, true, 3, {0, LN2, -LN3},

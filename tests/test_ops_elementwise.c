@@ -192,6 +192,27 @@ START_TEST(test_saturating_limits)
 }
 END_TEST
 
+/* erf: odd, exactly +-1 far out with a zero gradient, and the slope
+ * 2/sqrt(pi) at 0, in f32 and f64. */
+START_TEST(test_erf_limits_and_symmetry)
+{
+    const double xs[6] = {-800, -6, 0, 0.3, 6, 800};
+    const double want[6] = {-1, -1, 0, 0.32862675945912741, 1, 1}; /* erf(0.3) by its series */
+    const double two_over_sqrt_pi = 2 / sqrt(PI);
+    for (int dt = 0; dt < 2; dt++) {
+        nb_tensor *x = leaf(nb_cast(nb_from_f64(xs, NB_SHAPE(6)), dt ? NB_F64 : NB_F32));
+        nb_tensor *g = grad_of_sum(nb_erf(x), x);
+        nb_tensor *y = nb_erf(x);
+        ck_assert_tensor_near(y, want, 6, dt ? 1e-16 : 1e-7);
+        ck_assert_double_eq_tol(nb_get(g, 2), two_over_sqrt_pi, dt ? 1e-15 : 1e-6);
+        ck_assert(nb_get(g, 0) == 0 && nb_get(g, 5) == 0);
+        nb_tensor *neg = nb_erf(nb_neg(x));
+        for (int i = 0; i < 6; i++)
+            ck_assert(nb_get(neg, i) == -nb_get(y, i));
+    }
+}
+END_TEST
+
 START_TEST(test_nan_propagates)
 {
     double v[2] = {NAN, 1};
@@ -827,6 +848,7 @@ static Suite *elementwise_suite(void)
     tc = nb_test_case("unary_special");
     tcase_add_test(tc, test_saturating_limits);
     tcase_add_test(tc, test_nan_propagates);
+    tcase_add_test(tc, test_erf_limits_and_symmetry);
     tcase_add_test(tc, test_unary_argument_errors);
     tcase_add_test(tc, test_unary_kink_subgradients);
     tcase_add_test(tc, test_pow_scalar_special_exponents);

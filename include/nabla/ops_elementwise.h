@@ -49,6 +49,10 @@ nb_tensor *nb_pow_scalar(nb_tensor *x, double p);
 nb_tensor *nb_sin(nb_tensor *x);
 nb_tensor *nb_cos(nb_tensor *x);
 
+/* The error function erf x = 2/sqrt(pi) * integral of e^(-t²) from 0 to x
+ * (C erf): odd, -1 and 1 in the limits.  Gradient: g * 2/sqrt(pi) e^(-x²). */
+nb_tensor *nb_erf(nb_tensor *x);
+
 /* ---- activations ---- */
 
 /* Logistic sigmoid 1 / (1 + e^-x), computed through e^-|x| so that it never

@@ -72,6 +72,7 @@
 #define nb_pow_scalar(...)      NB_AT_SITE_(nb_pow_scalar(__VA_ARGS__))
 #define nb_sin(...)             NB_AT_SITE_(nb_sin(__VA_ARGS__))
 #define nb_cos(...)             NB_AT_SITE_(nb_cos(__VA_ARGS__))
+#define nb_erf(...)             NB_AT_SITE_(nb_erf(__VA_ARGS__))
 #define nb_sigmoid(...)         NB_AT_SITE_(nb_sigmoid(__VA_ARGS__))
 #define nb_relu(...)            NB_AT_SITE_(nb_relu(__VA_ARGS__))
 #define nb_leaky_relu(...)      NB_AT_SITE_(nb_leaky_relu(__VA_ARGS__))

@@ -1,4 +1,4 @@
-/* Elementwise math maps: exp, log, sqrt, abs, x^p, sin, cos.  Each op is
+/* Elementwise math maps: exp, log, sqrt, abs, x^p, sin, cos, erf.  Each op is
  * its loops (one row of NB_MAPS), its backward (the derivative on paper,
  * written with nabla ops) and its descriptor. */
 #ifdef HAVE_CONFIG_H
@@ -22,7 +22,8 @@ typedef struct nb_pow_scalar_params {
     X(abs, nb_no_params, fabs(x))                                                            \
     X(pow_scalar, nb_pow_scalar_params, p->p == 2.0 ? x * x : pow(x, (T)p->p))               \
     X(sin, nb_no_params, sin(x))                                                             \
-    X(cos, nb_no_params, cos(x))
+    X(cos, nb_no_params, cos(x))                                                             \
+    X(erf, nb_no_params, erf(x))
 #include "kernels/elementwise_loops.h"
 
 /* d e^x = e^x: reuse the saved output */
@@ -74,6 +75,15 @@ static int nb_sin_backward(const struct nb_node *node, nb_tensor *g, nb_tensor *
 static int nb_cos_backward(const struct nb_node *node, nb_tensor *g, nb_tensor **gi)
 {
     gi[0] = nb_neg(nb_mul(g, nb_sin(node->inputs[0])));
+    return 0;
+}
+
+/* d erf x = 2/sqrt(pi) e^(-x²) */
+static int nb_erf_backward(const struct nb_node *node, nb_tensor *g, nb_tensor **gi)
+{
+    const double two_over_sqrt_pi = 1.12837916709551257390;
+    nb_tensor *x = node->inputs[0];
+    gi[0] = nb_mul(g, nb_mul_scalar(nb_exp(nb_neg(nb_square(x))), two_over_sqrt_pi));
     return 0;
 }
 
@@ -134,12 +144,21 @@ static const nb_op nb_op_cos = {
     .map = {nb_cos_map_f32, nb_cos_map_f64},
 };
 
+static const nb_op nb_op_erf = {
+    .name = "erf",
+    .forward = nb__unary_forward,
+    .backward = nb_erf_backward,
+    .saved = NB_SAVES_INPUT(0),
+    .map = {nb_erf_map_f32, nb_erf_map_f64},
+};
+
 nb_tensor *nb_exp(nb_tensor *x) { return nb__unary_apply(&nb_op_exp, x, NULL); }
 nb_tensor *nb_log(nb_tensor *x) { return nb__unary_apply(&nb_op_log, x, NULL); }
 nb_tensor *nb_sqrt(nb_tensor *x) { return nb__unary_apply(&nb_op_sqrt, x, NULL); }
 nb_tensor *nb_abs(nb_tensor *x) { return nb__unary_apply(&nb_op_abs, x, NULL); }
 nb_tensor *nb_sin(nb_tensor *x) { return nb__unary_apply(&nb_op_sin, x, NULL); }
 nb_tensor *nb_cos(nb_tensor *x) { return nb__unary_apply(&nb_op_cos, x, NULL); }
+nb_tensor *nb_erf(nb_tensor *x) { return nb__unary_apply(&nb_op_erf, x, NULL); }
 
 nb_tensor *nb_pow_scalar(nb_tensor *x, double p)
 {

@@ -62,6 +62,7 @@ OPS = {
     "nb_abs": torch.abs,
     "nb_sin": torch.sin,
     "nb_cos": torch.cos,
+    "nb_erf": torch.erf,
     "nb_sigmoid": torch.sigmoid,
     "nb_relu": torch.relu,
     "nb_leaky_relu": lambda x, slope: F.leaky_relu(x, slope),

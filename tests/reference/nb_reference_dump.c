@@ -58,6 +58,8 @@
     X(abs, "2x3", -1, 1, nb_abs(a))                                                      \
     X(sin, "2x3", -2, 2, nb_sin(a))                                                      \
     X(cos, "2x3", -2, 2, nb_cos(a))                                                      \
+    X(erf, "2x3", -2, 2, nb_erf(a))                                                      \
+    X(erf_wide, "3x4", -3.5, 3.5, nb_erf(a))                                             \
     X(sigmoid, "2x3", -3, 3, nb_sigmoid(a))                                              \
     X(relu, "2x3", -1, 1, nb_relu(a))                                                    \
     X(leaky_relu, "2x3", -1, 1, nb_leaky_relu(a, 0.1))                                   \
