@@ -31,7 +31,7 @@
 static void nb_adam_update(nb_optim *opt, int64_t n, void *pv, const void *gv)
 {
     const int decoupled = opt->kind == NB_OPT_ADAMW;
-    if (opt->model->dtype == NB_F32)
+    if (opt->dtype == NB_F32)
         NB_ADAM_LOOP(float, sqrtf);
     else
         NB_ADAM_LOOP(double, sqrt);

@@ -1,6 +1,7 @@
 /* What every optimizer shares: making one (state buffers sized to the
  * model's flat parameter buffer, in an arena of its own), the step driver
- * (recording off, FTZ on, versions bumped), zero_grad and accessors. */
+ * (recording off, FTZ on, the buffer's version bumped), zero_grad and
+ * accessors. */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
@@ -19,10 +20,22 @@ nb_optim *nb__optim_new(const char *api, nb_model *model, nb_optim_kind kind, co
         nb__error(NB_ERR_NULL, "%s: model is NULL", api);
         return NULL;
     }
-    if (nb__model_gather(model, api) < 0)
+    int64_t n = nb_model_num_scalars(model);
+    if (n == 0) {
+        nb__error(NB_ERR_STATE, "%s: the model has no parameters (add layers first)", api);
         return NULL;
-    int64_t n = model->n_scalars;
-    size_t es = nb_dtype_size(model->dtype);
+    }
+    /* the first use gathers the parameters; with some, only memory can fail */
+    nb_tensor *params = nb_model_params_flat(model);
+    nb_tensor *grads = params ? nb_model_grads_flat(model) : NULL;
+    if (!grads) {
+        if (nb_last_status() == NB_ERR_NOMEM)
+            nb__error(NB_ERR_NOMEM, "%s: out of memory for the model's parameter and gradient "
+                      "buffers (%lld scalars each)", api, (long long)n);
+        return NULL;
+    }
+    nb_dtype dtype = nb_model_dtype(model);
+    size_t es = nb_dtype_size(dtype);
     nb_arena_opts ao = {.chunk_bytes = sizeof(nb_optim) + 64 * 4 + (size_t)n * es * (size_t)n_state,
                         .allocator = nb_model_allocator(model)};
     nb_arena *arena = nb_arena_new_opts(&ao);
@@ -37,7 +50,9 @@ nb_optim *nb__optim_new(const char *api, nb_model *model, nb_optim_kind kind, co
     opt->kind = kind;
     opt->name = name;
     opt->model = model;
-    opt->layout = model->layout;
+    opt->params = params;
+    opt->grads = grads;
+    opt->dtype = dtype;
     opt->arena = arena;
     opt->update = update;
     opt->n = n;
@@ -55,13 +70,13 @@ nb_optim *nb__optim_new(const char *api, nb_model *model, nb_optim_kind kind, co
 
 void nb__optim_init_state(nb_optim *opt)
 {
-    size_t es = nb_dtype_size(opt->model->dtype);
+    size_t es = nb_dtype_size(opt->dtype);
     for (int s = 0; s < opt->n_state; s++)
         memset(opt->state[s], 0, (size_t)opt->n * es);
     if (opt->kind == NB_OPT_RPROP) {
         /* state[0] = step sizes, state[1] = previous gradient */
         for (int64_t i = 0; i < opt->n; i++) {
-            if (opt->model->dtype == NB_F32)
+            if (opt->dtype == NB_F32)
                 ((float *)opt->state[0])[i] = (float)opt->delta0;
             else
                 ((double *)opt->state[0])[i] = opt->delta0;
@@ -80,12 +95,15 @@ static int nb_optim_check(const nb_optim *opt, const char *api)
 {
     if (!opt)
         return nb__error(NB_ERR_NULL, "%s: optimizer is NULL", api);
-    if (opt->model->layout != opt->layout || !opt->model->flat)
+    /* a parameter added since (the only change a model's parameters can
+     * see) makes the model new buffers and adds at least one scalar */
+    int64_t now = nb_model_num_scalars(opt->model);
+    if (now != opt->n)
         return nb__error(NB_ERR_STATE,
                          "%s: the model's parameters changed (added after the %s optimizer was "
                          "made: it has state for %lld scalars, the model now %lld); make the "
                          "optimizer after the model is complete", api, opt->name,
-                         (long long)opt->n, (long long)opt->model->n_scalars);
+                         (long long)opt->n, (long long)now);
     return 0;
 }
 
@@ -94,21 +112,20 @@ int nb_optim_step(nb_optim *opt)
     int rc = nb_optim_check(opt, "nb_optim_step");
     if (rc < 0)
         return rc;
-    nb_model *model = opt->model;
     bool prev = nb_set_grad_enabled(false);
     nb_fpenv env;
     nb__ftz_begin(&env);
     opt->t++;
-    opt->update(opt, opt->n, model->flat->data, model->flat_grad->data);
+    opt->update(opt, opt->n, opt->params->data, opt->grads->data);
     nb__ftz_end(&env);
     if (!nb__ftz_hardware()) {
-        nb__flush_subnormals(model->dtype, model->flat->data, opt->n);
+        nb__flush_subnormals(opt->dtype, opt->params->data, opt->n);
         for (int s = 0; s < opt->n_state; s++)
-            nb__flush_subnormals(model->dtype, opt->state[s], opt->n);
+            nb__flush_subnormals(opt->dtype, opt->state[s], opt->n);
     }
     nb_set_grad_enabled(prev);
-    model->flat->version++;
-    nb_model_bump_versions(model);
+    nb_tensor_bump_version(opt->params);
+    nb_model_bump_versions(opt->model);
     return NB_OK;
 }
 

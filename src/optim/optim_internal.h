@@ -1,29 +1,33 @@
-/* The optimizer struct shared by the files of src/optim. */
+/* The optimizer struct shared by the files of src/optim.  An optimizer is
+ * an update rule over two flat buffers (parameters, gradients) and its own
+ * state; it knows the model only through nabla/nn.h, which hands out the
+ * buffers (nb_model_params_flat, nb_model_grads_flat). */
 #ifndef NB_OPTIM_OPTIM_INTERNAL_H
 #define NB_OPTIM_OPTIM_INTERNAL_H
 
 #include "core/option_check.h"
+#include "core/tensor_internal.h"
 #include "nabla/optim.h"
-#include "nn/nn_internal.h"
 
 typedef enum nb_optim_kind {
     NB_OPT_SGD, NB_OPT_ADAM, NB_OPT_ADAMW, NB_OPT_RMSPROP, NB_OPT_RPROP
 } nb_optim_kind;
 
 struct nb_optim;
-/* One update over n scalars of parameters p with gradients g (dtype of the
- * model); the state buffers are opt->state[]. */
+/* One update over n scalars of parameters p with gradients g (of
+ * opt->dtype); the state buffers are opt->state[]. */
 typedef void (*nb_optim_update_fn)(struct nb_optim *opt, int64_t n, void *p, const void *g);
 
 struct nb_optim {
     nb_optim_kind kind;
     const char *name;
-    nb_model *model;
-    uint64_t layout;   /* the model's buffer layout the state matches */
+    nb_model *model;   /* for nb_optim_model and zero_grad; the step uses the buffers */
+    nb_tensor *params, *grads; /* the model's flat buffers, n scalars each */
+    nb_dtype dtype;    /* of the buffers and the state */
     nb_arena *arena;   /* state */
     nb_optim_update_fn update;
     int n_state;       /* state buffers in use */
-    void *state[3];    /* each n scalars of the model's dtype */
+    void *state[3];    /* each n scalars of dtype */
     int64_t n;
     int64_t t;         /* steps taken */
     /* hyper-parameters (meaning per optimizer, see optim.h) */

@@ -37,7 +37,7 @@
 
 static void nb_rmsprop_update(nb_optim *opt, int64_t n, void *pv, const void *gv)
 {
-    if (opt->model->dtype == NB_F32)
+    if (opt->dtype == NB_F32)
         NB_RMSPROP_LOOP(float, sqrtf);
     else
         NB_RMSPROP_LOOP(double, sqrt);

@@ -29,7 +29,7 @@
 
 static void nb_rprop_update(nb_optim *opt, int64_t n, void *pv, const void *gv)
 {
-    if (opt->model->dtype == NB_F32)
+    if (opt->dtype == NB_F32)
         NB_RPROP_LOOP(float);
     else
         NB_RPROP_LOOP(double);

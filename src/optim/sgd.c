@@ -43,7 +43,7 @@
 
 static void nb_sgd_update(nb_optim *opt, int64_t n, void *pv, const void *gv)
 {
-    if (opt->model->dtype == NB_F32)
+    if (opt->dtype == NB_F32)
         NB_SGD_LOOP(float);
     else
         NB_SGD_LOOP(double);
