@@ -50,7 +50,7 @@ typedef struct nb_entry {
 } nb_entry;
 
 /* The entry of t, or NULL when the pass has not met t. */
-static nb_entry *nb_entry_find(nb_entry *table, const nb_tensor *t)
+static inline nb_entry *nb_entry_find(nb_entry *table, const nb_tensor *t)
 {
     nb_entry *e = NULL;
     HASH_FIND_PTR(table, &t, e);
@@ -365,7 +365,6 @@ typedef struct nb_run {
     int mode;          /* NB_MODE_LEAVES: add into .grad; NB_MODE_RETURN: keep in table */
     bool create_graph; /* NB_CREATE_GRAPH: the formulas' ops are recorded */
     bool marked;       /* the consumed marks are set, or there are none to set */
-    int64_t steps;     /* nodes visited so far: the hook's step */
 } nb_run;
 
 /* Seed the pass: each output's entry gets d(output)/d(output), the given
@@ -413,6 +412,64 @@ static int nb_seed(nb_run *r, nb_tensor *const *outputs, int n_outputs,
     return 0;
 }
 
+/* The cold paths of the sweep, kept out of the functions that run for every
+ * node and edge so that those stay small enough to be inlined. */
+
+/* A create-graph pass reached an op whose backward is raw C. */
+static int nb_refuse_second_order(const char *api, const struct nb_node *node)
+{
+    char site[300];
+    return nb__error(NB_ERR_GRAD,
+                     "%s: op '%s'%s is once differentiable: its backward is not made of nabla "
+                     "ops, so NB_CREATE_GRAPH (second order) is not available",
+                     api, node->op->name, nb__node_site(node, site, sizeof site));
+}
+
+/* The node's formula returned rc < 0, or an op inside it found a NaN/Inf
+ * (anomaly mode): report it as this node's. */
+static int nb_formula_error(const struct nb_node *node, int rc)
+{
+    char site[300];
+    if (nb_last_status() == NB_ERR_NUMERIC) {
+        char inner[512];
+        const char *msg = nb_last_error();
+        if (strncmp(msg, "anomaly: ", 9) == 0)
+            msg += 9;
+        snprintf(inner, sizeof inner, "%s", msg);
+        return nb__error(NB_ERR_NUMERIC, "anomaly in the backward of '%s'%s: %s", node->op->name,
+                         nb__node_site(node, site, sizeof site), inner);
+    }
+    if (!nb__error_pending())
+        nb__error(NB_ERR_GRAD, "backward of '%s'%s failed", node->op->name,
+                  nb__node_site(node, site, sizeof site));
+    return rc;
+}
+
+/* Why the gradient g that the node's formula gave for input k is refused:
+ * missing, of another shape or dtype than the input, or not finite (anomaly
+ * mode).  Sets the message and returns NULL. */
+static nb_tensor *nb_refuse_input_grad(const struct nb_node *node, int k, const nb_tensor *g)
+{
+    char site[300], s1[96], s2[96];
+    const nb_tensor *in = node->inputs[k];
+    if (!g && nb__error_pending())
+        return NULL; /* an op inside the formula failed: its message stands */
+    nb__node_site(node, site, sizeof site);
+    if (!g)
+        nb__error(NB_ERR_GRAD, "backward of '%s'%s gave no gradient for input %d", node->op->name,
+                  site, k + 1);
+    else if (!nb_same_shape(g, in) || g->dtype != in->dtype)
+        nb__error(NB_ERR_GRAD, "backward of '%s'%s gave a %s %s gradient for input %d of %s %s",
+                  node->op->name, site, nb_dtype_name(g->dtype),
+                  nb__shape_fmt(g->ndim, g->shape, s1, sizeof s1), k + 1,
+                  nb_dtype_name(in->dtype), nb__shape_fmt(in->ndim, in->shape, s2, sizeof s2));
+    else
+        nb__error(NB_ERR_NUMERIC,
+                  "anomaly: backward of '%s'%s produced NaN/Inf in the gradient of input %d",
+                  node->op->name, site, k + 1);
+    return NULL;
+}
+
 /* Run one node's backward formula on the gradient of its output, after
  * checking its saved tensors' versions and, in a create-graph pass, that the
  * op can be differentiated again.  The formula runs with the node's call
@@ -423,15 +480,11 @@ static int nb_seed(nb_run *r, nb_tensor *const *outputs, int n_outputs,
 static int nb_node_backward(nb_run *r, const struct nb_node *node, nb_tensor *grad,
                             nb_tensor ***grad_in)
 {
-    char site[300];
     int rc = nb_check_saved(node);
     if (rc < 0)
         return rc;
     if (r->create_graph && (node->op->flags & NB_OP_ONCE_DIFFERENTIABLE))
-        return nb__error(NB_ERR_GRAD,
-                         "%s: op '%s'%s is once differentiable: its backward is not made of "
-                         "nabla ops, so NB_CREATE_GRAPH (second order) is not available",
-                         r->api, node->op->name, nb__node_site(node, site, sizeof site));
+        return nb_refuse_second_order(r->api, node);
     size_t size = sizeof **grad_in * (size_t)node->n_inputs;
     nb_tensor **gi = nb__arena_alloc_aligned(r->ctx->arena, size, 8);
     if (!gi)
@@ -439,57 +492,30 @@ static int nb_node_backward(nb_run *r, const struct nb_node *node, nb_tensor *gr
     memset(gi, 0, size);
     nb_set_call_site(node->file, node->line);
     rc = node->op->backward(node, grad, gi);
-    if (nb_last_status() == NB_ERR_NUMERIC) { /* anomaly inside the formula: name this node */
-        char inner[512];
-        const char *msg = nb_last_error();
-        if (strncmp(msg, "anomaly: ", 9) == 0)
-            msg += 9;
-        snprintf(inner, sizeof inner, "%s", msg);
-        return nb__error(NB_ERR_NUMERIC, "anomaly in the backward of '%s'%s: %s", node->op->name,
-                         nb__node_site(node, site, sizeof site), inner);
-    }
-    if (rc < 0) {
-        if (!nb__error_pending())
-            nb__error(NB_ERR_GRAD, "backward of '%s'%s failed", node->op->name,
-                      nb__node_site(node, site, sizeof site));
-        return rc;
-    }
+    if (rc < 0 || nb_last_status() == NB_ERR_NUMERIC)
+        return nb_formula_error(node, rc);
     *grad_in = gi;
     return 0;
 }
 
-/* The gradient a formula gave for input k of the node, checked: present,
- * of the input's shape and dtype, and finite under anomaly mode.  Returns
- * it, or NULL with a message. */
+/* The gradient the node's formula gave for input k, checked: present, of
+ * the input's shape and dtype (a gradient in the output's broadcast shape is
+ * summed down first), and finite under anomaly mode.  Returns it, or NULL
+ * with a message. */
 static nb_tensor *nb_input_grad(const struct nb_node *node, int k, nb_tensor *g)
 {
-    char site[300], s1[96], s2[96];
     const nb_tensor *in = node->inputs[k];
-    if (!g && nb__error_pending())
-        return NULL; /* an op inside the backward formula failed */
-    if (!g) {
-        nb__error(NB_ERR_GRAD, "backward of '%s'%s gave no gradient for input %d", node->op->name,
-                  nb__node_site(node, site, sizeof site), k + 1);
-        return NULL;
-    }
+    if (!g)
+        return nb_refuse_input_grad(node, k, NULL);
     if (!nb_same_shape(g, in) && g->dtype == in->dtype) {
         g = nb_reduce_broadcast(g, in);
         if (!g)
             return NULL;
+        if (!nb_same_shape(g, in))
+            return nb_refuse_input_grad(node, k, g);
     }
-    if (!nb_same_shape(g, in) || g->dtype != in->dtype) {
-        nb__error(NB_ERR_GRAD, "backward of '%s'%s gave a %s %s gradient for input %d of %s %s",
-                  node->op->name, nb__node_site(node, site, sizeof site), nb_dtype_name(g->dtype),
-                  nb__shape_fmt(g->ndim, g->shape, s1, sizeof s1), k + 1,
-                  nb_dtype_name(in->dtype), nb__shape_fmt(in->ndim, in->shape, s2, sizeof s2));
-        return NULL;
-    }
-    if (nb_anomaly_mode() && nb__count_nonfinite(g) > 0) {
-        nb__error(NB_ERR_NUMERIC,
-                  "anomaly: backward of '%s'%s produced NaN/Inf in the gradient of input %d",
-                  node->op->name, nb__node_site(node, site, sizeof site), k + 1);
-        return NULL;
-    }
+    if (g->dtype != in->dtype || (nb_anomaly_mode() && nb__count_nonfinite(g) > 0))
+        return nb_refuse_input_grad(node, k, g);
     return g;
 }
 
@@ -517,6 +543,7 @@ static int nb_deliver(nb_run *r, const struct nb_node *node, int k, nb_tensor *g
  * and delivers each input's share; the others pass nothing on. */
 static int nb_sweep(nb_run *r)
 {
+    int64_t step = 0; /* nodes visited so far: the hook's step */
     for (int64_t s = r->order.len - 1; s >= 0; s--) {
         struct nb_node *node = r->order.items[s];
         nb_entry **link = r->links.items[s]; /* the output's entry, then the inputs' */
@@ -525,7 +552,6 @@ static int nb_sweep(nb_run *r)
             return nb__error(NB_ERR_NOMEM, "%s: out of memory", r->api);
         if (!oe->grad)
             continue; /* no gradient flows through this node */
-        int64_t step = r->steps++;
         nb_emit(NB_EVENT_NODE, node, -1, node->output, oe->grad, step);
         nb_tensor **grad_in = NULL;
         int rc = nb_node_backward(r, node, oe->grad, &grad_in);
@@ -540,6 +566,7 @@ static int nb_sweep(nb_run *r)
             if ((rc = nb_deliver(r, node, k, g, link[k + 1], step)) < 0)
                 return rc;
         }
+        step++;
     }
     return 0;
 }
