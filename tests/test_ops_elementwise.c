@@ -576,6 +576,125 @@ START_TEST(test_engine_reduces_broadcast_gradients)
 }
 END_TEST
 
+/* ================= where ================= */
+
+/* The hand example: mask [[1, 0, 1], [0, 1, 0]], a = hand_a (2x3), b = -1
+ * (0-d); with a column a (2x1) and a row mask (3); f32 gives the same. */
+START_TEST(test_where_values)
+{
+    const double mv[6] = {1, 0, 1, 0, 1, 0};
+    for (int dt = 0; dt < 2; dt++) {
+        nb_dtype d = dt ? NB_F64 : NB_F32;
+        nb_tensor *m = nb_cast(nb_from_f64(mv, NB_SHAPE(2, 3)), d);
+        nb_tensor *a = nb_cast(nb_from_f64(hand_a, NB_SHAPE(2, 3)), d);
+        nb_tensor *y = nb_where(m, a, nb_scalar(d, -1));
+        const double want[6] = {1, -1, 3, -1, 5, -1};
+        ck_assert_tensor_near(y, want, 6, 0);
+        ck_assert_int_eq(nb_tensor_dtype(y), d);
+        /* mask (3) x a (2x1) x b (2x3): shape 2x3 */
+        nb_tensor *row = nb_cast(nb_from_f64((const double[]){0, 1, 1}, NB_SHAPE(3)), d);
+        nb_tensor *col = nb_cast(nb_from_f64((const double[]){10, 20}, NB_SHAPE(2, 1)), d);
+        y = nb_where(row, col, a);
+        const double want2[6] = {1, 10, 10, 4, 20, 20};
+        ck_assert_int_eq(nb_ndim(y), 2);
+        ck_assert_int_eq(nb_shape(y)[0], 2);
+        ck_assert_int_eq(nb_shape(y)[1], 3);
+        ck_assert_tensor_near(y, want2, 6, 0);
+    }
+}
+END_TEST
+
+/* d sum(w * where(m, a, b)): w*m for a and w*(1-m) for b, each summed to
+ * its input's shape; the mask gets none. */
+START_TEST(test_where_gradients)
+{
+    const double mv[6] = {1, 0, 1, 0, 1, 0}, wv[6] = {1, 2, 3, 4, 5, 6};
+    nb_tensor *m = leaf(nb_from_f64(mv, NB_SHAPE(2, 3)));
+    nb_tensor *a = leaf(nb_from_f64((const double[]){7, 8}, NB_SHAPE(2, 1)));
+    nb_tensor *b = leaf(nb_from_f64(hand_b, NB_SHAPE(3)));
+    nb_tensor *w = nb_from_f64(wv, NB_SHAPE(2, 3));
+    nb_tensor *loss = nb_sum(nb_mul(nb_where(m, a, b), w));
+    nb_tensor *in[2] = {a, b}, *g[2];
+    ck_assert_int_eq(nb_grad(&loss, 1, in, 2, NULL, 0, g), NB_OK);
+    const double ga[2] = {1 + 3, 5}, gb[3] = {4, 2, 6};
+    ck_assert_tensor_near(g[0], ga, 2, 0);
+    ck_assert_tensor_near(g[1], gb, 3, 0);
+    /* the mask is a constant: no gradient reaches it */
+    nb_tensor *gm = NULL;
+    ck_assert_int_eq(nb_grad(&loss, 1, &m, 1, NULL, NB_ALLOW_UNUSED, &gm), NB_OK);
+    ck_assert_ptr_null(gm);
+    ck_assert_int_eq(nb_grad(&loss, 1, &m, 1, NULL, 0, &gm), NB_ERR_GRAD);
+    ck_assert_error(NB_ERR_GRAD, "nb_grad: input 1 is not used to compute the outputs");
+}
+END_TEST
+
+/* The branch not taken may hold NaN/Inf: the result and the gradients of
+ * both branches stay finite (mask * a + (1 - mask) * b would give NaN). */
+START_TEST(test_where_ignores_the_other_branch)
+{
+    nb_tensor *x = leaf(nb_from_f64((const double[]){4, -1, 0}, NB_SHAPE(3)));
+    nb_tensor *m = nb_greater(x, nb_scalar(NB_F64, 0));
+    nb_tensor *lx = nb_log(x); /* NaN at -1, -inf at 0 */
+    nb_tensor *y = nb_where(m, lx, nb_mul_scalar(x, 2));
+    const double want[3] = {2 * log(2.0), -2, 0};
+    ck_assert_tensor_near(y, want, 3, 1e-15);
+    nb_tensor *s = nb_sum(y), *g = NULL;
+    ck_assert_int_eq(nb_grad(&s, 1, &lx, 1, NULL, 0, &g), NB_OK);
+    const double glx[3] = {1, 0, 0};
+    ck_assert_tensor_near(g, glx, 3, 0);
+    /* through to x, where log's own g/x is 0/-1 = -0 (at x = 0 it would be
+     * 0/0, as in any framework: where cannot reach into log's formula) */
+    nb_tensor *x2 = leaf(nb_from_f64((const double[]){4, -1, -2}, NB_SHAPE(3)));
+    y = nb_where(nb_greater(x2, nb_scalar(NB_F64, 0)), nb_log(x2), nb_mul_scalar(x2, 2));
+    const double gx[3] = {0.25, 2, 2};
+    ck_assert_tensor_near(grad_of_sum(y, x2), gx, 3, 0);
+}
+END_TEST
+
+START_TEST(test_where_errors)
+{
+    nb_tensor *a = nb_ones(NB_F64, NB_SHAPE(2, 3)), *b = nb_zeros(NB_F64, NB_SHAPE(3));
+    nb_tensor *m = nb_from_f64((const double[]){1, 0.5, 0}, NB_SHAPE(3));
+    ck_assert_ptr_null(nb_where(m, a, b));
+    ck_assert_error(NB_ERR_ARG, "where: mask element 1 is 0.5; the mask must hold only 0 and 1");
+    nb_data_f64(m)[1] = NAN;
+    ck_assert_ptr_null(nb_where(m, a, b));
+    ck_assert_error(NB_ERR_ARG, "where: mask element 1 is nan");
+    nb_tensor *m4 = nb_ones(NB_F64, NB_SHAPE(4));
+    ck_assert_ptr_null(nb_where(m4, a, b));
+    ck_assert_error(NB_ERR_SHAPE, "where: mask 4, a 2x3 and b 3 do not broadcast together (axis -1: 4 vs 3");
+    nb_tensor *m32 = nb_ones(NB_F32, NB_SHAPE(3));
+    ck_assert_ptr_null(nb_where(m32, a, b));
+    ck_assert_error(NB_ERR_DTYPE, "where: input 1 is f32 but input 2 is f64");
+    /* alone, a NULL input is named; after an earlier failure the first
+     * message is kept */
+    nb_clear_error();
+    ck_assert_ptr_null(nb_where(m4, NULL, b));
+    ck_assert_error(NB_ERR_NULL, "where: input 2 is NULL");
+    nb_tensor *bad = nb_add(nb_zeros(NB_F64, NB_SHAPE(2)), nb_zeros(NB_F64, NB_SHAPE(3)));
+    char first[512];
+    snprintf(first, sizeof first, "%s", nb_last_error());
+    ck_assert_ptr_null(nb_where(bad, a, b));
+    ck_assert_ptr_null(nb_where(m4, bad, b));
+    ck_assert_ptr_null(nb_where(m4, a, bad));
+    ck_assert_str_eq(nb_last_error(), first);
+}
+END_TEST
+
+/* The node keeps the mask: changing it in place before backward is caught. */
+START_TEST(test_where_mask_modified_in_place)
+{
+    nb_tensor *a = leaf(nb_ones(NB_F64, NB_SHAPE(3)));
+    nb_tensor *m = nb_from_f64((const double[]){1, 0, 1}, NB_SHAPE(3));
+    nb_tensor *loss = nb_sum(nb_where(m, a, nb_scalar(NB_F64, 0)));
+    nb_data_f64(m)[1] = 1;
+    nb_tensor_bump_version(m);
+    ck_assert_int_lt(nb_backward(loss, NULL), 0);
+    ck_assert_error(NB_ERR_STATE, "backward of 'where'");
+    ck_assert_error(NB_ERR_STATE, "saved tensor 1 was modified in place");
+}
+END_TEST
+
 START_TEST(test_pow_base_zero)
 {
     const double av[3] = {0, 0, 4}, bv[3] = {2, 0.5, 0.5};
@@ -867,6 +986,14 @@ static Suite *elementwise_suite(void)
     tcase_add_test(tc, test_max_min_ties_go_to_a);
     tcase_add_test(tc, test_pow_base_zero);
     tcase_add_test(tc, test_engine_reduces_broadcast_gradients);
+    suite_add_tcase(s, tc);
+
+    tc = nb_test_case("where");
+    tcase_add_test(tc, test_where_values);
+    tcase_add_test(tc, test_where_gradients);
+    tcase_add_test(tc, test_where_ignores_the_other_branch);
+    tcase_add_test(tc, test_where_errors);
+    tcase_add_test(tc, test_where_mask_modified_in_place);
     suite_add_tcase(s, tc);
 
     tc = nb_test_case("masks_and_cast");

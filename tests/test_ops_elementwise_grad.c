@@ -1,7 +1,7 @@
 /* The elementwise ops, gradients by finite differences: nb_gradcheck (first
  * order, full Jacobian) and nb_gradgradcheck (second order) in f64, for every
  * unary op on two shapes and every binary op on same-shape and broadcast
- * pairs, plus cast and purelin.  Samples keep 0.1 away from kinks (abs,
+ * pairs, plus cast, purelin and where.  Samples keep 0.1 away from kinks (abs,
  * relu, leaky_relu, clamp bounds, maximum/minimum ties), where a central
  * difference straddling the kink would disagree with any subgradient. */
 #include "elementwise_cases.h"
@@ -139,6 +139,33 @@ START_TEST(test_composite_gradcheck)
 }
 END_TEST
 
+/* where(mask, a, b) with the mask a fixed constant: same shapes, and all
+ * three broadcast (mask 2x3 with a 3 and b 2x1; mask 3 with a 2x1 and a
+ * 0-d b).  a and b enter through sin and a square, so the second derivative
+ * is not trivially zero. */
+static nb_tensor *call_where(nb_tensor *const *in, int n, void *ctx)
+{
+    (void)n;
+    return nb_where(ctx, nb_sin(in[0]), nb_square(in[1]));
+}
+
+START_TEST(test_where_gradcheck)
+{
+    const double m6[6] = {1, 0, 0, 1, 1, 0}, m3[3] = {0, 1, 1};
+    const double av[6] = {0.5, -1.25, 2, 0.75, -0.3, 1.1}, bv[6] = {0.2, -0.7, 1.3, 0.9, -1.5, 0.4};
+    nb_tensor *m = nb_from_f64(m6, NB_SHAPE(2, 3));
+    nb_tensor *same[2] = {nb_requires_grad_(nb_from_f64(av, NB_SHAPE(2, 3)), true),
+                          nb_requires_grad_(nb_from_f64(bv, NB_SHAPE(2, 3)), true)};
+    check_both(call_where, same, 2, m, "where", "2x3, 2x3, 2x3", NULL);
+    nb_tensor *bc[2] = {nb_requires_grad_(nb_from_f64(av, NB_SHAPE(3)), true),
+                        nb_requires_grad_(nb_from_f64(bv, NB_SHAPE(2, 1)), true)};
+    check_both(call_where, bc, 2, m, "where", "2x3, 3, 2x1", NULL);
+    nb_tensor *bc2[2] = {nb_requires_grad_(nb_from_f64(av, NB_SHAPE(2, 1)), true),
+                         nb_requires_grad_(nb_from_f64(bv, 0, NULL), true)};
+    check_both(call_where, bc2, 2, nb_from_f64(m3, NB_SHAPE(3)), "where", "3, 2x1, scalar", NULL);
+}
+END_TEST
+
 static Suite *elementwise_grad_suite(void)
 {
     Suite *s = suite_create("ops_elementwise_grad");
@@ -152,6 +179,7 @@ static Suite *elementwise_grad_suite(void)
     tcase_add_test(tc, test_cast_gradcheck);
     tcase_add_test(tc, test_purelin_gradcheck);
     tcase_add_test(tc, test_composite_gradcheck);
+    tcase_add_test(tc, test_where_gradcheck);
     suite_add_tcase(s, tc);
     return s;
 }

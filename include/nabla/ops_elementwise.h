@@ -103,6 +103,18 @@ nb_tensor *nb_pow(nb_tensor *a, nb_tensor *b);
 nb_tensor *nb_maximum(nb_tensor *a, nb_tensor *b);
 nb_tensor *nb_minimum(nb_tensor *a, nb_tensor *b);
 
+/* ---- selection ---- */
+
+/* a where mask is 1, b where it is 0, elementwise, with NumPy broadcasting
+ * of all three (the result has their broadcast shape).  mask holds only 0
+ * and 1 in a's and b's dtype (e.g. from nb_greater); any other value is an
+ * NB_ERR_ARG error naming the element.  Gradients: g where mask is 1 for a,
+ * g where it is 0 for b (each summed to its input's shape), none for mask,
+ * which is a constant: it must not change before backward (checked) and
+ * nb_grad for it reports it unused.  A NaN or Inf in the branch not taken
+ * reaches neither the result nor the gradients of a and b. */
+nb_tensor *nb_where(nb_tensor *mask, nb_tensor *a, nb_tensor *b);
+
 /* ---- comparison masks (NOT differentiable) ----
  * 1 where the relation holds, 0 elsewhere (NaN compares false: equal(NaN,
  * NaN) is 0), with broadcasting and the inputs' dtype.  The result is never

@@ -85,6 +85,7 @@
 #define nb_pow(...)             NB_AT_SITE_(nb_pow(__VA_ARGS__))
 #define nb_maximum(...)         NB_AT_SITE_(nb_maximum(__VA_ARGS__))
 #define nb_minimum(...)         NB_AT_SITE_(nb_minimum(__VA_ARGS__))
+#define nb_where(...)           NB_AT_SITE_(nb_where(__VA_ARGS__))
 #define nb_greater(...)         NB_AT_SITE_(nb_greater(__VA_ARGS__))
 #define nb_greater_equal(...)   NB_AT_SITE_(nb_greater_equal(__VA_ARGS__))
 #define nb_less(...)            NB_AT_SITE_(nb_less(__VA_ARGS__))

@@ -1,9 +1,10 @@
 # src/ops: the elementwise op set (unary maps, activations, pow/maximum/
-# minimum, comparison masks, cast) and its tests.
+# minimum, where, comparison masks, cast) and its tests.
 libnabla_impl_la_SOURCES += \
 	src/ops/unary_math.c \
 	src/ops/activations.c \
 	src/ops/binary_extra.c \
+	src/ops/where.c \
 	src/ops/compare.c \
 	src/ops/cast.c
 

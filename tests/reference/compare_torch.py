@@ -72,6 +72,8 @@ OPS = {
     "nb_pow": torch.pow,
     "nb_maximum": torch.maximum,
     "nb_minimum": torch.minimum,
+    "nb_where": lambda m, a, b: torch.where(m != 0, a, b),
+    "nb_greater": lambda a, b: (a > b).double(),  # a constant mask, as in nabla
     "nb_tansig": torch.tanh,
     "nb_logsig": torch.sigmoid,
     "nb_purelin": lambda x: x,
@@ -112,6 +114,7 @@ HELPERS = {
     "PERM": lambda *p: tuple(p),
     "TENSORS": lambda *ts: tuple(ts),
     "LABELS": lambda *v: torch.tensor(v, dtype=torch.float64),
+    "MASK": lambda *v: torch.tensor(v, dtype=torch.float64),
     "true": True,
     "false": False,
     "NB_REDUCE_MEAN": 0,

@@ -11,7 +11,7 @@
  *   fixed values in [lo, hi).
  * - expression: C using nabla ops.  Its text is sent to the comparison
  *   script, which evaluates it with PyTorch; the helpers below (NB_SHAPE,
- *   PERM, TENSORS, LABELS, true/false, NB_REDUCE_*) exist on both sides.
+ *   PERM, TENSORS, LABELS, MASK, true/false, NB_REDUCE_*) exist on both sides.
  *   A new op function needs one entry in OPS of compare_torch.py.
  * Keep inputs away from kinks (relu at 0, clamp bounds, ties of max). */
 #include <math.h>
@@ -24,6 +24,10 @@
 /* Constants usable in expressions (mirrored in compare_torch.py). */
 #define PERM(...) ((const int[]){__VA_ARGS__})
 #define TENSORS(...) ((nb_tensor *[]){__VA_ARGS__})
+/* A 1-D f64 mask of 0/1 values, for nb_where. */
+#define MASK(...)                                                                       \
+    nb_from_f64((const double[]){__VA_ARGS__}, 1,                                     \
+                (const int64_t[]){sizeof((const double[]){__VA_ARGS__}) / sizeof(double)})
 /* A 1-D tensor of class labels / row indices (integral f64 values). */
 #define LABELS(...)                                                                     \
     nb_from_f64((const double[]){__VA_ARGS__}, 1,                                     \
@@ -69,6 +73,8 @@
     X(pow, "2x3 3", 0.5, 2, nb_pow(a, b))                                                \
     X(maximum, "2x3 3", -1, 1, nb_maximum(a, b))                                         \
     X(minimum, "2x3 2x3", -1, 1, nb_minimum(a, b))                                       \
+    X(where, "2x3 2x1", -1, 1, nb_where(MASK(1, 0, 1), a, b))                            \
+    X(where_greater, "2x3 3", -1, 1, nb_where(nb_greater(a, b), nb_square(a), nb_exp(b))) \
     X(tansig_logsig, "2x3", -2, 2, nb_mul(nb_tansig(a), nb_logsig(a)))                   \
     X(purelin_poslin, "2x3", -1, 1, nb_add(nb_purelin(a), nb_poslin(a)))                 \
     /* reductions */                                                                     \
