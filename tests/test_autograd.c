@@ -486,6 +486,41 @@ START_TEST(test_hook_and_graph_nodes)
 }
 END_TEST
 
+/* Formulas that break the contract: one gives no gradient, one fails
+ * without a message.  The engine names the node, and its status is the one
+ * it recorded. */
+static int silent_backward(const nb_node *node, nb_tensor *g, nb_tensor **gi)
+{
+    (void)node, (void)g, (void)gi;
+    return 0;
+}
+static int failing_backward(const nb_node *node, nb_tensor *g, nb_tensor **gi)
+{
+    (void)node, (void)g, (void)gi;
+    return -1;
+}
+static const nb_op silent_op = {.name = "silent", .forward = bad_forward, .backward = silent_backward};
+static const nb_op failing_op = {
+    .name = "failing", .forward = bad_forward, .backward = failing_backward};
+
+START_TEST(test_broken_formulas_name_the_node)
+{
+    nb_tensor *x = leaf64((double[]){1, 2}, 2);
+    nb_tensor *y = nb__op_apply(&silent_op, &x, 1, NULL, NB_F64, 1, (int64_t[]){2});
+    ck_assert_int_eq(nb_backward(nb_sum(y), NULL), NB_ERR_GRAD);
+    ck_assert_error(NB_ERR_GRAD, "backward of 'silent' gave no gradient for input 1");
+    ck_assert_ptr_null(nb_tensor_grad(x));
+    y = nb__op_apply(&failing_op, &x, 1, NULL, NB_F64, 1, (int64_t[]){2});
+    nb_tensor *L = nb_sum(y), *g = NULL;
+    ck_assert_int_eq(nb_backward(L, NULL), NB_ERR_GRAD);
+    ck_assert_error(NB_ERR_GRAD, "backward of 'failing' failed");
+    ck_assert_int_eq(nb_grad(&L, 1, &x, 1, NULL, 0, &g), NB_ERR_GRAD);
+    ck_assert_error(NB_ERR_GRAD, "backward of 'failing' failed");
+    ck_assert_ptr_null(g);
+    ck_assert_ptr_null(nb_tensor_grad(x));
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("autograd");
@@ -508,6 +543,7 @@ int main(void)
     tcase_add_test(tc, test_once_differentiable_and_anomaly);
     tcase_add_test(tc, test_failed_pass_after_adding_uses_the_graph);
     tcase_add_test(tc, test_hook_and_graph_nodes);
+    tcase_add_test(tc, test_broken_formulas_name_the_node);
     suite_add_tcase(s, tc);
     return nb_test_run(s);
 }

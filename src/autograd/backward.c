@@ -426,7 +426,8 @@ static int nb_refuse_second_order(const char *api, const struct nb_node *node)
 }
 
 /* The node's formula returned rc < 0, or an op inside it found a NaN/Inf
- * (anomaly mode): report it as this node's. */
+ * (anomaly mode): report it as this node's.  A formula that failed without
+ * a message gets the engine's, and the status that goes with it. */
 static int nb_formula_error(const struct nb_node *node, int rc)
 {
     char site[300];
@@ -440,9 +441,9 @@ static int nb_formula_error(const struct nb_node *node, int rc)
                          nb__node_site(node, site, sizeof site), inner);
     }
     if (!nb__error_pending())
-        nb__error(NB_ERR_GRAD, "backward of '%s'%s failed", node->op->name,
-                  nb__node_site(node, site, sizeof site));
-    return rc;
+        return nb__error(NB_ERR_GRAD, "backward of '%s'%s failed", node->op->name,
+                         nb__node_site(node, site, sizeof site));
+    return rc; /* the formula, or an op inside it, said why */
 }
 
 /* Why the gradient g that the node's formula gave for input k is refused:
