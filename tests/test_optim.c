@@ -1,6 +1,7 @@
 /* nabla: tests of src/optim — the first steps of every optimizer against
  * values worked out from its update rule on a two-scalar problem, RPROP's
- * MATLAB defaults and sign logic, flush-to-zero, versions, and bad inputs. */
+ * MATLAB defaults and sign logic, flush-to-zero, versions (one counter
+ * shared by the parameters and their buffer), and bad inputs. */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
@@ -209,6 +210,61 @@ START_TEST(test_rprop_matlab_defaults_and_signs)
 }
 END_TEST
 
+/* Parameters are views into the model's flat buffer and share its version
+ * counter, so the step, which bumps only the buffer and names no parameter,
+ * is one new version of every parameter (each had a counter of its own, and
+ * every writer had to remember to bump them all); a graph that saved a
+ * weight before the step then refuses to run backward.  The gradients share
+ * the gradient buffer's counter the same way. */
+START_TEST(test_step_is_a_new_version_of_every_parameter)
+{
+    nb_model *m = nb_bpnet_new((const int64_t[]){2, 3, 1}, 3, NULL,
+                               &(nb_bpnet_opts){.dtype = NB_F64, .seed = 1});
+    nb_optim *o = nb_sgd_new(m, NULL);
+    ck_assert_ptr_nonnull(o);
+    nb_tensor *flat = nb_model_params_flat(m), *gflat = nb_model_grads_flat(m);
+    int np = nb_model_num_params(m);
+    ck_assert_int_eq(np, 4);
+    uint64_t v0 = nb_tensor_version(flat), g0 = nb_tensor_version(gflat);
+    for (int i = 0; i < np; i++) {
+        nb_tensor *p = nb_model_param_at(m, i);
+        ck_assert_uint_eq(nb_tensor_version(p), v0);
+        ck_assert_uint_eq(nb_tensor_version(nb_tensor_grad(p)), g0);
+    }
+    nb_tensor *x = nb_from_f64((const double[]){0, 0, 0, 1, 1, 0, 1, 1}, NB_SHAPE(4, 2));
+    nb_tensor *y = nb_from_f64((const double[]){0, 1, 1, 0}, NB_SHAPE(4, 1));
+    nb_tensor *loss = nb_loss_mse(nb_model_forward(m, x), y);
+    ck_assert_ptr_nonnull(loss);
+
+    ck_assert_int_eq(nb_optim_step(o), NB_OK);
+    ck_assert_uint_eq(nb_tensor_version(flat), v0 + 1);
+    for (int i = 0; i < np; i++)
+        ck_assert_uint_eq(nb_tensor_version(nb_model_param_at(m, i)), v0 + 1);
+    ck_assert_int_eq(nb_backward(loss, NULL), NB_ERR_STATE);
+    char msg[160];
+    snprintf(msg, sizeof msg, "input 2 (3x1) was modified in place after the forward pass saved "
+             "it (version %llu when saved, now %llu)", (unsigned long long)v0,
+             (unsigned long long)(v0 + 1));
+    ck_assert_error(NB_ERR_STATE, "backward of 'matmul'");
+    ck_assert_error(NB_ERR_STATE, msg);
+
+    /* a write through the buffer and one bump of it: every parameter sees it */
+    nb_data_f64(flat)[0] += 1;
+    nb_tensor_bump_version(flat);
+    for (int i = 0; i < np; i++)
+        ck_assert_uint_eq(nb_tensor_version(nb_model_param_at(m, i)), v0 + 2);
+    /* zero_grad: one new version of every gradient */
+    g0 = nb_tensor_version(gflat);
+    ck_assert_int_eq(nb_optim_zero_grad(o), NB_OK);
+    for (int i = 0; i < np; i++)
+        ck_assert_uint_eq(nb_tensor_version(nb_tensor_grad(nb_model_param_at(m, i))),
+                          nb_tensor_version(gflat));
+    ck_assert_uint_eq(nb_tensor_version(gflat), g0 + 1);
+    nb_optim_free(o);
+    nb_model_free(m);
+}
+END_TEST
+
 /* f32 works too (one loop per dtype). */
 START_TEST(test_f32_step)
 {
@@ -401,6 +457,7 @@ int main(void)
     tcase_add_test(tc, test_adamw_decoupled_decay);
     tcase_add_test(tc, test_rmsprop);
     tcase_add_test(tc, test_rprop_matlab_defaults_and_signs);
+    tcase_add_test(tc, test_step_is_a_new_version_of_every_parameter);
     tcase_add_test(tc, test_f32_step);
     tcase_add_test(tc, test_subnormals_flushed_and_mxcsr_restored);
     tcase_add_test(tc, test_bad_inputs);

@@ -116,11 +116,16 @@ const char *nb_model_param_name(const nb_model *model, int i);
 
 /* The contiguous buffers (1-D, nb_model_num_scalars elements) viewed by the
  * parameters and by their gradients.  Gathers the parameters on first use.
- * Writing through them: call nb_tensor_bump_version on the parameters
- * (nb_model_bump_versions does all).  NULL with a message on failure. */
+ * A parameter shares the version counter of the buffer it views (and a
+ * gradient its buffer's): after writing through a buffer's data, one
+ * nb_tensor_bump_version on the buffer is a new version of every parameter,
+ * which any graph that saved one then sees.  NULL with a message on
+ * failure. */
 nb_tensor *nb_model_params_flat(nb_model *model);
 nb_tensor *nb_model_grads_flat(nb_model *model);
-/* Bump the version of every parameter (after writing the flat buffer). */
+/* Bump the version of every parameter (after writing their data): once the
+ * parameters are gathered, one bump of the counter they share with the flat
+ * buffer, the same as nb_tensor_bump_version(nb_model_params_flat(model)). */
 void nb_model_bump_versions(nb_model *model);
 /* Zero every parameter's gradient (one memset).  NB_OK or negative. */
 int nb_model_zero_grad(nb_model *model);

@@ -59,7 +59,7 @@ int nb__anomaly_check_leaves(const char *op, nb_tensor *const *inputs, int n_inp
     for (int k = 0; k < n_inputs; k++) {
         nb_tensor *t = inputs[k];
         if (t->node ||
-            atomic_load_explicit(&t->finite_version, memory_order_relaxed) == t->version + 1)
+            atomic_load_explicit(&t->finite_version, memory_order_relaxed) == nb__version(t) + 1)
             continue;
         int64_t bad = nb__count_nonfinite(t); /* vectorised: the common case is none */
         if (bad)

@@ -247,7 +247,7 @@ static int nb_accumulate_leaf(nb_tensor *leaf, const nb_tensor *g)
         nb_k_add_inplace_f32(acc->numel, acc->data, g->data);
     else
         nb_k_add_inplace_f64(acc->numel, acc->data, g->data);
-    acc->version++;
+    nb__bump_version(acc);
     return 0;
 }
 
@@ -280,7 +280,7 @@ static int nb_check_saved(const struct nb_node *node)
         if (!(node->op->saved & NB_SAVES_INPUT(k > 30 ? 30 : k)))
             continue;
         const nb_tensor *in = node->inputs[k];
-        if (in->version != node->input_versions[k])
+        if (nb__version(in) != node->input_versions[k])
             return nb__error(NB_ERR_STATE,
                              "backward of '%s'%s: input %d (%s) was modified in place after the "
                              "forward pass saved it (version %llu when saved, now %llu); do the "
@@ -288,23 +288,23 @@ static int nb_check_saved(const struct nb_node *node)
                              node->op->name, nb__node_site(node, site, sizeof site), k + 1,
                              nb__shape_fmt(in->ndim, in->shape, shape, sizeof shape),
                              (unsigned long long)node->input_versions[k],
-                             (unsigned long long)in->version);
+                             (unsigned long long)nb__version(in));
     }
-    if ((node->op->saved & NB_SAVES_OUTPUT) && node->output->version != node->output_version)
+    if ((node->op->saved & NB_SAVES_OUTPUT) && nb__version(node->output) != node->output_version)
         return nb__error(NB_ERR_STATE,
                          "backward of '%s'%s: its output was modified in place after the forward "
                          "pass (version %llu when saved, now %llu)",
                          node->op->name, nb__node_site(node, site, sizeof site),
                          (unsigned long long)node->output_version,
-                         (unsigned long long)node->output->version);
+                         (unsigned long long)nb__version(node->output));
     for (int s = 0; s < node->n_saved; s++)
-        if (node->saved[s]->version != node->saved_versions[s])
+        if (nb__version(node->saved[s]) != node->saved_versions[s])
             return nb__error(NB_ERR_STATE,
                              "backward of '%s'%s: saved tensor %d was modified in place (version "
                              "%llu when saved, now %llu)",
                              node->op->name, nb__node_site(node, site, sizeof site), s + 1,
                              (unsigned long long)node->saved_versions[s],
-                             (unsigned long long)node->saved[s]->version);
+                             (unsigned long long)nb__version(node->saved[s]));
     return 0;
 }
 

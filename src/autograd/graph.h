@@ -158,7 +158,7 @@ int nb__anomaly_check_leaves(const char *op, nb_tensor *const *inputs, int n_inp
  * an op's result finite), so using it as an input later scans it no more. */
 static inline void nb__anomaly_mark_finite(nb_tensor *t)
 {
-    atomic_store_explicit(&t->finite_version, t->version + 1, memory_order_relaxed);
+    atomic_store_explicit(&t->finite_version, nb__version(t) + 1, memory_order_relaxed);
 }
 
 #endif

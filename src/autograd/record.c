@@ -207,10 +207,10 @@ nb_tensor *nb__op_apply(const nb_op *op, nb_tensor *const *inputs, int n_inputs,
     node->input_versions = vers;
     for (int k = 0; k < n_inputs; k++) {
         ins[k] = inputs[k];
-        vers[k] = inputs[k]->version;
+        vers[k] = nb__version(inputs[k]);
     }
     node->output = out;
-    node->output_version = out->version;
+    node->output_version = nb__version(out);
     if (op->params_size)
         memcpy(node->params.bytes, params, op->params_size);
     node->id = nb_next_node_id++;
@@ -230,7 +230,7 @@ int nb__node_save(nb_tensor *out, nb_tensor *saved)
     if (node->n_saved >= NB_MAX_SAVED)
         return nb__error(NB_ERR_STATE, "%s: more than %d saved tensors", node->op->name, NB_MAX_SAVED);
     node->saved[node->n_saved] = saved;
-    node->saved_versions[node->n_saved] = saved->version;
+    node->saved_versions[node->n_saved] = nb__version(saved);
     node->n_saved++;
     return 0;
 }

@@ -123,7 +123,15 @@ nb_tensor *nb__tensor_empty_in(nb_arena *arena, nb_dtype dtype, int ndim, const 
     t->data = data;
     t->arena = arena;
     t->generation = nb_arena_generation(arena);
+    t->version_counter = &t->own_version;
     return t;
+}
+
+void nb__tensor_share_version(nb_tensor *view, nb_tensor *base)
+{
+    uint64_t v = nb__version(view), b = nb__version(base);
+    *base->version_counter = (v > b ? v : b) + 1;
+    view->version_counter = base->version_counter;
 }
 
 nb_tensor *nb__tensor_empty(nb_dtype dtype, int ndim, const int64_t *shape, const char *op)
@@ -377,12 +385,12 @@ bool nb_same_shape(const nb_tensor *a, const nb_tensor *b)
 void nb_tensor_bump_version(nb_tensor *t)
 {
     if (nb_live(t, "nb_tensor_bump_version"))
-        t->version++;
+        nb__bump_version(t);
 }
 
 uint64_t nb_tensor_version(const nb_tensor *t)
 {
-    return nb_live(t, "nb_tensor_version") ? t->version : 0;
+    return nb_live(t, "nb_tensor_version") ? nb__version(t) : 0;
 }
 
 int nb_tensor_fill_(nb_tensor *t, double value)
@@ -392,7 +400,7 @@ int nb_tensor_fill_(nb_tensor *t, double value)
         return rc;
     for (int64_t i = 0; i < t->numel; i++)
         nb__set(t, i, value);
-    t->version++;
+    nb__bump_version(t);
     return NB_OK;
 }
 
@@ -411,7 +419,7 @@ int nb_tensor_copy_(nb_tensor *dst, const nb_tensor *src)
     }
     if (dst != src && dst->numel)
         memmove(dst->data, src->data, (size_t)dst->numel * nb_dtype_size(dst->dtype));
-    dst->version++;
+    nb__bump_version(dst);
     return NB_OK;
 }
 
@@ -450,7 +458,7 @@ int nb_zero_grad(nb_tensor *t)
         return rc;
     if (t->grad) {
         memset(t->grad->data, 0, (size_t)t->grad->numel * nb_dtype_size(t->grad->dtype));
-        t->grad->version++;
+        nb__bump_version(t->grad);
     }
     return NB_OK;
 }

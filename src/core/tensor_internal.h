@@ -30,7 +30,11 @@ struct nb_tensor {
     void *data;          /* numel elements in `arena`, 64-byte aligned (16 below 64 bytes) */
     nb_arena *arena;
     uint64_t generation; /* the arena's generation when the tensor was made */
-    uint64_t version;    /* bumped by every in-place write */
+    /* The version counter, bumped by every in-place write: &own_version,
+     * or for a view the counter of its base (nb__tensor_share_version), so
+     * that a write through either is seen by both. */
+    uint64_t *version_counter;
+    uint64_t own_version;
     /* Anomaly mode: version + 1 when last found free of NaN/Inf (0: never), so
      * a leaf is scanned once per version.  Atomic (relaxed) because threads
      * may read one leaf at once, and each may record that it checked it. */
@@ -58,6 +62,17 @@ char *nb__shape_fmt(int ndim, const int64_t *shape, char *buf, size_t size);
 /* Number of elements of a shape (0 when a size is 0); -1 when a size is
  * negative or the product of the nonzero sizes exceeds NB_SHAPE_MAX_ELEMS. */
 int64_t nb__shape_numel(int ndim, const int64_t *shape);
+
+/* The version t reports, and one in-place write to t (seen by every tensor
+ * that shares its counter). */
+static inline uint64_t nb__version(const nb_tensor *t) { return *t->version_counter; }
+static inline void nb__bump_version(nb_tensor *t) { ++*t->version_counter; }
+
+/* Make `view` (whose data lies in `base`'s, in an arena that lives as long)
+ * report `base`'s version counter from now on, as PyTorch's views do.  The
+ * shared counter moves past both old versions, so a node that saved either
+ * tensor before sees a change. */
+void nb__tensor_share_version(nb_tensor *view, nb_tensor *base);
 
 /* Element i of t as double / store v into element i (no checks). */
 static inline double nb__get(const nb_tensor *t, int64_t i)

@@ -74,11 +74,11 @@ int nb_init_nguyen_widrow(nb_tensor *W, nb_tensor *b, nb_rng *rng)
         for (int64_t i = 0; i < n; i++)
             nb__set(W, i * h + j, norm > 0 ? nb__get(W, i * h + j) * scale : (i == 0 ? beta : 0));
     }
-    W->version++;
+    nb__bump_version(W);
     if (b) {
         for (int64_t j = 0; j < h; j++)
             nb__set(b, j, beta * (2.0 * nb_rng_uniform(rng) - 1.0));
-        b->version++;
+        nb__bump_version(b);
     }
     return NB_OK;
 }
@@ -94,7 +94,7 @@ static int nb_init_variance(const char *api, nb_tensor *W, nb_rng *rng, int he, 
     double a = sqrt(3.0 * var), sd = sqrt(var);
     for (int64_t i = 0; i < W->numel; i++)
         nb__set(W, i, normal ? sd * nb_rng_normal(rng) : a * (2.0 * nb_rng_uniform(rng) - 1.0));
-    W->version++;
+    nb__bump_version(W);
     return NB_OK;
 }
 

@@ -6,8 +6,11 @@
  * buffer cannot be sized up front.  Each starts as its own tensor in the
  * model's arena; the first use of the model (forward, optimizer, flat
  * access) gathers them: one buffer for values, one for gradients, each
- * parameter's data pointer (and its .grad's) moved to its slice.  The tensor
- * structs stay where they are, so pointers the user holds remain valid.
+ * parameter's data pointer (and its .grad's) moved to its slice, and its
+ * version counter replaced by the buffer's, so that one bump of a buffer
+ * (an optimizer step, a load, a write through nb_model_params_flat) is a
+ * new version of every parameter in it.  The tensor structs stay where they
+ * are, so pointers the user holds remain valid.
  * Adding a parameter later triggers a new gather (the old buffers are left
  * in the arena: a model is built once, so the waste is bounded). */
 #ifdef HAVE_CONFIG_H
@@ -102,8 +105,8 @@ int nb__model_gather(nb_model *model, const char *api)
         memcpy(gdst, t->grad->data, (size_t)t->numel * es);
         t->data = dst;
         t->grad->data = gdst;
-        t->version++;
-        t->grad->version++;
+        nb__tensor_share_version(t, flat);
+        nb__tensor_share_version(t->grad, flat_grad);
     }
     model->flat = flat;
     model->flat_grad = flat_grad;
@@ -173,8 +176,12 @@ void nb_model_bump_versions(nb_model *model)
 {
     if (!model)
         return;
-    for (int i = 0; i < model->n_params; i++)
-        model->order[i]->tensor->version++;
+    if (model->flat) {
+        nb__bump_version(model->flat); /* every parameter shares its counter */
+        return;
+    }
+    for (int i = 0; i < model->n_params; i++) /* not gathered yet: each its own */
+        nb__bump_version(model->order[i]->tensor);
 }
 
 int nb_model_zero_grad(nb_model *model)
@@ -185,7 +192,6 @@ int nb_model_zero_grad(nb_model *model)
     if (rc < 0)
         return rc;
     memset(model->flat_grad->data, 0, (size_t)model->n_scalars * nb_dtype_size(model->dtype));
-    for (int i = 0; i < model->n_params; i++)
-        model->order[i]->tensor->grad->version++;
+    nb__bump_version(model->flat_grad); /* every gradient shares its counter */
     return NB_OK;
 }

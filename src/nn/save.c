@@ -58,10 +58,10 @@ int nb_model_load(nb_model *model, const char *path)
     int rc = nb_model_lists(model, "nb_model_load", &names, &tensors);
     if (rc < 0)
         return rc;
+    /* bumps each parameter it writes, and so the counter they share with the
+     * flat buffer */
     rc = nb_tensors_load_into(path, names, tensors, model->n_params);
     free((void *)names);
     free(tensors);
-    if (rc == 0)
-        model->flat->version++;
     return rc;
 }

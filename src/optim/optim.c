@@ -124,8 +124,8 @@ int nb_optim_step(nb_optim *opt)
             nb__flush_subnormals(opt->dtype, opt->state[s], opt->n);
     }
     nb_set_grad_enabled(prev);
+    /* one in-place write of the buffer: every parameter shares its counter */
     nb_tensor_bump_version(opt->params);
-    nb_model_bump_versions(opt->model);
     return NB_OK;
 }
 

@@ -308,8 +308,7 @@ int nb_train(nb_model *model, nb_optim *opt, nb_loss_fn loss, const nb_train_dat
     /* Keep the best validation weights (MATLAB returns the net of best_epoch). */
     if (data->val_x && r->best_epoch != r->epochs) {
         memcpy(s.params->data, s.best, wbytes);
-        nb_tensor_bump_version(s.params);
-        nb_model_bump_versions(model);
+        nb_tensor_bump_version(s.params); /* and so of every parameter */
     }
     r->seconds = nb__now() - t0;
     nb__progress_epoch(&prog, r->epochs, epochs, r, r->seconds, samples, 1);

@@ -325,7 +325,7 @@ int nb__vf_gradcheck_core(const char *api, const char *out_name, nb_fn fn, nb_te
             rc = nb_last_status();
         } else {
             for (int q = 0; q < n_req; q++)
-                versions[q] = g.req[q]->version;
+                versions[q] = nb__version(g.req[q]);
             nb_arena *prev = nb_arena_use(g.keep);
             rc = o->fast ? nb_gc_fast(&g, fn, n_inputs, ctx) : nb_gc_full(&g, fn, n_inputs, ctx);
             nb_arena_use(prev);
@@ -335,7 +335,7 @@ int nb__vf_gradcheck_core(const char *api, const char *out_name, nb_fn fn, nb_te
              * be backpropagated.  (The graphs recorded on perturbed values
              * lived in the scratch arenas and are gone.) */
             for (int q = 0; q < n_req; q++)
-                g.req[q]->version = versions[q];
+                *g.req[q]->version_counter = versions[q];
         }
     }
     nb_arena_free(g.tmp);
