@@ -159,13 +159,13 @@ nb_tensor *nb__op_apply(const nb_op *op, nb_tensor *const *inputs, int n_inputs,
         return NULL;
     if (nb_anomaly_on && nb__anomaly_check_leaves(op->name, inputs, n_inputs) < 0)
         return NULL; /* a NaN/Inf entering from data (anomaly.c) */
-    nb_tensor *out = nb__tensor_empty(dtype, ndim, shape, op->name);
-    if (!out)
-        return NULL;
     if (op->params_size && !params) { /* a bug in the op's file, reported, not crashed on */
         nb__error(NB_ERR_STATE, "%s: internal error: the op's parameters are missing", op->name);
         return NULL;
     }
+    nb_tensor *out = nb__tensor_empty(dtype, ndim, shape, op->name);
+    if (!out)
+        return NULL;
     if (op->forward(op, out, inputs, n_inputs, params) < 0)
         return NULL;
     if (nb_anomaly_on && nb__count_nonfinite(out) > 0) {
@@ -211,7 +211,11 @@ nb_tensor *nb__op_apply(const nb_op *op, nb_tensor *const *inputs, int n_inputs,
     }
     node->output = out;
     node->output_version = nb__version(out);
-    if (op->params_size)
+    /* Most parameter structs are one double (x + c, x * c on every step of
+     * a chain): a fixed-size copy is a move, not a call. */
+    if (op->params_size == sizeof(double))
+        memcpy(node->params.bytes, params, sizeof(double));
+    else if (op->params_size)
         memcpy(node->params.bytes, params, op->params_size);
     node->id = nb_next_node_id++;
     const nb_site *site = nb_site_now();

@@ -99,7 +99,7 @@ nb_tensor *nb_where(nb_tensor *mask, nb_tensor *a, nb_tensor *b)
     nb_tensor *all[3] = {mask, a, b};
     if (nb__check_op_inputs("where", all, 3) < 0 || nb_check_mask(mask) < 0)
         return NULL;
-    int ndim;
+    int ndim = 0;
     int64_t shape[NB_MAX_DIMS];
     if (nb_where_shape(all, &ndim, shape) < 0)
         return NULL;
