@@ -1,4 +1,4 @@
-# src/kernels: elementwise, broadcast and reduction loops
+# src/kernels: the loops of the non-GEMM ops: elementwise, broadcast, reductions, take/put
 libnabla_impl_la_SOURCES += \
 	src/kernels/elementwise.h src/kernels/elementwise_loops.h src/kernels/elementwise_tmpl.h \
 	src/kernels/broadcast.c src/kernels/broadcast_tmpl.h src/kernels/accumulate.c \
