@@ -4,8 +4,9 @@
  * An optimizer works on the model's contiguous parameter and gradient
  * buffers (nn.h): a step is one loop over all scalars.  Its state (momentum,
  * moments, step sizes) is allocated once, when it is made, in its own arena.
- * nb_optim_step runs with recording off, updates the parameters in place and
- * bumps their version counters.
+ * nb_optim_step runs no op (so it records nothing, whatever the grad mode),
+ * updates the parameters in place and bumps the version counter they share
+ * with their buffer.
  *
  * Subnormal numbers: moment estimates and step sizes decay geometrically and,
  * left alone, drift into the subnormal range, where x86 arithmetic is tens of
@@ -87,9 +88,10 @@ nb_optim *nb_rprop_new(nb_model *model, const nb_rprop_opts *opts);
 /* Free the optimizer and its state.  NULL is a no-op. */
 void nb_optim_free(nb_optim *opt);
 
-/* Update every parameter from its gradient (in place, recording off,
- * versions bumped).  NB_OK, or negative with a message (e.g. parameters
- * were added to the model after the optimizer was made). */
+/* Update every parameter from its gradient (in place, recording nothing,
+ * one version bump of the parameter buffer, which every parameter reports).
+ * NB_OK, or negative with a message (e.g. parameters were added to the
+ * model after the optimizer was made). */
 int nb_optim_step(nb_optim *opt);
 /* Zero every parameter's gradient (one memset over the gradient buffer). */
 int nb_optim_zero_grad(nb_optim *opt);

@@ -1,6 +1,6 @@
 /* What every optimizer shares: making one (state buffers sized to the
  * model's flat parameter buffer, in an arena of its own), the step driver
- * (recording off, FTZ on, the buffer's version bumped), zero_grad and
+ * (FTZ on, the buffer's version bumped), zero_grad and
  * accessors. */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "nabla/autograd.h"
 #include "optim/optim_internal.h"
 
 nb_optim *nb__optim_new(const char *api, nb_model *model, nb_optim_kind kind, const char *name,
@@ -112,7 +111,7 @@ int nb_optim_step(nb_optim *opt)
     int rc = nb_optim_check(opt, "nb_optim_step");
     if (rc < 0)
         return rc;
-    bool prev = nb_set_grad_enabled(false);
+    /* plain loops over the buffers: no op runs, so nothing can be recorded */
     nb_fpenv env;
     nb__ftz_begin(&env);
     opt->t++;
@@ -123,7 +122,6 @@ int nb_optim_step(nb_optim *opt)
         for (int s = 0; s < opt->n_state; s++)
             nb__flush_subnormals(opt->dtype, opt->state[s], opt->n);
     }
-    nb_set_grad_enabled(prev);
     /* one in-place write of the buffer: every parameter shares its counter */
     nb_tensor_bump_version(opt->params);
     return NB_OK;
