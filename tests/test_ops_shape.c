@@ -356,6 +356,25 @@ START_TEST(test_errors)
 }
 END_TEST
 
+/* Sizes whose product overflows are refused before any arithmetic goes
+ * wrong (UBSan saw a signed overflow for INT64_MAX x 4), and a zero-element
+ * reshape gets the bound tensor creation applies. */
+START_TEST(test_reshape_overflowing_shapes)
+{
+    nb_tensor *x2 = nb_zeros(NB_F64, NB_SHAPE(2));
+    ck_assert_ptr_null(nb_reshape(x2, NB_SHAPE(INT64_MAX, 4)));
+    ck_assert_error(NB_ERR_SHAPE, "reshape: shape 9223372036854775807x4 is too large");
+    ck_assert_ptr_null(nb_reshape(x2, NB_SHAPE(-1, INT64_MAX, 2)));
+    ck_assert_error(NB_ERR_SHAPE, "is too large (its element count overflows)");
+    nb_tensor *empty = nb_zeros(NB_F64, NB_SHAPE(0));
+    ck_assert_ptr_null(nb_reshape(empty, NB_SHAPE(0, INT64_MAX, 2)));
+    ck_assert_error(NB_ERR_SHAPE, "reshape: shape 0x9223372036854775807x2 is too large");
+    nb_tensor *ok = nb_reshape(empty, NB_SHAPE(0, 3));
+    ck_assert_ptr_nonnull(ok);
+    ck_assert_int_eq(nb_numel(ok), 0);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("ops_shape");
@@ -373,6 +392,7 @@ int main(void)
     tcase_add_test(tc, test_grad_gather_rows);
     tcase_add_test(tc, test_grad_small_shape_ops);
     tcase_add_test(tc, test_grad_reshape_broadcast_sum_to);
+    tcase_add_test(tc, test_reshape_overflowing_shapes);
     suite_add_tcase(s, tc);
     return nb_test_run(s);
 }

@@ -43,6 +43,7 @@ nb_tensor *nb_reshape(nb_tensor *x, int ndim, const int64_t *shape)
     int64_t s[NB_MAX_DIMS];
     int infer = -1;
     int64_t known = 1;
+    bool overflow = false;
     for (int d = 0; d < ndim; d++) {
         s[d] = shape[d];
         if (s[d] == -1 && infer < 0) {
@@ -54,11 +55,22 @@ nb_tensor *nb_reshape(nb_tensor *x, int ndim, const int64_t *shape)
                       (long long)s[d], d);
             return NULL;
         }
-        known *= s[d];
+        if (s[d] && known > INT64_MAX / s[d])
+            overflow = true; /* reported below, with the shape */
+        else if (!overflow)
+            known *= s[d];
     }
-    if (infer >= 0)
+    if (infer >= 0 && !overflow)
         s[infer] = known ? x->numel / known : 0;
-    int64_t total = nb__shape_numel(ndim, s);
+    /* The bound tensor creation applies (zero sizes left out of the product),
+     * so 0 x INT64_MAX x 2 is refused here as it is by nb_zeros. */
+    int64_t total = overflow ? -1 : nb__shape_numel(ndim, s);
+    if (total < 0) {
+        char s2[96];
+        nb__error(NB_ERR_SHAPE, "%s: shape %s is too large (its element count overflows)", op,
+                  nb__shape_fmt(ndim, shape, s2, sizeof s2));
+        return NULL;
+    }
     if (total != x->numel) {
         char s1[96], s2[96];
         nb__error(NB_ERR_SHAPE, "%s: cannot view %s (%lld elements) as %s", op,
