@@ -372,6 +372,10 @@ START_TEST(test_reshape_overflowing_shapes)
     nb_tensor *ok = nb_reshape(empty, NB_SHAPE(0, 3));
     ck_assert_ptr_nonnull(ok);
     ck_assert_int_eq(nb_numel(ok), 0);
+    /* unsqueeze names the rank of the tensor given, not of its result */
+    nb_tensor *m = nb_zeros(NB_F64, NB_SHAPE(2, 3));
+    ck_assert_ptr_null(nb_unsqueeze(m, 4));
+    ck_assert_error(NB_ERR_ARG, "unsqueeze: axis 4 is out of range for a 2-d tensor (valid: -3..2");
 }
 END_TEST
 

@@ -138,7 +138,11 @@ nb_tensor *nb_clamp(nb_tensor *x, double lo, double hi)
 {
     if (nb__check_op_inputs("clamp", &x, 1) < 0)
         return NULL;
-    if (isnan(lo) || isnan(hi) || lo > hi) {
+    if (isnan(lo) || isnan(hi)) {
+        nb__error(NB_ERR_ARG, "clamp: bounds must be numbers (got lo %g, hi %g)", lo, hi);
+        return NULL;
+    }
+    if (lo > hi) {
         nb__error(NB_ERR_ARG, "clamp: need lo <= hi (got lo %g, hi %g); did you swap them?", lo, hi);
         return NULL;
     }

@@ -29,6 +29,9 @@ int nb__broadcast_shapes(const char *op, int na, const int64_t *sa, int nb, cons
 int nb__norm_axis(const char *op, int axis, int ndim, int *out)
 {
     int a = axis < 0 ? axis + ndim : axis;
+    if (ndim == 0)
+        return nb__error(NB_ERR_ARG, "%s: axis %d given for a 0-d tensor (a scalar has no axes)",
+                         op, axis);
     if (a < 0 || a >= ndim)
         return nb__error(NB_ERR_ARG, "%s: axis %d is out of range for a %d-d tensor (valid: %d..%d)",
                          op, axis, ndim, -ndim, ndim - 1);

@@ -30,9 +30,18 @@ nb_tensor *nb_flatten(nb_tensor *x, int start_axis)
 nb_tensor *nb_unsqueeze(nb_tensor *x, int axis)
 {
     const char *op = "unsqueeze";
-    int a;
-    if (nb__check_op_inputs(op, &x, 1) < 0 || nb__norm_axis(op, axis, x->ndim + 1, &a) < 0)
+    if (nb__check_op_inputs(op, &x, 1) < 0)
         return NULL;
+    /* The new axis goes among the result's ndim + 1 positions; say so in
+     * terms of the tensor the user passed. */
+    int n = x->ndim + 1, a = axis < 0 ? axis + n : axis;
+    if (a < 0 || a >= n) {
+        nb__error(NB_ERR_ARG,
+                  "%s: axis %d is out of range for a %d-d tensor (valid: %d..%d, the positions of "
+                  "the new axis)",
+                  op, axis, x->ndim, -n, n - 1);
+        return NULL;
+    }
     if (x->ndim + 1 > NB_MAX_DIMS) {
         nb__error(NB_ERR_SHAPE, "%s: the result would have more than %d dimensions", op, NB_MAX_DIMS);
         return NULL;
