@@ -445,7 +445,7 @@ START_TEST(test_zero_size_shape_overflow)
     ck_assert_int_eq(nb__shape_numel(2, (const int64_t[]){3, 4}), 12);
     nb_tensor *empty = nb_zeros(NB_F32, NB_SHAPE(0, 3));
     ck_assert_ptr_null(nb_reshape(empty, NB_SHAPE(0, INT64_MAX, 2)));
-    ck_assert_error(NB_ERR_SHAPE, "reshape: cannot view 0x3 (0 elements) as 0x9223372036854775807x2");
+    ck_assert_error(NB_ERR_SHAPE, "reshape: shape 0x9223372036854775807x2 is too large");
     nb_tensor *r = nb_reshape(empty, NB_SHAPE(3, 0, 7));
     ck_assert_msg(r != NULL, "%s", nb_last_error());
     ck_assert_int_eq(nb_numel(r), 0);
