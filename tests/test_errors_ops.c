@@ -1,6 +1,7 @@
 /* Misuse catalogue, ops: NULL inputs per op family, shapes, axes, dims,
- * shape overflow, dtypes, NaN/Inf options, class labels.
- * Entries of docs/errors.md E01..E53, one test each, in the doc's order. */
+ * shape overflow, dtypes, NaN/Inf options, class labels, random numbers.
+ * Entries of docs/errors.md E01..E53 and E137..E149, one test each, in the
+ * doc's order. */
 #define _GNU_SOURCE
 #include "test_errors.h"
 
@@ -62,7 +63,13 @@ END_TEST
 
 START_TEST(e08_null_data)
 {
-    E_NULL(nb_from_data(NB_F64, NULL, NB_SHAPE(2)), NB_ERR_NULL, "nb_from_data: data is NULL");
+    E_NULL(nb_from_f64(NULL, NB_SHAPE(2)), NB_ERR_NULL, "nb_from_f64: data is NULL");
+}
+END_TEST
+
+START_TEST(e137_null_data_f32)
+{
+    E_NULL(nb_from_f32(NULL, NB_SHAPE(3)), NB_ERR_NULL, "nb_from_f32: data is NULL");
 }
 END_TEST
 
@@ -220,27 +227,34 @@ END_TEST
 
 START_TEST(e30_nine_dims)
 {
-    E_NULL(nb_full(NB_F32, NB_SHAPE(1, 1, 1, 1, 1, 1, 1, 1, 1), 0.0), NB_ERR_SHAPE,
-           "nb_full: 9 dimensions requested, nabla supports 0..8");
+    E_NULL(nb_zeros(NB_F32, NB_SHAPE(1, 1, 1, 1, 1, 1, 1, 1, 1)), NB_ERR_SHAPE,
+           "nb_zeros: 9 dimensions requested, nabla supports 0..8");
 }
 END_TEST
 
 START_TEST(e31_negative_ndim)
 {
-    E_NULL(nb_full(NB_F32, -1, (const int64_t[]){2}, 0.0), NB_ERR_SHAPE,
-           "nb_full: -1 dimensions requested");
+    E_NULL(nb_zeros(NB_F32, -1, (const int64_t[]){2}), NB_ERR_SHAPE,
+           "nb_zeros: -1 dimensions requested");
 }
 END_TEST
 
 START_TEST(e32_negative_size)
 {
-    E_NULL(nb_full(NB_F32, NB_SHAPE(2, -3), 0.0), NB_ERR_SHAPE, "nb_full: invalid shape 2x-3");
+    E_NULL(nb_zeros(NB_F32, NB_SHAPE(2, -3)), NB_ERR_SHAPE, "nb_zeros: invalid shape 2x-3");
 }
 END_TEST
 
 START_TEST(e33_null_shape_array)
 {
-    E_NULL(nb_full(NB_F32, 2, NULL, 0.0), NB_ERR_NULL, "nb_full: shape is NULL for a 2-d tensor");
+    E_NULL(nb_zeros(NB_F32, 2, NULL), NB_ERR_NULL, "nb_zeros: shape is NULL for a 2-d tensor");
+}
+END_TEST
+
+START_TEST(e138_ones_negative_size)
+{
+    E_NULL(nb_ones(NB_F64, NB_SHAPE(2, -1)), NB_ERR_SHAPE,
+           "nb_ones: invalid shape 2x-1: size -1 at axis 1 is negative");
 }
 END_TEST
 
@@ -248,22 +262,22 @@ END_TEST
 
 START_TEST(e34_numel_overflow)
 {
-    E_NULL(nb_full(NB_F32, NB_SHAPE(INT64_MAX, 2), 0.0), NB_ERR_SHAPE,
-           "nb_full: invalid shape 9223372036854775807x2");
+    E_NULL(nb_zeros(NB_F32, NB_SHAPE(INT64_MAX, 2)), NB_ERR_SHAPE,
+           "nb_zeros: invalid shape 9223372036854775807x2");
 }
 END_TEST
 
 START_TEST(e35_zero_element_overflow)
 {
-    E_NULL(nb_full(NB_F32, NB_SHAPE(0, INT64_MAX, 2), 0.0), NB_ERR_SHAPE,
-           "nb_full: invalid shape 0x9223372036854775807x2");
+    E_NULL(nb_zeros(NB_F32, NB_SHAPE(0, INT64_MAX, 2)), NB_ERR_SHAPE,
+           "nb_zeros: invalid shape 0x9223372036854775807x2");
 }
 END_TEST
 
 START_TEST(e36_bytes_overflow)
 {
-    E_NULL(nb_full(NB_F64, NB_SHAPE(INT64_MAX / 4), 0.0), NB_ERR_SHAPE,
-           "nb_full: invalid shape 2305843009213693951");
+    E_NULL(nb_zeros(NB_F64, NB_SHAPE(INT64_MAX / 4)), NB_ERR_SHAPE,
+           "nb_zeros: invalid shape 2305843009213693951");
 }
 END_TEST
 
@@ -298,7 +312,14 @@ END_TEST
 
 START_TEST(e41_unknown_dtype)
 {
-    E_NULL(nb_full((nb_dtype)5, NB_SHAPE(2), 0.0), NB_ERR_DTYPE, "nb_full: unknown dtype 5");
+    E_NULL(nb_zeros((nb_dtype)5, NB_SHAPE(2)), NB_ERR_DTYPE, "nb_zeros: unknown dtype 5");
+}
+END_TEST
+
+START_TEST(e139_scalar_unknown_dtype)
+{
+    E_NULL(nb_scalar((nb_dtype)5, 1.0), NB_ERR_DTYPE,
+           "nb_scalar: unknown dtype 5 (expected NB_F32 or NB_F64)");
 }
 END_TEST
 
@@ -341,6 +362,22 @@ START_TEST(e47_mapminmax_range)
     nb_minmax_settings ps;
     E_FAIL(nb_mapminmax_fit(m23(), 1.0, -1.0, &ps), NB_ERR_ARG,
            "nb_mapminmax_fit: output range [1, -1] is empty");
+}
+END_TEST
+
+START_TEST(e140_mapminmax_infinite_range)
+{
+    nb_minmax_settings ps;
+    E_FAIL(nb_mapminmax_fit(m23(), -INFINITY, 1.0, &ps), NB_ERR_ARG,
+           "nb_mapminmax_fit: ymin is -inf; expected a finite number");
+}
+END_TEST
+
+START_TEST(e141_mapminmax_nan_range)
+{
+    nb_minmax_settings ps;
+    E_NULL(nb_mapminmax(m23(), -1.0, NAN, &ps), NB_ERR_ARG,
+           "nb_mapminmax: ymax is nan; expected a finite number");
 }
 END_TEST
 
@@ -405,6 +442,105 @@ START_TEST(e53_gather_index_range)
 }
 END_TEST
 
+/* ---- random numbers ---- */
+
+START_TEST(e142_rand_uniform_reversed)
+{
+    nb_rng rng;
+    nb_rng_seed(&rng, 1);
+    E_NULL(nb_rand_uniform(&rng, NB_F64, NB_SHAPE(3), 1, 0), NB_ERR_ARG,
+           "nb_rand_uniform: high is 0 but low is 1; need low <= high");
+    /* a degenerate range is allowed (as by PyTorch's uniform_) */
+    nb_tensor *c = nb_rand_uniform(&rng, NB_F64, NB_SHAPE(3), 2, 2);
+    ck_assert_tensor_near(c, ((const double[]){2, 2, 2}), 3, 0);
+    ck_assert_ptr_null(nb_rand_uniform(&rng, NB_F64, NB_SHAPE(3), -1e308, 1e308));
+    ck_assert_error(NB_ERR_ARG, "nb_rand_uniform: high - low overflows");
+}
+END_TEST
+
+START_TEST(e143_rand_uniform_infinite)
+{
+    nb_rng rng;
+    nb_rng_seed(&rng, 1);
+    E_NULL(nb_rand_uniform(&rng, NB_F64, NB_SHAPE(3), 0, INFINITY), NB_ERR_ARG,
+           "nb_rand_uniform: high is inf; expected a finite number");
+}
+END_TEST
+
+START_TEST(e144_rand_uniform_f32_range)
+{
+    nb_rng rng;
+    nb_rng_seed(&rng, 1);
+    E_NULL(nb_rand_uniform(&rng, NB_F32, NB_SHAPE(3), 0, 1e39), NB_ERR_ARG,
+           "nb_rand_uniform: high is 1e+39, beyond the f32 range");
+}
+END_TEST
+
+START_TEST(e145_rand_normal_nan_mean)
+{
+    nb_rng rng;
+    nb_rng_seed(&rng, 1);
+    E_NULL(nb_rand_normal(&rng, NB_F64, NB_SHAPE(3), NAN, 1), NB_ERR_ARG,
+           "nb_rand_normal: mean is nan; expected a finite number");
+}
+END_TEST
+
+START_TEST(e146_rand_normal_negative_std)
+{
+    nb_rng rng;
+    nb_rng_seed(&rng, 1);
+    E_NULL(nb_rand_normal(&rng, NB_F64, NB_SHAPE(3), 0, -1), NB_ERR_ARG,
+           "nb_rand_normal: std is -1; expected a finite number >= 0");
+    nb_tensor *c = nb_rand_normal(&rng, NB_F64, NB_SHAPE(3), 5, 0); /* std 0 is allowed */
+    ck_assert_tensor_near(c, ((const double[]){5, 5, 5}), 3, 0);
+}
+END_TEST
+
+START_TEST(e147_rng_below_zero)
+{
+    nb_rng rng;
+    nb_rng_seed(&rng, 1);
+    ck_assert_int_eq(nb_rng_below(&rng, 0), -1);
+    E_EXPECT(NB_ERR_ARG, "nb_rng_below: n is 0; expected n >= 1");
+}
+END_TEST
+
+START_TEST(e148_rng_null)
+{
+    ck_assert(isnan(nb_rng_uniform(NULL)));
+    E_EXPECT(NB_ERR_NULL, "nb_rng_uniform: rng is NULL");
+    /* the rest of nabla/rng.h the same way */
+    nb_clear_error();
+    ck_assert_int_eq(nb_rng_seed(NULL, 1), NB_ERR_NULL);
+    ck_assert_error(NB_ERR_NULL, "nb_rng_seed: rng is NULL");
+    nb_clear_error();
+    ck_assert_uint_eq(nb_rng_next(NULL), 0);
+    ck_assert_error(NB_ERR_NULL, "nb_rng_next: rng is NULL");
+    nb_clear_error();
+    ck_assert(isnan(nb_rng_normal(NULL)));
+    ck_assert_error(NB_ERR_NULL, "nb_rng_normal: rng is NULL");
+    nb_clear_error();
+    ck_assert_int_eq(nb_rng_below(NULL, 3), -1);
+    ck_assert_error(NB_ERR_NULL, "nb_rng_below: rng is NULL");
+    nb_clear_error();
+    nb_rng rng;
+    nb_rng_seed(&rng, 1);
+    ck_assert_int_eq(nb_rng_shuffle(&rng, NULL, 3), NB_ERR_NULL);
+    ck_assert_error(NB_ERR_NULL, "nb_rng_shuffle: items is NULL");
+    ck_assert_int_eq(nb_rng_shuffle(&rng, NULL, 0), NB_OK);
+}
+END_TEST
+
+START_TEST(e149_rng_shuffle_negative_count)
+{
+    nb_rng rng;
+    nb_rng_seed(&rng, 1);
+    int64_t items[3] = {0, 1, 2};
+    E_FAIL(nb_rng_shuffle(&rng, items, -1), NB_ERR_ARG,
+           "nb_rng_shuffle: count is -1; expected a count >= 0");
+}
+END_TEST
+
 static Suite *errors_ops_suite(void)
 {
     Suite *s = suite_create("errors_ops");
@@ -417,6 +553,7 @@ static Suite *errors_ops_suite(void)
     tcase_add_test(tc, e06_null_nn_op);
     tcase_add_test(tc, e07_null_loss);
     tcase_add_test(tc, e08_null_data);
+    tcase_add_test(tc, e137_null_data_f32);
     tcase_add_test(tc, e09_sticky_first_message);
     tcase_add_test(tc, e10_binary_broadcast_failure);
     tcase_add_test(tc, e11_broadcast_to_failure);
@@ -442,6 +579,7 @@ static Suite *errors_ops_suite(void)
     tcase_add_test(tc, e31_negative_ndim);
     tcase_add_test(tc, e32_negative_size);
     tcase_add_test(tc, e33_null_shape_array);
+    tcase_add_test(tc, e138_ones_negative_size);
     tcase_add_test(tc, e34_numel_overflow);
     tcase_add_test(tc, e35_zero_element_overflow);
     tcase_add_test(tc, e36_bytes_overflow);
@@ -450,18 +588,29 @@ static Suite *errors_ops_suite(void)
     tcase_add_test(tc, e39_mixed_matmul);
     tcase_add_test(tc, e40_mixed_labels);
     tcase_add_test(tc, e41_unknown_dtype);
+    tcase_add_test(tc, e139_scalar_unknown_dtype);
     tcase_add_test(tc, e42_cast_unknown_dtype);
     tcase_add_test(tc, e43_data_wrong_dtype);
     tcase_add_test(tc, e44_leaky_relu_nan_slope);
     tcase_add_test(tc, e45_clamp_reversed);
     tcase_add_test(tc, e46_arange_nan);
     tcase_add_test(tc, e47_mapminmax_range);
+    tcase_add_test(tc, e140_mapminmax_infinite_range);
+    tcase_add_test(tc, e141_mapminmax_nan_range);
     tcase_add_test(tc, e48_anomaly_nan_in_data);
     tcase_add_test(tc, e49_anomaly_nan_made_by_op);
     tcase_add_test(tc, e50_label_negative);
     tcase_add_test(tc, e51_label_not_integer);
     tcase_add_test(tc, e52_label_too_large);
     tcase_add_test(tc, e53_gather_index_range);
+    tcase_add_test(tc, e142_rand_uniform_reversed);
+    tcase_add_test(tc, e143_rand_uniform_infinite);
+    tcase_add_test(tc, e144_rand_uniform_f32_range);
+    tcase_add_test(tc, e145_rand_normal_nan_mean);
+    tcase_add_test(tc, e146_rand_normal_negative_std);
+    tcase_add_test(tc, e147_rng_below_zero);
+    tcase_add_test(tc, e148_rng_null);
+    tcase_add_test(tc, e149_rng_shuffle_negative_count);
     suite_add_tcase(s, tc);
     return s;
 }

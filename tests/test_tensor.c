@@ -423,22 +423,22 @@ END_TEST
 START_TEST(test_zero_size_shape_overflow)
 {
     ck_assert_ptr_null(nb_zeros(NB_F32, NB_SHAPE(0, INT64_MAX, 2)));
-    ck_assert_error(NB_ERR_SHAPE, "nb_full: invalid shape 0x9223372036854775807x2: its nonzero "
+    ck_assert_error(NB_ERR_SHAPE, "nb_zeros: invalid shape 0x9223372036854775807x2: its nonzero "
                                   "sizes multiply to more than 1152921504606846975 elements");
     ck_assert_ptr_null(nb_from_f64(NULL, NB_SHAPE(2, 0, (int64_t)1 << 60)));
-    ck_assert_error(NB_ERR_SHAPE, "nb_from_data: invalid shape 2x0x1152921504606846976: its nonzero "
+    ck_assert_error(NB_ERR_SHAPE, "nb_from_f64: invalid shape 2x0x1152921504606846976: its nonzero "
                                   "sizes multiply to more than");
     ck_assert_ptr_null(nb_zeros(NB_F32, NB_SHAPE((int64_t)1 << 31, 0, (int64_t)1 << 31)));
     ck_assert_error(NB_ERR_SHAPE, "invalid shape 2147483648x0x2147483648: its nonzero sizes");
     ck_assert_ptr_null(nb_zeros(NB_F32, NB_SHAPE(0, -1)));
-    ck_assert_error(NB_ERR_SHAPE, "nb_full: invalid shape 0x-1: size -1 at axis 1 is negative");
+    ck_assert_error(NB_ERR_SHAPE, "nb_zeros: invalid shape 0x-1: size -1 at axis 1 is negative");
     /* the largest accepted: its bytes fit in int64 for every dtype */
     nb_tensor *edge = nb_zeros(NB_F64, NB_SHAPE(0, INT64_MAX / 8));
     ck_assert_msg(edge != NULL, "%s", nb_last_error());
     ck_assert_int_eq(nb_numel(edge), 0);
     ck_assert_int_eq(nb_dim(edge, 1), INT64_MAX / 8);
     ck_assert_ptr_null(nb_zeros(NB_F64, NB_SHAPE(0, INT64_MAX / 8 + 1)));
-    ck_assert_error(NB_ERR_SHAPE, "nb_full: invalid shape 0x1152921504606846976: its nonzero");
+    ck_assert_error(NB_ERR_SHAPE, "nb_zeros: invalid shape 0x1152921504606846976: its nonzero");
     /* reshape and the internal count use the same rule */
     ck_assert_int_eq(nb__shape_numel(3, (const int64_t[]){0, INT64_MAX, 2}), -1);
     ck_assert_int_eq(nb__shape_numel(2, (const int64_t[]){0, INT64_MAX / 8}), 0);

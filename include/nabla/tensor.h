@@ -55,7 +55,10 @@ nb_tensor *nb_from_f32(const float *data, int ndim, const int64_t *shape);
 nb_tensor *nb_from_f64(const double *data, int ndim, const int64_t *shape);
 /* 1-d: start, start+step, ... while < stop (> stop for negative step). */
 nb_tensor *nb_arange(nb_dtype dtype, double start, double stop, double step);
-/* Seeded random tensors: uniform in [low, high), normal(mean, std). */
+/* Seeded random tensors: uniform in [low, high), normal(mean, std).  The
+ * parameters must be finite (and within the f32 range for NB_F32), with
+ * low <= high and std >= 0, else NULL with an NB_ERR_ARG message naming the
+ * parameter; low == high and std == 0 give a constant tensor. */
 nb_tensor *nb_rand_uniform(nb_rng *rng, nb_dtype dtype, int ndim, const int64_t *shape,
                            double low, double high);
 nb_tensor *nb_rand_normal(nb_rng *rng, nb_dtype dtype, int ndim, const int64_t *shape,

@@ -3,9 +3,11 @@
 #include "config.h"
 #endif
 
+#include <float.h>
 #include <math.h>
 #include <string.h>
 
+#include "core/option_check.h"
 #include "core/tensor_internal.h"
 
 size_t nb_dtype_size(nb_dtype dtype) { return dtype == NB_F64 ? sizeof(double) : sizeof(float); }
@@ -176,9 +178,12 @@ static bool nb_live(const nb_tensor *t, const char *fn)
 
 /* ---- creation ---- */
 
-nb_tensor *nb_full(nb_dtype dtype, int ndim, const int64_t *shape, double value)
+/* nb_full and the wrappers over it: a failure's message names `api`, the
+ * function the user called. */
+static nb_tensor *nb_full_as(const char *api, nb_dtype dtype, int ndim, const int64_t *shape,
+                             double value)
 {
-    nb_tensor *t = nb__tensor_empty(dtype, ndim, shape, "nb_full");
+    nb_tensor *t = nb__tensor_empty(dtype, ndim, shape, api);
     if (!t)
         return NULL;
     if (dtype == NB_F32) {
@@ -193,25 +198,35 @@ nb_tensor *nb_full(nb_dtype dtype, int ndim, const int64_t *shape, double value)
     return t;
 }
 
+nb_tensor *nb_full(nb_dtype dtype, int ndim, const int64_t *shape, double value)
+{
+    return nb_full_as("nb_full", dtype, ndim, shape, value);
+}
+
 nb_tensor *nb_zeros(nb_dtype dtype, int ndim, const int64_t *shape)
 {
-    return nb_full(dtype, ndim, shape, 0.0);
+    return nb_full_as("nb_zeros", dtype, ndim, shape, 0.0);
 }
 
 nb_tensor *nb_ones(nb_dtype dtype, int ndim, const int64_t *shape)
 {
-    return nb_full(dtype, ndim, shape, 1.0);
+    return nb_full_as("nb_ones", dtype, ndim, shape, 1.0);
 }
 
-nb_tensor *nb_scalar(nb_dtype dtype, double value) { return nb_full(dtype, 0, NULL, value); }
-
-nb_tensor *nb_from_data(nb_dtype dtype, const void *data, int ndim, const int64_t *shape)
+nb_tensor *nb_scalar(nb_dtype dtype, double value)
 {
-    nb_tensor *t = nb__tensor_empty(dtype, ndim, shape, "nb_from_data");
+    return nb_full_as("nb_scalar", dtype, 0, NULL, value);
+}
+
+/* nb_from_data and the wrappers over it, naming `api` like nb_full_as. */
+static nb_tensor *nb_from_data_as(const char *api, nb_dtype dtype, const void *data, int ndim,
+                                  const int64_t *shape)
+{
+    nb_tensor *t = nb__tensor_empty(dtype, ndim, shape, api);
     if (!t)
         return NULL;
     if (t->numel > 0 && !data) {
-        nb__error(NB_ERR_NULL, "nb_from_data: data is NULL");
+        nb__error(NB_ERR_NULL, "%s: data is NULL", api);
         return NULL;
     }
     if (t->numel > 0)
@@ -219,14 +234,19 @@ nb_tensor *nb_from_data(nb_dtype dtype, const void *data, int ndim, const int64_
     return t;
 }
 
+nb_tensor *nb_from_data(nb_dtype dtype, const void *data, int ndim, const int64_t *shape)
+{
+    return nb_from_data_as("nb_from_data", dtype, data, ndim, shape);
+}
+
 nb_tensor *nb_from_f32(const float *data, int ndim, const int64_t *shape)
 {
-    return nb_from_data(NB_F32, data, ndim, shape);
+    return nb_from_data_as("nb_from_f32", NB_F32, data, ndim, shape);
 }
 
 nb_tensor *nb_from_f64(const double *data, int ndim, const int64_t *shape)
 {
-    return nb_from_data(NB_F64, data, ndim, shape);
+    return nb_from_data_as("nb_from_f64", NB_F64, data, ndim, shape);
 }
 
 nb_tensor *nb_arange(nb_dtype dtype, double start, double stop, double step)
@@ -251,14 +271,43 @@ nb_tensor *nb_arange(nb_dtype dtype, double start, double stop, double step)
     return t;
 }
 
+/* A parameter of a random tensor: a finite number from `lo` on (ends as for
+ * nb__check_opt), and within the f32 range for an f32 tensor, whose values
+ * would otherwise be inf. */
+static int nb_rand_param(const char *api, const char *name, double v, double lo, const char *ends,
+                         nb_dtype dtype)
+{
+    int rc = nb__check_opt(api, name, v, lo, INFINITY, ends);
+    if (rc == 0 && dtype == NB_F32 && fabs(v) > FLT_MAX)
+        rc = nb__error(NB_ERR_ARG, "%s: %s is %g, beyond the f32 range (largest %g); use NB_F64",
+                       api, name, v, (double)FLT_MAX);
+    return rc;
+}
+
 nb_tensor *nb_rand_uniform(nb_rng *rng, nb_dtype dtype, int ndim, const int64_t *shape, double low,
                            double high)
 {
+    static const char *api = "nb_rand_uniform";
     if (!rng) {
-        nb__null_input("nb_rand_uniform", "rng");
+        nb__null_input(api, "rng");
         return NULL;
     }
-    nb_tensor *t = nb__tensor_empty(dtype, ndim, shape, "nb_rand_uniform");
+    if (nb_rand_param(api, "low", low, -INFINITY, "()", dtype) < 0 ||
+        nb_rand_param(api, "high", high, -INFINITY, "()", dtype) < 0)
+        return NULL;
+    /* low == high is a degenerate range, every value low (PyTorch's
+     * uniform_ allows it too); low > high is a mistake. */
+    if (high < low) {
+        nb__error(NB_ERR_ARG, "%s: high is %g but low is %g; need low <= high (did you swap them?)",
+                  api, high, low);
+        return NULL;
+    }
+    if (!isfinite(high - low)) {
+        nb__error(NB_ERR_ARG, "%s: high - low overflows (low %g, high %g); use a narrower range",
+                  api, low, high);
+        return NULL;
+    }
+    nb_tensor *t = nb__tensor_empty(dtype, ndim, shape, api);
     if (!t)
         return NULL;
     for (int64_t i = 0; i < t->numel; i++)
@@ -269,11 +318,16 @@ nb_tensor *nb_rand_uniform(nb_rng *rng, nb_dtype dtype, int ndim, const int64_t 
 nb_tensor *nb_rand_normal(nb_rng *rng, nb_dtype dtype, int ndim, const int64_t *shape, double mean,
                           double std)
 {
+    static const char *api = "nb_rand_normal";
     if (!rng) {
-        nb__null_input("nb_rand_normal", "rng");
+        nb__null_input(api, "rng");
         return NULL;
     }
-    nb_tensor *t = nb__tensor_empty(dtype, ndim, shape, "nb_rand_normal");
+    /* std == 0 gives a tensor of mean (PyTorch's normal_ allows it too). */
+    if (nb_rand_param(api, "mean", mean, -INFINITY, "()", dtype) < 0 ||
+        nb_rand_param(api, "std", std, 0, "[)", dtype) < 0)
+        return NULL;
+    nb_tensor *t = nb__tensor_empty(dtype, ndim, shape, api);
     if (!t)
         return NULL;
     for (int64_t i = 0; i < t->numel; i++)
@@ -285,7 +339,7 @@ nb_tensor *nb_tensor_clone(const nb_tensor *t)
 {
     if (nb__check_tensor(t, "nb_tensor_clone", "tensor") < 0)
         return NULL;
-    return nb_from_data(t->dtype, t->data, t->ndim, t->shape);
+    return nb_from_data_as("nb_tensor_clone", t->dtype, t->data, t->ndim, t->shape);
 }
 
 /* ---- accessors ---- */

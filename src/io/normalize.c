@@ -9,6 +9,7 @@
 #include <math.h>
 #include <stdbool.h>
 
+#include "core/option_check.h"
 #include "io/io_util.h"
 #include "nabla/io.h"
 
@@ -69,16 +70,23 @@ static int check_settings(const nb_tensor *x, int64_t features, int64_t fitted, 
 
 /* ---- mapminmax ---- */
 
-int nb_mapminmax_fit(const nb_tensor *x, double ymin, double ymax, nb_minmax_settings *ps)
+/* nb_mapminmax_fit, with messages naming `op` (the function the user
+ * called: it or nb_mapminmax). */
+static int minmax_fit(const char *op, const nb_tensor *x, double ymin, double ymax,
+                      nb_minmax_settings *ps)
 {
-    static const char *op = "nb_mapminmax_fit";
     if (!ps)
         return nb__null_input(op, "ps");
     int64_t rows, nf;
     int rc = check_data(x, op, &rows, &nf);
     if (rc < 0)
         return rc;
-    if (!(ymin < ymax) || !isfinite(ymin) || !isfinite(ymax))
+    /* Finite first: an infinite end is not an empty range, and NaN fails
+     * every comparison. */
+    if (nb__check_opt(op, "ymin", ymin, -INFINITY, INFINITY, "()") < 0 ||
+        nb__check_opt(op, "ymax", ymax, -INFINITY, INFINITY, "()") < 0)
+        return NB_ERR_ARG;
+    if (!(ymin < ymax))
         return nb__error(NB_ERR_ARG, "%s: output range [%g, %g] is empty (need ymin < ymax; "
                          "MATLAB's default is -1, 1)", op, ymin, ymax);
     if (!nb_arena_current())
@@ -105,6 +113,11 @@ int nb_mapminmax_fit(const nb_tensor *x, double ymin, double ymax, nb_minmax_set
     ps->xmin = lo;
     ps->xmax = hi;
     return NB_OK;
+}
+
+int nb_mapminmax_fit(const nb_tensor *x, double ymin, double ymax, nb_minmax_settings *ps)
+{
+    return minmax_fit("nb_mapminmax_fit", x, ymin, ymax, ps);
 }
 
 /* Coefficients of a per-column affine map y = (x - offset) * gain + base,
@@ -166,16 +179,17 @@ nb_tensor *nb_mapminmax_reverse(const nb_tensor *y, const nb_minmax_settings *ps
 
 nb_tensor *nb_mapminmax(const nb_tensor *x, double ymin, double ymax, nb_minmax_settings *ps)
 {
-    if (nb_mapminmax_fit(x, ymin, ymax, ps) < 0)
+    static const char *op = "nb_mapminmax";
+    if (minmax_fit(op, x, ymin, ymax, ps) < 0)
         return NULL;
-    return nb_mapminmax_apply(x, ps);
+    return affine_transform(x, ps, ps->features, minmax_coeffs, false, op);
 }
 
 /* ---- z-score ---- */
 
-int nb_zscore_fit(const nb_tensor *x, nb_zscore_settings *ps)
+/* nb_zscore_fit, with messages naming `op` (it or nb_zscore). */
+static int zscore_fit(const char *op, const nb_tensor *x, nb_zscore_settings *ps)
 {
-    static const char *op = "nb_zscore_fit";
     if (!ps)
         return nb__null_input(op, "ps");
     int64_t rows, nf;
@@ -208,6 +222,11 @@ int nb_zscore_fit(const nb_tensor *x, nb_zscore_settings *ps)
     return NB_OK;
 }
 
+int nb_zscore_fit(const nb_tensor *x, nb_zscore_settings *ps)
+{
+    return zscore_fit("nb_zscore_fit", x, ps);
+}
+
 static void zscore_coeffs(const void *settings, double *offset, double *gain, double *base)
 {
     const nb_zscore_settings *ps = settings;
@@ -235,7 +254,8 @@ nb_tensor *nb_zscore_reverse(const nb_tensor *y, const nb_zscore_settings *ps)
 
 nb_tensor *nb_zscore(const nb_tensor *x, nb_zscore_settings *ps)
 {
-    if (nb_zscore_fit(x, ps) < 0)
+    static const char *op = "nb_zscore";
+    if (zscore_fit(op, x, ps) < 0)
         return NULL;
-    return nb_zscore_apply(x, ps);
+    return affine_transform(x, ps, ps->features, zscore_coeffs, false, op);
 }
