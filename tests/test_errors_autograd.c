@@ -1,6 +1,7 @@
 /* Misuse catalogue, autograd: arenas, version counters, backward passes,
  * custom ops and gradient checks.
- * Entries of docs/errors.md E54..E80, one test each, in the doc's order. */
+ * Entries of docs/errors.md E54..E80 and E150..E157, one test each, in the
+ * doc's order. */
 #define _GNU_SOURCE
 #include "test_errors.h"
 
@@ -14,10 +15,10 @@ static nb_tensor *leaf(int64_t n)
 START_TEST(e54_no_current_arena)
 {
     nb_arena *prev = nb_arena_use(NULL);
-    nb_tensor *x = nb_full(NB_F32, NB_SHAPE(2, 3), 0.0);
+    nb_tensor *x = nb_zeros(NB_F32, NB_SHAPE(2, 3));
     nb_arena_use(prev);
     ck_assert_ptr_null(x);
-    E_EXPECT(NB_ERR_STATE, "nb_full: no current arena (call nb_arena_use(arena) first)");
+    E_EXPECT(NB_ERR_STATE, "nb_zeros: no current arena (call nb_arena_use(arena) first)");
 }
 END_TEST
 
@@ -70,6 +71,17 @@ START_TEST(e58_backward_after_reset)
     nb_arena_free(step);
     ck_assert_int_eq(rc, NB_ERR_STATE);
     E_EXPECT(NB_ERR_STATE, "nb_backward: loss was made before its arena was reset");
+}
+END_TEST
+
+START_TEST(e150_clone_no_current_arena)
+{
+    nb_tensor *x = nb_ones(NB_F64, NB_SHAPE(3));
+    nb_arena *prev = nb_arena_use(NULL);
+    nb_tensor *y = nb_tensor_clone(x);
+    nb_arena_use(prev);
+    ck_assert_ptr_null(y);
+    E_EXPECT(NB_ERR_STATE, "nb_tensor_clone: no current arena (call nb_arena_use(arena) first)");
 }
 END_TEST
 
@@ -282,6 +294,18 @@ START_TEST(e72_custom_unknown_name)
 }
 END_TEST
 
+START_TEST(e151_custom_call_unknown_name)
+{
+    nb_op_registry *reg = nb_op_registry_new();
+    ck_assert_ptr_nonnull(define(reg, "sq", square_fwd, square_bwd, false));
+    nb_tensor *x = leaf(3);
+    nb_tensor *y = nb_custom_call(reg, "cube", &x, 1);
+    nb_op_registry_free(reg);
+    ck_assert_ptr_null(y);
+    E_EXPECT(NB_ERR_ARG, "nb_custom_call: no op named 'cube' in this registry (1 defined)");
+}
+END_TEST
+
 START_TEST(e73_custom_input_count)
 {
     nb_op_registry *reg = nb_op_registry_new();
@@ -378,6 +402,62 @@ START_TEST(e78_gradcheck_wrong_backward)
 }
 END_TEST
 
+/* nb_gradcheck of the wrong x² (backward 3x) at {0.5, -1, 2} with `opts`. */
+static int check_wrong_square(const nb_gradcheck_opts *opts, nb_gradcheck_result *result)
+{
+    nb_op_registry *reg = nb_op_registry_new();
+    check_op = define(reg, "sq_wrong", square_fwd, wrong_value_bwd, false);
+    nb_tensor *x = nb_requires_grad_(nb_from_f64((const double[]){0.5, -1, 2}, NB_SHAPE(3)), true);
+    int rc = nb_gradcheck(apply_check_op, &x, 1, NULL, opts, result);
+    nb_op_registry_free(reg);
+    return rc;
+}
+
+START_TEST(e152_gradcheck_infinite_rtol)
+{
+    nb_gradcheck_result r;
+    E_FAIL(check_wrong_square(&(nb_gradcheck_opts){.rtol = INFINITY}, &r), NB_ERR_ARG,
+           "nb_gradcheck: rtol is inf; expected a finite number >= 0");
+    ck_assert(!r.passed);
+}
+END_TEST
+
+START_TEST(e153_gradcheck_nan_eps)
+{
+    E_FAIL(check_wrong_square(&(nb_gradcheck_opts){.eps = NAN}, NULL), NB_ERR_ARG,
+           "nb_gradcheck: eps is nan; expected a finite number > 0");
+}
+END_TEST
+
+START_TEST(e154_gradcheck_negative_eps)
+{
+    E_FAIL(check_wrong_square(&(nb_gradcheck_opts){.eps = -1}, NULL), NB_ERR_ARG,
+           "nb_gradcheck: eps is -1; expected a finite number > 0");
+}
+END_TEST
+
+START_TEST(e155_gradcheck_negative_atol)
+{
+    E_FAIL(check_wrong_square(&(nb_gradcheck_opts){.atol = -1}, NULL), NB_ERR_ARG,
+           "nb_gradcheck: atol is -1; expected a finite number >= 0");
+}
+END_TEST
+
+START_TEST(e156_gradcheck_nan_atol)
+{
+    E_FAIL(check_wrong_square(&(nb_gradcheck_opts){.atol = NAN}, NULL), NB_ERR_ARG,
+           "nb_gradcheck: atol is nan; expected a finite number >= 0");
+}
+END_TEST
+
+START_TEST(e157_gradgradcheck_infinite_atol)
+{
+    nb_tensor *x = leaf(3);
+    E_FAIL(nb_gradgradcheck(tanh_fn, &x, 1, NULL, &(nb_gradcheck_opts){.atol = INFINITY}, NULL),
+           NB_ERR_ARG, "nb_gradgradcheck: atol is inf; expected a finite number >= 0");
+}
+END_TEST
+
 START_TEST(e79_hessian_not_scalar)
 {
     nb_tensor *x = leaf(3);
@@ -403,6 +483,7 @@ static Suite *errors_autograd_suite(void)
     tcase_add_test(tc, e56_use_after_reset_poison);
     tcase_add_test(tc, e57_use_after_free_poison);
     tcase_add_test(tc, e58_backward_after_reset);
+    tcase_add_test(tc, e150_clone_no_current_arena);
     tcase_add_test(tc, e59_saved_input_changed);
     tcase_add_test(tc, e60_saved_output_changed);
     tcase_add_test(tc, e61_second_backward);
@@ -417,12 +498,19 @@ static Suite *errors_autograd_suite(void)
     tcase_add_test(tc, e70_custom_duplicate_name);
     tcase_add_test(tc, e71_custom_too_many_inputs);
     tcase_add_test(tc, e72_custom_unknown_name);
+    tcase_add_test(tc, e151_custom_call_unknown_name);
     tcase_add_test(tc, e73_custom_input_count);
     tcase_add_test(tc, e74_custom_forward_null);
     tcase_add_test(tc, e75_custom_gradient_shape);
     tcase_add_test(tc, e76_custom_second_order_saved_intermediate);
     tcase_add_test(tc, e77_custom_once_differentiable);
     tcase_add_test(tc, e78_gradcheck_wrong_backward);
+    tcase_add_test(tc, e152_gradcheck_infinite_rtol);
+    tcase_add_test(tc, e153_gradcheck_nan_eps);
+    tcase_add_test(tc, e154_gradcheck_negative_eps);
+    tcase_add_test(tc, e155_gradcheck_negative_atol);
+    tcase_add_test(tc, e156_gradcheck_nan_atol);
+    tcase_add_test(tc, e157_gradgradcheck_infinite_atol);
     tcase_add_test(tc, e79_hessian_not_scalar);
     tcase_add_test(tc, e80_jacobian_input_index);
     suite_add_tcase(s, tc);

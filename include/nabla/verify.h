@@ -26,6 +26,9 @@ extern "C" {
 /* y = fn(inputs); return NULL on failure (with nabla's error message). */
 typedef nb_tensor *(*nb_fn)(nb_tensor *const *inputs, int n_inputs, void *ctx);
 
+/* eps must be a finite number > 0 and atol, rtol finite numbers >= 0; 0
+ * means the default, and anything else (negative, NaN, infinite) makes the
+ * check fail with NB_ERR_ARG naming the option, never silently pass. */
 typedef struct nb_gradcheck_opts {
     double eps;      /* central-difference step; 0 means 1e-6 */
     double atol;     /* absolute tolerance; 0 means 1e-5 */
@@ -72,7 +75,8 @@ typedef struct nb_gradcheck_result {
  * result, the report and the error message name the worst entry: input,
  * element and its multi-index, output element, analytic and numeric), or
  * the negative status of the failure when fn fails (its message is kept) or
- * the arguments are wrong.  opts and result may be NULL. */
+ * the arguments are wrong (NB_ERR_ARG for an option out of range, above).
+ * opts and result may be NULL. */
 int nb_gradcheck(nb_fn fn, nb_tensor *const *inputs, int n_inputs, void *ctx,
                  const nb_gradcheck_opts *opts, nb_gradcheck_result *result);
 

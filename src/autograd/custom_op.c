@@ -178,18 +178,25 @@ const nb_custom_op *nb_custom_op_define(nb_op_registry *reg, const nb_custom_op_
     return cop;
 }
 
-const nb_custom_op *nb_custom_op_find(const nb_op_registry *reg, const char *name)
+/* nb_custom_op_find, with messages naming `api` (it or nb_custom_call). */
+static const nb_custom_op *nb_custom_op_find_as(const char *api, const nb_op_registry *reg,
+                                                const char *name)
 {
     if (!reg || !name) {
-        nb__null_input("nb_custom_op_find", !reg ? "registry" : "name");
+        nb__null_input(api, !reg ? "registry" : "name");
         return NULL;
     }
     struct nb_custom_op *found = NULL;
     HASH_FIND_STR(reg->ops, name, found);
     if (!found)
-        nb__error(NB_ERR_ARG, "nb_custom_op_find: no op named '%s' in this registry (%d defined)",
-                  name, reg->count);
+        nb__error(NB_ERR_ARG, "%s: no op named '%s' in this registry (%d defined)", api, name,
+                  reg->count);
     return found;
+}
+
+const nb_custom_op *nb_custom_op_find(const nb_op_registry *reg, const char *name)
+{
+    return nb_custom_op_find_as("nb_custom_op_find", reg, name);
 }
 
 int nb_op_registry_count(const nb_op_registry *reg) { return reg ? reg->count : 0; }
@@ -276,6 +283,6 @@ nb_tensor *nb_custom_op_apply(const nb_custom_op *op, nb_tensor *const *inputs, 
 nb_tensor *nb_custom_call(const nb_op_registry *reg, const char *name, nb_tensor *const *inputs,
                           int n_inputs)
 {
-    const nb_custom_op *op = nb_custom_op_find(reg, name);
+    const nb_custom_op *op = nb_custom_op_find_as("nb_custom_call", reg, name);
     return op ? nb_custom_op_apply(op, inputs, n_inputs) : NULL;
 }

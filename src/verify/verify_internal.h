@@ -17,8 +17,10 @@ int nb__vf_check_args(const char *api, nb_fn fn, nb_tensor *const *inputs, int n
 nb_tensor *nb__vf_call(const char *api, nb_fn fn, nb_tensor *const *inputs, int n_inputs, void *ctx,
                        bool grad_on);
 
-/* opts with the documented defaults filled in (opts may be NULL). */
-nb_gradcheck_opts nb__vf_opts(const nb_gradcheck_opts *opts);
+/* *out = opts with the documented defaults filled in (opts may be NULL);
+ * NB_OK, or NB_ERR_ARG naming `api` and the option when eps is not a finite
+ * number > 0 or atol/rtol is not a finite number >= 0 (0 means default). */
+int nb__vf_opts(const char *api, const nb_gradcheck_opts *opts, nb_gradcheck_opts *out);
 
 /* A result with nothing checked yet. */
 void nb__vf_result_init(nb_gradcheck_result *r);

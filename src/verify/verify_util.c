@@ -7,6 +7,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "core/option_check.h"
 #include "verify/verify_internal.h"
 
 int nb__vf_check_args(const char *api, nb_fn fn, nb_tensor *const *inputs, int n_inputs)
@@ -45,18 +46,26 @@ nb_tensor *nb__vf_call(const char *api, nb_fn fn, nb_tensor *const *inputs, int 
     return y;
 }
 
-nb_gradcheck_opts nb__vf_opts(const nb_gradcheck_opts *opts)
+int nb__vf_opts(const char *api, const nb_gradcheck_opts *opts, nb_gradcheck_opts *out)
 {
     nb_gradcheck_opts o = {0};
     if (opts)
         o = *opts;
-    if (!(o.eps > 0))
+    /* Only an exact 0 means "default": a NaN, an infinity or a negative
+     * value is a mistake, and an infinite tolerance would pass any
+     * gradient. */
+    if (o.eps == 0)
         o.eps = 1e-6;
-    if (!(o.atol > 0))
+    if (o.atol == 0)
         o.atol = 1e-5;
-    if (!(o.rtol > 0))
+    if (o.rtol == 0)
         o.rtol = 1e-3;
-    return o;
+    *out = o;
+    if (nb__check_opt(api, "eps", o.eps, 0, INFINITY, "()") < 0 ||
+        nb__check_opt(api, "atol", o.atol, 0, INFINITY, "[)") < 0 ||
+        nb__check_opt(api, "rtol", o.rtol, 0, INFINITY, "[)") < 0)
+        return NB_ERR_ARG;
+    return NB_OK;
 }
 
 void nb__vf_result_init(nb_gradcheck_result *r)
