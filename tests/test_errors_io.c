@@ -1,6 +1,7 @@
 /* Misuse catalogue, files: tensor files, CSV, IDX.  Every file is made in
  * the test's own temporary folder.
- * Entries of docs/errors.md E81..E108, one test each, in the doc's order. */
+ * Entries of docs/errors.md E81..E108 and E158..E159, one test each, in the
+ * doc's order. */
 #define _GNU_SOURCE
 #include <zlib.h>
 
@@ -158,6 +159,42 @@ START_TEST(e92_load_into_missing_name)
     nb_tensor *b = nb_zeros(NB_F64, NB_SHAPE(2, 3));
     E_FAIL(nb_tensors_load_into(p, (const char *const[]){"b"}, &b, 1), NB_ERR_ARG,
            "w.nbt has no tensor named 'b' (it holds: w)");
+}
+END_TEST
+
+/* A 2-3-1 BP network in f64 (free it with nb_model_free). */
+static nb_model *small_net(void)
+{
+    nb_model *net =
+        nb_bpnet_new((const int64_t[]){2, 3, 1}, 3, NULL, &(nb_bpnet_opts){.dtype = NB_F64});
+    ck_assert_ptr_nonnull(net);
+    return net;
+}
+
+START_TEST(e158_model_save_to_folder)
+{
+    const char *p = e_path("sub");
+    ck_assert_int_eq(mkdir(p, 0700), 0);
+    nb_model *net = small_net();
+    int rc = nb_model_save(net, p);
+    nb_model_free(net);
+    ck_assert_int_eq(rc, NB_ERR_IO);
+    E_EXPECT(NB_ERR_IO, "nb_model_save: ");
+    E_ALSO("sub is a directory, not a regular file; nothing was written");
+}
+END_TEST
+
+START_TEST(e159_model_load_other_file)
+{
+    char p[320];
+    snprintf(p, sizeof p, "%s", e_path("w.nbt"));
+    good_file(p);
+    nb_model *net = small_net();
+    int rc = nb_model_load(net, p);
+    nb_model_free(net);
+    ck_assert_int_eq(rc, NB_ERR_ARG);
+    E_EXPECT(NB_ERR_ARG, "nb_model_load: ");
+    E_ALSO("w.nbt has no tensor named 'layer1.weight' (it holds: w)");
 }
 END_TEST
 
@@ -332,6 +369,8 @@ static Suite *errors_io_suite(void)
     tcase_add_test(tc, e90_load_into_shape);
     tcase_add_test(tc, e91_load_into_dtype);
     tcase_add_test(tc, e92_load_into_missing_name);
+    tcase_add_test(tc, e158_model_save_to_folder);
+    tcase_add_test(tc, e159_model_load_other_file);
     tcase_add_test(tc, e93_csv_missing);
     tcase_add_test(tc, e94_csv_empty_file);
     tcase_add_test(tc, e95_csv_ragged);

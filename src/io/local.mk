@@ -5,7 +5,7 @@ libnabla_impl_la_SOURCES += \
 	src/io/normalize.c \
 	src/io/split.c \
 	src/io/batch.c src/io/batch.h \
-	src/io/tensor_file.c \
+	src/io/tensor_file.c src/io/tensor_file.h \
 	src/io/tensor_file_internal.h \
 	src/io/io_util.h
 

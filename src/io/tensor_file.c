@@ -28,6 +28,7 @@
 #include <zlib.h>
 
 #include "core/tensor_internal.h"
+#include "io/tensor_file.h"
 #include "io/tensor_file_internal.h"
 #include "nabla/io.h"
 
@@ -537,7 +538,12 @@ static int write_temp(tf_save *s, const char *const *names, nb_tensor *const *te
 
 int nb_tensors_save(const char *path, const char *const *names, nb_tensor *const *tensors, int n)
 {
-    static const char *op = "nb_tensors_save";
+    return nb__tensors_save_as("nb_tensors_save", path, names, tensors, n);
+}
+
+int nb__tensors_save_as(const char *op, const char *path, const char *const *names,
+                        nb_tensor *const *tensors, int n)
+{
     int rc = check_save_args(op, path, names, tensors, n);
     if (rc < 0)
         return rc;
@@ -850,7 +856,12 @@ static void list_names(const tf_file *tf, char *buf, size_t size)
 int nb_tensors_load_into(const char *path, const char *const *names, nb_tensor *const *tensors,
                          int n)
 {
-    static const char *op = "nb_tensors_load_into";
+    return nb__tensors_load_into_as("nb_tensors_load_into", path, names, tensors, n);
+}
+
+int nb__tensors_load_into_as(const char *op, const char *path, const char *const *names,
+                             nb_tensor *const *tensors, int n)
+{
     int rc = check_save_args(op, path, names, tensors, n);
     if (rc < 0)
         return rc;

@@ -7,7 +7,7 @@
 
 #include <stdlib.h>
 
-#include "nabla/io.h"
+#include "io/tensor_file.h"
 #include "nn/nn_internal.h"
 
 /* The names and tensors of every parameter, in malloc'd arrays (freed by
@@ -43,7 +43,7 @@ int nb_model_save(nb_model *model, const char *path)
     int rc = nb_model_lists(model, "nb_model_save", &names, &tensors);
     if (rc < 0)
         return rc;
-    rc = nb_tensors_save(path, names, tensors, model->n_params);
+    rc = nb__tensors_save_as("nb_model_save", path, names, tensors, model->n_params);
     free((void *)names);
     free(tensors);
     return rc;
@@ -60,7 +60,7 @@ int nb_model_load(nb_model *model, const char *path)
         return rc;
     /* bumps each parameter it writes, and so the counter they share with the
      * flat buffer */
-    rc = nb_tensors_load_into(path, names, tensors, model->n_params);
+    rc = nb__tensors_load_into_as("nb_model_load", path, names, tensors, model->n_params);
     free((void *)names);
     free(tensors);
     return rc;
