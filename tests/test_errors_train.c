@@ -1,6 +1,7 @@
 /* Misuse catalogue, models and training: optimizer and training options,
  * data splits and batches, models and their inputs.
- * Entries of docs/errors.md E109..E136, one test each, in the doc's order. */
+ * Entries of docs/errors.md E109..E136 and E160..E161, one test each, in the
+ * doc's order. */
 #define _GNU_SOURCE
 #include "test_errors.h"
 
@@ -201,7 +202,7 @@ START_TEST(e124_split_negative_fraction)
     nb_split sp;
     nb_divide_opts o = {.train = 0.8, .val = -0.1, .test = 0.3};
     E_FAIL(nb_dividerand(&rng, x4, y4, &o, &sp), NB_ERR_ARG,
-           "nb_dividerand: ratios 0.8/-0.1/0.3 must be >= 0 with a positive sum");
+           "nb_dividerand: val is -0.1; expected a finite number >= 0");
 }
 END_TEST
 
@@ -212,7 +213,18 @@ START_TEST(e125_split_nan_fraction)
     nb_split sp;
     nb_divide_opts o = {.train = NAN, .val = 0.2, .test = 0.2};
     E_FAIL(nb_dividerand(&rng, x4, y4, &o, &sp), NB_ERR_ARG,
-           "nb_dividerand: ratios nan/0.2/0.2 must be >= 0 with a positive sum");
+           "nb_dividerand: train is nan; expected a finite number >= 0");
+}
+END_TEST
+
+START_TEST(e160_split_infinite_fraction)
+{
+    nb_rng rng;
+    nb_rng_seed(&rng, 1);
+    nb_split sp;
+    nb_divide_opts o = {.train = INFINITY};
+    E_FAIL(nb_dividerand(&rng, x4, y4, &o, &sp), NB_ERR_ARG,
+           "nb_dividerand: train is inf; expected a finite number >= 0");
 }
 END_TEST
 
@@ -239,6 +251,14 @@ START_TEST(e128_mapminmax_features_differ)
     ck_assert_int_eq(nb_mapminmax_fit(x4, -1, 1, &ps), NB_OK);
     E_NULL(nb_mapminmax_apply(nb_zeros(NB_F64, NB_SHAPE(4, 3)), &ps), NB_ERR_SHAPE,
            "nb_mapminmax_apply: x has 3 features, the settings were fitted on 2");
+}
+END_TEST
+
+START_TEST(e161_zscore_three_dims)
+{
+    nb_zscore_settings ps;
+    E_NULL(nb_zscore(nb_zeros(NB_F64, NB_SHAPE(2, 2, 2)), &ps), NB_ERR_SHAPE,
+           "nb_zscore: x is 2x2x2; expected (samples, features) or (samples,)");
 }
 END_TEST
 
@@ -282,7 +302,7 @@ END_TEST
 
 START_TEST(e134_activation_name)
 {
-    ck_assert_int_lt(nb_activation_from_name("tanh_sig"), 0);
+    ck_assert_int_eq(nb_activation_from_name("tanh_sig"), NB_ERR_ARG);
     E_EXPECT(NB_ERR_ARG,
              "nb_activation_from_name: unknown transfer function 'tanh_sig' (known: purelin,");
 }
@@ -325,9 +345,11 @@ static Suite *errors_train_suite(void)
     tcase_add_test(tc, e123_evaluate_label_out_of_range);
     tcase_add_test(tc, e124_split_negative_fraction);
     tcase_add_test(tc, e125_split_nan_fraction);
+    tcase_add_test(tc, e160_split_infinite_fraction);
     tcase_add_test(tc, e126_batch_size_zero);
     tcase_add_test(tc, e127_shuffle_rows_differ);
     tcase_add_test(tc, e128_mapminmax_features_differ);
+    tcase_add_test(tc, e161_zscore_three_dims);
     tcase_add_test(tc, e129_bpnet_one_size);
     tcase_add_test(tc, e130_bpnet_zero_size);
     tcase_add_test(tc, e131_linear_sizes_chain);

@@ -202,7 +202,7 @@ START_TEST(test_dividerand)
     ck_assert_int_eq(s.n_val, 0);
     ck_assert_int_eq(nb_dim(s.x_val, 0), 0);
     ck_assert_int_eq(nb_dividerand(&rng, x, y, &(nb_divide_opts){1, -1, 1}, &s), NB_ERR_ARG);
-    ck_assert_error(NB_ERR_ARG, "ratios");
+    ck_assert_error(NB_ERR_ARG, "nb_dividerand: val is -1; expected a finite number >= 0");
     ck_assert_ptr_null(s.x_train);
 }
 END_TEST

@@ -42,8 +42,8 @@ typedef enum nb_activation {
 
 /* The transfer function called `name` ("tansig", "tanh", "logsig", "sigmoid",
  * "purelin", "linear", "identity", "poslin", "relu", "softmax", "square",
- * "softplus", "leaky_relu"),
- * or -1 with an NB_ERR_ARG message listing the known names. */
+ * "softplus", "leaky_relu"), or a negative nb_status: NB_ERR_ARG with a
+ * message listing the known names, NB_ERR_NULL for a NULL name. */
 int nb_activation_from_name(const char *name);
 /* The MATLAB-style name of `act` ("tansig", ...), or "unknown". */
 const char *nb_activation_name(nb_activation act);

@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "core/option_check.h"
 #include "io/io_util.h"
 #include "nabla/io.h"
 
@@ -85,10 +86,16 @@ int nb_dividerand(nb_rng *rng, const nb_tensor *x, const nb_tensor *y, const nb_
         va = opts->val;
         te = opts->test;
     }
+    if (nb__check_opt(op, "train", tr, 0, INFINITY, "[)") < 0 ||
+        nb__check_opt(op, "val", va, 0, INFINITY, "[)") < 0 ||
+        nb__check_opt(op, "test", te, 0, INFINITY, "[)") < 0)
+        return NB_ERR_ARG;
+    /* All three >= 0 and not all 0 (that means the defaults): the sum is
+     * positive, and infinite only when huge ratios overflow. */
     double sum = tr + va + te;
-    if (!(tr >= 0 && va >= 0 && te >= 0) || !(sum > 0) || !isfinite(sum))
-        return nb__error(NB_ERR_ARG, "%s: ratios %g/%g/%g must be >= 0 with a positive sum", op,
-                         tr, va, te);
+    if (!isfinite(sum))
+        return nb__error(NB_ERR_ARG, "%s: ratios %g/%g/%g sum to inf; scale them down (only "
+                         "their proportions matter)", op, tr, va, te);
     int64_t n = x->shape[0];
     int64_t nval = (int64_t)llround(va / sum * (double)n);
     int64_t ntest = (int64_t)llround(te / sum * (double)n);
