@@ -97,7 +97,7 @@ static double train_epoch(nb_model *net, nb_optim *opt, nb_batch_iter *it, nb_ar
     int rc;
     nb_arena_use(step);
     while ((rc = nb_batch_next(it, &xb, &yb)) == 1) {
-        nb_tensor *loss = nb_loss_cross_entropy(nb_model_forward(net, xb), yb);
+        nb_tensor *loss = nb_cross_entropy_loss(nb_model_forward(net, xb), yb, NB_REDUCE_MEAN);
         if (nb_optim_zero_grad(opt) < 0 || nb_backward(loss, NULL) < 0 || nb_optim_step(opt) < 0)
             return -1;
         nb_arena_reset(step);
@@ -126,7 +126,7 @@ int main(int argc, char **argv)
     if (nb_fashion_mnist_load(o.data, NB_DATA_TRAIN, 0, NB_F32, &xtr, &ytr) < 0 ||
         nb_fashion_mnist_load(o.data, NB_DATA_TEST, 0, NB_F32, &xte, &yte) < 0)
         return fail("loading Fashion-MNIST (set NB_FASHION_MNIST_DIR or pass --data DIR)");
-    int64_t n = nb_shape(xtr)[0];
+    int64_t n = nb_tensor_shape(xtr)[0];
 
     /* 784, hidden x layers, 10: tansig hidden layers and a purelin output
      * (the softmax is inside the loss). */
@@ -161,7 +161,7 @@ int main(int argc, char **argv)
     }
     double acc = 0, loss = 0;
     nb_arena_use(step);
-    if (nb_model_evaluate(net, nb_loss_cross_entropy, xte, yte, &loss, &acc) < 0)
+    if (nb_model_evaluate(net, nb_cross_entropy_loss, xte, yte, &loss, &acc) < 0)
         return fail("evaluation");
     printf("nabla threads=%ld hidden=%ldx%ld batch=%ld epoch_s=%.3f samples_per_s=%.0f "
            "test_acc=%.4f\n", o.threads, o.hidden, o.layers, o.batch, best, (double)n / best, acc);

@@ -22,7 +22,7 @@ static int run(long n)
     if (!params || !step)
         return 1;
     nb_arena_use(params);
-    nb_tensor *x = nb_requires_grad_(nb_ones(NB_F32, NB_SHAPE(1, 1)), true);
+    nb_tensor *x = nb_tensor_set_requires_grad(nb_ones(NB_F32, NB_SHAPE(1, 1)), true);
     double best = 1e30, grad = 0;
     for (int rep = 0; rep < 3; rep++) {
         nb_arena_use(step);
@@ -37,8 +37,8 @@ static int run(long n)
         double dt = now() - t0;
         if (dt < best)
             best = dt;
-        grad = nb_get(nb_tensor_grad(x), 0);
-        nb_zero_grad(x);
+        grad = nb_tensor_get(nb_tensor_grad(x), 0);
+        nb_tensor_zero_grad(x);
         nb_arena_reset(step);
     }
     printf("nabla chain N=%ld: %.0f ns per op (forward+backward), dy/dx = %.6f, step arena %.1f MiB\n",

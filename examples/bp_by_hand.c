@@ -130,7 +130,7 @@ static void print_pair(const char *name, const double *hand, nb_tensor *auto_gra
 {
     printf("%-3s %12s %14s\n", name, "by hand", "autodiff");
     for (int64_t k = 0; k < n; k++) {
-        double a = nb_get(auto_grad, k);
+        double a = nb_tensor_get(auto_grad, k);
         printf("    % .8e % .8e\n", hand[k], a);
         if (fabs(hand[k] - a) > *max_diff)
             *max_diff = fabs(hand[k] - a);
@@ -156,7 +156,7 @@ int main(int argc, char **argv)
     };
     const char *names[4] = {"W1", "b1", "W2", "b2"};
     for (int k = 0; k < 4; k++) {
-        nb_requires_grad_(p[k], true);
+        nb_tensor_set_requires_grad(p[k], true);
         nb_tensor_set_name(p[k], names[k]);
     }
     if (!d.X || !d.T || !p[3]) {
@@ -178,10 +178,10 @@ int main(int argc, char **argv)
 
     /* by hand */
     double gW1[I * H], gb1[H], gW2[H * O], gb2[O], E_hand;
-    hand_gradients(nb_data_f64(d.X), nb_data_f64(d.T), nb_data_f64(p[0]), nb_data_f64(p[1]),
-                   nb_data_f64(p[2]), nb_data_f64(p[3]), gW1, gb1, gW2, gb2, &E_hand);
-    printf("error E: by hand %.15g, nabla %.15g\n\n", E_hand, nb_item(E));
-    double max_diff = fabs(E_hand - nb_item(E));
+    hand_gradients(nb_tensor_data_f64(d.X), nb_tensor_data_f64(d.T), nb_tensor_data_f64(p[0]), nb_tensor_data_f64(p[1]),
+                   nb_tensor_data_f64(p[2]), nb_tensor_data_f64(p[3]), gW1, gb1, gW2, gb2, &E_hand);
+    printf("error E: by hand %.15g, nabla %.15g\n\n", E_hand, nb_tensor_item(E));
+    double max_diff = fabs(E_hand - nb_tensor_item(E));
     print_pair("W2", gW2, nb_tensor_grad(p[2]), H * O, &max_diff);
     print_pair("b2", gb2, nb_tensor_grad(p[3]), O, &max_diff);
     print_pair("W1", gW1, nb_tensor_grad(p[0]), I * H, &max_diff);

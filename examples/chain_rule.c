@@ -29,9 +29,9 @@ int main(void)
         return 1;
     nb_arena_use(arena);
     const double av = 1.5, bv = -2, cv = 4;
-    nb_tensor *a = nb_requires_grad_(nb_scalar(NB_F64, av), true);
-    nb_tensor *b = nb_requires_grad_(nb_scalar(NB_F64, bv), true);
-    nb_tensor *c = nb_requires_grad_(nb_scalar(NB_F64, cv), true);
+    nb_tensor *a = nb_tensor_set_requires_grad(nb_scalar(NB_F64, av), true);
+    nb_tensor *b = nb_tensor_set_requires_grad(nb_scalar(NB_F64, bv), true);
+    nb_tensor *c = nb_tensor_set_requires_grad(nb_scalar(NB_F64, cv), true);
     nb_tensor_set_name(a, "a");
     nb_tensor_set_name(b, "b");
     nb_tensor_set_name(c, "c");
@@ -48,7 +48,7 @@ int main(void)
     nb_tensor_set_name(e, "e");
     nb_tensor_set_name(t, "t");
     nb_tensor_set_name(y, "y");
-    printf("y = tanh(a*b + c) * a = %.10g\n\n", nb_item(y));
+    printf("y = tanh(a*b + c) * a = %.10g\n\n", nb_tensor_item(y));
 
     /* The gradients of the intermediate values too (for the picture):
      * nb_grad returns them without touching any .grad. */
@@ -75,13 +75,13 @@ int main(void)
     double worst = 0;
     printf("\n%-3s %16s %16s\n", "", "nabla", "by hand");
     for (int k = 0; k < 3; k++) {
-        double got = nb_item(nb_tensor_grad(leaves[k]));
+        double got = nb_tensor_item(nb_tensor_grad(leaves[k]));
         printf("dy/d%s %16.10g %16.10g\n", nb_tensor_name(leaves[k]), got, want[k]);
         worst = fmax(worst, fabs(got - want[k]));
     }
     double want_mid[3] = {dy_de, dy_de, av};
     for (int k = 0; k < 3; k++)
-        worst = fmax(worst, fabs(nb_item(gmid[k]) - want_mid[k]));
+        worst = fmax(worst, fabs(nb_tensor_item(gmid[k]) - want_mid[k]));
     printf("largest difference: %.3g\n", worst);
 
     /* The picture: every value and every gradient. */

@@ -75,7 +75,7 @@ int main(void)
 
     nb_optim *opt = nb_adam_new(m, &(nb_adam_opts){.lr = 0.01});
     nb_train_record rec;
-    if (!opt || nb_train(m, opt, nb_loss_mse, &(nb_train_data){.x = X, .y = Y, .test_x = Xt,
+    if (!opt || nb_train(m, opt, nb_mse_loss, &(nb_train_data){.x = X, .y = Y, .test_x = Xt,
                                                                   .test_y = Yt},
                          &(nb_train_opts){.epochs = 300, .batch_size = 32, .seed = 1,
                                           .min_grad = -1},
@@ -84,7 +84,7 @@ int main(void)
         return 1;
     }
     double mse;
-    if (nb_model_evaluate(m, nb_loss_mse, Xt, Yt, &mse, NULL) < 0)
+    if (nb_model_evaluate(m, nb_mse_loss, Xt, Yt, &mse, NULL) < 0)
         return 1;
     printf("%d epochs, train mse %.4g, held-out mse %.4g\n", rec.epochs,
            rec.train_loss[rec.epochs], mse);

@@ -18,12 +18,12 @@
 static nb_tensor *softplus_forward(nb_tensor *const *in, int n, nb_custom_saved *save, void *user)
 {
     (void)n, (void)save, (void)user;
-    nb_tensor *y = nb_zeros(NB_F64, nb_ndim(in[0]), nb_shape(in[0]));
-    const double *x = nb_data_f64(in[0]);
-    double *out = nb_data_f64(y);
+    nb_tensor *y = nb_zeros(NB_F64, nb_tensor_ndim(in[0]), nb_tensor_shape(in[0]));
+    const double *x = nb_tensor_data_f64(in[0]);
+    double *out = nb_tensor_data_f64(y);
     if (!x || !out)
         return NULL; /* f32 input, or out of memory: nabla has the message */
-    for (int64_t i = 0; i < nb_numel(y); i++)
+    for (int64_t i = 0; i < nb_tensor_numel(y); i++)
         out[i] = fmax(x[i], 0) + log1p(exp(-fabs(x[i])));
     return y;
 }
@@ -34,12 +34,12 @@ static int softplus_backward(const nb_custom_saved *saved, nb_tensor *const *in,
 {
     (void)saved, (void)n, (void)out;
     bool wrong = user != NULL;
-    nb_tensor *g = nb_zeros(NB_F64, nb_ndim(in[0]), nb_shape(in[0]));
+    nb_tensor *g = nb_zeros(NB_F64, nb_tensor_ndim(in[0]), nb_tensor_shape(in[0]));
     if (!g)
         return nb_last_status();
-    const double *x = nb_data_f64(in[0]), *go = nb_data_f64(grad_out);
-    double *gi = nb_data_f64(g);
-    for (int64_t i = 0; i < nb_numel(g); i++) {
+    const double *x = nb_tensor_data_f64(in[0]), *go = nb_tensor_data_f64(grad_out);
+    double *gi = nb_tensor_data_f64(g);
+    for (int64_t i = 0; i < nb_tensor_numel(g); i++) {
         double s = wrong ? 1 / (1 + exp(x[i])) /* the slip */ : 1 / (1 + exp(-x[i]));
         gi[i] = go[i] * s;
     }
@@ -73,15 +73,15 @@ int main(void)
     }
 
     nb_tensor *x = nb_from_f64((const double[]){-2, -0.5, 0.3, 1, 3, 10}, NB_SHAPE(2, 3));
-    nb_requires_grad_(x, true);
+    nb_tensor_set_requires_grad(x, true);
     nb_tensor *y = nb_custom_call(reg, "softplus", &x, 1); /* found by name */
     if (!y || nb_backward(nb_sum(y), NULL) != NB_OK) {
         fprintf(stderr, "%s\n", nb_last_error());
         return 1;
     }
     printf("x             softplus(x)   d/dx (hand-written backward)\n");
-    for (int64_t i = 0; i < nb_numel(x); i++)
-        printf("% -13g %-13.6g %.6g\n", nb_get(x, i), nb_get(y, i), nb_get(nb_tensor_grad(x), i));
+    for (int64_t i = 0; i < nb_tensor_numel(x); i++)
+        printf("% -13g %-13.6g %.6g\n", nb_tensor_get(x, i), nb_tensor_get(y, i), nb_tensor_get(nb_tensor_grad(x), i));
 
     nb_gradcheck_result r;
     nb_gradcheck_opts opts = {.report = stdout};

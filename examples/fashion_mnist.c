@@ -129,7 +129,7 @@ static nb_tensor *batch_loss(nb_tensor *const *inputs, int n, void *ctx)
     (void)inputs;
     (void)n;
     batch *b = ctx;
-    return nb_loss_cross_entropy(nb_model_forward(b->model, b->x), b->y);
+    return nb_cross_entropy_loss(nb_model_forward(b->model, b->x), b->y, NB_REDUCE_MEAN);
 }
 
 /* An f64 copy of the f32 network `net` with the same weights, and the first
@@ -142,9 +142,9 @@ static nb_model *f64_copy(nb_model *net, const int64_t *sizes, nb_tensor *x, nb_
     nb_tensor *src = nb_model_params_flat(net), *dst = m ? nb_model_params_flat(m) : NULL;
     if (!src || !dst)
         return nb_model_free(m), NULL;
-    const float *s = nb_data_f32(src);
-    double *d = nb_data_f64(dst);
-    for (int64_t i = 0; i < nb_numel(src); i++)
+    const float *s = nb_tensor_data_f32(src);
+    double *d = nb_tensor_data_f64(dst);
+    for (int64_t i = 0; i < nb_tensor_numel(src); i++)
         d[i] = s[i];
     nb_model_bump_versions(m);
 
@@ -153,9 +153,9 @@ static nb_model *f64_copy(nb_model *net, const int64_t *sizes, nb_tensor *x, nb_
     if (!b->x || !b->y)
         return nb_model_free(m), NULL;
     for (int64_t i = 0; i < GRADCHECK_SAMPLES * PIXELS; i++)
-        nb_data_f64(b->x)[i] = nb_get(x, i);
+        nb_tensor_data_f64(b->x)[i] = nb_tensor_get(x, i);
     for (int64_t i = 0; i < GRADCHECK_SAMPLES; i++)
-        nb_data_f64(b->y)[i] = nb_get(y, i);
+        nb_tensor_data_f64(b->y)[i] = nb_tensor_get(y, i);
     return m;
 }
 
@@ -243,7 +243,7 @@ static int run(const options *o, const char *out, demo *d)
     nb_arena_free(d->load); /* the unsplit copy */
     d->load = NULL;
     printf("data     %s: %lld training, %lld validation, %lld test images (%.1fs)\n", dir,
-           (long long)s.n_train, (long long)s.n_val, (long long)nb_dim(x_test, 0), now() - t0);
+           (long long)s.n_train, (long long)s.n_val, (long long)nb_tensor_dim(x_test, 0), now() - t0);
 
     /* ---- the network and its training ---- */
     const int64_t sizes[3] = {PIXELS, HIDDEN, CLASSES};
@@ -258,7 +258,7 @@ static int run(const options *o, const char *out, demo *d)
            (long long)nb_model_num_scalars(net));
     fflush(stdout);
     nb_train_data td = {.x = s.x_train, .y = s.y_train, .val_x = s.x_val, .val_y = s.y_val};
-    if (nb_train(net, opt, nb_loss_cross_entropy, &td,
+    if (nb_train(net, opt, nb_cross_entropy_loss, &td,
                  &(nb_train_opts){.epochs = o->epochs, .batch_size = o->batch, .seed = o->seed,
                                   .min_grad = -1, .verbose = 1, .show = 1, .out = stdout},
                  &d->rec) < 0)
@@ -268,21 +268,21 @@ static int run(const options *o, const char *out, demo *d)
 
     /* ---- test ---- */
     double loss, acc;
-    if (nb_model_evaluate(net, nb_loss_cross_entropy, x_test, y_test, &loss, &acc) < 0)
+    if (nb_model_evaluate(net, nb_cross_entropy_loss, x_test, y_test, &loss, &acc) < 0)
         return fail("testing");
     const double target = o->quick ? 0.75 : 0.85;
     int ok = acc >= target;
     printf("test     accuracy %.4f, loss %.4f on %lld images (target >= %.2f: %s)\n", acc, loss,
-           (long long)nb_dim(x_test, 0), target, ok ? "met" : "MISSED");
+           (long long)nb_tensor_dim(x_test, 0), target, ok ? "met" : "MISSED");
     nb_tensor *first = NULL;
     NB_NO_GRAD { first = nb_model_forward(net, nb_slice(x_test, 0, 0, 5)); }
     for (int i = 0; first && i < 5; i++) {
         int best = 0;
         for (int k = 1; k < CLASSES; k++)
-            if (nb_get(first, i * CLASSES + k) > nb_get(first, i * CLASSES + best))
+            if (nb_tensor_get(first, i * CLASSES + k) > nb_tensor_get(first, i * CLASSES + best))
                 best = k;
         printf("  test image %d: %-11s (is %s)\n", i, nb_fashion_mnist_class_name(best),
-               nb_fashion_mnist_class_name((int)nb_get(y_test, i)));
+               nb_fashion_mnist_class_name((int)nb_tensor_get(y_test, i)));
     }
 
     /* ---- save, reload into a fresh network, evaluate again ---- */
@@ -292,9 +292,9 @@ static int run(const options *o, const char *out, demo *d)
     if (nb_model_save(net, out) < 0)
         return fail("saving the model");
     if (!fresh ||
-        nb_model_evaluate(fresh, nb_loss_cross_entropy, x_test, y_test, &loss0, &acc0) < 0 ||
+        nb_model_evaluate(fresh, nb_cross_entropy_loss, x_test, y_test, &loss0, &acc0) < 0 ||
         nb_model_load(fresh, out) < 0 ||
-        nb_model_evaluate(fresh, nb_loss_cross_entropy, x_test, y_test, &loss2, &acc2) < 0)
+        nb_model_evaluate(fresh, nb_cross_entropy_loss, x_test, y_test, &loss2, &acc2) < 0)
         return fail("reloading the model");
     int same = acc2 == acc && loss2 == loss;
     printf("saved    %s; a fresh network scores %.4f, after loading the file %.4f "

@@ -67,7 +67,7 @@ static int run(const nb_csv_data *d, uint64_t seed, int verbose, double *acc)
     nb_train_data td = {.x = x_train, .y = s.y_train, .val_x = x_val, .val_y = s.y_val,
                         .test_x = x_test, .test_y = s.y_test};
     nb_train_opts to = {.epochs = 1000, .max_fail = 6, .verbose = -1};
-    if (!opt || nb_train(net, opt, nb_loss_cross_entropy, &td, &to, &rec) < 0) {
+    if (!opt || nb_train(net, opt, nb_cross_entropy_loss, &td, &to, &rec) < 0) {
         fail("training");
         goto done;
     }
@@ -75,7 +75,7 @@ static int run(const nb_csv_data *d, uint64_t seed, int verbose, double *acc)
     double loss;
     nb_tensor *out = NULL;
     NB_NO_GRAD { out = nb_model_forward(net, x_test); }
-    if (!out || nb_model_evaluate(net, nb_loss_cross_entropy, x_test, s.y_test, &loss, acc) < 0) {
+    if (!out || nb_model_evaluate(net, nb_cross_entropy_loss, x_test, s.y_test, &loss, acc) < 0) {
         fail("test");
         goto done;
     }
@@ -99,9 +99,9 @@ static int run(const nb_csv_data *d, uint64_t seed, int verbose, double *acc)
         for (int64_t i = 0; i < s.n_test; i++) {
             int best = 0;
             for (int k = 1; k < 3; k++)
-                if (nb_get(out, i * 3 + k) > nb_get(out, i * 3 + best))
+                if (nb_tensor_get(out, i * 3 + k) > nb_tensor_get(out, i * 3 + best))
                     best = k;
-            conf[(int)nb_get(s.y_test, i)][best]++;
+            conf[(int)nb_tensor_get(s.y_test, i)][best]++;
         }
         printf("test confusion (rows: true class, columns: predicted)\n%-12s", "");
         for (int k = 0; k < 3; k++)

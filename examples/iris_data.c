@@ -73,7 +73,7 @@ int main(int argc, char **argv)
     int64_t seen = 0, batches = 0;
     int rc;
     while ((rc = nb_batch_next(&it, &xb, &yb)) == 1) {
-        seen += nb_dim(xb, 0);
+        seen += nb_tensor_dim(xb, 0);
         batches++;
         nb_arena_reset(step); /* a training step would run here */
     }
@@ -94,7 +94,7 @@ int main(int argc, char **argv)
     int ok = nb_tensors_save(file, (const char *[]){"mapminmax.xmin", "mapminmax.xmax"},
                              (nb_tensor *[]){lo, hi}, 2) == NB_OK &&
              nb_tensors_load(file, &back) == NB_OK && back.n == 2 &&
-             nb_get(back.tensors[1], 2) == mm.xmax[2];
+             nb_tensor_get(back.tensors[1], 2) == mm.xmax[2];
     if (ok)
         printf("saved and reloaded %s, %s\n", back.names[0], back.names[1]);
     unlink(file);

@@ -49,7 +49,7 @@ int main(void)
     nb_train_data data = {.x = X[0], .y = Y[0], .val_x = X[1], .val_y = Y[1],
                           .test_x = X[2], .test_y = Y[2]};
     nb_train_record rec;
-    if (nb_train(net, opt, nb_loss_mse, &data, &(nb_train_opts){.epochs = 2000}, &rec) < 0) {
+    if (nb_train(net, opt, nb_mse_loss, &data, &(nb_train_opts){.epochs = 2000}, &rec) < 0) {
         fprintf(stderr, "regression: %s\n", nb_last_error());
         return 1;
     }
@@ -63,10 +63,10 @@ int main(void)
     NB_NO_GRAD { pred = nb_model_forward(net, X[2]); }
     double err = 0;
     for (int i = 0; i < n[2]; i++)
-        err += pow(nb_get(pred, i) - clean_test[i], 2) / n[2];
+        err += pow(nb_tensor_get(pred, i) - clean_test[i], 2) / n[2];
     printf("test mse against sin(2 pi x): %.4g\n", err);
     for (int i = 0; i < n[2]; i += 10)
-        printf("  x %+.3f  net %+.4f  sin %+.4f\n", xs[2][i], nb_get(pred, i), clean_test[i]);
+        printf("  x %+.3f  net %+.4f  sin %+.4f\n", xs[2][i], nb_tensor_get(pred, i), clean_test[i]);
     nb_train_record_free(&rec);
     nb_optim_free(opt);
     nb_model_free(net);

@@ -24,7 +24,7 @@ int main(void)
         return 1;
     }
     nb_train_record rec;
-    int rc = nb_train(net, opt, nb_loss_mse, &(nb_train_data){.x = X, .y = T},
+    int rc = nb_train(net, opt, nb_mse_loss, &(nb_train_data){.x = X, .y = T},
                       &(nb_train_opts){.epochs = 1000, .goal = 1e-3}, &rec);
     if (rc < 0) {
         fprintf(stderr, "xor: %s\n", nb_last_error());
@@ -36,7 +36,7 @@ int main(void)
     NB_NO_GRAD { Y = nb_model_forward(net, X); }
     double mse = 0;
     for (int i = 0; i < 4; i++) {
-        double y = nb_get(Y, i);
+        double y = nb_tensor_get(Y, i);
         printf("  %g xor %g -> %.4f (target %g)\n", x[2 * i], x[2 * i + 1], y, t[i]);
         mse += (y - t[i]) * (y - t[i]) / 4;
     }

@@ -66,18 +66,18 @@ static int count_text(const uint8_t *p, size_t n, char delim, size_t max_line, i
 
 static void check_finite(const nb_tensor *t, const char *which)
 {
-    for (int64_t i = 0; i < nb_numel(t); i++)
-        if (!isfinite(nb_get(t, i)))
+    for (int64_t i = 0; i < nb_tensor_numel(t); i++)
+        if (!isfinite(nb_tensor_get(t, i)))
             fz_violation(target, "%s[%lld] is %g although allow_nonfinite is off", which,
-                         (long long)i, nb_get(t, i));
+                         (long long)i, nb_tensor_get(t, i));
 }
 
 static void check_success(const nb_csv_opts *o, const nb_csv_data *d, nb_arena *arena,
                           const uint8_t *text, size_t n)
 {
     int want_targets = o->n_target_cols + o->n_target_names;
-    if (!d->x || nb_ndim(d->x) != 2 || d->rows < 1 || nb_dim(d->x, 0) != d->rows ||
-        d->n_features < 1 || nb_dim(d->x, 1) != d->n_features)
+    if (!d->x || nb_tensor_ndim(d->x) != 2 || d->rows < 1 || nb_tensor_dim(d->x, 0) != d->rows ||
+        d->n_features < 1 || nb_tensor_dim(d->x, 1) != d->n_features)
         fz_violation(target, "x is not a (rows >= 1, n_features >= 1) tensor (rows %lld, features %d)",
                      (long long)d->rows, d->n_features);
     if (nb_tensor_dtype(d->x) != o->dtype || nb_tensor_arena(d->x) != arena)
@@ -92,7 +92,7 @@ static void check_success(const nb_csv_opts *o, const nb_csv_data *d, nb_arena *
         if (d->y || d->class_names || d->n_classes)
             fz_violation(target, "y or class names given without targets");
     } else if (o->class_labels) {
-        if (!d->y || nb_ndim(d->y) != 1 || nb_dim(d->y, 0) != d->rows)
+        if (!d->y || nb_tensor_ndim(d->y) != 1 || nb_tensor_dim(d->y, 0) != d->rows)
             fz_violation(target, "class labels: y is not a (rows,) tensor");
         if (d->n_classes < 1 || !d->class_names)
             fz_violation(target, "class labels: %d classes", d->n_classes);
@@ -100,7 +100,7 @@ static void check_success(const nb_csv_opts *o, const nb_csv_data *d, nb_arena *
         if (!used)
             abort();
         for (int64_t r = 0; r < d->rows; r++) {
-            double v = nb_get(d->y, r);
+            double v = nb_tensor_get(d->y, r);
             if (!(v >= 0 && v < d->n_classes) || v != floor(v))
                 fz_violation(target, "class index y[%lld] = %g is not in 0..%d", (long long)r, v,
                              d->n_classes - 1);
@@ -116,8 +116,8 @@ static void check_success(const nb_csv_opts *o, const nb_csv_data *d, nb_arena *
         }
         free(used);
     } else {
-        if (!d->y || nb_ndim(d->y) != 2 || nb_dim(d->y, 0) != d->rows ||
-            nb_dim(d->y, 1) != d->n_targets)
+        if (!d->y || nb_tensor_ndim(d->y) != 2 || nb_tensor_dim(d->y, 0) != d->rows ||
+            nb_tensor_dim(d->y, 1) != d->n_targets)
             fz_violation(target, "y is not a (rows, n_targets) tensor");
         if (!o->allow_nonfinite)
             check_finite(d->y, "y");

@@ -38,22 +38,22 @@ static void check_values(nb_tensor *t, const unsigned char *c, size_t n, nb_dtyp
     fz_idx h;
     if (fz_idx_header(c, n, &h) != 0)
         fz_violation(target, "loaded a file whose header is malformed");
-    if (nb_ndim(t) != h.ndim)
-        fz_violation(target, "%d dims loaded, header says %d", nb_ndim(t), h.ndim);
+    if (nb_tensor_ndim(t) != h.ndim)
+        fz_violation(target, "%d dims loaded, header says %d", nb_tensor_ndim(t), h.ndim);
     for (int d = 0; d < h.ndim; d++) {
         uint64_t want = h.dims[d];
         if (d == 0 && limit > 0 && (uint64_t)limit < want)
             want = (uint64_t)limit;
-        if ((uint64_t)nb_dim(t, d) != want)
-            fz_violation(target, "dim %d is %lld, expected %llu (header and limit)", d, (long long)nb_dim(t, d),
+        if ((uint64_t)nb_tensor_dim(t, d) != want)
+            fz_violation(target, "dim %d is %lld, expected %llu (header and limit)", d, (long long)nb_tensor_dim(t, d),
                          (unsigned long long)want);
     }
-    uint64_t count = (uint64_t)nb_numel(t);
+    uint64_t count = (uint64_t)nb_tensor_numel(t);
     if ((uint64_t)n < h.header + count * (uint64_t)h.esize)
         fz_violation(target, "loaded %llu elements but the content holds only %llu bytes of data",
                      (unsigned long long)count, (unsigned long long)(n - h.header));
     for (uint64_t i = 0; i < count; i++) {
-        double want = fz_idx_value(&h, c, i), got = nb_get(t, (int64_t)i);
+        double want = fz_idx_value(&h, c, i), got = nb_tensor_get(t, (int64_t)i);
         if (dtype == NB_F32)
             want = (float)want;
         if (!(got == want || (isnan(got) && isnan(want))))
@@ -120,18 +120,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     } else {
         if (nb_tensor_dtype(t) != dtype || nb_tensor_arena(t) != arena)
             fz_violation(target, "the tensor has the wrong dtype or is not in the current arena");
-        int nd = nb_ndim(t);
+        int nd = nb_tensor_ndim(t);
         int64_t numel = 1;
         if (nd < 1 || nd > 8)
             fz_violation(target, "the tensor has %d dims", nd);
         for (int d = 0; d < nd; d++) {
-            if (nb_dim(t, d) < 1)
-                fz_violation(target, "dim %d is %lld", d, (long long)nb_dim(t, d));
-            numel *= nb_dim(t, d);
+            if (nb_tensor_dim(t, d) < 1)
+                fz_violation(target, "dim %d is %lld", d, (long long)nb_tensor_dim(t, d));
+            numel *= nb_tensor_dim(t, d);
         }
-        if (numel != nb_numel(t) || (limit > 0 && nb_dim(t, 0) > limit))
+        if (numel != nb_tensor_numel(t) || (limit > 0 && nb_tensor_dim(t, 0) > limit))
             fz_violation(target, "numel %lld / axis 0 of %lld for limit %lld",
-                         (long long)nb_numel(t), (long long)nb_dim(t, 0), (long long)limit);
+                         (long long)nb_tensor_numel(t), (long long)nb_tensor_dim(t, 0), (long long)limit);
         if (known) {
             if (!valid && !(compressed && limited))
                 fz_violation(target, "a malformed or truncated %s IDX file (mode %d) was loaded",

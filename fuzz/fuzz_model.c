@@ -52,10 +52,10 @@ static const fz_tf_rec *find(const fz_tf_rec *rec, int count, const char *name)
 
 static int same_layout(const fz_tf_rec *r, const nb_tensor *t)
 {
-    if (nb_tensor_dtype(t) != r->dtype || nb_ndim(t) != r->ndim)
+    if (nb_tensor_dtype(t) != r->dtype || nb_tensor_ndim(t) != r->ndim)
         return 0;
     for (int d = 0; d < r->ndim; d++)
-        if (nb_dim(t, d) != r->shape[d])
+        if (nb_tensor_dim(t, d) != r->shape[d])
             return 0;
     return 1;
 }
@@ -86,17 +86,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
 
     nb_tensor *flat = nb_model_params_flat(m);
-    size_t bytes = (size_t)nb_numel(flat) * nb_dtype_size(nb_tensor_dtype(flat));
+    size_t bytes = (size_t)nb_tensor_numel(flat) * nb_dtype_size(nb_tensor_dtype(flat));
     unsigned char *before = malloc(bytes);
     if (!flat || !before)
         abort();
-    memcpy(before, nb_data(flat), bytes);
+    memcpy(before, nb_tensor_data(flat), bytes);
 
     nb_clear_error();
     int rc = nb_model_load(m, path);
     if (rc != NB_OK) {
         fz_check_failure(target, "nb_model_load", rc, api, 2);
-        if (memcmp(before, nb_data(flat), bytes) != 0)
+        if (memcmp(before, nb_tensor_data(flat), bytes) != 0)
             fz_violation(target, "a failed load changed the parameters");
         if (loads)
             fz_violation(target, "a file holding every parameter was refused");

@@ -309,12 +309,12 @@ bad:
 
 int fz_tf_same(const fz_tf_rec *r, nb_tensor *t)
 {
-    if (!t || nb_tensor_dtype(t) != r->dtype || nb_ndim(t) != r->ndim || nb_numel(t) != r->numel)
+    if (!t || nb_tensor_dtype(t) != r->dtype || nb_tensor_ndim(t) != r->ndim || nb_tensor_numel(t) != r->numel)
         return 0;
     for (int d = 0; d < r->ndim; d++)
-        if (nb_dim(t, d) != r->shape[d])
+        if (nb_tensor_dim(t, d) != r->shape[d])
             return 0;
-    const unsigned char *data = nb_data(t);
+    const unsigned char *data = nb_tensor_data(t);
     size_t esize = r->dtype == NB_F32 ? 4 : 8;
     if (r->numel && !data)
         return 0;

@@ -218,12 +218,12 @@ static size_t param_bytes(nb_model *m)
 
 static void *params_copy(nb_model *m, void *dst)
 {
-    return memcpy(dst, nb_data(nb_model_params_flat(m)), param_bytes(m));
+    return memcpy(dst, nb_tensor_data(nb_model_params_flat(m)), param_bytes(m));
 }
 
 static int params_equal(nb_model *m, const void *want)
 {
-    return memcmp(nb_data(nb_model_params_flat(m)), want, param_bytes(m)) == 0;
+    return memcmp(nb_tensor_data(nb_model_params_flat(m)), want, param_bytes(m)) == 0;
 }
 
 static char tmpdir[200];
@@ -380,13 +380,13 @@ static int step_call(void *vc)
         if (rc < 0)
             return rc;
         nb_tensor *pred = nb_model_forward(c->net, c->x);
-        nb_tensor *loss = c->cross_entropy ? nb_loss_cross_entropy(pred, c->y)
-                                           : nb_loss_mse(pred, c->y);
+        nb_tensor *loss = c->cross_entropy ? nb_cross_entropy_loss(pred, c->y, NB_REDUCE_MEAN)
+                                           : nb_mse_loss(pred, c->y, NB_REDUCE_MEAN);
         if (!loss)
             return nb_last_status() < 0 ? nb_last_status() : NB_ERR_NULL;
         if ((rc = nb_backward(loss, NULL)) < 0)
             return rc;
-        c->loss[s] = nb_item(loss);
+        c->loss[s] = nb_tensor_item(loss);
         if ((rc = nb_optim_step(c->opt)) < 0)
             return rc;
         if ((rc = nb_optim_zero_grad(c->opt)) < 0)
@@ -495,7 +495,7 @@ static void train_setup(void *vc)
 static int train_call(void *vc)
 {
     train_ctx *c = vc;
-    return nb_train(c->net, c->opt, nb_loss_cross_entropy,
+    return nb_train(c->net, c->opt, nb_cross_entropy_loss,
                     &(nb_train_data){.x = c->x, .y = c->y, .val_x = c->vx, .val_y = c->vy,
                                      .test_x = c->tx, .test_y = c->ty},
                     &(nb_train_opts){.epochs = EPOCHS, .batch_size = 4, .seed = 9,
@@ -722,15 +722,15 @@ static int csv_after_ok(void *vc, char *why, size_t size)
         !d->x || !d->y || !d->class_names || !d->column_names)
         return af_why(why, size, "the result has the wrong size%s", "");
     if (!c->have_ref) {
-        memcpy(c->ref_x, nb_data(d->x), sizeof c->ref_x);
-        memcpy(c->ref_y, nb_data(d->y), sizeof c->ref_y);
+        memcpy(c->ref_x, nb_tensor_data(d->x), sizeof c->ref_x);
+        memcpy(c->ref_y, nb_tensor_data(d->y), sizeof c->ref_y);
         for (int k = 0; k < CSV_CLASSES; k++)
             snprintf(c->ref_names[k], sizeof c->ref_names[k], "%s", d->class_names[k]);
         c->have_ref = true;
         return 0;
     }
-    if (memcmp(c->ref_x, nb_data(d->x), sizeof c->ref_x) != 0 ||
-        memcmp(c->ref_y, nb_data(d->y), sizeof c->ref_y) != 0)
+    if (memcmp(c->ref_x, nb_tensor_data(d->x), sizeof c->ref_x) != 0 ||
+        memcmp(c->ref_y, nb_tensor_data(d->y), sizeof c->ref_y) != 0)
         return af_why(why, size, "the values differ%s", "");
     for (int k = 0; k < CSV_CLASSES; k++)
         if (strcmp(c->ref_names[k], d->class_names[k]) != 0)
@@ -813,14 +813,14 @@ static int idx_after_fail(void *vc, char *why, size_t size)
 static int idx_after_ok(void *vc, char *why, size_t size)
 {
     idx_ctx *c = vc;
-    if (nb_ndim(c->t) != 3 || nb_dim(c->t, 0) != IDX_N || nb_dim(c->t, 2) != IDX_W)
+    if (nb_tensor_ndim(c->t) != 3 || nb_tensor_dim(c->t, 0) != IDX_N || nb_tensor_dim(c->t, 2) != IDX_W)
         return af_why(why, size, "the tensor has the wrong shape%s", "");
     if (!c->have_ref) {
-        memcpy(c->ref, nb_data(c->t), sizeof c->ref);
+        memcpy(c->ref, nb_tensor_data(c->t), sizeof c->ref);
         c->have_ref = true;
         return 0;
     }
-    if (memcmp(c->ref, nb_data(c->t), sizeof c->ref) != 0)
+    if (memcmp(c->ref, nb_tensor_data(c->t), sizeof c->ref) != 0)
         return af_why(why, size, "the values differ%s", "");
     return 0;
 }

@@ -44,13 +44,13 @@ START_TEST(test_forward_div_zero_by_zero)
     nb_set_anomaly_mode(false);
     nb_tensor *q2 = nb_div(h, b);
     ck_assert_ptr_nonnull(q2);
-    ck_assert(isnan(nb_get(q2, 0)));
+    ck_assert(isnan(nb_tensor_get(q2, 0)));
 }
 END_TEST
 
 START_TEST(test_forward_log_of_negative)
 {
-    nb_tensor *x = nb_requires_grad_(nb_from_f64((const double[]){2, -1, 3}, NB_SHAPE(3)), true);
+    nb_tensor *x = nb_tensor_set_requires_grad(nb_from_f64((const double[]){2, -1, 3}, NB_SHAPE(3)), true);
     nb_tensor *s = nb_add_scalar(x, 0.5);
     int line = __LINE__ + 1;
     nb_tensor *l = nb_log(s);
@@ -69,7 +69,7 @@ END_TEST
 /* sqrt(0) is 0, but its derivative 1/(2 sqrt x) is infinite there. */
 START_TEST(test_backward_sqrt_at_zero)
 {
-    nb_tensor *x = nb_requires_grad_(nb_from_f64((const double[]){4, 0}, NB_SHAPE(2)), true);
+    nb_tensor *x = nb_tensor_set_requires_grad(nb_from_f64((const double[]){4, 0}, NB_SHAPE(2)), true);
     nb_tensor *sq = nb_square(x);
     int line = __LINE__ + 1;
     nb_tensor *r = nb_sqrt(sq);
@@ -86,8 +86,8 @@ END_TEST
  * for b, -a/b², overflows. */
 START_TEST(test_backward_div_overflow)
 {
-    nb_tensor *a = nb_requires_grad_(nb_from_f64((const double[]){1, 1}, NB_SHAPE(2)), true);
-    nb_tensor *b = nb_requires_grad_(nb_from_f64((const double[]){1e-200, 1}, NB_SHAPE(2)), true);
+    nb_tensor *a = nb_tensor_set_requires_grad(nb_from_f64((const double[]){1, 1}, NB_SHAPE(2)), true);
+    nb_tensor *b = nb_tensor_set_requires_grad(nb_from_f64((const double[]){1e-200, 1}, NB_SHAPE(2)), true);
     int line = __LINE__ + 1;
     nb_tensor *q = nb_div(a, b);
     nb_tensor *loss = nb_sum(nb_mul_scalar(q, 1e-200));
@@ -98,7 +98,7 @@ START_TEST(test_backward_div_overflow)
     /* without anomaly mode the same pass succeeds and leaves an Inf/NaN */
     nb_set_anomaly_mode(false);
     ck_assert_int_eq(nb_backward(loss, NULL), NB_OK);
-    ck_assert(!isfinite(nb_get(nb_tensor_grad(b), 0)));
+    ck_assert(!isfinite(nb_tensor_get(nb_tensor_grad(b), 0)));
 }
 END_TEST
 
@@ -114,7 +114,7 @@ static int nan_bwd(const nb_custom_saved *saved, nb_tensor *const *in, int n, nb
                    nb_tensor *g, nb_tensor **gin, void *user)
 {
     (void)saved, (void)n, (void)out, (void)g, (void)user;
-    gin[0] = nb_full(NB_F64, nb_ndim(in[0]), nb_shape(in[0]), NAN);
+    gin[0] = nb_full(NB_F64, nb_tensor_ndim(in[0]), nb_tensor_shape(in[0]), NAN);
     return 0;
 }
 
@@ -124,7 +124,7 @@ START_TEST(test_backward_custom_op_nan)
     nb_custom_op_def d = {.name = "leaky_id", .n_inputs = 1, .forward = id_fwd,
                           .backward = nan_bwd, .once_differentiable = true};
     const nb_custom_op *op = nb_custom_op_define(reg, &d);
-    nb_tensor *x = nb_requires_grad_(nb_from_f64((const double[]){1, 2}, NB_SHAPE(2)), true);
+    nb_tensor *x = nb_tensor_set_requires_grad(nb_from_f64((const double[]){1, 2}, NB_SHAPE(2)), true);
     int line = __LINE__ + 1;
     nb_tensor *y = nb_custom_op_apply(op, &x, 1);
     ck_assert_int_eq(nb_backward(nb_sum(y), NULL), NB_ERR_NUMERIC);
@@ -139,7 +139,7 @@ END_TEST
  * with the op, the call site and the element. */
 START_TEST(test_nan_in_a_data_leaf)
 {
-    nb_tensor *W = nb_requires_grad_(nb_from_f64((const double[]){1, 2, 3, 4, 5, 6}, NB_SHAPE(2, 3)), true);
+    nb_tensor *W = nb_tensor_set_requires_grad(nb_from_f64((const double[]){1, 2, 3, 4, 5, 6}, NB_SHAPE(2, 3)), true);
     nb_tensor *x = nb_from_f64((const double[]){1, 2, 3, 4, NAN, 6}, NB_SHAPE(3, 2));
     ck_assert_int_eq(nb_tensor_set_name(x, "x"), NB_OK);
     int line = __LINE__ + 1;
@@ -159,7 +159,7 @@ END_TEST
 /* An unnamed parameter is described by its dtype and shape. */
 START_TEST(test_inf_in_a_parameter)
 {
-    nb_tensor *W = nb_requires_grad_(nb_from_f32((const float[]){1, -INFINITY, 3, INFINITY}, NB_SHAPE(2, 2)), true);
+    nb_tensor *W = nb_tensor_set_requires_grad(nb_from_f32((const float[]){1, -INFINITY, 3, INFINITY}, NB_SHAPE(2, 2)), true);
     nb_tensor *x = nb_from_f32((const float[]){1, 2}, NB_SHAPE(2, 1));
     int line = __LINE__ + 1;
     ck_assert_ptr_null(nb_tanh(nb_matmul(W, x)));
@@ -176,12 +176,12 @@ END_TEST
  * not seen (the version contract of tensor.h). */
 START_TEST(test_leaf_checked_once_per_version)
 {
-    nb_tensor *b = nb_requires_grad_(nb_from_f64((const double[]){0.5, 1.5}, NB_SHAPE(2)), true);
+    nb_tensor *b = nb_tensor_set_requires_grad(nb_from_f64((const double[]){0.5, 1.5}, NB_SHAPE(2)), true);
     ck_assert_ptr_nonnull(nb_tanh(b));
-    nb_data_f64(b)[1] = NAN;
+    nb_tensor_data_f64(b)[1] = NAN;
     nb_tensor *t = nb_tanh(b); /* unchanged version: not scanned again */
     ck_assert_ptr_nonnull(t);
-    ck_assert(isnan(nb_get(t, 1)));
+    ck_assert(isnan(nb_tensor_get(t, 1)));
     nb_tensor_bump_version(b);
     int line = __LINE__ + 1;
     ck_assert_ptr_null(nb_tanh(b));
@@ -189,10 +189,10 @@ START_TEST(test_leaf_checked_once_per_version)
     ck_assert_error(NB_ERR_NUMERIC, site(line));
     ck_assert_error(NB_ERR_NUMERIC, "holds nan at element 1");
     /* an update in place, like an optimizer step that diverged */
-    nb_tensor_fill_(b, 0.25);
+    nb_tensor_fill(b, 0.25);
     nb_clear_error();
     ck_assert_ptr_nonnull(nb_tanh(b));
-    nb_tensor_fill_(b, INFINITY);
+    nb_tensor_fill(b, INFINITY);
     ck_assert_ptr_null(nb_mul_scalar(b, 2.0));
     ck_assert_error(NB_ERR_NUMERIC, "anomaly: input 1 of 'mul_scalar'");
     ck_assert_error(NB_ERR_NUMERIC, "holds inf at element 0 (2 NaN/Inf values in all)");
@@ -202,7 +202,7 @@ END_TEST
 /* The first op of a backward formula reads a grad_output holding a NaN. */
 START_TEST(test_nan_in_grad_output)
 {
-    nb_tensor *x = nb_requires_grad_(nb_from_f64((const double[]){1, 2}, NB_SHAPE(2)), true);
+    nb_tensor *x = nb_tensor_set_requires_grad(nb_from_f64((const double[]){1, 2}, NB_SHAPE(2)), true);
     int line = __LINE__ + 1;
     nb_tensor *y = nb_mul_scalar(x, 3.0);
     nb_tensor *g = nb_from_f64((const double[]){1, NAN}, NB_SHAPE(2));
@@ -248,7 +248,7 @@ END_TEST
 
 START_TEST(test_call_sites_in_nodes)
 {
-    nb_tensor *x = nb_requires_grad_(nb_scalar(NB_F64, 1.0), true);
+    nb_tensor *x = nb_tensor_set_requires_grad(nb_scalar(NB_F64, 1.0), true);
     int line = __LINE__ + 1;
     nb_tensor *y = nb_tanh(x);
     nb_tensor *z = nb_sum(nb_mul(y, y)); /* nested calls on one line */

@@ -106,9 +106,9 @@ START_TEST(test_training_step_allocates_nothing)
     nb_arena *prev = nb_arena_use(params);
     nb_rng rng;
     nb_rng_seed(&rng, 1);
-    nb_tensor *w1 = nb_requires_grad_(nb_rand_uniform(&rng, NB_F32, NB_SHAPE(8, 16), -0.5, 0.5), true);
-    nb_tensor *b1 = nb_requires_grad_(nb_zeros(NB_F32, NB_SHAPE(16)), true);
-    nb_tensor *w2 = nb_requires_grad_(nb_rand_uniform(&rng, NB_F32, NB_SHAPE(16, 3), -0.5, 0.5), true);
+    nb_tensor *w1 = nb_tensor_set_requires_grad(nb_rand_uniform(&rng, NB_F32, NB_SHAPE(8, 16), -0.5, 0.5), true);
+    nb_tensor *b1 = nb_tensor_set_requires_grad(nb_zeros(NB_F32, NB_SHAPE(16)), true);
+    nb_tensor *w2 = nb_tensor_set_requires_grad(nb_rand_uniform(&rng, NB_F32, NB_SHAPE(16, 3), -0.5, 0.5), true);
     nb_tensor *x = nb_rand_uniform(&rng, NB_F32, NB_SHAPE(32, 8), -1, 1);
     nb_tensor *y = nb_rand_uniform(&rng, NB_F32, NB_SHAPE(32, 3), -1, 1);
     nb_tensor *ps[3] = {w1, b1, w2};
@@ -126,14 +126,14 @@ START_TEST(test_training_step_allocates_nothing)
             break;
         }
         if (it == 0)
-            first_loss = nb_item(loss);
-        last_loss = nb_item(loss);
+            first_loss = nb_tensor_item(loss);
+        last_loss = nb_tensor_item(loss);
         for (int k = 0; k < 3; k++) {
-            float *p = nb_data_f32(ps[k]), *g = nb_data_f32(nb_tensor_grad(ps[k]));
-            for (int64_t i = 0; i < nb_numel(ps[k]); i++)
+            float *p = nb_tensor_data_f32(ps[k]), *g = nb_tensor_data_f32(nb_tensor_grad(ps[k]));
+            for (int64_t i = 0; i < nb_tensor_numel(ps[k]); i++)
                 p[i] -= 0.2f * g[i];
             nb_tensor_bump_version(ps[k]);
-            nb_zero_grad(ps[k]);
+            nb_tensor_zero_grad(ps[k]);
         }
         nb_arena_reset(step);
         if (it == 0) {
@@ -222,7 +222,7 @@ START_TEST(test_header_zone_wraps_after_capacity)
     for (int cycle = 0; cycle < 40 && wrapped_at < 0; cycle++) {
         for (int i = 0; i < 1000; i++) {
             nb_tensor *t = nb_scalar(NB_F64, i);
-            if (!t || nb_item(t) != i) {
+            if (!t || nb_tensor_item(t) != i) {
                 stale_ok = 0;
                 break;
             }
@@ -257,7 +257,7 @@ START_TEST(test_header_zone_full_generation)
         ts[i] = nb_scalar(NB_F64, i);
     int bad = -1;
     for (int i = 0; i < 20000 && bad < 0; i++)
-        if (!nb_tensor_valid(ts[i]) || nb_item(ts[i]) != i)
+        if (!nb_tensor_valid(ts[i]) || nb_tensor_item(ts[i]) != i)
             bad = i;
     ck_assert_msg(bad < 0, "tensor %d: %s", bad, nb_last_error());
     nb_arena_reset(step);
@@ -266,7 +266,7 @@ START_TEST(test_header_zone_full_generation)
             bad = i;
     ck_assert_msg(bad < 0, "tensor %d still valid after reset", bad);
     nb_tensor *t = nb_add(nb_scalar(NB_F64, 2), nb_scalar(NB_F64, 3));
-    ck_assert(nb_item(t) == 5.0);
+    ck_assert(nb_tensor_item(t) == 5.0);
     nb_arena_use(prev);
     nb_arena_free(step);
 }

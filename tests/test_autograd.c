@@ -6,7 +6,7 @@
 
 static nb_tensor *leaf64(const double *v, int n)
 {
-    return nb_requires_grad_(nb_from_f64(v, NB_SHAPE(n)), true);
+    return nb_tensor_set_requires_grad(nb_from_f64(v, NB_SHAPE(n)), true);
 }
 
 START_TEST(test_reuse_accumulates)
@@ -25,7 +25,7 @@ START_TEST(test_reuse_accumulates)
     /* ... unless the graph was retained: then the passes accumulate, and the
      * last one (without the flag) uses the graph up */
     nb_tensor *c2 = nb_mul(nb_add(a, a), nb_add(a, a));
-    ck_assert_int_eq(nb_zero_grad(a), NB_OK);
+    ck_assert_int_eq(nb_tensor_zero_grad(a), NB_OK);
     ck_assert_int_eq(nb_backward_ex(nb_sum(c2), NULL, NB_RETAIN_GRAPH), NB_OK);
     ck_assert_int_eq(nb_backward_ex(nb_sum(c2), NULL, NB_RETAIN_GRAPH), NB_OK);
     ck_assert_int_eq(nb_backward(nb_sum(c2), NULL), NB_OK);
@@ -35,7 +35,7 @@ START_TEST(test_reuse_accumulates)
     ck_assert_error(NB_ERR_STATE, "nb_backward_ex: the graph through 'mul'");
     ck_assert_tensor_near(nb_tensor_grad(a), thrice, 3, 1e-12);
     /* zero_grad clears */
-    ck_assert_int_eq(nb_zero_grad(a), NB_OK);
+    ck_assert_int_eq(nb_tensor_zero_grad(a), NB_OK);
     double zero[3] = {0, 0, 0};
     ck_assert_tensor_near(nb_tensor_grad(a), zero, 3, 0);
     /* flags nb_backward_ex does not take */
@@ -114,8 +114,8 @@ START_TEST(test_mlp_gradients_closed_form)
 {
     /* L = sum(tanh(W x)), dL/dW[i][j] = (1 - tanh²(Wx)_i) x_j, dL/dx = Wᵀ(1 - tanh²) */
     double wv[6] = {0.1, -0.2, 0.3, 0.4, 0.5, -0.6}, xv[3] = {1.0, 2.0, -1.0};
-    nb_tensor *W = nb_requires_grad_(nb_from_f64(wv, NB_SHAPE(2, 3)), true);
-    nb_tensor *x = nb_requires_grad_(nb_from_f64(xv, NB_SHAPE(3, 1)), true);
+    nb_tensor *W = nb_tensor_set_requires_grad(nb_from_f64(wv, NB_SHAPE(2, 3)), true);
+    nb_tensor *x = nb_tensor_set_requires_grad(nb_from_f64(xv, NB_SHAPE(3, 1)), true);
     nb_tensor *L = nb_sum(nb_tanh(nb_matmul(W, x)));
     ck_assert_int_eq(nb_backward(L, NULL), NB_OK);
     double z[2], d[2];
@@ -131,21 +131,21 @@ START_TEST(test_mlp_gradients_closed_form)
         gx[j] = wv[j] * d[0] + wv[3 + j] * d[1];
     ck_assert_tensor_near(nb_tensor_grad(W), gw, 6, 1e-14);
     ck_assert_tensor_near(nb_tensor_grad(x), gx, 3, 1e-14);
-    ck_assert(fabs(nb_item(L) - (tanh(z[0]) + tanh(z[1]))) < 1e-14);
+    ck_assert(fabs(nb_tensor_item(L) - (tanh(z[0]) + tanh(z[1]))) < 1e-14);
 }
 END_TEST
 
 START_TEST(test_broadcast_bias_gradient)
 {
     /* y = X + b with b broadcast over rows: db = column sums of dy */
-    nb_tensor *X = nb_requires_grad_(nb_zeros(NB_F64, NB_SHAPE(4, 3)), true);
+    nb_tensor *X = nb_tensor_set_requires_grad(nb_zeros(NB_F64, NB_SHAPE(4, 3)), true);
     nb_tensor *b = leaf64((double[]){1, 2, 3}, 3);
     nb_tensor *w = nb_from_f64((double[]){1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, NB_SHAPE(4, 3));
     nb_tensor *L = nb_sum(nb_mul(nb_add(X, b), w));
     ck_assert_int_eq(nb_backward(L, NULL), NB_OK);
     double db[3] = {1 + 4 + 7 + 10, 2 + 5 + 8 + 11, 3 + 6 + 9 + 12};
     ck_assert_tensor_near(nb_tensor_grad(b), db, 3, 1e-12);
-    ck_assert_int_eq(nb_ndim(nb_tensor_grad(X)), 2);
+    ck_assert_int_eq(nb_tensor_ndim(nb_tensor_grad(X)), 2);
 }
 END_TEST
 
@@ -157,7 +157,7 @@ START_TEST(test_second_derivative_closed_form)
     nb_tensor *f = nb_sum(nb_mul(nb_tanh(x), x));
     nb_tensor *g1;
     ck_assert_int_eq(nb_grad(&f, 1, &x, 1, NULL, NB_CREATE_GRAPH, &g1), NB_OK);
-    ck_assert(nb_requires_grad(g1));
+    ck_assert(nb_tensor_requires_grad(g1));
     nb_tensor *g2;
     nb_tensor *s = nb_sum(g1);
     ck_assert_int_eq(nb_grad(&s, 1, &x, 1, NULL, 0, &g2), NB_OK);
@@ -181,7 +181,7 @@ START_TEST(test_second_derivative_closed_form)
         double h = 1e-4, xp = xs[i] + h, xm = xs[i] - h;
         double tp = tanh(xp), tm = tanh(xm);
         double fpp_p = 2 * (1 - tp * tp) * (1 - xp * tp), fpp_m = 2 * (1 - tm * tm) * (1 - xm * tm);
-        ck_assert(fabs(nb_get(g3, i) - (fpp_p - fpp_m) / (2 * h)) < 1e-6);
+        ck_assert(fabs(nb_tensor_get(g3, i) - (fpp_p - fpp_m) / (2 * h)) < 1e-6);
     }
 }
 END_TEST
@@ -194,7 +194,7 @@ START_TEST(test_fused_tanh_backward_matches_composed)
     nb_rng_seed(&rng, 3);
     for (int dt = 0; dt < 2; dt++) {
         nb_dtype dtype = dt ? NB_F64 : NB_F32;
-        nb_tensor *x = nb_requires_grad_(nb_rand_uniform(&rng, dtype, NB_SHAPE(7, 9), -3, 3), true);
+        nb_tensor *x = nb_tensor_set_requires_grad(nb_rand_uniform(&rng, dtype, NB_SHAPE(7, 9), -3, 3), true);
         nb_tensor *w = nb_rand_uniform(&rng, dtype, NB_SHAPE(7, 9), -1, 1);
         nb_tensor *L = nb_sum(nb_mul(nb_tanh(x), w));
         nb_tensor *fused, *composed;
@@ -203,9 +203,9 @@ START_TEST(test_fused_tanh_backward_matches_composed)
         ck_assert_ptr_null(nb_tensor_node(fused));
         ck_assert_str_eq(nb_node_op_name(nb_tensor_node(composed)), "mul");
         for (int64_t i = 0; i < 63; i++) {
-            double t = tanh(nb_get(x, i)), want = nb_get(w, i) * (1 - t * t);
-            ck_assert(fabs(nb_get(fused, i) - nb_get(composed, i)) <= (dt ? 1e-15 : 1e-6));
-            ck_assert(fabs(nb_get(fused, i) - want) <= (dt ? 1e-14 : 1e-6));
+            double t = tanh(nb_tensor_get(x, i)), want = nb_tensor_get(w, i) * (1 - t * t);
+            ck_assert(fabs(nb_tensor_get(fused, i) - nb_tensor_get(composed, i)) <= (dt ? 1e-15 : 1e-6));
+            ck_assert(fabs(nb_tensor_get(fused, i) - want) <= (dt ? 1e-14 : 1e-6));
         }
     }
 }
@@ -225,7 +225,7 @@ START_TEST(test_grad_of_intermediate_and_unused)
     ck_assert_tensor_near(gs[0], dy, 2, 1e-12);
     ck_assert_tensor_near(gs[1], dx, 2, 1e-12);
     ck_assert_ptr_null(gs[2]);
-    ck_assert(!nb_requires_grad(gs[1])); /* no create-graph: plain tensors */
+    ck_assert(!nb_tensor_requires_grad(gs[1])); /* no create-graph: plain tensors */
 }
 END_TEST
 
@@ -257,24 +257,24 @@ START_TEST(test_no_grad_and_detach)
         y = nb_mul(x, x);
     }
     ck_assert(nb_grad_enabled());
-    ck_assert(!nb_requires_grad(y));
+    ck_assert(!nb_tensor_requires_grad(y));
     ck_assert_ptr_null(nb_tensor_node(y));
     bool prev = nb_set_grad_enabled(false);
     ck_assert(prev);
-    ck_assert(!nb_requires_grad(nb_tanh(x)));
+    ck_assert(!nb_tensor_requires_grad(nb_tanh(x)));
     nb_set_grad_enabled(true);
     nb_tensor *z = nb_mul(x, x);
-    ck_assert(nb_requires_grad(z));
-    ck_assert(!nb_is_leaf(z));
+    ck_assert(nb_tensor_requires_grad(z));
+    ck_assert(!nb_tensor_is_leaf(z));
     nb_tensor *d = nb_detach(z);
-    ck_assert(nb_is_leaf(d) && !nb_requires_grad(d));
+    ck_assert(nb_tensor_is_leaf(d) && !nb_tensor_requires_grad(d));
     double v[2] = {1, 4};
     ck_assert_tensor_near(d, v, 2, 0);
     /* a detached value is a constant: only the direct path contributes */
     nb_tensor *L = nb_sum(nb_mul(d, x));
     ck_assert_int_eq(nb_backward(L, NULL), NB_OK);
     ck_assert_tensor_near(nb_tensor_grad(x), v, 2, 0);
-    ck_assert_ptr_null(nb_requires_grad_(z, false));
+    ck_assert_ptr_null(nb_tensor_set_requires_grad(z, false));
     ck_assert_error(NB_ERR_ARG, "not a leaf");
 }
 END_TEST
@@ -284,18 +284,18 @@ START_TEST(test_version_counter_detects_inplace)
     nb_tensor *w = leaf64((double[]){1, 2}, 2);
     nb_tensor *x = nb_from_f64((double[]){3, 4}, NB_SHAPE(2));
     nb_tensor *L = nb_sum(nb_mul(w, x));
-    nb_tensor_fill_(x, 0.0); /* changes a tensor mul saved for backward */
+    nb_tensor_fill(x, 0.0); /* changes a tensor mul saved for backward */
     ck_assert_int_eq(nb_backward(L, NULL), NB_ERR_STATE);
     ck_assert_error(NB_ERR_STATE, "backward of 'mul'");
     ck_assert_msg(strstr(nb_last_error(), "version 0 when saved, now 1"), "%s", nb_last_error());
     /* add does not read its inputs in backward: an in-place change is harmless */
     nb_tensor *L2 = nb_sum(nb_add(w, x));
-    nb_tensor_fill_(x, 1.0);
+    nb_tensor_fill(x, 1.0);
     ck_assert_int_eq(nb_backward(L2, NULL), NB_OK);
     /* tanh saves its output */
     nb_tensor *t = nb_tanh(w);
     nb_tensor *L3 = nb_sum(t);
-    nb_tensor_fill_(t, 0.0);
+    nb_tensor_fill(t, 0.0);
     ck_assert_int_eq(nb_backward(L3, NULL), NB_ERR_STATE);
     ck_assert_error(NB_ERR_STATE, "backward of 'tanh'");
 }
@@ -313,8 +313,8 @@ START_TEST(test_long_chain_iterative)
         y = nb_mul_scalar(y, c);
     ck_assert_ptr_nonnull(y);
     ck_assert_int_eq(nb_backward(nb_sum(y), NULL), NB_OK);
-    ck_assert(fabs(nb_get(nb_tensor_grad(x), 0) - exp(1.0)) < 1e-9);
-    ck_assert(fabs(nb_get(y, 0) - exp(1.0)) < 1e-9);
+    ck_assert(fabs(nb_tensor_get(nb_tensor_grad(x), 0) - exp(1.0)) < 1e-9);
+    ck_assert(fabs(nb_tensor_get(y, 0) - exp(1.0)) < 1e-9);
 }
 END_TEST
 
@@ -326,7 +326,7 @@ START_TEST(test_wide_diamond)
     for (int i = 1; i <= 1000; i++)
         acc = nb_add(acc, nb_mul_scalar(x, i));
     ck_assert_int_eq(nb_backward(nb_sum(acc), NULL), NB_OK);
-    ck_assert(fabs(nb_get(nb_tensor_grad(x), 0) - 500500.0) < 1e-9);
+    ck_assert(fabs(nb_tensor_get(nb_tensor_grad(x), 0) - 500500.0) < 1e-9);
 }
 END_TEST
 
@@ -380,14 +380,14 @@ static int bad_forward(const nb_op *op, nb_tensor *out, nb_tensor *const *in, in
                        const void *p)
 {
     (void)op, (void)n, (void)p;
-    for (int64_t i = 0; i < nb_numel(out); i++)
-        nb_data_f64(out)[i] = nb_data_f64(in[0])[i];
+    for (int64_t i = 0; i < nb_tensor_numel(out); i++)
+        nb_tensor_data_f64(out)[i] = nb_tensor_data_f64(in[0])[i];
     return 0;
 }
 static int bad_backward(const nb_node *node, nb_tensor *g, nb_tensor **gi)
 {
     (void)node;
-    gi[0] = nb_full(NB_F64, nb_ndim(g), nb_shape(g), NAN); /* made without an op */
+    gi[0] = nb_full(NB_F64, nb_tensor_ndim(g), nb_tensor_shape(g), NAN); /* made without an op */
     return 0;
 }
 static const nb_op bad_op = {

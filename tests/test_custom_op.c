@@ -51,12 +51,12 @@ static nb_tensor *expo_fwd(nb_tensor *const *in, int n, nb_custom_saved *save, v
 {
     (void)n;
     (*(int *)user)++;
-    nb_tensor *y = nb_zeros(nb_tensor_dtype(in[0]), nb_ndim(in[0]), nb_shape(in[0]));
+    nb_tensor *y = nb_zeros(nb_tensor_dtype(in[0]), nb_tensor_ndim(in[0]), nb_tensor_shape(in[0]));
     if (!y)
         return NULL;
-    double *d = nb_data_f64(y);
-    for (int64_t i = 0; i < nb_numel(y); i++)
-        d[i] = exp(nb_get(in[0], i));
+    double *d = nb_tensor_data_f64(y);
+    for (int64_t i = 0; i < nb_tensor_numel(y); i++)
+        d[i] = exp(nb_tensor_get(in[0], i));
     if (nb_custom_save(save, y) < 0)
         return NULL;
     return y;
@@ -175,7 +175,7 @@ START_TEST(test_values_and_grads)
 {
     const nb_custom_op *cube = def("cube", 1, cube_fwd, cube_bwd, false, NULL);
     ck_assert_ptr_nonnull(cube);
-    nb_tensor *x = nb_requires_grad_(nb_from_f64((const double[]){-2, 0.5, 3}, NB_SHAPE(3)), true);
+    nb_tensor *x = nb_tensor_set_requires_grad(nb_from_f64((const double[]){-2, 0.5, 3}, NB_SHAPE(3)), true);
     nb_tensor *y = nb_custom_op_apply(cube, &x, 1);
     ck_assert_tensor_near(y, ((const double[]){-8, 0.125, 27}), 3, 1e-15);
     ck_assert_str_eq(nb_node_op_name(nb_tensor_node(y)), "cube");
@@ -200,7 +200,7 @@ START_TEST(test_gradcheck_right_and_wrong)
 {
     const nb_custom_op *cube = def("cube", 1, cube_fwd, cube_bwd, false, NULL);
     const nb_custom_op *bad = def("cube_wrong", 1, cube_fwd, cube_bwd_wrong, false, NULL);
-    nb_tensor *x = nb_requires_grad_(nb_from_f64((const double[]){-1.5, 0.7, 2.0, 1.1}, NB_SHAPE(2, 2)), true);
+    nb_tensor *x = nb_tensor_set_requires_grad(nb_from_f64((const double[]){-1.5, 0.7, 2.0, 1.1}, NB_SHAPE(2, 2)), true);
     nb_gradcheck_result r;
     ck_assert_int_eq(nb_gradcheck(apply_one, &x, 1, (void *)cube, NULL, &r), NB_OK);
     ck_assert(r.passed);
@@ -221,7 +221,7 @@ START_TEST(test_saved_and_once_differentiable)
 {
     int calls = 0;
     const nb_custom_op *expo = def("expo", 1, expo_fwd, expo_bwd, true, &calls);
-    nb_tensor *x = nb_requires_grad_(nb_from_f64((const double[]){0, 1}, NB_SHAPE(2)), true);
+    nb_tensor *x = nb_tensor_set_requires_grad(nb_from_f64((const double[]){0, 1}, NB_SHAPE(2)), true);
     nb_tensor *y = nb_custom_op_apply(expo, &x, 1);
     ck_assert_int_eq(calls, 1);
     ck_assert_tensor_near(y, ((const double[]){1, 2.718281828459045}), 2, 1e-15);
@@ -244,7 +244,7 @@ START_TEST(test_saved_and_once_differentiable)
     const nb_node *node = nb_tensor_node(y2);
     ck_assert_ptr_nonnull(node);
     nb_tensor *s2 = nb_sum(y2);
-    nb_tensor_fill_(x, 5.0); /* the input is saved too */
+    nb_tensor_fill(x, 5.0); /* the input is saved too */
     ck_assert_int_eq(nb_grad(&s2, 1, &x, 1, NULL, 0, g), NB_ERR_STATE);
     ck_assert_error(NB_ERR_STATE, "backward of 'expo'");
     ck_assert_error(NB_ERR_STATE, "modified in place");
@@ -253,7 +253,7 @@ END_TEST
 
 static nb_tensor *ln_input(void)
 {
-    return nb_requires_grad_(nb_from_f64((const double[]){0.3, -1.2, 2.0, 0.7, 1.5, 0.1, -0.4,
+    return nb_tensor_set_requires_grad(nb_from_f64((const double[]){0.3, -1.2, 2.0, 0.7, 1.5, 0.1, -0.4,
                                                           -2.2, 0.9, 0.05, -0.6, 1.3},
                                          NB_SHAPE(3, 4)),
                              true);
@@ -314,8 +314,8 @@ END_TEST
 START_TEST(test_two_inputs_dot_and_trace)
 {
     const nb_custom_op *mul2 = def("mul2", 2, mul2_fwd, mul2_bwd, false, NULL);
-    nb_tensor *a = nb_requires_grad_(nb_from_f64((const double[]){2, 3}, NB_SHAPE(2)), true);
-    nb_tensor *b = nb_requires_grad_(nb_from_f64((const double[]){5, 7}, NB_SHAPE(2)), true);
+    nb_tensor *a = nb_tensor_set_requires_grad(nb_from_f64((const double[]){2, 3}, NB_SHAPE(2)), true);
+    nb_tensor *b = nb_tensor_set_requires_grad(nb_from_f64((const double[]){5, 7}, NB_SHAPE(2)), true);
     nb_tensor *in[2] = {a, b};
     nb_gradcheck_result r;
     ck_assert_int_eq(nb_gradcheck(apply_one, in, 2, (void *)mul2, NULL, &r), NB_OK);
@@ -428,7 +428,7 @@ START_TEST(test_errors)
     ck_assert_ptr_null(nb_custom_op_apply(nf, &x, 1));
     ck_assert_error(NB_ERR_ARG, "custom op 'nothing': its forward function returned NULL");
     const nb_custom_op *fb = def("failing", 1, cube_fwd, failing_bwd, false, NULL);
-    nb_tensor *xr = nb_requires_grad_(nb_from_f64((const double[]){1}, NB_SHAPE(1)), true);
+    nb_tensor *xr = nb_tensor_set_requires_grad(nb_from_f64((const double[]){1}, NB_SHAPE(1)), true);
     nb_tensor *y = nb_custom_op_apply(fb, &xr, 1);
     ck_assert_int_eq(nb_backward(nb_sum(y), NULL), -1);
     ck_assert_error(NB_ERR_GRAD, "custom op 'failing': its backward function returned -1");
@@ -436,7 +436,7 @@ START_TEST(test_errors)
     ck_assert_error(NB_ERR_ARG, "no op named 'missing'");
     /* nb_custom_save limits */
     nb_custom_saved sv = {{NULL}, 0};
-    for (int i = 0; i < NB_CUSTOM_MAX_SAVED; i++)
+    for (int i = 0; i < NB_MAX_SAVED; i++)
         ck_assert_int_eq(nb_custom_save(&sv, x), 0);
     ck_assert_int_eq(nb_custom_save(&sv, x), NB_ERR_ARG);
     ck_assert_error(NB_ERR_ARG, "at most 4 tensors");

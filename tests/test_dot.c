@@ -48,8 +48,8 @@ static nb_tensor *small_net(nb_tensor **x, nb_tensor **W, nb_tensor **b)
     *x = nb_from_f64((const double[]){1, 2}, NB_SHAPE(1, 2));
     *W = nb_from_f64((const double[]){0.5, -1, 0.25, 2}, NB_SHAPE(2, 2));
     *b = nb_from_f64((const double[]){0.1, -0.2}, NB_SHAPE(1, 2));
-    nb_requires_grad_(*W, true);
-    nb_requires_grad_(*b, true);
+    nb_tensor_set_requires_grad(*W, true);
+    nb_tensor_set_requires_grad(*b, true);
     nb_tensor_set_name(*x, "x");
     nb_tensor_set_name(*W, "W");
     nb_tensor_set_name(*b, "b");
@@ -125,7 +125,7 @@ END_TEST
 START_TEST(test_options_and_extra_grads)
 {
     nb_tensor *x = nb_from_f64((const double[]){3}, NB_SHAPE(1));
-    nb_requires_grad_(x, true);
+    nb_tensor_set_requires_grad(x, true);
     nb_tensor *h = nb_mul_scalar(x, 2.0);
     nb_tensor *y = nb_square(h);
     nb_tensor *g[1];

@@ -7,7 +7,7 @@
 
 static nb_tensor *leaf(int64_t n)
 {
-    return nb_requires_grad_(nb_ones(NB_F64, NB_SHAPE(n)), true);
+    return nb_tensor_set_requires_grad(nb_ones(NB_F64, NB_SHAPE(n)), true);
 }
 
 /* ---- arenas ---- */
@@ -63,7 +63,7 @@ START_TEST(e58_backward_after_reset)
 {
     nb_arena *step = nb_arena_new();
     nb_arena_use(step);
-    nb_tensor *w = nb_requires_grad_(nb_ones(NB_F64, NB_SHAPE(3)), true);
+    nb_tensor *w = nb_tensor_set_requires_grad(nb_ones(NB_F64, NB_SHAPE(3)), true);
     nb_tensor *loss = nb_sum(nb_tanh(w));
     nb_arena_reset(step);
     int rc = nb_backward(loss, NULL);
@@ -92,7 +92,7 @@ START_TEST(e59_saved_input_changed)
     nb_tensor *w = leaf(3);
     nb_tensor *x = nb_ones(NB_F64, NB_SHAPE(3));
     nb_tensor *loss = nb_sum(nb_mul(w, x));
-    nb_tensor_fill_(x, 2.0); /* mul saved x for w's gradient */
+    nb_tensor_fill(x, 2.0); /* mul saved x for w's gradient */
     E_FAIL(nb_backward(loss, NULL), NB_ERR_STATE, "backward of 'mul' (created at ");
     E_ALSO("input 2 (3) was modified in place after the forward pass saved it (version 0 when "
            "saved, now 1)");
@@ -104,7 +104,7 @@ START_TEST(e60_saved_output_changed)
     nb_tensor *w = leaf(3);
     nb_tensor *h = nb_tanh(w);
     nb_tensor *loss = nb_sum(h);
-    nb_tensor_fill_(h, 0.0); /* tanh's backward reads its output */
+    nb_tensor_fill(h, 0.0); /* tanh's backward reads its output */
     E_FAIL(nb_backward(loss, NULL), NB_ERR_STATE, "backward of 'tanh' (created at ");
     E_ALSO("its output was modified in place after the forward pass (version 0 when saved, now 1)");
 }
@@ -179,8 +179,8 @@ END_TEST
 START_TEST(e68_requires_grad_on_result)
 {
     nb_tensor *h = nb_tanh(leaf(3));
-    E_NULL(nb_requires_grad_(h, false), NB_ERR_ARG,
-           "nb_requires_grad_: the tensor is the result of an op, not a leaf");
+    E_NULL(nb_tensor_set_requires_grad(h, false), NB_ERR_ARG,
+           "nb_tensor_set_requires_grad: the tensor is the result of an op, not a leaf");
 }
 END_TEST
 
@@ -392,7 +392,7 @@ START_TEST(e78_gradcheck_wrong_backward)
 {
     nb_op_registry *reg = nb_op_registry_new();
     check_op = define(reg, "sq_wrong", square_fwd, wrong_value_bwd, false);
-    nb_tensor *x = nb_requires_grad_(nb_from_f64((const double[]){0.5, -1, 2}, NB_SHAPE(3)), true);
+    nb_tensor *x = nb_tensor_set_requires_grad(nb_from_f64((const double[]){0.5, -1, 2}, NB_SHAPE(3)), true);
     int rc = nb_gradcheck(apply_check_op, &x, 1, NULL, NULL, NULL);
     nb_op_registry_free(reg);
     ck_assert_int_eq(rc, NB_ERR_GRAD);
@@ -407,7 +407,7 @@ static int check_wrong_square(const nb_gradcheck_opts *opts, nb_gradcheck_result
 {
     nb_op_registry *reg = nb_op_registry_new();
     check_op = define(reg, "sq_wrong", square_fwd, wrong_value_bwd, false);
-    nb_tensor *x = nb_requires_grad_(nb_from_f64((const double[]){0.5, -1, 2}, NB_SHAPE(3)), true);
+    nb_tensor *x = nb_tensor_set_requires_grad(nb_from_f64((const double[]){0.5, -1, 2}, NB_SHAPE(3)), true);
     int rc = nb_gradcheck(apply_check_op, &x, 1, NULL, opts, result);
     nb_op_registry_free(reg);
     return rc;

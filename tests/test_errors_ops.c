@@ -56,8 +56,8 @@ END_TEST
 
 START_TEST(e07_null_loss)
 {
-    E_NULL(nb_cross_entropy(m23(), NULL, NB_REDUCE_MEAN), NB_ERR_NULL,
-           "cross_entropy: labels is NULL");
+    E_NULL(nb_cross_entropy_loss(m23(), NULL, NB_REDUCE_MEAN), NB_ERR_NULL,
+           "cross_entropy_loss: labels is NULL");
 }
 END_TEST
 
@@ -162,22 +162,22 @@ END_TEST
 
 START_TEST(e21_cross_entropy_label_count)
 {
-    E_NULL(nb_cross_entropy(m23(), nb_zeros(NB_F64, NB_SHAPE(3)), NB_REDUCE_MEAN), NB_ERR_SHAPE,
-           "cross_entropy: 3 labels for 2 rows");
+    E_NULL(nb_cross_entropy_loss(m23(), nb_zeros(NB_F64, NB_SHAPE(3)), NB_REDUCE_MEAN), NB_ERR_SHAPE,
+           "cross_entropy_loss: 3 labels for 2 rows");
 }
 END_TEST
 
 START_TEST(e22_copy_shapes)
 {
-    E_FAIL(nb_tensor_copy_(m23(), ones(6)), NB_ERR_SHAPE,
-           "nb_tensor_copy_: dst is f64 2x3, src is f64 6");
+    E_FAIL(nb_tensor_copy(m23(), ones(6)), NB_ERR_SHAPE,
+           "nb_tensor_copy: dst is f64 2x3, src is f64 6");
 }
 END_TEST
 
 START_TEST(e23_item_not_one)
 {
-    ck_assert(isnan(nb_item(m23())));
-    E_EXPECT(NB_ERR_SHAPE, "nb_item: tensor of shape 2x3 has 6 elements, expected 1");
+    ck_assert(isnan(nb_tensor_item(m23())));
+    E_EXPECT(NB_ERR_SHAPE, "nb_tensor_item: tensor of shape 2x3 has 6 elements, expected 1");
 }
 END_TEST
 
@@ -211,15 +211,15 @@ END_TEST
 
 START_TEST(e28_dim_range)
 {
-    ck_assert_int_eq(nb_dim(m23(), 2), -1);
-    E_EXPECT(NB_ERR_ARG, "nb_dim: axis 2 out of range for a 2-d tensor");
+    ck_assert_int_eq(nb_tensor_dim(m23(), 2), -1);
+    E_EXPECT(NB_ERR_ARG, "nb_tensor_dim: axis 2 out of range for a 2-d tensor");
 }
 END_TEST
 
 START_TEST(e29_get_range)
 {
-    ck_assert(isnan(nb_get(m23(), 6)));
-    E_EXPECT(NB_ERR_ARG, "nb_get: index 6 out of range (tensor has 6 elements)");
+    ck_assert(isnan(nb_tensor_get(m23(), 6)));
+    E_EXPECT(NB_ERR_ARG, "nb_tensor_get: index 6 out of range (tensor has 6 elements)");
 }
 END_TEST
 
@@ -305,8 +305,8 @@ END_TEST
 
 START_TEST(e40_mixed_labels)
 {
-    E_NULL(nb_cross_entropy(m23(), nb_zeros(NB_F32, NB_SHAPE(2)), NB_REDUCE_MEAN), NB_ERR_DTYPE,
-           "cross_entropy: the label tensor is f32 but the data is f64");
+    E_NULL(nb_cross_entropy_loss(m23(), nb_zeros(NB_F32, NB_SHAPE(2)), NB_REDUCE_MEAN), NB_ERR_DTYPE,
+           "cross_entropy_loss: the label tensor is f32 but the data is f64");
 }
 END_TEST
 
@@ -331,7 +331,7 @@ END_TEST
 
 START_TEST(e43_data_wrong_dtype)
 {
-    E_NULL(nb_data_f32(m23()), NB_ERR_DTYPE, "nb_data_f32: tensor is f64 (use nb_data_f64)");
+    E_NULL(nb_tensor_data_f32(m23()), NB_ERR_DTYPE, "nb_tensor_data_f32: tensor is f64 (use nb_tensor_data_f64)");
 }
 END_TEST
 
@@ -384,7 +384,7 @@ END_TEST
 START_TEST(e48_anomaly_nan_in_data)
 {
     nb_tensor *x = m23();
-    nb_data_f64(x)[4] = NAN;
+    nb_tensor_data_f64(x)[4] = NAN;
     nb_tensor_bump_version(x);
     nb_tensor_set_name(x, "x");
     bool prev = nb_set_anomaly_mode(true);
@@ -398,7 +398,7 @@ END_TEST
 
 START_TEST(e49_anomaly_nan_made_by_op)
 {
-    nb_tensor *x = nb_requires_grad_(m23(), true);
+    nb_tensor *x = nb_tensor_set_requires_grad(m23(), true);
     bool prev = nb_set_anomaly_mode(true);
     nb_tensor *y = nb_log(nb_add_scalar(x, -2.0));
     nb_set_anomaly_mode(prev);
@@ -413,8 +413,8 @@ END_TEST
 START_TEST(e50_label_negative)
 {
     nb_tensor *labels = nb_from_f64((const double[]){0, -1}, NB_SHAPE(2));
-    E_NULL(nb_cross_entropy(m23(), labels, NB_REDUCE_MEAN), NB_ERR_ARG,
-           "cross_entropy: label -1 in row 1 is out of range for 3 classes (valid 0..2)");
+    E_NULL(nb_cross_entropy_loss(m23(), labels, NB_REDUCE_MEAN), NB_ERR_ARG,
+           "cross_entropy_loss: label -1 in row 1 is out of range for 3 classes (valid 0..2)");
 }
 END_TEST
 
@@ -429,8 +429,8 @@ END_TEST
 START_TEST(e52_label_too_large)
 {
     nb_tensor *labels = nb_from_f64((const double[]){2, 3}, NB_SHAPE(2));
-    E_NULL(nb_cross_entropy(m23(), labels, NB_REDUCE_MEAN), NB_ERR_ARG,
-           "cross_entropy: label 3 in row 1 is out of range for 3 classes");
+    E_NULL(nb_cross_entropy_loss(m23(), labels, NB_REDUCE_MEAN), NB_ERR_ARG,
+           "cross_entropy_loss: label 3 in row 1 is out of range for 3 classes");
 }
 END_TEST
 

@@ -35,11 +35,11 @@ START_TEST(test_iris_class_labels_by_name)
                          &d);
     ck_assert_msg(rc == NB_OK, "%s", nb_last_error());
     ck_assert_int_eq(d.rows, 150);
-    ck_assert_int_eq(nb_ndim(d.x), 2);
-    ck_assert_int_eq(nb_dim(d.x, 0), 150);
-    ck_assert_int_eq(nb_dim(d.x, 1), 4);
-    ck_assert_int_eq(nb_ndim(d.y), 1);
-    ck_assert_int_eq(nb_dim(d.y, 0), 150);
+    ck_assert_int_eq(nb_tensor_ndim(d.x), 2);
+    ck_assert_int_eq(nb_tensor_dim(d.x, 0), 150);
+    ck_assert_int_eq(nb_tensor_dim(d.x, 1), 4);
+    ck_assert_int_eq(nb_tensor_ndim(d.y), 1);
+    ck_assert_int_eq(nb_tensor_dim(d.y, 0), 150);
     ck_assert_int_eq(nb_tensor_dtype(d.x), NB_F64);
     ck_assert_int_eq(d.n_classes, 3);
     ck_assert_str_eq(d.class_names[0], "setosa");
@@ -49,20 +49,20 @@ START_TEST(test_iris_class_labels_by_name)
     ck_assert_str_eq(d.column_names[0], "sepal_length");
     ck_assert_str_eq(d.column_names[4], "species");
     /* Rows 1, 51 and 150 of the file, read off data/iris.csv. */
-    const double *x = nb_data_f64(d.x);
+    const double *x = nb_tensor_data_f64(d.x);
     double r0[] = {5.1, 3.5, 1.4, 0.2}, r50[] = {7.0, 3.2, 4.7, 1.4}, r149[] = {5.9, 3.0, 5.1, 1.8};
     for (int j = 0; j < 4; j++) {
         ck_assert_double_eq_tol(x[0 * 4 + j], r0[j], 1e-12);
         ck_assert_double_eq_tol(x[50 * 4 + j], r50[j], 1e-12);
         ck_assert_double_eq_tol(x[149 * 4 + j], r149[j], 1e-12);
     }
-    ck_assert_double_eq(nb_get(d.y, 0), 0);
-    ck_assert_double_eq(nb_get(d.y, 50), 1);
-    ck_assert_double_eq(nb_get(d.y, 149), 2);
+    ck_assert_double_eq(nb_tensor_get(d.y, 0), 0);
+    ck_assert_double_eq(nb_tensor_get(d.y, 50), 1);
+    ck_assert_double_eq(nb_tensor_get(d.y, 149), 2);
     int counts[3] = {0};
     double sum = 0;
     for (int i = 0; i < 150; i++) {
-        counts[(int)nb_get(d.y, i)]++;
+        counts[(int)nb_tensor_get(d.y, i)]++;
         sum += x[i * 4];
     }
     ck_assert_int_eq(counts[0], 50);
@@ -82,8 +82,8 @@ START_TEST(test_delimiter_targets_by_index_crlf_quotes)
     ck_assert_msg(rc == NB_OK, "%s", nb_last_error());
     ck_assert_int_eq(nb_tensor_dtype(d.x), NB_F32);
     ck_assert_int_eq(d.rows, 2); /* the blank line is skipped */
-    ck_assert_int_eq(nb_dim(d.x, 1), 2);
-    ck_assert_int_eq(nb_dim(d.y, 1), 1);
+    ck_assert_int_eq(nb_tensor_dim(d.x, 1), 2);
+    ck_assert_int_eq(nb_tensor_dim(d.y, 1), 1);
     ck_assert_tensor_near(d.x, ((double[]){1.5, -2, 3, 40}), 4, 0);
     ck_assert_tensor_near(d.y, ((double[]){10, 20}), 2, 0);
     ck_assert_str_eq(d.column_names[2], "t");
@@ -98,8 +98,8 @@ START_TEST(test_no_header_no_targets_and_target_order)
     ck_assert_int_eq(nb_csv_load(fixture("csv_intclasses.csv"), NULL, &d), NB_OK);
     ck_assert_ptr_null(d.y);
     ck_assert_ptr_null(d.column_names);
-    ck_assert_int_eq(nb_dim(d.x, 0), 4);
-    ck_assert_int_eq(nb_dim(d.x, 1), 3);
+    ck_assert_int_eq(nb_tensor_dim(d.x, 0), 4);
+    ck_assert_int_eq(nb_tensor_dim(d.x, 1), 3);
     ck_assert_tensor_near(d.x, ((double[]){0.5, 2, 3, 1.5, 1, 1, 2.5, 3, 2, 3.5, 1, 1}), 12, 0);
     /* Two targets, asked for in reverse column order. */
     ck_assert_int_eq(nb_csv_load(fixture("csv_intclasses.csv"),
@@ -107,7 +107,7 @@ START_TEST(test_no_header_no_targets_and_target_order)
                                                 .n_target_cols = 2, .dtype = NB_F64},
                                  &d),
                      NB_OK);
-    ck_assert_int_eq(nb_dim(d.x, 1), 1);
+    ck_assert_int_eq(nb_tensor_dim(d.x, 1), 1);
     ck_assert_tensor_near(d.x, ((double[]){0.5, 1.5, 2.5, 3.5}), 4, 0);
     ck_assert_tensor_near(d.y, ((double[]){3, 2, 1, 1, 2, 3, 1, 1}), 8, 0);
 }
@@ -177,8 +177,8 @@ START_TEST(test_nan_rejected_unless_allowed)
     nb_clear_error();
     ck_assert_int_eq(nb_csv_load(fixture("csv_nan.csv"), &(nb_csv_opts){.allow_nonfinite = true}, &d),
                      NB_OK);
-    ck_assert(isnan(nb_get(d.x, 3)));
-    ck_assert_double_eq(nb_get(d.x, 2), 3);
+    ck_assert(isnan(nb_tensor_get(d.x, 3)));
+    ck_assert_double_eq(nb_tensor_get(d.x, 2), 3);
 }
 END_TEST
 
@@ -397,9 +397,9 @@ START_TEST(test_f32_overflow_is_not_finite)
     ck_assert_ptr_null(d.x);
     nb_clear_error();
     ck_assert_int_eq(nb_csv_load(p, &(nb_csv_opts){.dtype = NB_F64}, &d), NB_OK);
-    ck_assert_double_eq(nb_get(d.x, 2), 1e39);
+    ck_assert_double_eq(nb_tensor_get(d.x, 2), 1e39);
     ck_assert_int_eq(nb_csv_load(p, &(nb_csv_opts){.allow_nonfinite = true}, &d), NB_OK);
-    ck_assert(isinf(nb_get(d.x, 2)));
+    ck_assert(isinf(nb_tensor_get(d.x, 2)));
     remove_csvs((const char *const[]){"big.csv"}, 1);
 }
 END_TEST
@@ -421,8 +421,8 @@ START_TEST(test_nul_byte_is_an_error)
     /* the same file without the NUL and its tail loads as two rows */
     p = write_csv("nul.csv", "1,2\n3,4");
     ck_assert_int_eq(nb_csv_load(p, NULL, &d), NB_OK);
-    ck_assert_int_eq(nb_shape(d.x)[0], 2);
-    ck_assert_double_eq(nb_get(d.x, 3), 4);
+    ck_assert_int_eq(nb_tensor_shape(d.x)[0], 2);
+    ck_assert_double_eq(nb_tensor_get(d.x, 3), 4);
     remove_csvs((const char *const[]){"nul.csv"}, 1);
 }
 END_TEST

@@ -70,17 +70,17 @@ START_TEST(test_ubyte_plain_and_gz)
         write_file(p, ubyte3, sizeof ubyte3, gz);
         nb_tensor *t = nb_idx_load(p, NB_F32, 0);
         ck_assert_msg(t != NULL, "%s", nb_last_error());
-        ck_assert_int_eq(nb_ndim(t), 3);
-        ck_assert_int_eq(nb_dim(t, 0), 2);
-        ck_assert_int_eq(nb_dim(t, 1), 2);
-        ck_assert_int_eq(nb_dim(t, 2), 3);
+        ck_assert_int_eq(nb_tensor_ndim(t), 3);
+        ck_assert_int_eq(nb_tensor_dim(t, 0), 2);
+        ck_assert_int_eq(nb_tensor_dim(t, 1), 2);
+        ck_assert_int_eq(nb_tensor_dim(t, 2), 3);
         ck_assert_tensor_near(t, want, 12, 0);
         /* limit keeps the first entries of axis 0 */
         nb_tensor *one = nb_idx_load(p, NB_F64, 1);
-        ck_assert_int_eq(nb_dim(one, 0), 1);
+        ck_assert_int_eq(nb_tensor_dim(one, 0), 1);
         ck_assert_tensor_near(one, want, 6, 0);
         nb_tensor *all = nb_idx_load(p, NB_F64, 99);
-        ck_assert_int_eq(nb_dim(all, 0), 2);
+        ck_assert_int_eq(nb_tensor_dim(all, 0), 2);
     }
 }
 END_TEST
@@ -237,14 +237,14 @@ START_TEST(test_fashion_mnist)
     nb_tensor *x, *y;
     int rc = nb_fashion_mnist_load(NULL, NB_DATA_TEST, 0, NB_F32, &x, &y);
     ck_assert_msg(rc == NB_OK, "%s", nb_last_error());
-    ck_assert_int_eq(nb_dim(x, 0), 10000);
-    ck_assert_int_eq(nb_dim(x, 1), 784);
-    ck_assert_int_eq(nb_ndim(y), 1);
-    ck_assert_int_eq(nb_dim(y, 0), 10000);
+    ck_assert_int_eq(nb_tensor_dim(x, 0), 10000);
+    ck_assert_int_eq(nb_tensor_dim(x, 1), 784);
+    ck_assert_int_eq(nb_tensor_ndim(y), 1);
+    ck_assert_int_eq(nb_tensor_dim(y, 0), 10000);
     /* First ten test labels, read with `zcat t10k-labels-idx1-ubyte.gz | od -t u1 -j 8`. */
     const double head[] = {9, 2, 1, 1, 6, 1, 4, 6, 5, 7};
     for (int i = 0; i < 10; i++)
-        ck_assert_double_eq(nb_get(y, i), head[i]);
+        ck_assert_double_eq(nb_tensor_get(y, i), head[i]);
 }
 END_TEST
 
@@ -257,12 +257,12 @@ START_TEST(test_fashion_mnist_train)
     nb_tensor *x, *y;
     int rc = nb_fashion_mnist_load(NULL, NB_DATA_TRAIN, 0, NB_F32, &x, &y);
     ck_assert_msg(rc == NB_OK, "%s", nb_last_error());
-    ck_assert_int_eq(nb_dim(x, 0), 60000);
-    ck_assert_int_eq(nb_dim(x, 1), 784);
-    ck_assert_int_eq(nb_dim(y, 0), 60000);
-    const float *px = nb_data_f32(x);
+    ck_assert_int_eq(nb_tensor_dim(x, 0), 60000);
+    ck_assert_int_eq(nb_tensor_dim(x, 1), 784);
+    ck_assert_int_eq(nb_tensor_dim(y, 0), 60000);
+    const float *px = nb_tensor_data_f32(x);
     float lo = 1, hi = 0;
-    for (int64_t i = 0; i < nb_numel(x); i++) {
+    for (int64_t i = 0; i < nb_tensor_numel(x); i++) {
         lo = px[i] < lo ? px[i] : lo;
         hi = px[i] > hi ? px[i] : hi;
     }
@@ -272,26 +272,26 @@ START_TEST(test_fashion_mnist_train)
      * byte at row 14, column 12 is 237), all read off the files with od. */
     const double head[] = {9, 0, 0, 3, 0, 2, 7, 2, 5, 5};
     for (int i = 0; i < 10; i++)
-        ck_assert_double_eq(nb_get(y, i), head[i]);
+        ck_assert_double_eq(nb_tensor_get(y, i), head[i]);
     const double tail[] = {4, 1, 7, 2, 8, 5, 1, 3, 0, 5};
     for (int i = 0; i < 10; i++)
-        ck_assert_double_eq(nb_get(y, 59990 + i), tail[i]);
+        ck_assert_double_eq(nb_tensor_get(y, 59990 + i), tail[i]);
     double sum = 0;
     for (int i = 0; i < 784; i++)
         sum += px[i];
     ck_assert_double_eq_tol(sum, 76247.0 / 255.0, 1e-3);
     ck_assert_float_eq_tol(px[14 * 28 + 12], 237.0f / 255.0f, 1e-7f);
     for (int64_t i = 0; i < 60000; i++) {
-        double v = nb_get(y, i);
+        double v = nb_tensor_get(y, i);
         ck_assert(v >= 0 && v <= 9 && v == (int)v);
     }
     /* limit and f64 */
     rc = nb_fashion_mnist_load(NULL, NB_DATA_TRAIN, 5, NB_F64, &x, &y);
     ck_assert_int_eq(rc, NB_OK);
-    ck_assert_int_eq(nb_dim(x, 0), 5);
+    ck_assert_int_eq(nb_tensor_dim(x, 0), 5);
     ck_assert_int_eq(nb_tensor_dtype(x), NB_F64);
     ck_assert_tensor_near(y, ((double[]){9, 0, 0, 3, 0}), 5, 0);
-    ck_assert_double_eq_tol(nb_get(x, 14 * 28 + 12), 237.0 / 255.0, 1e-15);
+    ck_assert_double_eq_tol(nb_tensor_get(x, 14 * 28 + 12), 237.0 / 255.0, 1e-15);
 }
 END_TEST
 
@@ -345,8 +345,8 @@ START_TEST(test_fashion_labels_checked)
     int rc = nb_fashion_mnist_load(tmpdir, NB_DATA_TRAIN, 0, NB_F32, &x, &y);
     ck_assert_msg(rc == NB_OK, "%s", nb_last_error());
     ck_assert_tensor_near(y, ((double[]){9, 0, 5}), 3, 0);
-    ck_assert_int_eq(nb_dim(x, 1), 784);
-    ck_assert_double_eq_tol(nb_get(x, 1), (double)(unsigned char)(17 * 7) / 255.0, 1e-6);
+    ck_assert_int_eq(nb_tensor_dim(x, 1), 784);
+    ck_assert_double_eq_tol(nb_tensor_get(x, 1), (double)(unsigned char)(17 * 7) / 255.0, 1e-6);
 }
 END_TEST
 
@@ -414,7 +414,7 @@ START_TEST(test_bytes_after_gzip_stream)
     append_raw(p, junk, sizeof junk);
     nb_tensor *one = nb_idx_load(p, NB_F32, 1);
     ck_assert_msg(one != NULL, "%s", nb_last_error());
-    ck_assert_int_eq(nb_dim(one, 0), 1);
+    ck_assert_int_eq(nb_tensor_dim(one, 0), 1);
 }
 END_TEST
 

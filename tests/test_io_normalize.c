@@ -44,17 +44,17 @@ START_TEST(test_mapminmax_constant_feature_and_reverse)
     nb_rng rng;
     nb_rng_seed(&rng, 5);
     nb_tensor *r = nb_rand_uniform(&rng, NB_F64, 2, (const int64_t[]){50, 4}, -30, 70);
-    double *d = nb_data_f64(r);
+    double *d = nb_tensor_data_f64(r);
     for (int i = 0; i < 50; i++)
         d[i * 4 + 2] = 3.25;
     y = nb_mapminmax(r, -1, 1, &ps);
     for (int64_t i = 0; i < 200; i++) {
-        ck_assert(nb_get(y, i) >= -1 - 1e-12);
-        ck_assert(i % 4 == 2 ? nb_get(y, i) == 3.25 : nb_get(y, i) <= 1 + 1e-12);
+        ck_assert(nb_tensor_get(y, i) >= -1 - 1e-12);
+        ck_assert(i % 4 == 2 ? nb_tensor_get(y, i) == 3.25 : nb_tensor_get(y, i) <= 1 + 1e-12);
     }
     nb_tensor *back = nb_mapminmax_reverse(y, &ps);
     for (int64_t i = 0; i < 200; i++)
-        ck_assert_double_eq_tol(nb_get(back, i), d[i], 1e-12);
+        ck_assert_double_eq_tol(nb_tensor_get(back, i), d[i], 1e-12);
     /* 1-d input is one feature. */
     y = nb_mapminmax(nb_from_f64((double[]){0, 5, 10}, 1, (const int64_t[]){3}), -1, 1, &ps);
     ck_assert_tensor_near(y, ((double[]){-1, 0, 1}), 3, 1e-15);
@@ -99,16 +99,16 @@ START_TEST(test_zscore)
     for (int f = 0; f < 3; f++) {
         double m = 0, v = 0;
         for (int i = 0; i < 100; i++)
-            m += nb_get(y, i * 3 + f);
+            m += nb_tensor_get(y, i * 3 + f);
         m /= 100;
         for (int i = 0; i < 100; i++)
-            v += (nb_get(y, i * 3 + f) - m) * (nb_get(y, i * 3 + f) - m);
+            v += (nb_tensor_get(y, i * 3 + f) - m) * (nb_tensor_get(y, i * 3 + f) - m);
         ck_assert_double_eq_tol(m, 0, 1e-12);
         ck_assert_double_eq_tol(sqrt(v / 99), 1, 1e-12);
     }
     nb_tensor *back = nb_zscore_reverse(y, &ps);
     for (int64_t i = 0; i < 300; i++)
-        ck_assert_double_eq_tol(nb_get(back, i), nb_get(r, i), 1e-11);
+        ck_assert_double_eq_tol(nb_tensor_get(back, i), nb_tensor_get(r, i), 1e-11);
     ck_assert_ptr_null(nb_zscore_apply(mat(1, 2, (double[]){0, 0}), &ps));
     ck_assert_error(NB_ERR_SHAPE, "x has 2 features, the settings were fitted on 3");
 }
@@ -120,9 +120,9 @@ static void make_pairs(int64_t n, nb_tensor **x, nb_tensor **y)
     *x = nb_zeros(NB_F64, 2, (const int64_t[]){n, 2});
     *y = nb_zeros(NB_F32, 1, (const int64_t[]){n});
     for (int64_t i = 0; i < n; i++) {
-        nb_data_f64(*x)[2 * i] = (double)i;
-        nb_data_f64(*x)[2 * i + 1] = 10.0 * (double)i;
-        nb_data_f32(*y)[i] = (float)i;
+        nb_tensor_data_f64(*x)[2 * i] = (double)i;
+        nb_tensor_data_f64(*x)[2 * i + 1] = 10.0 * (double)i;
+        nb_tensor_data_f32(*y)[i] = (float)i;
     }
 }
 
@@ -140,10 +140,10 @@ START_TEST(test_shuffle_rows)
     ck_assert_uint_gt(nb_tensor_version(x), v0);
     int seen[30] = {0}, moved = 0;
     for (int i = 0; i < 30; i++) {
-        double k = nb_get(y, i);
-        ck_assert_double_eq(nb_get(x, 2 * i), k);
-        ck_assert_double_eq(nb_get(x, 2 * i + 1), 10 * k);
-        ck_assert_double_eq(nb_get(x2, 2 * i), k); /* same seed, same order */
+        double k = nb_tensor_get(y, i);
+        ck_assert_double_eq(nb_tensor_get(x, 2 * i), k);
+        ck_assert_double_eq(nb_tensor_get(x, 2 * i + 1), 10 * k);
+        ck_assert_double_eq(nb_tensor_get(x2, 2 * i), k); /* same seed, same order */
         seen[(int)k]++;
         moved += k != i;
     }
@@ -167,9 +167,9 @@ START_TEST(test_dividerand)
     ck_assert_int_eq(s.n_train, 14);
     ck_assert_int_eq(s.n_val, 3);
     ck_assert_int_eq(s.n_test, 3);
-    ck_assert_int_eq(nb_dim(s.x_train, 0), 14);
-    ck_assert_int_eq(nb_dim(s.x_train, 1), 2);
-    ck_assert_int_eq(nb_dim(s.y_val, 0), 3);
+    ck_assert_int_eq(nb_tensor_dim(s.x_train, 0), 14);
+    ck_assert_int_eq(nb_tensor_dim(s.x_train, 1), 2);
+    ck_assert_int_eq(nb_tensor_dim(s.y_val, 0), 3);
     int seen[20] = {0};
     const int64_t *parts[3] = {s.train_idx, s.val_idx, s.test_idx};
     nb_tensor *xs[3] = {s.x_train, s.x_val, s.x_test}, *ys[3] = {s.y_train, s.y_val, s.y_test};
@@ -180,9 +180,9 @@ START_TEST(test_dividerand)
             seen[k]++;
             if (i)
                 ck_assert_int_lt(parts[p][i - 1], k); /* original order kept */
-            ck_assert_double_eq(nb_get(xs[p], 2 * i), (double)k);
-            ck_assert_double_eq(nb_get(xs[p], 2 * i + 1), 10.0 * (double)k);
-            ck_assert_double_eq(nb_get(ys[p], i), (double)k);
+            ck_assert_double_eq(nb_tensor_get(xs[p], 2 * i), (double)k);
+            ck_assert_double_eq(nb_tensor_get(xs[p], 2 * i + 1), 10.0 * (double)k);
+            ck_assert_double_eq(nb_tensor_get(ys[p], i), (double)k);
         }
     for (int i = 0; i < 20; i++)
         ck_assert_int_eq(seen[i], 1);
@@ -200,7 +200,7 @@ START_TEST(test_dividerand)
     ck_assert_int_eq(s.n_val, 2);
     ck_assert_int_eq(nb_dividerand(&rng, x, y, &(nb_divide_opts){1, 0, 1}, &s), NB_OK);
     ck_assert_int_eq(s.n_val, 0);
-    ck_assert_int_eq(nb_dim(s.x_val, 0), 0);
+    ck_assert_int_eq(nb_tensor_dim(s.x_val, 0), 0);
     ck_assert_int_eq(nb_dividerand(&rng, x, y, &(nb_divide_opts){1, -1, 1}, &s), NB_ERR_ARG);
     ck_assert_error(NB_ERR_ARG, "nb_dividerand: val is -1; expected a finite number >= 0");
     ck_assert_ptr_null(s.x_train);
@@ -218,13 +218,13 @@ START_TEST(test_batches)
     int64_t sizes[] = {4, 4, 2}, row = 0;
     for (int b = 0; b < 3; b++) {
         ck_assert_int_eq(nb_batch_next(&it, &xb, &yb), 1);
-        ck_assert_int_eq(nb_dim(xb, 0), sizes[b]);
-        ck_assert_int_eq(nb_dim(xb, 1), 2);
-        ck_assert_int_eq(nb_ndim(yb), 1);
+        ck_assert_int_eq(nb_tensor_dim(xb, 0), sizes[b]);
+        ck_assert_int_eq(nb_tensor_dim(xb, 1), 2);
+        ck_assert_int_eq(nb_tensor_ndim(yb), 1);
         ck_assert_int_eq(nb_tensor_dtype(yb), NB_F32);
         for (int64_t i = 0; i < sizes[b]; i++, row++) {
-            ck_assert_double_eq(nb_get(xb, 2 * i), (double)row); /* no shuffle: in order */
-            ck_assert_double_eq(nb_get(yb, i), (double)row);
+            ck_assert_double_eq(nb_tensor_get(xb, 2 * i), (double)row); /* no shuffle: in order */
+            ck_assert_double_eq(nb_tensor_get(yb, i), (double)row);
         }
     }
     ck_assert_int_eq(nb_batch_next(&it, &xb, &yb), 0);
@@ -242,8 +242,8 @@ START_TEST(test_batches)
         for (int b = 0; b < 2; b++) {
             ck_assert_int_eq(nb_batch_next(&it, &xb, &yb), 1);
             for (int i = 0; i < 4; i++) {
-                double v = nb_get(yb, i);
-                ck_assert_double_eq(nb_get(xb, 2 * i + 1), 10 * v);
+                double v = nb_tensor_get(yb, i);
+                ck_assert_double_eq(nb_tensor_get(xb, 2 * i + 1), 10 * v);
                 seen[(int)v]++;
                 first[e][k++] = v;
             }
@@ -277,7 +277,7 @@ START_TEST(test_batches_into_step_arena)
     ck_assert_ptr_eq(nb_tensor_arena(xb), step);
     nb_arena_reset(step);
     ck_assert_int_eq(nb_batch_next(&it, &xb, NULL), 1);
-    ck_assert_double_eq(nb_get(xb, 0), 3);
+    ck_assert_double_eq(nb_tensor_get(xb, 0), 3);
     nb_arena_use(prev);
     nb_arena_free(step);
 }

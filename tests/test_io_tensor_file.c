@@ -164,7 +164,7 @@ START_TEST(test_round_trip)
     nb_tensor *s = nb_scalar(NB_F64, 3.5);
     nb_tensor *w = nb_zeros(NB_F32, 3, (const int64_t[]){2, 1, 2});
     for (int i = 0; i < 4; i++)
-        nb_data_f32(w)[i] = (float)i / 3.0f;
+        nb_tensor_data_f32(w)[i] = (float)i / 3.0f;
     const char *names[] = {"a", "b", "layer1.scale", "w"};
     nb_tensor *ts[] = {a, b, s, w};
     ck_assert_msg(nb_tensors_save(tmp("m.nbt"), names, ts, 4) == NB_OK, "%s", nb_last_error());
@@ -186,13 +186,13 @@ START_TEST(test_round_trip)
     ck_assert_int_eq(l.n, 4);
     ck_assert_str_eq(l.names[2], "layer1.scale");
     ck_assert_str_eq(nb_tensor_name(l.tensors[3]), "w");
-    ck_assert_int_eq(nb_ndim(l.tensors[2]), 0);
-    ck_assert_double_eq(nb_item(l.tensors[2]), 3.5);
-    ck_assert_int_eq(nb_ndim(l.tensors[3]), 3);
-    ck_assert_int_eq(nb_dim(l.tensors[3], 1), 1);
+    ck_assert_int_eq(nb_tensor_ndim(l.tensors[2]), 0);
+    ck_assert_double_eq(nb_tensor_item(l.tensors[2]), 3.5);
+    ck_assert_int_eq(nb_tensor_ndim(l.tensors[3]), 3);
+    ck_assert_int_eq(nb_tensor_dim(l.tensors[3], 1), 1);
     ck_assert_int_eq(nb_tensor_dtype(l.tensors[3]), NB_F32);
     for (int i = 0; i < 4; i++)
-        ck_assert_float_eq(nb_data_f32(l.tensors[3])[i], (float)i / 3.0f);
+        ck_assert_float_eq(nb_tensor_data_f32(l.tensors[3])[i], (float)i / 3.0f);
     ck_assert_tensor_near(l.tensors[1], ((double[]){-1.5, 0, 2.25, 1e300}), 4, 0);
 }
 END_TEST
@@ -204,12 +204,12 @@ START_TEST(test_names_from_tensors_and_overwrite)
     nb_tensor_set_name(a, "a");
     nb_tensor_set_name(b, "b");
     ck_assert_int_eq(nb_tensors_save(tmp("m.nbt"), NULL, (nb_tensor *[]){a, b}, 2), NB_OK);
-    nb_data_f32(a)[0] = 42;
+    nb_tensor_data_f32(a)[0] = 42;
     ck_assert_int_eq(nb_tensors_save(tmp("m.nbt"), NULL, (nb_tensor *[]){a, b}, 2), NB_OK);
     nb_tensor *a2 = nb_zeros(NB_F32, 2, (const int64_t[]){2, 3});
     nb_tensor_set_name(a2, "a");
     ck_assert_int_eq(nb_tensors_load_into(tmp("m.nbt"), NULL, (nb_tensor *[]){a2}, 1), NB_OK);
-    ck_assert_double_eq(nb_get(a2, 0), 42);
+    ck_assert_double_eq(nb_tensor_get(a2, 0), 42);
     ck_assert_int_eq(count_entries(tmpdir), 1);
     /* An empty file (no tensors) is valid. */
     ck_assert_int_eq(nb_tensors_save(tmp("e.nbt"), NULL, NULL, 0), NB_OK);
@@ -331,7 +331,7 @@ START_TEST(test_mismatches_change_nothing)
                                           (nb_tensor *[]){a, c}, 2),
                      NB_ERR_ARG);
     ck_assert_error(NB_ERR_ARG, "has no tensor named 'c' (it holds: a, b)");
-    ck_assert_double_eq(nb_get(a, 0), 7); /* all or nothing */
+    ck_assert_double_eq(nb_tensor_get(a, 0), 7); /* all or nothing */
     nb_tensor *a_t = nb_zeros(NB_F32, 2, (const int64_t[]){3, 2});
     ck_assert_int_eq(nb_tensors_load_into(tmp("m.nbt"), ab_names, (nb_tensor *[]){a_t}, 1),
                      NB_ERR_SHAPE);
@@ -464,7 +464,7 @@ static int save_ab_first(const char *path, float first)
 {
     nb_tensor *a, *b;
     make_ab(&a, &b);
-    nb_data_f32(a)[0] = first;
+    nb_tensor_data_f32(a)[0] = first;
     return nb_tensors_save(path, ab_names, (nb_tensor *[]){a, b}, 2);
 }
 
@@ -474,7 +474,7 @@ static double first_of(const char *path)
     nb_tensor *a = nb_zeros(NB_F32, 2, (const int64_t[]){2, 3});
     ck_assert_msg(nb_tensors_load_into(path, ab_names, (nb_tensor *[]){a}, 1) == NB_OK, "%s",
                   nb_last_error());
-    return nb_get(a, 0);
+    return nb_tensor_get(a, 0);
 }
 
 START_TEST(test_save_keeps_mode)
@@ -848,14 +848,14 @@ START_TEST(test_allocation_failures_are_reported)
         int hit = disarm_alloc_failure();
         if (!hit) {
             ck_assert_int_eq(rc, NB_OK);
-            ck_assert_double_eq(nb_get(a, 0), 5);
+            ck_assert_double_eq(nb_tensor_get(a, 0), 5);
             break;
         }
         hits++;
         ck_assert_int_eq(rc, NB_ERR_NOMEM);
         ck_assert_error(NB_ERR_NOMEM, "nb_tensors_load_into: ");
-        ck_assert_double_eq(nb_get(a, 0), 7);
-        ck_assert_double_eq(nb_get(b, 3), 7);
+        ck_assert_double_eq(nb_tensor_get(a, 0), 7);
+        ck_assert_double_eq(nb_tensor_get(b, 3), 7);
     }
     ck_assert_int_ge(hits, 2);
 }
@@ -936,10 +936,10 @@ START_TEST(test_shapes_in_files_are_checked)
     write_one_record(tmp("s.nbt"), 2, (const uint64_t[]){0, 5}, 0);
     ck_assert_msg(nb_tensors_load(tmp("s.nbt"), &l) == NB_OK, "%s", nb_last_error());
     ck_assert_int_eq(l.n, 1);
-    ck_assert_int_eq(nb_ndim(l.tensors[0]), 2);
-    ck_assert_int_eq(nb_dim(l.tensors[0], 0), 0);
-    ck_assert_int_eq(nb_dim(l.tensors[0], 1), 5);
-    ck_assert_int_eq(nb_numel(l.tensors[0]), 0);
+    ck_assert_int_eq(nb_tensor_ndim(l.tensors[0]), 2);
+    ck_assert_int_eq(nb_tensor_dim(l.tensors[0], 0), 0);
+    ck_assert_int_eq(nb_tensor_dim(l.tensors[0], 1), 5);
+    ck_assert_int_eq(nb_tensor_numel(l.tensors[0]), 0);
     nb_tensor *e = nb_zeros(NB_F32, 2, (const int64_t[]){0, 5});
     ck_assert_int_eq(nb_tensors_load_into(tmp("s.nbt"), (const char *[]){"w"},
                                           (nb_tensor *[]){e}, 1),
@@ -961,20 +961,20 @@ START_TEST(test_failed_model_load_keeps_trained_parameters)
     nb_tensor *x = nb_rand_uniform(&rng, NB_F64, 2, (const int64_t[]){16, 3}, -1, 1);
     nb_tensor *y = nb_rand_uniform(&rng, NB_F64, 2, (const int64_t[]){16, 2}, -1, 1);
     nb_train_opts topts = {.epochs = 5, .min_grad = -1, .verbose = -1};
-    ck_assert_int_eq(nb_train(net, opt, nb_loss_mse, &(nb_train_data){.x = x, .y = y}, &topts,
+    ck_assert_int_eq(nb_train(net, opt, nb_mse_loss, &(nb_train_data){.x = x, .y = y}, &topts,
                               NULL),
                      NB_OK);
     const char *good = in_dir(p, sizeof p, "good.nbt");
     ck_assert_int_eq(nb_model_save(net, good), NB_OK);
-    ck_assert_int_eq(nb_train(net, opt, nb_loss_mse, &(nb_train_data){.x = x, .y = y}, &topts,
+    ck_assert_int_eq(nb_train(net, opt, nb_mse_loss, &(nb_train_data){.x = x, .y = y}, &topts,
                               NULL),
                      NB_OK);
 
     nb_tensor *flat = nb_model_params_flat(net);
-    int64_t numel = nb_numel(flat);
+    int64_t numel = nb_tensor_numel(flat);
     double *before = malloc(sizeof *before * (size_t)numel);
     ck_assert_ptr_nonnull(before);
-    memcpy(before, nb_data_f64(flat), sizeof *before * (size_t)numel);
+    memcpy(before, nb_tensor_data_f64(flat), sizeof *before * (size_t)numel);
     int np = nb_model_num_params(net);
     uint64_t versions[16];
     ck_assert_int_le(np, 16);
@@ -999,9 +999,9 @@ START_TEST(test_failed_model_load_keeps_trained_parameters)
         ts[i] = nb_model_param_at(net, i);
     }
     ck_assert_int_eq(nb_tensors_save(in_dir(q, sizeof q, "missing.nbt"), names, ts, np - 1), NB_OK);
-    ts[np - 1] = nb_zeros(NB_F32, nb_ndim(ts[np - 1]),
-                          (const int64_t[]){nb_dim(ts[np - 1], 0),
-                                            nb_ndim(ts[np - 1]) > 1 ? nb_dim(ts[np - 1], 1) : 1});
+    ts[np - 1] = nb_zeros(NB_F32, nb_tensor_ndim(ts[np - 1]),
+                          (const int64_t[]){nb_tensor_dim(ts[np - 1], 0),
+                                            nb_tensor_ndim(ts[np - 1]) > 1 ? nb_tensor_dim(ts[np - 1], 1) : 1});
     ck_assert_int_eq(nb_tensors_save(in_dir(q, sizeof q, "dtype.nbt"), names, ts, np), NB_OK);
     ck_assert_int_eq(mkfifo(in_dir(q, sizeof q, "fifo.nbt"), 0600), 0);
     ck_assert_int_eq(mkdir(in_dir(q, sizeof q, "dir.nbt"), 0700), 0);
@@ -1019,7 +1019,7 @@ START_TEST(test_failed_model_load_keeps_trained_parameters)
                       (int)want[f], nb_last_error());
         ck_assert_msg(strstr(nb_last_error(), bad[f]) != NULL, "%s", nb_last_error());
         flat = nb_model_params_flat(net);
-        ck_assert_msg(memcmp(nb_data_f64(flat), before, sizeof *before * (size_t)numel) == 0,
+        ck_assert_msg(memcmp(nb_tensor_data_f64(flat), before, sizeof *before * (size_t)numel) == 0,
                       "loading %s changed a parameter", bad[f]);
         for (int i = 0; i < np; i++)
             ck_assert_uint_eq(nb_tensor_version(nb_model_param_at(net, i)), versions[i]);
@@ -1027,7 +1027,7 @@ START_TEST(test_failed_model_load_keeps_trained_parameters)
     signal(SIGALRM, prev);
     /* The good file loads, and differs from the trained parameters. */
     ck_assert_int_eq(nb_model_load(net, good), NB_OK);
-    ck_assert(memcmp(nb_data_f64(nb_model_params_flat(net)), before,
+    ck_assert(memcmp(nb_tensor_data_f64(nb_model_params_flat(net)), before,
                      sizeof *before * (size_t)numel) != 0);
     free(before);
     nb_optim_free(opt);

@@ -105,7 +105,7 @@ START_TEST(test_op_f32)
         want[i] = (e - 1) / (e + 1);
         dwant[i] = 1 - want[i] * want[i];
     }
-    nb_tensor *x = nb_requires_grad_(nb_from_f32(xf, NB_SHAPE(N)), true);
+    nb_tensor *x = nb_tensor_set_requires_grad(nb_from_f32(xf, NB_SHAPE(N)), true);
     nb_tensor *y = nb_tanh(x);
     ck_assert_tensor_near(y, want, N, 2e-7);
     ck_assert_int_eq(nb_backward(nb_sum(y), NULL), NB_OK);

@@ -45,7 +45,7 @@ START_TEST(test_unary_gradcheck)
     for (int s = 0; s < 2; s++) {
         double x[6];
         un_samples(c, 40 + (uint64_t)s, x, 6);
-        nb_tensor *in = nb_requires_grad_(nb_from_f64(x, ndims[s], shapes[s]), true);
+        nb_tensor *in = nb_tensor_set_requires_grad(nb_from_f64(x, ndims[s], shapes[s]), true);
         check_both(call_unary, &in, 1, (void *)c, c->name, names[s], NULL);
     }
 }
@@ -61,8 +61,8 @@ START_TEST(test_binary_gradcheck)
         int on;
         int64_t os[3];
         bin_samples(c, p, 77 + (uint64_t)s, av, bv, &on, os);
-        nb_tensor *in[2] = {nb_requires_grad_(nb_from_f64(av, p->na, p->sa), true),
-                            nb_requires_grad_(nb_from_f64(bv, p->nb, p->sb), true)};
+        nb_tensor *in[2] = {nb_tensor_set_requires_grad(nb_from_f64(av, p->na, p->sa), true),
+                            nb_tensor_set_requires_grad(nb_from_f64(bv, p->nb, p->sb), true)};
         check_both(call_binary, in, 2, (void *)c, c->name, names[s], NULL);
         /* one input constant: only the other is checked */
         nb_tensor *half[2] = {in[0], nb_from_f64(bv, p->nb, p->sb)};
@@ -91,11 +91,11 @@ static nb_tensor *call_cast_round_trip(nb_tensor *const *in, int n, void *ctx)
 START_TEST(test_cast_gradcheck)
 {
     const double v[6] = {0.5, -1.25, 2, 0.75, -0.3, 1.1};
-    nb_tensor *x = nb_requires_grad_(nb_from_f64(v, NB_SHAPE(2, 3)), true);
+    nb_tensor *x = nb_tensor_set_requires_grad(nb_from_f64(v, NB_SHAPE(2, 3)), true);
     check_both(call_cast_same, &x, 1, NULL, "cast f64->f64", "2x3", NULL);
     nb_gradcheck_opts big_step = {.eps = 1e-2, .atol = 1e-4};
     check_both(call_cast_round_trip, &x, 1, NULL, "cast f64->f32->f64", "2x3", &big_step);
-    nb_tensor *x1 = nb_requires_grad_(nb_from_f64(v, NB_SHAPE(6)), true);
+    nb_tensor *x1 = nb_tensor_set_requires_grad(nb_from_f64(v, NB_SHAPE(6)), true);
     check_both(call_cast_round_trip, &x1, 1, NULL, "cast f64->f32->f64", "6", &big_step);
 }
 END_TEST
@@ -110,9 +110,9 @@ static nb_tensor *call_purelin(nb_tensor *const *in, int n, void *ctx)
 START_TEST(test_purelin_gradcheck)
 {
     const double v[4] = {0.5, -1.25, 2, 0.75};
-    nb_tensor *x = nb_requires_grad_(nb_from_f64(v, NB_SHAPE(4)), true);
+    nb_tensor *x = nb_tensor_set_requires_grad(nb_from_f64(v, NB_SHAPE(4)), true);
     check_both(call_purelin, &x, 1, NULL, "purelin(x) * sin(x)", "4", NULL);
-    nb_tensor *x2 = nb_requires_grad_(nb_from_f64(v, NB_SHAPE(2, 2)), true);
+    nb_tensor *x2 = nb_tensor_set_requires_grad(nb_from_f64(v, NB_SHAPE(2, 2)), true);
     check_both(call_purelin, &x2, 1, NULL, "purelin(x) * sin(x)", "2x2", NULL);
 }
 END_TEST
@@ -132,9 +132,9 @@ START_TEST(test_composite_gradcheck)
 {
     const double xv[6] = {0.5, -1, 0.25, 1.5, -0.5, 2}, wv[6] = {0.3, -0.2, 0.1, 0.4, -0.6, 0.5},
                  bv[2] = {0.1, -0.3};
-    nb_tensor *in[3] = {nb_requires_grad_(nb_from_f64(xv, NB_SHAPE(2, 3)), true),
-                        nb_requires_grad_(nb_from_f64(wv, NB_SHAPE(3, 2)), true),
-                        nb_requires_grad_(nb_from_f64(bv, NB_SHAPE(2)), true)};
+    nb_tensor *in[3] = {nb_tensor_set_requires_grad(nb_from_f64(xv, NB_SHAPE(2, 3)), true),
+                        nb_tensor_set_requires_grad(nb_from_f64(wv, NB_SHAPE(3, 2)), true),
+                        nb_tensor_set_requires_grad(nb_from_f64(bv, NB_SHAPE(2)), true)};
     check_both(call_composite, in, 3, NULL, "composite", "2x3 @ 3x2 + 2", NULL);
 }
 END_TEST
@@ -154,14 +154,14 @@ START_TEST(test_where_gradcheck)
     const double m6[6] = {1, 0, 0, 1, 1, 0}, m3[3] = {0, 1, 1};
     const double av[6] = {0.5, -1.25, 2, 0.75, -0.3, 1.1}, bv[6] = {0.2, -0.7, 1.3, 0.9, -1.5, 0.4};
     nb_tensor *m = nb_from_f64(m6, NB_SHAPE(2, 3));
-    nb_tensor *same[2] = {nb_requires_grad_(nb_from_f64(av, NB_SHAPE(2, 3)), true),
-                          nb_requires_grad_(nb_from_f64(bv, NB_SHAPE(2, 3)), true)};
+    nb_tensor *same[2] = {nb_tensor_set_requires_grad(nb_from_f64(av, NB_SHAPE(2, 3)), true),
+                          nb_tensor_set_requires_grad(nb_from_f64(bv, NB_SHAPE(2, 3)), true)};
     check_both(call_where, same, 2, m, "where", "2x3, 2x3, 2x3", NULL);
-    nb_tensor *bc[2] = {nb_requires_grad_(nb_from_f64(av, NB_SHAPE(3)), true),
-                        nb_requires_grad_(nb_from_f64(bv, NB_SHAPE(2, 1)), true)};
+    nb_tensor *bc[2] = {nb_tensor_set_requires_grad(nb_from_f64(av, NB_SHAPE(3)), true),
+                        nb_tensor_set_requires_grad(nb_from_f64(bv, NB_SHAPE(2, 1)), true)};
     check_both(call_where, bc, 2, m, "where", "2x3, 3, 2x1", NULL);
-    nb_tensor *bc2[2] = {nb_requires_grad_(nb_from_f64(av, NB_SHAPE(2, 1)), true),
-                         nb_requires_grad_(nb_from_f64(bv, 0, NULL), true)};
+    nb_tensor *bc2[2] = {nb_tensor_set_requires_grad(nb_from_f64(av, NB_SHAPE(2, 1)), true),
+                         nb_tensor_set_requires_grad(nb_from_f64(bv, 0, NULL), true)};
     check_both(call_where, bc2, 2, nb_from_f64(m3, NB_SHAPE(3)), "where", "3, 2x1, scalar", NULL);
 }
 END_TEST

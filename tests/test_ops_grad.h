@@ -14,7 +14,7 @@ static inline nb_tensor *t_rand(uint64_t seed, int ndim, const int64_t *shape, d
     nb_rng_seed(&rng, seed);
     nb_tensor *t = nb_rand_uniform(&rng, NB_F64, ndim, shape, lo, hi);
     ck_assert_msg(t != NULL, "%s", nb_last_error());
-    return nb_requires_grad_(t, true);
+    return nb_tensor_set_requires_grad(t, true);
 }
 
 /* A tensor of `dtype` holding `data` (given as doubles). */
@@ -22,11 +22,11 @@ static inline nb_tensor *t_vals(nb_dtype dtype, const double *data, int ndim, co
 {
     nb_tensor *t = nb_zeros(dtype, ndim, shape);
     ck_assert_msg(t != NULL, "%s", nb_last_error());
-    for (int64_t i = 0; i < nb_numel(t); i++) {
+    for (int64_t i = 0; i < nb_tensor_numel(t); i++) {
         if (dtype == NB_F32)
-            nb_data_f32(t)[i] = (float)data[i];
+            nb_tensor_data_f32(t)[i] = (float)data[i];
         else
-            nb_data_f64(t)[i] = data[i];
+            nb_tensor_data_f64(t)[i] = data[i];
     }
     return t;
 }
@@ -34,11 +34,11 @@ static inline nb_tensor *t_vals(nb_dtype dtype, const double *data, int ndim, co
 /* An f32 copy of t, requiring grad like t. */
 static inline nb_tensor *t_to_f32(const nb_tensor *t)
 {
-    nb_tensor *c = nb_zeros(NB_F32, nb_ndim(t), nb_shape(t));
+    nb_tensor *c = nb_zeros(NB_F32, nb_tensor_ndim(t), nb_tensor_shape(t));
     ck_assert_msg(c != NULL, "%s", nb_last_error());
-    for (int64_t i = 0; i < nb_numel(t); i++)
-        nb_data_f32(c)[i] = (float)nb_get(t, i);
-    return nb_requires_grad_(c, nb_requires_grad(t));
+    for (int64_t i = 0; i < nb_tensor_numel(t); i++)
+        nb_tensor_data_f32(c)[i] = (float)nb_tensor_get(t, i);
+    return nb_tensor_set_requires_grad(c, nb_tensor_requires_grad(t));
 }
 
 /* fn's Jacobian and second derivatives agree with finite differences. */
@@ -66,9 +66,9 @@ static inline void check_f32_agrees(nb_fn fn, nb_tensor *const *in64, int n, voi
     nb_tensor *y64 = fn(in64, n, ctx), *y32 = fn(in32, n, ctx);
     ck_assert_msg(y64 && y32, "%s", nb_last_error());
     ck_assert_int_eq(nb_tensor_dtype(y32), NB_F32);
-    ck_assert(nb_same_shape(y64, y32));
-    for (int64_t i = 0; i < nb_numel(y64); i++) {
-        double a = nb_get(y64, i), b = nb_get(y32, i);
+    ck_assert(nb_tensor_same_shape(y64, y32));
+    for (int64_t i = 0; i < nb_tensor_numel(y64); i++) {
+        double a = nb_tensor_get(y64, i), b = nb_tensor_get(y32, i);
         ck_assert_msg(fabs(a - b) <= tol * (1 + fabs(a)), "element %lld: f64 %.10g, f32 %.10g",
                       (long long)i, a, b);
     }

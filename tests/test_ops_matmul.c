@@ -28,7 +28,7 @@ START_TEST(test_matmul_2d_flags)
         nb_tensor *b = t_vals(dt, B, NB_SHAPE(3, 2)), *bt = t_vals(dt, BT, NB_SHAPE(2, 3));
         nb_tensor *r = nb_matmul(a, b);
         ck_assert_tensor_near(r, AB, 4, 0);
-        ck_assert_int_eq(nb_ndim(r), 2);
+        ck_assert_int_eq(nb_tensor_ndim(r), 2);
         ck_assert_tensor_near(nb_matmul_t(a, b, false, false), AB, 4, 0);
         ck_assert_tensor_near(nb_matmul_t(at, b, true, false), AB, 4, 0);
         ck_assert_tensor_near(nb_matmul_t(a, bt, false, true), AB, 4, 0);
@@ -60,8 +60,8 @@ START_TEST(test_matmul_batched)
     for (int dt = 0; dt < 2; dt++) {
         nb_tensor *a = t_vals(dt, a2, NB_SHAPE(2, 2, 3)), *b = t_vals(dt, b2, NB_SHAPE(2, 3, 2));
         nb_tensor *r = nb_matmul(a, b);
-        ck_assert_int_eq(nb_ndim(r), 3);
-        ck_assert_int_eq(nb_shape(r)[0], 2);
+        ck_assert_int_eq(nb_tensor_ndim(r), 3);
+        ck_assert_int_eq(nb_tensor_shape(r)[0], 2);
         ck_assert_tensor_near(r, ((double[]){58, 64, 139, 154, 2, 4, 8, 10}), 8, 0);
         ck_assert_tensor_near(nb_matmul_t(t_vals(dt, at2, NB_SHAPE(2, 3, 2)), b, true, false),
                               ((double[]){58, 64, 139, 154, 2, 4, 8, 10}), 8, 0);
@@ -71,7 +71,7 @@ START_TEST(test_matmul_batched)
         /* (m,k) @ (b,k,n): A shared -> AB, A B1 = [[1,2],[4,5]] */
         nb_tensor *aa = t_vals(dt, A, NB_SHAPE(2, 3));
         nb_tensor *r2 = nb_matmul(aa, b);
-        ck_assert_int_eq(nb_ndim(r2), 3);
+        ck_assert_int_eq(nb_tensor_ndim(r2), 3);
         ck_assert_tensor_near(r2, ((double[]){58, 64, 139, 154, 1, 2, 4, 5}), 8, 0);
         /* the same with b given transposed */
         double bt2[12];
@@ -83,8 +83,8 @@ START_TEST(test_matmul_batched)
                               ((double[]){58, 64, 139, 154, 1, 2, 4, 5}), 8, 0);
         /* (2,1,m,k) @ (3,k,n) broadcasts to a (2,3,m,n) batch */
         nb_tensor *r4 = nb_matmul(t_vals(dt, a2, NB_SHAPE(2, 1, 2, 3)), t_vals(dt, (const double[]){7, 8, 9, 10, 11, 12, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0}, NB_SHAPE(3, 3, 2)));
-        ck_assert_int_eq(nb_ndim(r4), 4);
-        ck_assert_int_eq(nb_shape(r4)[1], 3);
+        ck_assert_int_eq(nb_tensor_ndim(r4), 4);
+        ck_assert_int_eq(nb_tensor_shape(r4)[1], 3);
         ck_assert_tensor_near(r4, ((double[]){58, 64, 139, 154, 1, 2, 4, 5, 0, 0, 0, 0,
                                               116, 128, 278, 308, 2, 4, 8, 10, 0, 0, 0, 0}), 24, 0);
     }

@@ -23,10 +23,10 @@ static nb_tensor *f_nn(nb_tensor *const *in, int n, void *vc)
     case K_SOFTMAX: return nb_softmax(n > 1 ? nb_add(in[0], in[1]) : in[0], c->axis);
     case K_LOG_SOFTMAX: return nb_log_softmax(n > 1 ? nb_add(in[0], in[1]) : in[0], c->axis);
     case K_MSE: return nb_mse_loss(in[0], in[1], c->red);
-    case K_SSE: return nb_sse_loss(in[0], in[1]);
-    case K_CE: return nb_cross_entropy(in[0], labels, c->red);
+    case K_SSE: return nb_mse_loss(in[0], in[1], NB_REDUCE_SUM);
+    case K_CE: return nb_cross_entropy_loss(in[0], labels, c->red);
     case K_NLL: return nb_nll_loss(in[0], labels, c->red);
-    case K_BCE: return nb_bce_with_logits(in[0], in[1], c->red);
+    case K_BCE: return nb_bce_with_logits_loss(in[0], in[1], c->red);
     }
     return NULL;
 }
@@ -67,7 +67,7 @@ START_TEST(test_softmax_values)
         ck_assert_tensor_near(nb_softmax(m, 1), ((double[]){1. / 7, 1. / 7, 2. / 7, 2. / 7, 4. / 7, 4. / 7}), 6, tol);
     }
     /* gradient of sum(w * softmax(x)) = s * (w - s.w), by hand for x = (0, ln 3): s = (1/4, 3/4) */
-    nb_tensor *x = nb_requires_grad_(t_vals(NB_F64, (const double[]){0, log(3.0)}, NB_SHAPE(2)), true);
+    nb_tensor *x = nb_tensor_set_requires_grad(t_vals(NB_F64, (const double[]){0, log(3.0)}, NB_SHAPE(2)), true);
     nb_tensor *w = t_vals(NB_F64, (const double[]){1, 2}, NB_SHAPE(2));
     /* s.w = 7/4: grad = (1/4 (1 - 7/4), 3/4 (2 - 7/4)) = (-3/16, 3/16) */
     ck_assert_tensor_near(t_grad(nb_sum(nb_mul(nb_softmax(x, 0), w)), x), ((double[]){-3. / 16, 3. / 16}), 2, 1e-14);
@@ -82,16 +82,16 @@ START_TEST(test_regression_loss_values)
         nb_tensor *p = t_vals(dt, (const double[]){1, 2, 3}, NB_SHAPE(3));
         nb_tensor *t = t_vals(dt, (const double[]){1, 4, 0}, NB_SHAPE(3));
         ck_assert_tensor_near(nb_mse_loss(p, t, NB_REDUCE_MEAN), ((double[]){13. / 3}), 1, 1e-6);
-        ck_assert_int_eq(nb_ndim(nb_mse_loss(p, t, NB_REDUCE_MEAN)), 0);
+        ck_assert_int_eq(nb_tensor_ndim(nb_mse_loss(p, t, NB_REDUCE_MEAN)), 0);
         ck_assert_tensor_near(nb_mse_loss(p, t, NB_REDUCE_SUM), ((double[]){13}), 1, 1e-6);
         ck_assert_tensor_near(nb_mse_loss(p, t, NB_REDUCE_NONE), ((double[]){0, 4, 9}), 3, 1e-6);
-        ck_assert_tensor_near(nb_sse_loss(p, t), ((double[]){13}), 1, 1e-6);
+        ck_assert_tensor_near(nb_mse_loss(p, t, NB_REDUCE_SUM), ((double[]){13}), 1, 1e-6);
     }
     /* d mse / d pred = 2 (p - t) / n */
-    nb_tensor *p = nb_requires_grad_(t_vals(NB_F64, (const double[]){1, 2, 3}, NB_SHAPE(3)), true);
+    nb_tensor *p = nb_tensor_set_requires_grad(t_vals(NB_F64, (const double[]){1, 2, 3}, NB_SHAPE(3)), true);
     nb_tensor *t = t_vals(NB_F64, (const double[]){1, 4, 0}, NB_SHAPE(3));
     ck_assert_tensor_near(t_grad(nb_mse_loss(p, t, NB_REDUCE_MEAN), p), ((double[]){0, -4. / 3, 2}), 3, 1e-14);
-    ck_assert_tensor_near(t_grad(nb_sse_loss(p, t), p), ((double[]){0, -4, 6}), 3, 1e-14);
+    ck_assert_tensor_near(t_grad(nb_mse_loss(p, t, NB_REDUCE_SUM), p), ((double[]){0, -4, 6}), 3, 1e-14);
 }
 END_TEST
 
@@ -102,12 +102,12 @@ START_TEST(test_classification_loss_values)
         double tol = dt == NB_F32 ? 1e-5 : 1e-12;
         nb_tensor *x = t_vals(dt, (const double[]){0, log(2.0), log(5.0), 1000, -1000, 1000}, NB_SHAPE(2, 3));
         nb_tensor *y = t_vals(dt, (const double[]){2, 0}, NB_SHAPE(2));
-        ck_assert_tensor_near(nb_cross_entropy(x, y, NB_REDUCE_NONE), ((double[]){l8_5, l2}), 2, tol);
-        ck_assert_tensor_near(nb_cross_entropy(x, y, NB_REDUCE_MEAN), ((double[]){(l8_5 + l2) / 2}), 1, tol);
-        ck_assert_tensor_near(nb_cross_entropy(x, y, NB_REDUCE_SUM), ((double[]){l8_5 + l2}), 1, tol);
+        ck_assert_tensor_near(nb_cross_entropy_loss(x, y, NB_REDUCE_NONE), ((double[]){l8_5, l2}), 2, tol);
+        ck_assert_tensor_near(nb_cross_entropy_loss(x, y, NB_REDUCE_MEAN), ((double[]){(l8_5 + l2) / 2}), 1, tol);
+        ck_assert_tensor_near(nb_cross_entropy_loss(x, y, NB_REDUCE_SUM), ((double[]){l8_5 + l2}), 1, tol);
         /* the -1000 class of row 1: loss 2000 + ln 2, finite */
         nb_tensor *y1 = t_vals(dt, (const double[]){0, 1}, NB_SHAPE(2));
-        ck_assert_tensor_near(nb_cross_entropy(x, y1, NB_REDUCE_NONE), ((double[]){log(8.0), 2000 + l2}), 2, tol * 1e3);
+        ck_assert_tensor_near(nb_cross_entropy_loss(x, y1, NB_REDUCE_NONE), ((double[]){log(8.0), 2000 + l2}), 2, tol * 1e3);
         /* nll of given log-probabilities */
         nb_tensor *lp = t_vals(dt, (const double[]){-1, -2, -3, -4}, NB_SHAPE(2, 2));
         nb_tensor *yl = t_vals(dt, (const double[]){1, 0}, NB_SHAPE(2));
@@ -118,23 +118,23 @@ START_TEST(test_classification_loss_values)
         nb_tensor *z = t_vals(dt, (const double[]){0, 1000, -1000, 2}, NB_SHAPE(2, 2));
         nb_tensor *t = t_vals(dt, (const double[]){1, 0, 0, .5}, NB_SHAPE(2, 2));
         double b3 = 1 + log1p(exp(-2.0));
-        ck_assert_tensor_near(nb_bce_with_logits(z, t, NB_REDUCE_NONE), ((double[]){l2, 1000, 0, b3}), 4, tol * 100);
-        ck_assert_tensor_near(nb_bce_with_logits(z, t, NB_REDUCE_SUM), ((double[]){l2 + 1000 + b3}), 1, tol * 1e3);
-        ck_assert_tensor_near(nb_bce_with_logits(z, t, NB_REDUCE_MEAN), ((double[]){(l2 + 1000 + b3) / 4}), 1, tol * 1e3);
+        ck_assert_tensor_near(nb_bce_with_logits_loss(z, t, NB_REDUCE_NONE), ((double[]){l2, 1000, 0, b3}), 4, tol * 100);
+        ck_assert_tensor_near(nb_bce_with_logits_loss(z, t, NB_REDUCE_SUM), ((double[]){l2 + 1000 + b3}), 1, tol * 1e3);
+        ck_assert_tensor_near(nb_bce_with_logits_loss(z, t, NB_REDUCE_MEAN), ((double[]){(l2 + 1000 + b3) / 4}), 1, tol * 1e3);
     }
     /* d ce / d logits = (softmax - onehot) / N */
-    nb_tensor *x = nb_requires_grad_(t_vals(NB_F64, (const double[]){0, log(2.0), log(5.0), 1000, -1000, 1000}, NB_SHAPE(2, 3)), true);
+    nb_tensor *x = nb_tensor_set_requires_grad(t_vals(NB_F64, (const double[]){0, log(2.0), log(5.0), 1000, -1000, 1000}, NB_SHAPE(2, 3)), true);
     nb_tensor *y = t_vals(NB_F64, (const double[]){2, 0}, NB_SHAPE(2));
-    ck_assert_tensor_near(t_grad(nb_cross_entropy(x, y, NB_REDUCE_MEAN), x),
+    ck_assert_tensor_near(t_grad(nb_cross_entropy_loss(x, y, NB_REDUCE_MEAN), x),
                           ((double[]){.0625, .125, -.1875, -.25, 0, .25}), 6, 1e-14);
     /* d nll / d log_probs = -onehot */
-    nb_tensor *lp = nb_requires_grad_(t_vals(NB_F64, (const double[]){-1, -2, -3, -4}, NB_SHAPE(2, 2)), true);
+    nb_tensor *lp = nb_tensor_set_requires_grad(t_vals(NB_F64, (const double[]){-1, -2, -3, -4}, NB_SHAPE(2, 2)), true);
     ck_assert_tensor_near(t_grad(nb_nll_loss(lp, t_vals(NB_F64, (const double[]){1, 0}, NB_SHAPE(2)), NB_REDUCE_SUM), lp),
                           ((double[]){0, -1, -1, 0}), 4, 0);
     /* d bce / d x = (sigmoid(x) - t) / n; d bce / d t = -x / n */
-    nb_tensor *z = nb_requires_grad_(t_vals(NB_F64, (const double[]){0, 1000, -1000, 2}, NB_SHAPE(4)), true);
-    nb_tensor *t = nb_requires_grad_(t_vals(NB_F64, (const double[]){1, 0, 0, .5}, NB_SHAPE(4)), true);
-    nb_tensor *loss = nb_bce_with_logits(z, t, NB_REDUCE_MEAN);
+    nb_tensor *z = nb_tensor_set_requires_grad(t_vals(NB_F64, (const double[]){0, 1000, -1000, 2}, NB_SHAPE(4)), true);
+    nb_tensor *t = nb_tensor_set_requires_grad(t_vals(NB_F64, (const double[]){1, 0, 0, .5}, NB_SHAPE(4)), true);
+    nb_tensor *loss = nb_bce_with_logits_loss(z, t, NB_REDUCE_MEAN);
     nb_tensor *g[2] = {NULL, NULL};
     ck_assert_int_eq(nb_grad(&loss, 1, (nb_tensor *[]){z, t}, 2, NULL, 0, g), NB_OK);
     double s2 = 1 / (1 + exp(-2.0));
@@ -172,7 +172,7 @@ START_TEST(test_grad_regression_losses)
         nb_tensor *a[2] = {t_rand(5 + r, NB_SHAPE(3, 4), -1, 1), t_rand(15 + r, NB_SHAPE(3, 4), -1, 1)};
         check_nn_grads(&c, a, 2);
         nb_tensor *b[2] = {t_rand(25 + r, NB_SHAPE(5), -1, 1), t_rand(35 + r, NB_SHAPE(5), -1, 1)};
-        nb_requires_grad_(b[1], false); /* a fixed target */
+        nb_tensor_set_requires_grad(b[1], false); /* a fixed target */
         check_nn_grads(&c, b, 2);
     }
     nctx c = {.k = K_SSE};
@@ -200,7 +200,7 @@ START_TEST(test_grad_classification_losses)
         nb_tensor *a[2] = {t_rand(70 + r, NB_SHAPE(3, 4), -3, 3), t_rand(80 + r, NB_SHAPE(3, 4), 0, 1)};
         check_nn_grads(&c, a, 2);
         nb_tensor *b[2] = {t_rand(90 + r, NB_SHAPE(5), -3, 3), t_rand(95 + r, NB_SHAPE(5), 0, 1)};
-        nb_requires_grad_(b[1], false);
+        nb_tensor_set_requires_grad(b[1], false);
         check_nn_grads(&c, b, 2);
     }
     /* cross-entropy at logits around 1000 */
@@ -233,7 +233,7 @@ START_TEST(test_step_no_new_memory)
     ck_assert_ptr_nonnull(step);
     nb_rng rng;
     nb_rng_seed(&rng, 7);
-    nb_tensor *w = nb_requires_grad_(nb_rand_normal(&rng, NB_F32, NB_SHAPE(20, 10), 0, 0.1), true);
+    nb_tensor *w = nb_tensor_set_requires_grad(nb_rand_normal(&rng, NB_F32, NB_SHAPE(20, 10), 0, 0.1), true);
     nb_tensor *xb = nb_rand_normal(&rng, NB_F32, NB_SHAPE(64, 20), 0, 1);
     double lv[64];
     for (int i = 0; i < 64; i++)
@@ -242,9 +242,9 @@ START_TEST(test_step_no_new_memory)
     nb_arena *prev = nb_arena_use(step);
     int after_first = 0;
     for (int it = 0; it < 5; it++) {
-        nb_tensor *loss = nb_cross_entropy(nb_matmul(xb, w), labels, NB_REDUCE_MEAN);
+        nb_tensor *loss = nb_cross_entropy_loss(nb_matmul(xb, w), labels, NB_REDUCE_MEAN);
         ck_assert_msg(loss && nb_backward(loss, NULL) == NB_OK, "%s", nb_last_error());
-        ck_assert(isfinite(nb_item(loss)));
+        ck_assert(isfinite(nb_tensor_item(loss)));
         nb_arena_reset(step);
         if (it == 0)
             after_first = chunks;
@@ -258,15 +258,15 @@ END_TEST
 START_TEST(test_labels_changed_before_backward)
 {
     /* backward reads the labels: changing them in place is reported */
-    nb_tensor *x = nb_requires_grad_(nb_from_f64((double[]){1, 2, 3, 0, 0, 1}, NB_SHAPE(2, 3)), true);
+    nb_tensor *x = nb_tensor_set_requires_grad(nb_from_f64((double[]){1, 2, 3, 0, 0, 1}, NB_SHAPE(2, 3)), true);
     nb_tensor *y = nb_from_f64((double[]){2, 0}, NB_SHAPE(2));
-    nb_tensor *L = nb_cross_entropy(x, y, NB_REDUCE_MEAN);
+    nb_tensor *L = nb_cross_entropy_loss(x, y, NB_REDUCE_MEAN);
     ck_assert_ptr_nonnull(L);
-    nb_tensor_fill_(y, 1.0);
+    nb_tensor_fill(y, 1.0);
     ck_assert_int_eq(nb_backward(L, NULL), NB_ERR_STATE);
     ck_assert_msg(strstr(nb_last_error(), "modified in place"), "%s", nb_last_error());
     /* unchanged labels: fine */
-    nb_tensor *L2 = nb_cross_entropy(x, y, NB_REDUCE_MEAN);
+    nb_tensor *L2 = nb_cross_entropy_loss(x, y, NB_REDUCE_MEAN);
     ck_assert_int_eq(nb_backward(L2, NULL), NB_OK);
 }
 END_TEST
@@ -285,31 +285,31 @@ START_TEST(test_errors)
 
     ck_assert_ptr_null(nb_mse_loss(col, vec, NB_REDUCE_MEAN));
     ck_assert_error(NB_ERR_SHAPE, "mse_loss: pred is 2x1 but target is 2; the shapes must be equal");
-    ck_assert_ptr_null(nb_sse_loss(vec, col));
-    ck_assert_error(NB_ERR_SHAPE, "sse_loss: pred is 2 but target is 2x1");
+    ck_assert_ptr_null(nb_mse_loss(vec, col, NB_REDUCE_SUM));
+    ck_assert_error(NB_ERR_SHAPE, "mse_loss: pred is 2 but target is 2x1");
     ck_assert_ptr_null(nb_mse_loss(x, x32, NB_REDUCE_MEAN));
     ck_assert_error(NB_ERR_DTYPE, "mse_loss: input 1 is f64 but input 2 is f32");
     ck_assert_ptr_null(nb_mse_loss(x, x, (nb_reduction)7));
     ck_assert_error(NB_ERR_ARG, "mse_loss: reduction 7 is not one of");
-    ck_assert_ptr_null(nb_bce_with_logits(x, col, NB_REDUCE_SUM));
-    ck_assert_error(NB_ERR_SHAPE, "bce_with_logits: logits is 2x3 but targets is 2x1");
+    ck_assert_ptr_null(nb_bce_with_logits_loss(x, col, NB_REDUCE_SUM));
+    ck_assert_error(NB_ERR_SHAPE, "bce_with_logits_loss: logits is 2x3 but targets is 2x1");
 
-    ck_assert_ptr_null(nb_cross_entropy(x, t_vals(NB_F64, (const double[]){0, 3}, NB_SHAPE(2)), NB_REDUCE_MEAN));
-    ck_assert_error(NB_ERR_ARG, "cross_entropy: label 3 in row 1 is out of range for 3 classes (valid 0..2)");
-    ck_assert_ptr_null(nb_cross_entropy(x, t_vals(NB_F64, (const double[]){1.5, 0}, NB_SHAPE(2)), NB_REDUCE_MEAN));
-    ck_assert_error(NB_ERR_ARG, "cross_entropy: label 1.5 in row 0 is not an integer");
-    ck_assert_ptr_null(nb_cross_entropy(x, t_vals(NB_F64, (const double[]){0, -1}, NB_SHAPE(2)), NB_REDUCE_MEAN));
-    ck_assert_error(NB_ERR_ARG, "cross_entropy: label -1 in row 1 is out of range");
-    ck_assert_ptr_null(nb_cross_entropy(x, t_vals(NB_F64, (const double[]){0, 1, 2}, NB_SHAPE(3)), NB_REDUCE_MEAN));
-    ck_assert_error(NB_ERR_SHAPE, "cross_entropy: 3 labels for 2 rows");
-    ck_assert_ptr_null(nb_cross_entropy(vec, y, NB_REDUCE_MEAN));
-    ck_assert_error(NB_ERR_SHAPE, "cross_entropy: logits must be 2-d (rows x classes), got 2");
-    ck_assert_ptr_null(nb_cross_entropy(x32, y, NB_REDUCE_MEAN));
-    ck_assert_error(NB_ERR_DTYPE, "cross_entropy: the label tensor is f64 but the data is f32");
-    ck_assert_ptr_null(nb_cross_entropy(x, x, NB_REDUCE_MEAN));
-    ck_assert_error(NB_ERR_SHAPE, "cross_entropy: the label tensor must be 1-d, got 2x3");
-    ck_assert_ptr_null(nb_cross_entropy(x, y, (nb_reduction)-1));
-    ck_assert_error(NB_ERR_ARG, "cross_entropy: reduction -1");
+    ck_assert_ptr_null(nb_cross_entropy_loss(x, t_vals(NB_F64, (const double[]){0, 3}, NB_SHAPE(2)), NB_REDUCE_MEAN));
+    ck_assert_error(NB_ERR_ARG, "cross_entropy_loss: label 3 in row 1 is out of range for 3 classes (valid 0..2)");
+    ck_assert_ptr_null(nb_cross_entropy_loss(x, t_vals(NB_F64, (const double[]){1.5, 0}, NB_SHAPE(2)), NB_REDUCE_MEAN));
+    ck_assert_error(NB_ERR_ARG, "cross_entropy_loss: label 1.5 in row 0 is not an integer");
+    ck_assert_ptr_null(nb_cross_entropy_loss(x, t_vals(NB_F64, (const double[]){0, -1}, NB_SHAPE(2)), NB_REDUCE_MEAN));
+    ck_assert_error(NB_ERR_ARG, "cross_entropy_loss: label -1 in row 1 is out of range");
+    ck_assert_ptr_null(nb_cross_entropy_loss(x, t_vals(NB_F64, (const double[]){0, 1, 2}, NB_SHAPE(3)), NB_REDUCE_MEAN));
+    ck_assert_error(NB_ERR_SHAPE, "cross_entropy_loss: 3 labels for 2 rows");
+    ck_assert_ptr_null(nb_cross_entropy_loss(vec, y, NB_REDUCE_MEAN));
+    ck_assert_error(NB_ERR_SHAPE, "cross_entropy_loss: logits must be 2-d (rows x classes: the output of a purelin layer, no softmax), got 2");
+    ck_assert_ptr_null(nb_cross_entropy_loss(x32, y, NB_REDUCE_MEAN));
+    ck_assert_error(NB_ERR_DTYPE, "cross_entropy_loss: the label tensor is f64 but the data is f32");
+    ck_assert_ptr_null(nb_cross_entropy_loss(x, x, NB_REDUCE_MEAN));
+    ck_assert_error(NB_ERR_SHAPE, "cross_entropy_loss: the label tensor must be 1-d, got 2x3");
+    ck_assert_ptr_null(nb_cross_entropy_loss(x, y, (nb_reduction)-1));
+    ck_assert_error(NB_ERR_ARG, "cross_entropy_loss: reduction -1");
     ck_assert_ptr_null(nb_nll_loss(x, t_vals(NB_F64, (const double[]){0, 3}, NB_SHAPE(2)), NB_REDUCE_SUM));
     ck_assert_error(NB_ERR_ARG, "nll_loss: label 3 in row 1 is out of range for 3 classes");
     ck_assert_ptr_null(nb_nll_loss(vec, y, NB_REDUCE_SUM));
@@ -319,13 +319,13 @@ START_TEST(test_errors)
     ck_assert_sticky(nb_log_softmax(NULL, 0));
     ck_assert_sticky(nb_mse_loss(NULL, x, NB_REDUCE_MEAN));
     ck_assert_sticky(nb_mse_loss(x, NULL, NB_REDUCE_MEAN));
-    ck_assert_sticky(nb_sse_loss(NULL, x));
-    ck_assert_sticky(nb_cross_entropy(NULL, y, NB_REDUCE_MEAN));
-    ck_assert_sticky(nb_cross_entropy(x, NULL, NB_REDUCE_MEAN));
+    ck_assert_sticky(nb_mse_loss(NULL, x, NB_REDUCE_SUM));
+    ck_assert_sticky(nb_cross_entropy_loss(NULL, y, NB_REDUCE_MEAN));
+    ck_assert_sticky(nb_cross_entropy_loss(x, NULL, NB_REDUCE_MEAN));
     ck_assert_sticky(nb_nll_loss(NULL, y, NB_REDUCE_MEAN));
     ck_assert_sticky(nb_nll_loss(x, NULL, NB_REDUCE_MEAN));
-    ck_assert_sticky(nb_bce_with_logits(NULL, x, NB_REDUCE_MEAN));
-    ck_assert_sticky(nb_bce_with_logits(x, NULL, NB_REDUCE_NONE));
+    ck_assert_sticky(nb_bce_with_logits_loss(NULL, x, NB_REDUCE_MEAN));
+    ck_assert_sticky(nb_bce_with_logits_loss(x, NULL, NB_REDUCE_NONE));
 }
 END_TEST
 
@@ -349,23 +349,23 @@ START_TEST(test_labels_integers_in_range)
         nb_tensor *logits = nb_zeros(type, NB_SHAPE(2, 10));
         for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
             nb_tensor *y = t_vals(type, bad[k], NB_SHAPE(2));
-            snprintf(msg, sizeof msg, "cross_entropy: %s", want[k]);
-            ck_assert_ptr_null(nb_cross_entropy(logits, y, NB_REDUCE_MEAN));
+            snprintf(msg, sizeof msg, "cross_entropy_loss: %s", want[k]);
+            ck_assert_ptr_null(nb_cross_entropy_loss(logits, y, NB_REDUCE_MEAN));
             ck_assert_error(NB_ERR_ARG, msg);
             snprintf(msg, sizeof msg, "nll_loss: %s", want[k]);
             ck_assert_ptr_null(nb_nll_loss(logits, y, NB_REDUCE_SUM));
             ck_assert_error(NB_ERR_ARG, msg);
             /* the training loss of nn passes them on to the same check */
-            snprintf(msg, sizeof msg, "cross_entropy: %s", want[k]);
-            ck_assert_ptr_null(nb_loss_cross_entropy(logits, y));
+            snprintf(msg, sizeof msg, "cross_entropy_loss: %s", want[k]);
+            ck_assert_ptr_null(nb_cross_entropy_loss(logits, y, NB_REDUCE_MEAN));
             ck_assert_error(NB_ERR_ARG, msg);
             nb_clear_error();
         }
         /* the largest and smallest valid labels are taken */
         nb_tensor *ok = t_vals(type, (const double[]){9, 0}, NB_SHAPE(2));
-        nb_tensor *l = nb_cross_entropy(logits, ok, NB_REDUCE_MEAN);
+        nb_tensor *l = nb_cross_entropy_loss(logits, ok, NB_REDUCE_MEAN);
         ck_assert_msg(l != NULL, "%s", nb_last_error());
-        ck_assert_double_eq_tol(nb_get(l, 0), log(10.0), 1e-6);
+        ck_assert_double_eq_tol(nb_tensor_get(l, 0), log(10.0), 1e-6);
     }
     /* indices of gather_rows go through the same check */
     nb_tensor *table = nb_zeros(NB_F64, NB_SHAPE(2, 3));

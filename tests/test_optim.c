@@ -23,14 +23,14 @@ static nb_model *two_scalar_model(void)
     nb_tensor *w = nb_model_add_param(m, "w", NB_SHAPE(2));
     ck_assert_ptr_nonnull(w);
     ck_assert_ptr_nonnull(nb_model_params_flat(m));
-    nb_data_f64(w)[0] = 1;
-    nb_data_f64(w)[1] = -2;
+    nb_tensor_data_f64(w)[0] = 1;
+    nb_tensor_data_f64(w)[1] = -2;
     return m;
 }
 
 static void set_grad(nb_model *m, double g0, double g1)
 {
-    double *g = nb_data_f64(nb_model_grads_flat(m));
+    double *g = nb_tensor_data_f64(nb_model_grads_flat(m));
     g[0] = g0;
     g[1] = g1;
 }
@@ -59,7 +59,7 @@ START_TEST(test_sgd_plain_and_weight_decay)
     ck_assert_int_eq(nb_optim_step(o), NB_OK);
     expect_w(m, 0.95 - 0.1 * (0.5 + 0.095), -2.1 - 0.1 * (1 - 0.21), 1e-15);
     ck_assert_int_eq(nb_optim_zero_grad(o), NB_OK);
-    ck_assert_double_eq(nb_get(nb_model_grads_flat(m), 0), 0);
+    ck_assert_double_eq(nb_tensor_get(nb_model_grads_flat(m), 0), 0);
     nb_optim_free(o);
     nb_model_free(m);
 }
@@ -233,7 +233,7 @@ START_TEST(test_step_is_a_new_version_of_every_parameter)
     }
     nb_tensor *x = nb_from_f64((const double[]){0, 0, 0, 1, 1, 0, 1, 1}, NB_SHAPE(4, 2));
     nb_tensor *y = nb_from_f64((const double[]){0, 1, 1, 0}, NB_SHAPE(4, 1));
-    nb_tensor *loss = nb_loss_mse(nb_model_forward(m, x), y);
+    nb_tensor *loss = nb_mse_loss(nb_model_forward(m, x), y, NB_REDUCE_MEAN);
     ck_assert_ptr_nonnull(loss);
 
     ck_assert_int_eq(nb_optim_step(o), NB_OK);
@@ -249,7 +249,7 @@ START_TEST(test_step_is_a_new_version_of_every_parameter)
     ck_assert_error(NB_ERR_STATE, msg);
 
     /* a write through the buffer and one bump of it: every parameter sees it */
-    nb_data_f64(flat)[0] += 1;
+    nb_tensor_data_f64(flat)[0] += 1;
     nb_tensor_bump_version(flat);
     for (int i = 0; i < np; i++)
         ck_assert_uint_eq(nb_tensor_version(nb_model_param_at(m, i)), v0 + 2);
@@ -271,7 +271,7 @@ START_TEST(test_f32_step)
     nb_model *m = nb_model_new(NULL);
     nb_tensor *w = nb_model_add_param(m, "w", NB_SHAPE(3));
     nb_optim *o = nb_adam_new(m, &(nb_adam_opts){.lr = 0.5});
-    float *g = nb_data_f32(nb_model_grads_flat(m));
+    float *g = nb_tensor_data_f32(nb_model_grads_flat(m));
     g[0] = 2;
     g[1] = -3;
     g[2] = 0;

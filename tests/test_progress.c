@@ -24,7 +24,7 @@ static void progress_lines(int epochs, int show, double goal, int *last_lines, i
     FILE *out = tmpfile();
     ck_assert_ptr_nonnull(out);
     nb_train_record rec;
-    int rc = nb_train(net, opt, nb_loss_mse, &(nb_train_data){.x = x, .y = y},
+    int rc = nb_train(net, opt, nb_mse_loss, &(nb_train_data){.x = x, .y = y},
                       &(nb_train_opts){.epochs = epochs, .goal = goal, .verbose = 1, .show = show,
                                        .out = out},
                       &rec);

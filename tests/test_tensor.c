@@ -10,15 +10,15 @@ START_TEST(test_create_shapes)
 {
     nb_tensor *z = nb_zeros(NB_F32, NB_SHAPE(2, 3, 4));
     ck_assert_ptr_nonnull(z);
-    ck_assert_int_eq(nb_ndim(z), 3);
-    ck_assert_int_eq(nb_shape(z)[0], 2);
-    ck_assert_int_eq(nb_shape(z)[2], 4);
-    ck_assert_int_eq(nb_dim(z, -1), 4);
-    ck_assert_int_eq(nb_numel(z), 24);
+    ck_assert_int_eq(nb_tensor_ndim(z), 3);
+    ck_assert_int_eq(nb_tensor_shape(z)[0], 2);
+    ck_assert_int_eq(nb_tensor_shape(z)[2], 4);
+    ck_assert_int_eq(nb_tensor_dim(z, -1), 4);
+    ck_assert_int_eq(nb_tensor_numel(z), 24);
     ck_assert_int_eq(nb_tensor_dtype(z), NB_F32);
-    ck_assert(((uintptr_t)nb_data(z) & 63) == 0);
+    ck_assert(((uintptr_t)nb_tensor_data(z) & 63) == 0);
     for (int i = 0; i < 24; i++)
-        ck_assert(nb_data_f32(z)[i] == 0.0f);
+        ck_assert(nb_tensor_data_f32(z)[i] == 0.0f);
     nb_tensor *o = nb_ones(NB_F64, NB_SHAPE(5));
     double five_ones[5] = {1, 1, 1, 1, 1};
     ck_assert_tensor_near(o, five_ones, 5, 0);
@@ -26,12 +26,12 @@ START_TEST(test_create_shapes)
     double fv[4] = {-2.5, -2.5, -2.5, -2.5};
     ck_assert_tensor_near(f, fv, 4, 0);
     nb_tensor *s = nb_scalar(NB_F64, 3.25);
-    ck_assert_int_eq(nb_ndim(s), 0);
-    ck_assert_int_eq(nb_numel(s), 1);
-    ck_assert(nb_item(s) == 3.25);
+    ck_assert_int_eq(nb_tensor_ndim(s), 0);
+    ck_assert_int_eq(nb_tensor_numel(s), 1);
+    ck_assert(nb_tensor_item(s) == 3.25);
     nb_tensor *empty = nb_zeros(NB_F32, NB_SHAPE(0, 3));
     ck_assert_ptr_nonnull(empty);
-    ck_assert_int_eq(nb_numel(empty), 0);
+    ck_assert_int_eq(nb_tensor_numel(empty), 0);
 }
 END_TEST
 
@@ -40,14 +40,41 @@ START_TEST(test_from_data_copies)
     double src[6] = {1, 2, 3, 4, 5, 6};
     nb_tensor *t = nb_from_f64(src, NB_SHAPE(2, 3));
     src[0] = 100; /* the tensor holds its own copy */
-    ck_assert(nb_get(t, 0) == 1.0);
-    ck_assert(nb_get(t, 5) == 6.0);
+    ck_assert(nb_tensor_get(t, 0) == 1.0);
+    ck_assert(nb_tensor_get(t, 5) == 6.0);
     float fs[2] = {0.5f, -0.25f};
     nb_tensor *u = nb_from_f32(fs, NB_SHAPE(2));
-    ck_assert(nb_data_f32(u)[1] == -0.25f);
+    ck_assert(nb_tensor_data_f32(u)[1] == -0.25f);
     nb_tensor *c = nb_tensor_clone(t);
-    ck_assert(nb_get(c, 4) == 5.0);
-    ck_assert(nb_data_f64(c) != nb_data_f64(t));
+    ck_assert(nb_tensor_get(c, 4) == 5.0);
+    ck_assert(nb_tensor_data_f64(c) != nb_tensor_data_f64(t));
+}
+END_TEST
+
+/* class labels straight from an int array (no cast by the caller), exact in
+ * both dtypes; an int f32 would round is refused rather than shifted */
+START_TEST(test_from_int_labels)
+{
+    int labels[4] = {2, 0, 1, 16777216};
+    nb_tensor *a = nb_from_int(NB_F32, labels, NB_SHAPE(4));
+    ck_assert_ptr_nonnull(a);
+    ck_assert_int_eq(nb_tensor_dtype(a), NB_F32);
+    ck_assert(nb_tensor_data_f32(a)[0] == 2.0f && nb_tensor_data_f32(a)[1] == 0.0f);
+    ck_assert(nb_tensor_data_f32(a)[3] == 16777216.0f);
+    labels[0] = -7;
+    nb_tensor *b = nb_from_int(NB_F64, labels, NB_SHAPE(2, 2));
+    ck_assert(nb_tensor_data_f64(b)[0] == -7.0 && nb_tensor_data_f64(b)[2] == 1.0);
+    labels[1] = 16777217; /* 2^24 + 1: f32 would store 2^24 */
+    ck_assert_ptr_null(nb_from_int(NB_F32, labels, NB_SHAPE(4)));
+    ck_assert_error(NB_ERR_ARG, "nb_from_int: element 1 is 16777217, which f32 cannot hold exactly");
+    ck_assert_ptr_nonnull(nb_from_int(NB_F64, labels, NB_SHAPE(4)));
+    ck_assert_ptr_null(nb_from_int(NB_F64, NULL, NB_SHAPE(4)));
+    ck_assert_error(NB_ERR_NULL, "nb_from_int: data is NULL");
+    /* a label tensor for a loss, as users write it */
+    nb_tensor *z = nb_from_f64((const double[]){1, 2, 3, 0, 0, 0}, NB_SHAPE(2, 3));
+    nb_tensor *y = nb_from_int(NB_F64, (const int[]){2, 0}, NB_SHAPE(2));
+    double ce = ((log(exp(1) + exp(2) + exp(3)) - 3) + log(3.0)) / 2;
+    ck_assert_double_eq_tol(nb_tensor_item(nb_cross_entropy_loss(z, y, NB_REDUCE_MEAN)), ce, 1e-14);
 }
 END_TEST
 
@@ -60,7 +87,7 @@ START_TEST(test_arange)
     double wb[3] = {5, 4, 3};
     ck_assert_tensor_near(b, wb, 3, 0);
     nb_tensor *e = nb_arange(NB_F64, 1, 1, 1);
-    ck_assert_int_eq(nb_numel(e), 0);
+    ck_assert_int_eq(nb_tensor_numel(e), 0);
     ck_assert_ptr_null(nb_arange(NB_F64, 0, 1, 0));
     ck_assert_error(NB_ERR_ARG, "non-zero step");
 }
@@ -126,8 +153,8 @@ START_TEST(test_rand_tensors_reproducible)
     nb_tensor *a = nb_rand_uniform(&r1, NB_F64, NB_SHAPE(4, 4), -1, 1);
     nb_tensor *b = nb_rand_uniform(&r2, NB_F64, NB_SHAPE(4, 4), -1, 1);
     for (int i = 0; i < 16; i++) {
-        ck_assert(nb_get(a, i) == nb_get(b, i));
-        ck_assert(nb_get(a, i) >= -1 && nb_get(a, i) < 1);
+        ck_assert(nb_tensor_get(a, i) == nb_tensor_get(b, i));
+        ck_assert(nb_tensor_get(a, i) >= -1 && nb_tensor_get(a, i) < 1);
     }
     nb_tensor *n1 = nb_rand_normal(&r1, NB_F32, NB_SHAPE(3), 5, 0);
     double fives[3] = {5, 5, 5};
@@ -162,22 +189,22 @@ END_TEST
 START_TEST(test_accessor_errors)
 {
     nb_tensor *t = nb_zeros(NB_F32, NB_SHAPE(2, 2));
-    ck_assert_ptr_null(nb_data_f64(t));
+    ck_assert_ptr_null(nb_tensor_data_f64(t));
     ck_assert_error(NB_ERR_DTYPE, "tensor is f32");
-    ck_assert(isnan(nb_item(t)));
+    ck_assert(isnan(nb_tensor_item(t)));
     ck_assert_error(NB_ERR_SHAPE, "has 4 elements, expected 1");
-    ck_assert(isnan(nb_get(t, 4)));
+    ck_assert(isnan(nb_tensor_get(t, 4)));
     ck_assert_error(NB_ERR_ARG, "index 4 out of range");
-    ck_assert_int_eq(nb_dim(t, 2), -1);
+    ck_assert_int_eq(nb_tensor_dim(t, 2), -1);
     ck_assert_error(NB_ERR_ARG, "axis 2 out of range");
     nb_clear_error();
-    ck_assert(isnan(nb_item(NULL)));
+    ck_assert(isnan(nb_tensor_item(NULL)));
     ck_assert_error(NB_ERR_NULL, "is NULL");
-    ck_assert_int_eq(nb_numel(NULL), 0);
-    ck_assert_ptr_null(nb_shape(NULL));
+    ck_assert_int_eq(nb_tensor_numel(NULL), 0);
+    ck_assert_ptr_null(nb_tensor_shape(NULL));
     char buf[32];
-    ck_assert_str_eq(nb_shape_str(t, buf, sizeof buf), "2x2");
-    ck_assert_str_eq(nb_shape_str(nb_scalar(NB_F64, 1), buf, sizeof buf), "scalar");
+    ck_assert_str_eq(nb_tensor_shape_str(t, buf, sizeof buf), "2x2");
+    ck_assert_str_eq(nb_tensor_shape_str(nb_scalar(NB_F64, 1), buf, sizeof buf), "scalar");
     ck_assert_str_eq(nb_status_name(NB_ERR_SHAPE), "shape mismatch");
 }
 END_TEST
@@ -186,19 +213,19 @@ START_TEST(test_inplace_and_versions)
 {
     nb_tensor *t = nb_zeros(NB_F64, NB_SHAPE(3));
     uint64_t v0 = nb_tensor_version(t);
-    ck_assert_int_eq(nb_tensor_fill_(t, 2.0), NB_OK);
+    ck_assert_int_eq(nb_tensor_fill(t, 2.0), NB_OK);
     ck_assert_int_eq(nb_tensor_version(t), v0 + 1);
     double two[3] = {2, 2, 2};
     ck_assert_tensor_near(t, two, 3, 0);
     nb_tensor *u = nb_from_f64((double[]){1, 2, 3}, NB_SHAPE(3));
-    ck_assert_int_eq(nb_tensor_copy_(t, u), NB_OK);
+    ck_assert_int_eq(nb_tensor_copy(t, u), NB_OK);
     double w[3] = {1, 2, 3};
     ck_assert_tensor_near(t, w, 3, 0);
     ck_assert_int_eq(nb_tensor_version(t), v0 + 2);
     nb_tensor_bump_version(t);
     ck_assert_int_eq(nb_tensor_version(t), v0 + 3);
     nb_tensor *bad = nb_zeros(NB_F64, NB_SHAPE(4));
-    ck_assert_int_eq(nb_tensor_copy_(bad, u), NB_ERR_SHAPE);
+    ck_assert_int_eq(nb_tensor_copy(bad, u), NB_ERR_SHAPE);
     ck_assert_error(NB_ERR_SHAPE, "dst is f64 4, src is f64 3");
 }
 END_TEST
@@ -210,12 +237,12 @@ START_TEST(test_names_and_leaves)
     ck_assert_int_eq(nb_tensor_set_name(t, name), NB_OK);
     name[0] = 'X'; /* copied */
     ck_assert_str_eq(nb_tensor_name(t), "layer1.weight");
-    ck_assert(nb_is_leaf(t));
-    ck_assert(!nb_requires_grad(t));
-    ck_assert_ptr_eq(nb_requires_grad_(t, true), t);
-    ck_assert(nb_requires_grad(t));
+    ck_assert(nb_tensor_is_leaf(t));
+    ck_assert(!nb_tensor_requires_grad(t));
+    ck_assert_ptr_eq(nb_tensor_set_requires_grad(t, true), t);
+    ck_assert(nb_tensor_requires_grad(t));
     ck_assert_ptr_null(nb_tensor_grad(t));
-    ck_assert_int_eq(nb_zero_grad(t), NB_OK); /* no grad yet: no-op */
+    ck_assert_int_eq(nb_tensor_zero_grad(t), NB_OK); /* no grad yet: no-op */
 }
 END_TEST
 
@@ -227,7 +254,7 @@ START_TEST(test_use_after_reset)
     ck_assert(nb_tensor_valid(t));
     nb_arena_reset(a);
     ck_assert(!nb_tensor_valid(t));
-    ck_assert(isnan(nb_get(t, 0)));
+    ck_assert(isnan(nb_tensor_get(t, 0)));
     ck_assert_error(NB_ERR_STATE, "made before its arena was reset");
     nb_arena_use(prev);
     nb_arena_free(a);
@@ -256,11 +283,11 @@ START_TEST(test_stale_loss_after_reset)
 {
     long n_after = stale_cases[_i].n_after;
     nb_arena *step = nb_arena_new_opts(&(nb_arena_opts){.poison = stale_cases[_i].poison});
-    nb_tensor *w = nb_requires_grad_(nb_scalar(NB_F64, 3.0), true); /* in test_arena */
+    nb_tensor *w = nb_tensor_set_requires_grad(nb_scalar(NB_F64, 3.0), true); /* in test_arena */
     nb_arena_use(step);
     nb_tensor *loss = nb_mul(w, w); /* the step arena's first tensor */
     ck_assert_int_eq(nb_backward(loss, NULL), NB_OK);
-    ck_assert(nb_item(loss) == 9.0);
+    ck_assert(nb_tensor_item(loss) == 9.0);
     nb_arena_reset(step);
     nb_tensor *first = NULL, *last = NULL;
     for (long i = 0; i < n_after; i++) {
@@ -272,8 +299,8 @@ START_TEST(test_stale_loss_after_reset)
     nb_clear_error();
 
     ck_assert(!nb_tensor_valid(loss));
-    ck_assert(isnan(nb_item(loss)));
-    ck_assert_error(NB_ERR_STATE, "nb_item: tensor was made before its arena was reset");
+    ck_assert(isnan(nb_tensor_item(loss)));
+    ck_assert_error(NB_ERR_STATE, "nb_tensor_item: tensor was made before its arena was reset");
     ck_assert_ptr_null(nb_add(loss, w));
     ck_assert_error(NB_ERR_STATE, "add: input 1 was made before its arena was reset");
     ck_assert_int_eq(nb_backward(loss, NULL), NB_ERR_STATE);
@@ -281,10 +308,10 @@ START_TEST(test_stale_loss_after_reset)
 
     /* the tensors made after the reset are untouched */
     ck_assert(nb_tensor_valid(first) && nb_tensor_valid(last));
-    ck_assert(nb_item(first) == 100.0);
-    ck_assert(nb_item(last) == 100.0 + (double)(n_after - 1));
-    ck_assert(nb_item(nb_add(first, last)) == 200.0 + (double)(n_after - 1));
-    ck_assert(nb_item(nb_tensor_grad(w)) == 6.0);
+    ck_assert(nb_tensor_item(first) == 100.0);
+    ck_assert(nb_tensor_item(last) == 100.0 + (double)(n_after - 1));
+    ck_assert(nb_tensor_item(nb_add(first, last)) == 200.0 + (double)(n_after - 1));
+    ck_assert(nb_tensor_item(nb_tensor_grad(w)) == 6.0);
 
     /* a second reset gives the headers' pages back: a stale header then
      * reads as zeros, still an error (or, in a page not given back yet, the
@@ -292,9 +319,9 @@ START_TEST(test_stale_loss_after_reset)
     nb_arena_reset(step);
     nb_clear_error();
     ck_assert(!nb_tensor_valid(loss) && !nb_tensor_valid(first) && !nb_tensor_valid(last));
-    ck_assert(isnan(nb_item(first)));
+    ck_assert(isnan(nb_tensor_item(first)));
     ck_assert_int_eq(nb_last_status(), NB_ERR_STATE);
-    ck_assert_msg(strstr(nb_last_error(), "nb_item: tensor ") && strstr(nb_last_error(), "reset"),
+    ck_assert_msg(strstr(nb_last_error(), "nb_tensor_item: tensor ") && strstr(nb_last_error(), "reset"),
                   "%s", nb_last_error());
     ck_assert_ptr_null(nb_mul(w, last));
     ck_assert_int_eq(nb_last_status(), NB_ERR_STATE);
@@ -318,12 +345,12 @@ START_TEST(test_stale_header_given_back)
     nb_tensor *fresh = nb_scalar(NB_F32, 5.0);
     nb_clear_error();
     ck_assert(!nb_tensor_valid(old));
-    ck_assert(isnan(nb_get(old, 0)));
-    ck_assert_error(NB_ERR_STATE, "nb_get: tensor is not a live tensor (its arena was reset or freed)");
+    ck_assert(isnan(nb_tensor_get(old, 0)));
+    ck_assert_error(NB_ERR_STATE, "nb_tensor_get: tensor is not a live tensor (its arena was reset or freed)");
     ck_assert_ptr_null(nb_sum(old));
     ck_assert_error(NB_ERR_STATE, "sum: input is not a live tensor (its arena was reset or freed)");
-    ck_assert_int_eq(nb_ndim(old), 0);
-    ck_assert(nb_item(fresh) == 5.0);
+    ck_assert_int_eq(nb_tensor_ndim(old), 0);
+    ck_assert(nb_tensor_item(fresh) == 5.0);
     nb_arena_use(test_arena);
     nb_arena_free(step);
 }
@@ -333,30 +360,30 @@ END_TEST
  * (without it, the behaviour is undefined: see arena.h). */
 START_TEST(test_use_after_free_poisoned)
 {
-    nb_tensor *w = nb_requires_grad_(nb_scalar(NB_F64, 2.0), true);
+    nb_tensor *w = nb_tensor_set_requires_grad(nb_scalar(NB_F64, 2.0), true);
     nb_arena *step = nb_arena_new_opts(&(nb_arena_opts){.poison = 1});
     nb_arena_use(step);
     nb_tensor *x = nb_ones(NB_F64, NB_SHAPE(3));
     nb_tensor *loss = nb_sum(nb_mul(x, w));
-    ck_assert(nb_item(loss) == 6.0);
+    ck_assert(nb_tensor_item(loss) == 6.0);
     nb_arena_use(test_arena);
     nb_arena_free(step);
     nb_tensor *after = nb_scalar(NB_F64, 1.5); /* test_arena: unaffected */
     nb_clear_error();
     ck_assert(!nb_tensor_valid(loss));
     ck_assert(!nb_tensor_valid(x));
-    ck_assert(isnan(nb_item(loss)));
-    ck_assert_error(NB_ERR_STATE, "nb_item: tensor is not a live tensor (its arena was reset or freed)");
+    ck_assert(isnan(nb_tensor_item(loss)));
+    ck_assert_error(NB_ERR_STATE, "nb_tensor_item: tensor is not a live tensor (its arena was reset or freed)");
     ck_assert_ptr_null(nb_add(w, x));
     ck_assert_error(NB_ERR_STATE, "add: input 2 is not a live tensor");
     ck_assert_int_eq(nb_backward(loss, NULL), NB_ERR_STATE);
     ck_assert_error(NB_ERR_STATE, "nb_backward: loss is not a live tensor");
-    ck_assert_int_eq(nb_numel(x), 0);
-    ck_assert_error(NB_ERR_STATE, "nb_numel: tensor is not a live tensor");
-    ck_assert_int_eq(nb_tensor_fill_(x, 1.0), NB_ERR_STATE);
+    ck_assert_int_eq(nb_tensor_numel(x), 0);
+    ck_assert_error(NB_ERR_STATE, "nb_tensor_numel: tensor is not a live tensor");
+    ck_assert_int_eq(nb_tensor_fill(x, 1.0), NB_ERR_STATE);
     nb_tensor_bump_version(x); /* no write into the freed header */
     ck_assert_error(NB_ERR_STATE, "nb_tensor_bump_version: tensor is not a live tensor");
-    ck_assert(nb_item(after) == 1.5 && nb_tensor_valid(after));
+    ck_assert(nb_tensor_item(after) == 1.5 && nb_tensor_valid(after));
     ck_assert(nb_tensor_valid(w));
 }
 END_TEST
@@ -366,7 +393,7 @@ START_TEST(test_accessors_check_liveness)
 {
     nb_arena *step = nb_arena_new();
     nb_arena_use(step);
-    nb_tensor *t = nb_requires_grad_(nb_ones(NB_F64, NB_SHAPE(2, 3)), true);
+    nb_tensor *t = nb_tensor_set_requires_grad(nb_ones(NB_F64, NB_SHAPE(2, 3)), true);
     nb_tensor_set_name(t, "t");
     ck_assert_int_eq(nb_backward(nb_sum(t), NULL), NB_OK);
     ck_assert_ptr_nonnull(nb_tensor_grad(t));
@@ -382,38 +409,38 @@ START_TEST(test_accessors_check_liveness)
         ck_assert_error(NB_ERR_STATE, fn ": ");                       \
         ck_assert_msg(strstr(nb_last_error(), stale), "%s", nb_last_error()); \
     } while (0)
-    CK_STALE(nb_ndim(t), 0, "nb_ndim");
-    CK_STALE(nb_shape(t), NULL, "nb_shape");
-    CK_STALE(nb_numel(t), 0, "nb_numel");
-    CK_STALE(nb_dim(t, 0), -1, "nb_dim");
+    CK_STALE(nb_tensor_ndim(t), 0, "nb_tensor_ndim");
+    CK_STALE(nb_tensor_shape(t), NULL, "nb_tensor_shape");
+    CK_STALE(nb_tensor_numel(t), 0, "nb_tensor_numel");
+    CK_STALE(nb_tensor_dim(t, 0), -1, "nb_tensor_dim");
     CK_STALE(nb_tensor_dtype(t), NB_F32, "nb_tensor_dtype");
-    CK_STALE(nb_data_f64(t), NULL, "nb_data_f64");
-    CK_STALE(nb_data(t), NULL, "nb_data");
+    CK_STALE(nb_tensor_data_f64(t), NULL, "nb_tensor_data_f64");
+    CK_STALE(nb_tensor_data(t), NULL, "nb_tensor_data");
     CK_STALE(nb_tensor_grad(t), NULL, "nb_tensor_grad");
     CK_STALE(nb_tensor_arena(t), NULL, "nb_tensor_arena");
     CK_STALE(nb_tensor_name(t), NULL, "nb_tensor_name");
-    CK_STALE(nb_requires_grad(t), false, "nb_requires_grad");
-    CK_STALE(nb_is_leaf(t), false, "nb_is_leaf");
+    CK_STALE(nb_tensor_requires_grad(t), false, "nb_tensor_requires_grad");
+    CK_STALE(nb_tensor_is_leaf(t), false, "nb_tensor_is_leaf");
     CK_STALE(nb_tensor_version(t), 0, "nb_tensor_version");
-    CK_STALE(nb_same_shape(t, live), false, "nb_same_shape");
-    CK_STALE(nb_same_shape(live, u), false, "nb_same_shape");
+    CK_STALE(nb_tensor_same_shape(t, live), false, "nb_tensor_same_shape");
+    CK_STALE(nb_tensor_same_shape(live, u), false, "nb_tensor_same_shape");
     CK_STALE(nb_tensor_print(t, stdout, 0), NB_ERR_STATE, "nb_tensor_print");
-    CK_STALE(nb_zero_grad(t), NB_ERR_STATE, "nb_zero_grad");
+    CK_STALE(nb_tensor_zero_grad(t), NB_ERR_STATE, "nb_tensor_zero_grad");
     CK_STALE(nb_tensor_set_name(t, "x"), NB_ERR_STATE, "nb_tensor_set_name");
     CK_STALE(nb_tensor_clone(t), NULL, "nb_tensor_clone");
-    CK_STALE(nb_tensor_copy_(live, t), NB_ERR_STATE, "nb_tensor_copy_");
+    CK_STALE(nb_tensor_copy(live, t), NB_ERR_STATE, "nb_tensor_copy");
 #undef CK_STALE
     nb_clear_error();
     nb_tensor_bump_version(t);
     ck_assert_error(NB_ERR_STATE, "nb_tensor_bump_version: tensor was made before");
     char buf[32];
-    ck_assert_str_eq(nb_shape_str(t, buf, sizeof buf), "(invalid)");
+    ck_assert_str_eq(nb_tensor_shape_str(t, buf, sizeof buf), "(invalid)");
     /* NULL stays silent for the plain accessors (sticky errors) */
     nb_clear_error();
-    ck_assert_int_eq(nb_ndim(NULL), 0);
+    ck_assert_int_eq(nb_tensor_ndim(NULL), 0);
     ck_assert_ptr_null(nb_tensor_grad(NULL));
     ck_assert_int_eq(nb_last_status(), NB_OK);
-    ck_assert(nb_same_shape(live, live));
+    ck_assert(nb_tensor_same_shape(live, live));
     nb_arena_free(step);
 }
 END_TEST
@@ -435,8 +462,8 @@ START_TEST(test_zero_size_shape_overflow)
     /* the largest accepted: its bytes fit in int64 for every dtype */
     nb_tensor *edge = nb_zeros(NB_F64, NB_SHAPE(0, INT64_MAX / 8));
     ck_assert_msg(edge != NULL, "%s", nb_last_error());
-    ck_assert_int_eq(nb_numel(edge), 0);
-    ck_assert_int_eq(nb_dim(edge, 1), INT64_MAX / 8);
+    ck_assert_int_eq(nb_tensor_numel(edge), 0);
+    ck_assert_int_eq(nb_tensor_dim(edge, 1), INT64_MAX / 8);
     ck_assert_ptr_null(nb_zeros(NB_F64, NB_SHAPE(0, INT64_MAX / 8 + 1)));
     ck_assert_error(NB_ERR_SHAPE, "nb_zeros: invalid shape 0x1152921504606846976: its nonzero");
     /* reshape and the internal count use the same rule */
@@ -448,7 +475,7 @@ START_TEST(test_zero_size_shape_overflow)
     ck_assert_error(NB_ERR_SHAPE, "reshape: shape 0x9223372036854775807x2 is too large");
     nb_tensor *r = nb_reshape(empty, NB_SHAPE(3, 0, 7));
     ck_assert_msg(r != NULL, "%s", nb_last_error());
-    ck_assert_int_eq(nb_numel(r), 0);
+    ck_assert_int_eq(nb_tensor_numel(r), 0);
     /* arange past the element limit is an error, not an undefined conversion */
     ck_assert_ptr_null(nb_arange(NB_F64, 0, 1e300, 1));
     ck_assert_error(NB_ERR_SHAPE, "nb_arange: 1e+300 elements");
@@ -480,6 +507,7 @@ int main(void)
     TCase *tc = nb_test_case("core");
     tcase_add_test(tc, test_create_shapes);
     tcase_add_test(tc, test_from_data_copies);
+    tcase_add_test(tc, test_from_int_labels);
     tcase_add_test(tc, test_arange);
     tcase_add_test(tc, test_rng_reference_stream);
     tcase_add_test(tc, test_rng_distributions);

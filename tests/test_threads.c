@@ -124,7 +124,7 @@ static int iris_train(train_job *j, nb_model **net_out)
     if (!x || !opt)
         return job_fail(j, 2);
     nb_train_record rec;
-    int rc = nb_train(net, opt, nb_loss_cross_entropy, &(nb_train_data){.x = x, .y = d.y},
+    int rc = nb_train(net, opt, nb_cross_entropy_loss, &(nb_train_data){.x = x, .y = d.y},
                       &(nb_train_opts){.epochs = IRIS_EPOCHS, .batch_size = 16, .seed = j->seed,
                                        .min_grad = -1, .verbose = -1},
                       &rec);
@@ -161,8 +161,8 @@ static int step_loop(train_job *j, nb_model **net_out)
     nb_arena *data = nb_arena_use(step);
     int failed = 0;
     for (int it = 0; it < LOOP_STEPS && !failed; it++) {
-        nb_tensor *loss = nb_loss_mse(nb_model_forward(net, x), y);
-        double value = loss ? nb_item(loss) : NAN;
+        nb_tensor *loss = nb_mse_loss(nb_model_forward(net, x), y, NB_REDUCE_MEAN);
+        double value = loss ? nb_tensor_item(loss) : NAN;
         if (it == 0)
             j->first_loss = value;
         j->last_loss = value;
@@ -191,10 +191,10 @@ static void *train_worker(void *arg)
     if (!failed && !flat)
         job_fail(j, 99);
     if (flat) {
-        j->param_bytes = (size_t)nb_numel(flat) * nb_dtype_size(nb_tensor_dtype(flat));
+        j->param_bytes = (size_t)nb_tensor_numel(flat) * nb_dtype_size(nb_tensor_dtype(flat));
         j->params = malloc(j->param_bytes);
         if (j->params)
-            memcpy(j->params, nb_data(flat), j->param_bytes);
+            memcpy(j->params, nb_tensor_data(flat), j->param_bytes);
     }
     nb_model_free(net);
     nb_arena_use(NULL);
@@ -320,15 +320,15 @@ static void *mm_worker(void *arg)
                 break;
             }
             if (r == 0) {
-                j->bytes[c] = (size_t)nb_numel(p) * es;
+                j->bytes[c] = (size_t)nb_tensor_numel(p) * es;
                 j->out[c] = malloc(j->bytes[c]);
                 if (!j->out[c]) {
                     j->failed_at = 1 + c;
                     snprintf(j->message, sizeof j->message, "out of memory");
                     break;
                 }
-                memcpy(j->out[c], nb_data(p), j->bytes[c]);
-            } else if (memcmp(j->out[c], nb_data(p), j->bytes[c]) != 0) {
+                memcpy(j->out[c], nb_tensor_data(p), j->bytes[c]);
+            } else if (memcmp(j->out[c], nb_tensor_data(p), j->bytes[c]) != 0) {
                 j->stable[c] = false;
             }
         }
@@ -378,7 +378,7 @@ START_TEST(test_parallel_gemm_in_two_threads_matches_one_thread)
         const int64_t i = 123, jj = 45;
         double want = 0;
         for (int64_t p = 0; p < mc->k; p++)
-            want += nb_get(x, i * mc->k + p) * nb_get(w, p * mc->n + jj);
+            want += nb_tensor_get(x, i * mc->k + p) * nb_tensor_get(w, p * mc->n + jj);
         float got;
         memcpy(&got, alone.out[0] + (size_t)(i * mc->n + jj) * sizeof(float), sizeof got);
         ck_assert_double_eq_tol(got, want, 1e-4);
@@ -414,8 +414,8 @@ static void *tls_thread_a(void *arg)
     nb_arena *arena = nb_arena_new();
     nb_arena_use(arena);
     nb_set_grad_enabled(false);
-    nb_tensor *w = nb_requires_grad_(nb_ones(NB_F32, NB_SHAPE(2, 3)), true);
-    v->a_recorded = nb_requires_grad(nb_mul(w, w));
+    nb_tensor *w = nb_tensor_set_requires_grad(nb_ones(NB_F32, NB_SHAPE(2, 3)), true);
+    v->a_recorded = nb_tensor_requires_grad(nb_mul(w, w));
     nb_tensor *bad = nb_matmul(w, nb_ones(NB_F32, NB_SHAPE(4, 2)));
     (void)bad;
     v->a_status_before = nb_last_status();
@@ -445,8 +445,8 @@ static void *tls_thread_b(void *arg)
     snprintf(v->b_message_own, sizeof v->b_message_own, "%s", nb_last_error());
     nb_arena *arena = nb_arena_new();
     nb_arena_use(arena);
-    nb_tensor *w = nb_requires_grad_(nb_ones(NB_F64, NB_SHAPE(3)), true);
-    v->b_recorded = nb_requires_grad(nb_mul(w, w));
+    nb_tensor *w = nb_tensor_set_requires_grad(nb_ones(NB_F64, NB_SHAPE(3)), true);
+    v->b_recorded = nb_tensor_requires_grad(nb_mul(w, w));
     nb_arena_use(NULL);
     nb_arena_free(arena);
     pthread_barrier_wait(v->step); /* 2 */

@@ -23,9 +23,9 @@ static char *slurp(FILE *f)
  * dL/db = 14a = 28, dL/dc = 14. */
 START_TEST(test_scalar_chain_values)
 {
-    nb_tensor *a = nb_requires_grad_(nb_scalar(NB_F64, 2), true);
-    nb_tensor *b = nb_requires_grad_(nb_scalar(NB_F64, 3), true);
-    nb_tensor *c = nb_requires_grad_(nb_scalar(NB_F64, 1), true);
+    nb_tensor *a = nb_tensor_set_requires_grad(nb_scalar(NB_F64, 2), true);
+    nb_tensor *b = nb_tensor_set_requires_grad(nb_scalar(NB_F64, 3), true);
+    nb_tensor *c = nb_tensor_set_requires_grad(nb_scalar(NB_F64, 1), true);
     nb_tensor_set_name(a, "a");
     nb_tensor_set_name(b, "b");
     nb_tensor_set_name(c, "c");
@@ -78,9 +78,9 @@ START_TEST(test_order_and_final_events)
     nb_rng rng_store, *rng = &rng_store;
     nb_rng_seed(rng, 7);
     nb_tensor *x = nb_rand_normal(rng, NB_F64, NB_SHAPE(4, 3), 0, 1);
-    nb_tensor *W1 = nb_requires_grad_(nb_rand_normal(rng, NB_F64, NB_SHAPE(3, 5), 0, 1), true);
-    nb_tensor *b1 = nb_requires_grad_(nb_zeros(NB_F64, NB_SHAPE(1, 5)), true);
-    nb_tensor *W2 = nb_requires_grad_(nb_rand_normal(rng, NB_F64, NB_SHAPE(5, 2), 0, 1), true);
+    nb_tensor *W1 = nb_tensor_set_requires_grad(nb_rand_normal(rng, NB_F64, NB_SHAPE(3, 5), 0, 1), true);
+    nb_tensor *b1 = nb_tensor_set_requires_grad(nb_zeros(NB_F64, NB_SHAPE(1, 5)), true);
+    nb_tensor *W2 = nb_tensor_set_requires_grad(nb_rand_normal(rng, NB_F64, NB_SHAPE(5, 2), 0, 1), true);
     nb_tensor_set_name(W1, "W1");
     nb_tensor_set_name(b1, "b1");
     nb_tensor_set_name(W2, "W2");
@@ -193,7 +193,7 @@ static char *capture_end(capture c)
 
 START_TEST(test_env_variable)
 {
-    nb_tensor *a = nb_requires_grad_(nb_scalar(NB_F64, 3), true);
+    nb_tensor *a = nb_tensor_set_requires_grad(nb_scalar(NB_F64, 3), true);
     nb_tensor *L = nb_square(a);
     capture cap = capture_begin();
     setenv("NB_TRACE", "1", 1);
@@ -217,7 +217,7 @@ END_TEST
  * hook behind. */
 START_TEST(test_env_variable_grad_hook_and_failure)
 {
-    nb_tensor *a = nb_requires_grad_(nb_scalar(NB_F64, 3), true);
+    nb_tensor *a = nb_tensor_set_requires_grad(nb_scalar(NB_F64, 3), true);
     nb_tensor *L = nb_square(a);
     nb_tensor *g = NULL;
     int marker;

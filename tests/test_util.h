@@ -31,9 +31,9 @@ static inline void nb_test_teardown(void)
     do {                                                                                    \
         const nb_tensor *t_ = (t);                                                           \
         ck_assert_msg(t_ != NULL, "tensor is NULL: %s", nb_last_error());                    \
-        ck_assert_int_eq(nb_numel(t_), (n));                                                 \
+        ck_assert_int_eq(nb_tensor_numel(t_), (n));                                                 \
         for (int64_t i_ = 0; i_ < (int64_t)(n); i_++) {                                      \
-            double got_ = nb_get(t_, i_), want_ = (double)(expected)[i_];                    \
+            double got_ = nb_tensor_get(t_, i_), want_ = (double)(expected)[i_];                    \
             ck_assert_msg(fabs(got_ - want_) <= (tol) || (isnan(got_) && isnan(want_)),      \
                           "element %lld: got %.10g, expected %.10g (tol %g)", (long long)i_, \
                           got_, want_, (double)(tol));                                       \

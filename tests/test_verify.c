@@ -53,7 +53,7 @@ static nb_tensor *leaf(nb_rng *rng, int ndim, const int64_t *shape, double lo, d
 {
     nb_tensor *t = nb_rand_uniform(rng, NB_F64, ndim, shape, lo, hi);
     ck_assert_msg(t != NULL, "%s", nb_last_error());
-    return nb_requires_grad_(t, true);
+    return nb_tensor_set_requires_grad(t, true);
 }
 
 typedef struct op_case {
@@ -118,8 +118,8 @@ START_TEST(test_gradcheck_ops)
     nb_tensor *y = case_fn(in, oc->n_inputs, (void *)&oc->ctx);
     int64_t cols = 0;
     for (int i = 0; i < oc->n_inputs; i++)
-        cols += nb_numel(in[i]);
-    ck_assert_int_eq(r.checked, nb_numel(y) * cols);
+        cols += nb_tensor_numel(in[i]);
+    ck_assert_int_eq(r.checked, nb_tensor_numel(y) * cols);
     ck_assert(r.max_abs_error < 1e-6);
 
     nb_gradcheck_opts fast = {.fast = true, .seed = 7};
@@ -141,7 +141,7 @@ START_TEST(test_gradgradcheck_ops)
     /* every input's gradient is differentiated with respect to every input */
     int64_t cols = 0;
     for (int i = 0; i < oc->n_inputs; i++)
-        cols += nb_numel(in[i]);
+        cols += nb_tensor_numel(in[i]);
     ck_assert_int_eq(r.checked, cols * cols);
     rc = nb_gradgradcheck(case_fn, in, oc->n_inputs, (void *)&oc->ctx,
                           &(nb_gradcheck_opts){.fast = true, .seed = 4}, &r);
@@ -162,17 +162,17 @@ START_TEST(test_gradcheck_restores_inputs)
     nb_tensor *in[2] = {a, b};
     nb_tensor *before = nb_sum(nb_mul(a, a)); /* saves a */
     ck_assert_int_eq(nb_gradcheck(case_fn, in, 2, &c, NULL, NULL), NB_OK);
-    ck_assert_int_eq(memcmp(nb_data_f64(a), nb_data_f64(ca), 6 * sizeof(double)), 0);
-    ck_assert_int_eq(memcmp(nb_data_f64(b), nb_data_f64(cb), 3 * sizeof(double)), 0);
+    ck_assert_int_eq(memcmp(nb_tensor_data_f64(a), nb_tensor_data_f64(ca), 6 * sizeof(double)), 0);
+    ck_assert_int_eq(memcmp(nb_tensor_data_f64(b), nb_tensor_data_f64(cb), 3 * sizeof(double)), 0);
     ck_assert_int_eq(nb_tensor_version(a), va);
     ck_assert_int_eq(nb_backward(before, NULL), NB_OK);
     for (int i = 0; i < 6; i++)
-        ck_assert(nb_get(nb_tensor_grad(a), i) == 2 * nb_get(ca, i));
+        ck_assert(nb_tensor_get(nb_tensor_grad(a), i) == 2 * nb_tensor_get(ca, i));
     ck_assert_int_eq(nb_gradgradcheck(case_fn, in, 2, &c, NULL, NULL), NB_OK);
-    ck_assert_int_eq(memcmp(nb_data_f64(a), nb_data_f64(ca), 6 * sizeof(double)), 0);
+    ck_assert_int_eq(memcmp(nb_tensor_data_f64(a), nb_tensor_data_f64(ca), 6 * sizeof(double)), 0);
     ck_assert_int_eq(nb_gradcheck(case_fn, in, 2, &c, &(nb_gradcheck_opts){.fast = true}, NULL),
                      NB_OK);
-    ck_assert_int_eq(memcmp(nb_data_f64(b), nb_data_f64(cb), 3 * sizeof(double)), 0);
+    ck_assert_int_eq(memcmp(nb_tensor_data_f64(b), nb_tensor_data_f64(cb), 3 * sizeof(double)), 0);
     /* the caller's arena does not grow with the size of the check */
     size_t used = nb_arena_used(test_arena);
     ck_assert_int_eq(nb_gradcheck(case_fn, in, 2, &c, NULL, NULL), NB_OK);
@@ -258,7 +258,7 @@ START_TEST(test_gradcheck_catches_wrong_backward)
     ck_assert_int_eq(r.input_index, 0);
     ck_assert_int_eq(r.element_index, 3);
     ck_assert_int_eq(r.output_index, 3);
-    double x3 = nb_get(x, 3);
+    double x3 = nb_tensor_get(x, 3);
     ck_assert_double_eq_tol(r.analytic, 3.0 * x3, 1e-12);
     ck_assert_double_eq_tol(r.numeric, 2.0 * x3, 1e-6);
     ck_assert_double_eq_tol(r.max_abs_error, x3, 1e-6);
@@ -297,7 +297,7 @@ START_TEST(test_gradcheck_wrong_backward_in_composition)
     ck_assert_int_eq(r.input_index, 0);
     ck_assert_int_eq(r.element_index, 3);
     ck_assert_int_eq(r.output_index, 0);
-    ck_assert_double_eq_tol(r.analytic, 3.0 * nb_get(in[0], 3) * nb_get(in[1], 3), 1e-12);
+    ck_assert_double_eq_tol(r.analytic, 3.0 * nb_tensor_get(in[0], 3) * nb_tensor_get(in[1], 3), 1e-12);
 
     /* second order, with g_x = v*w*2x*mask and g_w = v*x²: the finite
      * differences are taken of these first-order gradients as the engine
@@ -310,8 +310,8 @@ START_TEST(test_gradcheck_wrong_backward_in_composition)
     ck_assert_int_eq(r.input_index, 0);
     ck_assert_int_eq(r.element_index, 3);
     ck_assert_int_eq(r.output_index, 5 + 3); /* grad of inputs[1], element 3 */
-    double v = r.analytic / (3.0 * nb_get(in[0], 3)); /* the random cotangent */
-    ck_assert_double_eq_tol(r.numeric, 2.0 * nb_get(in[0], 3) * v, 1e-6);
+    double v = r.analytic / (3.0 * nb_tensor_get(in[0], 3)); /* the random cotangent */
+    ck_assert_double_eq_tol(r.numeric, 2.0 * nb_tensor_get(in[0], 3) * v, 1e-6);
     ck_assert_error(NB_ERR_GRAD, "inputs[0] element 3 [3] (of 5), grad of inputs[1] element 3 [3]");
 }
 END_TEST
@@ -380,7 +380,7 @@ START_TEST(test_gradcheck_errors)
     /* a stale input (its arena was reset) */
     nb_arena *other = nb_arena_new();
     nb_arena_use(other);
-    nb_tensor *stale = nb_requires_grad_(nb_ones(NB_F64, NB_SHAPE(2)), true);
+    nb_tensor *stale = nb_tensor_set_requires_grad(nb_ones(NB_F64, NB_SHAPE(2)), true);
     nb_arena_reset(other);
     nb_arena_use(test_arena);
     ck_assert_int_eq(nb_gradcheck(case_fn, &stale, 1, &c, NULL, &r), NB_ERR_STATE);
@@ -395,7 +395,7 @@ START_TEST(test_gradcheck_f32_warning)
 {
     nb_rng rng;
     nb_rng_seed(&rng, 14);
-    nb_tensor *x = nb_requires_grad_(nb_rand_uniform(&rng, NB_F32, NB_SHAPE(3), -1, 1), true);
+    nb_tensor *x = nb_tensor_set_requires_grad(nb_rand_uniform(&rng, NB_F32, NB_SHAPE(3), -1, 1), true);
     case_ctx c = {.kind = F_SQUARE};
     FILE *rep = tmpfile();
     ck_assert_ptr_nonnull(rep);
@@ -493,27 +493,27 @@ START_TEST(test_jacobian_linear)
     /* d(Ax)/dx = A, although neither input was marked */
     nb_tensor *J = nb_jacobian(linear_fn, in, 2, NULL, 1);
     ck_assert_msg(J != NULL, "%s", nb_last_error());
-    ck_assert_int_eq(nb_ndim(J), 2);
-    ck_assert_int_eq(nb_dim(J, 0), 3);
-    ck_assert_int_eq(nb_dim(J, 1), 4);
+    ck_assert_int_eq(nb_tensor_ndim(J), 2);
+    ck_assert_int_eq(nb_tensor_dim(J, 0), 3);
+    ck_assert_int_eq(nb_tensor_dim(J, 1), 4);
     ck_assert_tensor_near(J, A34, 12, 1e-15);
     ck_assert_ptr_eq(nb_tensor_arena(J), test_arena);
-    ck_assert(!nb_requires_grad(J));
-    ck_assert(!nb_requires_grad(A) && !nb_requires_grad(x)); /* unmarked again */
+    ck_assert(!nb_tensor_requires_grad(J));
+    ck_assert(!nb_tensor_requires_grad(A) && !nb_tensor_requires_grad(x)); /* unmarked again */
     /* d(Ax)_i / dA_pq = [i == p] x_q */
     nb_tensor *JA = nb_jacobian(linear_fn, in, 2, NULL, 0);
     ck_assert_msg(JA != NULL, "%s", nb_last_error());
-    ck_assert_int_eq(nb_dim(JA, 0), 3);
-    ck_assert_int_eq(nb_dim(JA, 1), 12);
+    ck_assert_int_eq(nb_tensor_dim(JA, 0), 3);
+    ck_assert_int_eq(nb_tensor_dim(JA, 1), 12);
     double want[36] = {0};
     for (int i = 0; i < 3; i++)
         for (int q = 0; q < 4; q++)
-            want[i * 12 + i * 4 + q] = nb_get(x, q);
+            want[i * 12 + i * 4 + q] = nb_tensor_get(x, q);
     ck_assert_tensor_near(JA, want, 36, 1e-15);
     /* a marked input stays marked */
-    nb_requires_grad_(x, true);
+    nb_tensor_set_requires_grad(x, true);
     ck_assert_ptr_nonnull(nb_jacobian(linear_fn, in, 2, NULL, 1));
-    ck_assert(nb_requires_grad(x));
+    ck_assert(nb_tensor_requires_grad(x));
 }
 END_TEST
 
@@ -521,7 +521,7 @@ static const double A33[9] = {2, -1, 0.5, 3, 1, -2, 0, 4, -0.5};
 
 START_TEST(test_hessian_quadratic)
 {
-    nb_tensor *x = nb_requires_grad_(nb_from_f64((double[]){1, -2, 0.5}, NB_SHAPE(3, 1)), true);
+    nb_tensor *x = nb_tensor_set_requires_grad(nb_from_f64((double[]){1, -2, 0.5}, NB_SHAPE(3, 1)), true);
     nb_tensor *A = nb_from_f64(A33, NB_SHAPE(3, 3));
     nb_tensor *in[2] = {x, A};
     nb_tensor *H = nb_hessian(quadratic_fn, in, 2, NULL, 0);
@@ -530,8 +530,8 @@ START_TEST(test_hessian_quadratic)
     for (int i = 0; i < 3; i++)
         for (int j = 0; j < 3; j++)
             want[i * 3 + j] = A33[i * 3 + j] + A33[j * 3 + i]; /* A + A^T */
-    ck_assert_int_eq(nb_dim(H, 0), 3);
-    ck_assert_int_eq(nb_dim(H, 1), 3);
+    ck_assert_int_eq(nb_tensor_dim(H, 0), 3);
+    ck_assert_int_eq(nb_tensor_dim(H, 1), 3);
     ck_assert_tensor_near(H, want, 9, 1e-14);
     ck_assert_ptr_eq(nb_tensor_arena(H), test_arena);
 
@@ -543,7 +543,7 @@ START_TEST(test_hessian_quadratic)
     for (int i = 0; i < 3; i++)
         hv_want[i] = want[i * 3 + 0] * 0.5 + want[i * 3 + 1] * 1 + want[i * 3 + 2] * -1;
     ck_assert_tensor_near(hv, hv_want, 3, 1e-14);
-    ck_assert_int_eq(nb_ndim(hv), 2);
+    ck_assert_int_eq(nb_tensor_ndim(hv), 2);
 
     /* the Hessian of x^T A x with respect to A is zero (it is linear in A) */
     nb_tensor *HA = nb_hessian(quadratic_fn, in, 2, NULL, 1);
@@ -566,27 +566,27 @@ START_TEST(test_transforms_agree)
     for (int p = 0; p < 2; p++) {
         nb_tensor *H = nb_hessian(layer_loss_fn, in, 2, NULL, p);
         ck_assert_msg(H != NULL, "%s", nb_last_error());
-        nb_tensor *v = nb_rand_normal(&rng, NB_F64, nb_ndim(in[p]), nb_shape(in[p]), 0, 1);
+        nb_tensor *v = nb_rand_normal(&rng, NB_F64, nb_tensor_ndim(in[p]), nb_tensor_shape(in[p]), 0, 1);
         nb_tensor *hv = nb_hvp(layer_loss_fn, in, 2, NULL, p, v);
         ck_assert_msg(hv != NULL, "%s", nb_last_error());
         double want[6];
         for (int i = 0; i < 6; i++) {
             want[i] = 0;
             for (int j = 0; j < 6; j++)
-                want[i] += nb_get(H, i * 6 + j) * nb_get(v, j);
+                want[i] += nb_tensor_get(H, i * 6 + j) * nb_tensor_get(v, j);
         }
         ck_assert_tensor_near(hv, want, 6, 1e-13);
         /* symmetric */
         for (int i = 0; i < 6; i++)
             for (int j = 0; j < 6; j++)
-                ck_assert_double_eq_tol(nb_get(H, i * 6 + j), nb_get(H, j * 6 + i), 1e-13);
+                ck_assert_double_eq_tol(nb_tensor_get(H, i * 6 + j), nb_tensor_get(H, j * 6 + i), 1e-13);
     }
 
     nb_tensor *Jx = nb_jacobian(layer_fn, in, 2, NULL, 0);
     nb_tensor *JW = nb_jacobian(layer_fn, in, 2, NULL, 1);
     ck_assert_msg(Jx && JW, "%s", nb_last_error());
-    ck_assert_int_eq(nb_dim(Jx, 0), 4);
-    ck_assert_int_eq(nb_dim(Jx, 1), 6);
+    ck_assert_int_eq(nb_tensor_dim(Jx, 0), 4);
+    ck_assert_int_eq(nb_tensor_dim(Jx, 1), 6);
 
     /* jvp = Jx tx + JW tW, and with a NULL tangent (zero) = Jx tx */
     nb_tensor *tx = nb_rand_normal(&rng, NB_F64, NB_SHAPE(2, 3), 0, 1);
@@ -597,22 +597,22 @@ START_TEST(test_transforms_agree)
     for (int i = 0; i < 4; i++) {
         want_x[i] = 0;
         for (int k = 0; k < 6; k++)
-            want_x[i] += nb_get(Jx, i * 6 + k) * nb_get(tx, k);
+            want_x[i] += nb_tensor_get(Jx, i * 6 + k) * nb_tensor_get(tx, k);
         want[i] = want_x[i];
         for (int k = 0; k < 6; k++)
-            want[i] += nb_get(JW, i * 6 + k) * nb_get(tW, k);
+            want[i] += nb_tensor_get(JW, i * 6 + k) * nb_tensor_get(tW, k);
     }
     ck_assert_tensor_near(jv, want, 4, 1e-13);
-    ck_assert_int_eq(nb_dim(jv, 0), 2);
-    ck_assert_int_eq(nb_dim(jv, 1), 2);
+    ck_assert_int_eq(nb_tensor_dim(jv, 0), 2);
+    ck_assert_int_eq(nb_tensor_dim(jv, 1), 2);
     ck_assert_ptr_eq(nb_tensor_arena(jv), test_arena);
     /* value = tanh(x W) */
     for (int i = 0; i < 2; i++)
         for (int j = 0; j < 2; j++) {
             double s = 0;
             for (int k = 0; k < 3; k++)
-                s += nb_get(x, i * 3 + k) * nb_get(W, k * 2 + j);
-            ck_assert_double_eq_tol(nb_get(value, i * 2 + j), tanh(s), 1e-15);
+                s += nb_tensor_get(x, i * 3 + k) * nb_tensor_get(W, k * 2 + j);
+            ck_assert_double_eq_tol(nb_tensor_get(value, i * 2 + j), tanh(s), 1e-15);
         }
     ck_assert_int_eq(nb_jvp(layer_fn, in, 2, NULL, (nb_tensor *[]){tx, NULL}, NULL, &jv), NB_OK);
     ck_assert_tensor_near(jv, want_x, 4, 1e-13);
@@ -627,13 +627,13 @@ START_TEST(test_transforms_agree)
         for (int k = 0; k < 6; k++) {
             w[k] = 0;
             for (int i = 0; i < 4; i++)
-                w[k] += nb_get(v, i) * nb_get(J, i * 6 + k);
+                w[k] += nb_tensor_get(v, i) * nb_tensor_get(J, i * 6 + k);
         }
         ck_assert_tensor_near(vj[p], w, 6, 1e-13);
-        ck_assert(nb_same_shape(vj[p], in[p]));
+        ck_assert(nb_tensor_same_shape(vj[p], in[p]));
         ck_assert_ptr_eq(nb_tensor_arena(vj[p]), test_arena);
     }
-    ck_assert(!nb_requires_grad(x) && !nb_requires_grad(W));
+    ck_assert(!nb_tensor_requires_grad(x) && !nb_tensor_requires_grad(W));
 }
 END_TEST
 
@@ -647,7 +647,7 @@ START_TEST(test_vjp_scalar_and_unused)
     nb_tensor *value = NULL, *vj[2];
     /* case_fn(F_SUM) uses in[0] only */
     ck_assert_int_eq(nb_vjp(case_fn, in, 2, &c, NULL, &value, vj), NB_OK);
-    ck_assert_double_eq(nb_item(value), 6.0);
+    ck_assert_double_eq(nb_tensor_item(value), 6.0);
     ck_assert_tensor_near(vj[0], ((double[]){1, 1, 1}), 3, 0);
     ck_assert_ptr_null(vj[1]);
     /* a constant function: zero jvp, zero Hessian */
@@ -703,7 +703,7 @@ START_TEST(test_functional_errors)
     /* fn's failure passes through, and inputs are unmarked afterwards */
     ck_assert_ptr_null(nb_jacobian(failing_fn, in, 2, NULL, 0));
     ck_assert_error(NB_ERR_SHAPE, "matmul");
-    ck_assert(!nb_requires_grad(A) && !nb_requires_grad(x));
+    ck_assert(!nb_tensor_requires_grad(A) && !nb_tensor_requires_grad(x));
     nb_clear_error();
     ck_assert_int_eq(nb_vjp(silent_null_fn, in, 2, NULL, NULL, NULL, vj), NB_ERR_STATE);
     ck_assert_error(NB_ERR_STATE, "nb_vjp: fn returned NULL without recording an error");

@@ -16,7 +16,7 @@
  * newer tensor's.  What is guaranteed:
  *  - After nb_arena_reset, using one of the arena's earlier tensors is an
  *    NB_ERR_STATE error naming the function called -- every op, nb_backward,
- *    nb_grad, and every accessor (nb_item, nb_data_f32, nb_shape, nb_numel,
+ *    nb_grad, and every accessor (nb_tensor_item, nb_tensor_data_f32, nb_tensor_shape, nb_tensor_numel,
  *    nb_tensor_grad, nb_tensor_print, ...; nb_tensor_valid gives false) --
  *    however many tensors were made since, with or without opts.poison, up
  *    to the wrap bound below.

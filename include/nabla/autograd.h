@@ -25,6 +25,10 @@
 extern "C" {
 #endif
 
+/* Most tensors one node saves for its backward, for built-in ops and custom
+ * ops alike (nb_custom_save refuses more). */
+#define NB_MAX_SAVED 4
+
 /* ---- grad mode (thread-local, on by default) ---- */
 bool nb_grad_enabled(void);
 /* Switch recording on/off for this thread; returns the previous setting. */

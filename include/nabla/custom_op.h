@@ -25,14 +25,12 @@
 
 #include <stdbool.h>
 
+#include "nabla/autograd.h" /* NB_MAX_SAVED */
 #include "nabla/tensor.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/* Most tensors a forward may save for its backward. */
-#define NB_CUSTOM_MAX_SAVED 4
 
 /* Tensors saved by forward for backward.  Fill it with nb_custom_save.
  * Saving one of forward's inputs, or the tensor forward returns, gives
@@ -44,12 +42,12 @@ extern "C" {
  * changes to a saved tensor between forward and backward are reported by
  * backward as an error. */
 typedef struct nb_custom_saved {
-    nb_tensor *t[NB_CUSTOM_MAX_SAVED];
+    nb_tensor *t[NB_MAX_SAVED];
     int n;
 } nb_custom_saved;
 
 /* Compute the output from the inputs, with nabla ops or with raw loops on a
- * tensor you create (nb_zeros, then nb_data_f64 ...).  Runs with recording
+ * tensor you create (nb_zeros, then nb_tensor_data_f64 ...).  Runs with recording
  * off.  The result must be a new tensor in the current arena; return NULL
  * (ideally with a nabla error message) on failure. */
 typedef nb_tensor *(*nb_custom_forward_fn)(nb_tensor *const *inputs, int n_inputs,
@@ -125,7 +123,7 @@ nb_tensor *nb_custom_call(const nb_op_registry *reg, const char *name, nb_tensor
 /* Save t for backward: an input (seen by backward with its history), the
  * tensor forward is about to return (seen as the op's output), or another
  * tensor forward made (first order only; see nb_custom_saved).  Returns 0,
- * or NB_ERR_NULL / NB_ERR_ARG (more than NB_CUSTOM_MAX_SAVED tensors). */
+ * or NB_ERR_NULL / NB_ERR_ARG (more than NB_MAX_SAVED tensors). */
 int nb_custom_save(nb_custom_saved *save, nb_tensor *t);
 
 #ifdef __cplusplus

@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "nabla/arena.h"
+#include "nabla/ops_nn.h" /* nb_reduction, the loss ops */
 #include "nabla/tensor.h"
 
 #ifdef __cplusplus
@@ -100,7 +101,7 @@ void nb_model_free(nb_model *model);
  * accumulates into the model's gradient buffer).  The returned tensor stays
  * valid for the model's life; its data moves once into the model's
  * contiguous buffer when the model is first used (forward, optimizer,
- * nb_model_params_flat), so do not keep nb_data pointers across that.
+ * nb_model_params_flat), so do not keep nb_tensor_data pointers across that.
  * NULL with a message for a NULL/empty/duplicate name or a bad shape. */
 nb_tensor *nb_model_add_param(nb_model *model, const char *name, int ndim, const int64_t *shape);
 
@@ -193,20 +194,15 @@ int nb_model_save(nb_model *model, const char *path);
  * message naming the parameter or the file's problem. */
 int nb_model_load(nb_model *model, const char *path);
 
-/* ---- losses for training (ops; results in the current arena) ---- */
+/* ---- losses for training ---- */
 
-/* A loss: a one-element tensor from predictions and targets. */
-typedef nb_tensor *(*nb_loss_fn)(nb_tensor *pred, nb_tensor *target);
-
-/* Mean squared error over all elements (MATLAB's mse).  pred and target of
- * one shape and dtype. */
-nb_tensor *nb_loss_mse(nb_tensor *pred, nb_tensor *target);
-/* Sum of squared errors over all elements (MATLAB's sse). */
-nb_tensor *nb_loss_sse(nb_tensor *pred, nb_tensor *target);
-/* Mean cross-entropy of N x C logits (the output of a purelin layer: the
- * softmax is inside the loss, stable for any logits) against N class labels
- * 0..C-1 (a 1-D tensor of integral values, the logits' dtype). */
-nb_tensor *nb_loss_cross_entropy(nb_tensor *logits, nb_tensor *labels);
+/* A loss for nb_train and nb_model_evaluate: a one-element tensor (for
+ * NB_REDUCE_MEAN and NB_REDUCE_SUM) from predictions and targets.  The loss
+ * ops of nabla/ops_nn.h have this signature (nb_mse_loss,
+ * nb_cross_entropy_loss, nb_nll_loss, nb_bce_with_logits_loss), and so may a
+ * user's own loss made of ops.  MATLAB's mse is nb_mse_loss with
+ * NB_REDUCE_MEAN, its sse the same with NB_REDUCE_SUM. */
+typedef nb_tensor *(*nb_loss_fn)(nb_tensor *pred, nb_tensor *target, nb_reduction red);
 
 #ifdef __cplusplus
 }

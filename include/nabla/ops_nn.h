@@ -35,10 +35,6 @@ nb_tensor *nb_log_softmax(nb_tensor *x, int axis);
  * (N) target against an (N x 1) prediction is a classic silent bug). */
 nb_tensor *nb_mse_loss(nb_tensor *pred, nb_tensor *target, nb_reduction red);
 
-/* Sum of squared errors, sum((pred - target)^2) (MATLAB's sse); equal
- * shapes required. */
-nb_tensor *nb_sse_loss(nb_tensor *pred, nb_tensor *target);
-
 /* Cross-entropy of logits (N x C) against class labels: a 1-D tensor of N
  * integral values in 0..C-1 of the logits' dtype.  Per row:
  * logsumexp(logits[i]) - logits[i, label_i], stable for any logits; equal to
@@ -46,16 +42,16 @@ nb_tensor *nb_sse_loss(nb_tensor *pred, nb_tensor *target);
  * integer is an NB_ERR_ARG error naming the row.  labels is read again by
  * backward and must stay valid and unchanged until then.  NB_REDUCE_NONE
  * gives the N per-row losses. */
-nb_tensor *nb_cross_entropy(nb_tensor *logits, nb_tensor *labels, nb_reduction red);
+nb_tensor *nb_cross_entropy_loss(nb_tensor *logits, nb_tensor *labels, nb_reduction red);
 
 /* Negative log-likelihood: -log_probs[i, label_i] per row, for log_probs
- * (N x C) (e.g. from nb_log_softmax) and labels as for nb_cross_entropy. */
+ * (N x C) (e.g. from nb_log_softmax) and labels as for nb_cross_entropy_loss. */
 nb_tensor *nb_nll_loss(nb_tensor *log_probs, nb_tensor *labels, nb_reduction red);
 
 /* Binary cross-entropy of logits x against targets t in [0, 1] (equal
  * shapes), elementwise max(x, 0) - x*t + log1p(exp(-|x|)), which never
  * overflows.  Gradients: sigmoid(x) - t for x, -x for t. */
-nb_tensor *nb_bce_with_logits(nb_tensor *logits, nb_tensor *targets, nb_reduction red);
+nb_tensor *nb_bce_with_logits_loss(nb_tensor *logits, nb_tensor *targets, nb_reduction red);
 
 #ifdef __cplusplus
 }

@@ -13,7 +13,7 @@
  *     an inner call ends before the outer function runs, and gives the outer
  *     call its site back;
  *   - ops that a wrapped function runs for you (the layers of
- *     nb_model_forward, the ops inside nb_loss_cross_entropy, a loss given to
+ *     nb_model_forward, the ops inside nb_cross_entropy_loss, a loss given to
  *     nb_train) carry that function's line; ops inside your own callbacks
  *     carry their own lines;
  *   - a call made without a macro (through a function pointer, or with the
@@ -98,10 +98,9 @@
 #define nb_softmax(...)         NB_AT_SITE_(nb_softmax(__VA_ARGS__))
 #define nb_log_softmax(...)     NB_AT_SITE_(nb_log_softmax(__VA_ARGS__))
 #define nb_mse_loss(...)        NB_AT_SITE_(nb_mse_loss(__VA_ARGS__))
-#define nb_sse_loss(...)        NB_AT_SITE_(nb_sse_loss(__VA_ARGS__))
-#define nb_cross_entropy(...)   NB_AT_SITE_(nb_cross_entropy(__VA_ARGS__))
+#define nb_cross_entropy_loss(...) NB_AT_SITE_(nb_cross_entropy_loss(__VA_ARGS__))
 #define nb_nll_loss(...)        NB_AT_SITE_(nb_nll_loss(__VA_ARGS__))
-#define nb_bce_with_logits(...) NB_AT_SITE_(nb_bce_with_logits(__VA_ARGS__))
+#define nb_bce_with_logits_loss(...) NB_AT_SITE_(nb_bce_with_logits_loss(__VA_ARGS__))
 
 /* ops_reduce.h */
 #define nb_mean(...)            NB_AT_SITE_(nb_mean(__VA_ARGS__))
@@ -128,9 +127,6 @@
 /* nn.h */
 #define nb_activate(...)        NB_AT_SITE_(nb_activate(__VA_ARGS__))
 #define nb_model_forward(...)   NB_AT_SITE_(nb_model_forward(__VA_ARGS__))
-#define nb_loss_mse(...)        NB_AT_SITE_(nb_loss_mse(__VA_ARGS__))
-#define nb_loss_sse(...)        NB_AT_SITE_(nb_loss_sse(__VA_ARGS__))
-#define nb_loss_cross_entropy(...) NB_AT_SITE_(nb_loss_cross_entropy(__VA_ARGS__))
 
 /* custom_op.h */
 #define nb_custom_op_apply(...) NB_AT_SITE_(nb_custom_op_apply(__VA_ARGS__))

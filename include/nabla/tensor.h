@@ -53,6 +53,12 @@ nb_tensor *nb_scalar(nb_dtype dtype, double value);
 nb_tensor *nb_from_data(nb_dtype dtype, const void *data, int ndim, const int64_t *shape);
 nb_tensor *nb_from_f32(const float *data, int ndim, const int64_t *shape);
 nb_tensor *nb_from_f64(const double *data, int ndim, const int64_t *shape);
+/* A tensor of `dtype` holding the ints in `data` (numel of them), e.g. class
+ * labels or indices for nb_cross_entropy_loss, nb_nll_loss and
+ * nb_gather_rows, which take them in the data's dtype:
+ *     nb_tensor *y = nb_from_int(NB_F32, (int[]){2, 0, 1}, NB_SHAPE(3));
+ * NULL with NB_ERR_ARG for a value f32 cannot hold exactly (|v| > 2^24). */
+nb_tensor *nb_from_int(nb_dtype dtype, const int *data, int ndim, const int64_t *shape);
 /* 1-d: start, start+step, ... while < stop (> stop for negative step). */
 nb_tensor *nb_arange(nb_dtype dtype, double start, double stop, double step);
 /* Seeded random tensors: uniform in [low, high), normal(mean, std).  The
@@ -71,20 +77,20 @@ nb_tensor *nb_tensor_clone(const nb_tensor *t);
  * that is not live (its arena was reset or freed) gives the same and records
  * NB_ERR_STATE naming the accessor. */
 nb_dtype nb_tensor_dtype(const nb_tensor *t);
-int nb_ndim(const nb_tensor *t);
-const int64_t *nb_shape(const nb_tensor *t);
+int nb_tensor_ndim(const nb_tensor *t);
+const int64_t *nb_tensor_shape(const nb_tensor *t);
 /* Size of one axis; negative axes count from the end.  -1 on a bad axis. */
-int64_t nb_dim(const nb_tensor *t, int axis);
-int64_t nb_numel(const nb_tensor *t);
+int64_t nb_tensor_dim(const nb_tensor *t, int axis);
+int64_t nb_tensor_numel(const nb_tensor *t);
 /* Element data; NULL if t has another dtype (with an NB_ERR_DTYPE message).
  * After writing through these pointers call nb_tensor_bump_version. */
-float *nb_data_f32(nb_tensor *t);
-double *nb_data_f64(nb_tensor *t);
-void *nb_data(nb_tensor *t);
+float *nb_tensor_data_f32(nb_tensor *t);
+double *nb_tensor_data_f64(nb_tensor *t);
+void *nb_tensor_data(nb_tensor *t);
 /* Element i of the flattened tensor as a double (NAN + message when out of range). */
-double nb_get(const nb_tensor *t, int64_t index);
+double nb_tensor_get(const nb_tensor *t, int64_t index);
 /* The only element of a one-element tensor (NAN + message otherwise). */
-double nb_item(const nb_tensor *t);
+double nb_tensor_item(const nb_tensor *t);
 size_t nb_dtype_size(nb_dtype dtype);
 const char *nb_dtype_name(nb_dtype dtype);
 /* The arena t was allocated from. */
@@ -93,15 +99,15 @@ nb_arena *nb_tensor_arena(const nb_tensor *t);
  * made nor freed.  Records no message.  (A tensor of an arena freed without
  * opts.poison must not be passed at all; see arena.h.) */
 bool nb_tensor_valid(const nb_tensor *t);
-bool nb_same_shape(const nb_tensor *a, const nb_tensor *b);
+bool nb_tensor_same_shape(const nb_tensor *a, const nb_tensor *b);
 /* Writes "2x3" (or "scalar"; "(invalid)" when t is NULL or not live, with
  * no message) into buf; returns buf. */
-char *nb_shape_str(const nb_tensor *t, char *buf, size_t size);
+char *nb_tensor_shape_str(const nb_tensor *t, char *buf, size_t size);
 
 /* ---- in-place writes (bump the version counter; recording is not done) ---- */
-int nb_tensor_fill_(nb_tensor *t, double value);
+int nb_tensor_fill(nb_tensor *t, double value);
 /* dst's values := src's values (same shape and dtype). */
-int nb_tensor_copy_(nb_tensor *dst, const nb_tensor *src);
+int nb_tensor_copy(nb_tensor *dst, const nb_tensor *src);
 /* Declare that t's data was changed through nb_data_* (a t that is not live
  * is left alone and reported). */
 void nb_tensor_bump_version(nb_tensor *t);
@@ -112,15 +118,15 @@ uint64_t nb_tensor_version(const nb_tensor *t);
 /* ---- autograd attributes ---- */
 /* Mark a leaf as a variable to differentiate with respect to.  Returns t, or
  * NULL (NB_ERR_ARG) when t is the result of a recorded op. */
-nb_tensor *nb_requires_grad_(nb_tensor *t, bool requires_grad);
-bool nb_requires_grad(const nb_tensor *t);
+nb_tensor *nb_tensor_set_requires_grad(nb_tensor *t, bool requires_grad);
+bool nb_tensor_requires_grad(const nb_tensor *t);
 /* True for tensors not produced by a recorded op. */
-bool nb_is_leaf(const nb_tensor *t);
+bool nb_tensor_is_leaf(const nb_tensor *t);
 /* The gradient accumulated in a leaf by nb_backward, or NULL if none yet.
  * It lives in the leaf's arena, is allocated once and accumulated in place. */
 nb_tensor *nb_tensor_grad(const nb_tensor *t);
 /* Set a leaf's gradient to zero (no-op when it has none). */
-int nb_zero_grad(nb_tensor *t);
+int nb_tensor_zero_grad(nb_tensor *t);
 /* Optional name (e.g. "layer1.weight"), copied into the tensor's arena. */
 int nb_tensor_set_name(nb_tensor *t, const char *name);
 const char *nb_tensor_name(const nb_tensor *t);

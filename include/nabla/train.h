@@ -5,7 +5,7 @@
  * nb_train drives a model (nn.h) and an optimizer (optim.h) over tensors:
  *
  *     nb_train_record rec;
- *     int rc = nb_train(net, opt, nb_loss_mse, &(nb_train_data){.x = x, .y = y},
+ *     int rc = nb_train(net, opt, nb_mse_loss, &(nb_train_data){.x = x, .y = y},
  *                       &(nb_train_opts){.epochs = 500, .batch_size = 32}, &rec);
  *     if (rc < 0) fprintf(stderr, "%s\n", nb_last_error());
  *     nb_train_record_free(&rec);
@@ -86,7 +86,8 @@ typedef struct nb_train_opts {
     void *callback_ctx;  /* passed to the callback */
 } nb_train_opts;
 
-/* Train `model` with `opt` on `data`, minimising loss(model(x), y).
+/* Train `model` with `opt` on `data`, minimising loss(model(x), y,
+ * NB_REDUCE_MEAN).
  * Each minibatch is copied into a step arena (made with the model's
  * allocator, reset after every step: no allocation in steady state).  With a
  * validation set, training stops after max_fail epochs without improvement

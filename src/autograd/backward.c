@@ -381,7 +381,7 @@ static int nb_seed(nb_run *r, nb_tensor *const *outputs, int n_outputs,
         if (g) {
             if (nb__check_tensor(g, api, "grad_output") < 0)
                 return nb_last_status();
-            if (!nb_same_shape(g, out) || g->dtype != out->dtype)
+            if (!nb_tensor_same_shape(g, out) || g->dtype != out->dtype)
                 return nb__error(NB_ERR_SHAPE, "%s: grad_output %d is %s %s but output is %s %s",
                                  api, j + 1, nb_dtype_name(g->dtype),
                                  nb__shape_fmt(g->ndim, g->shape, s1, sizeof s1),
@@ -400,7 +400,7 @@ static int nb_seed(nb_run *r, nb_tensor *const *outputs, int n_outputs,
         if (!out->requires_grad)
             return nb__error(NB_ERR_GRAD,
                              "%s: output %d does not require grad: nothing it depends on was "
-                             "marked with nb_requires_grad_ (or it was computed in a no-grad scope)",
+                             "marked with nb_tensor_set_requires_grad (or it was computed in a no-grad scope)",
                              api, j + 1);
         nb_entry *e = nb_entry_get(r->ctx, &r->table, out);
         if (!e)
@@ -459,7 +459,7 @@ static nb_tensor *nb_refuse_input_grad(const struct nb_node *node, int k, const 
     if (!g)
         nb__error(NB_ERR_GRAD, "backward of '%s'%s gave no gradient for input %d", node->op->name,
                   site, k + 1);
-    else if (!nb_same_shape(g, in) || g->dtype != in->dtype)
+    else if (!nb_tensor_same_shape(g, in) || g->dtype != in->dtype)
         nb__error(NB_ERR_GRAD, "backward of '%s'%s gave a %s %s gradient for input %d of %s %s",
                   node->op->name, site, nb_dtype_name(g->dtype),
                   nb__shape_fmt(g->ndim, g->shape, s1, sizeof s1), k + 1,
@@ -508,11 +508,11 @@ static nb_tensor *nb_input_grad(const struct nb_node *node, int k, nb_tensor *g)
     const nb_tensor *in = node->inputs[k];
     if (!g)
         return nb_refuse_input_grad(node, k, NULL);
-    if (!nb_same_shape(g, in) && g->dtype == in->dtype) {
+    if (!nb_tensor_same_shape(g, in) && g->dtype == in->dtype) {
         g = nb_reduce_broadcast(g, in);
         if (!g)
             return NULL;
-        if (!nb_same_shape(g, in))
+        if (!nb_tensor_same_shape(g, in))
             return nb_refuse_input_grad(node, k, g);
     }
     if (g->dtype != in->dtype || (nb_anomaly_mode() && nb__count_nonfinite(g) > 0))

@@ -207,9 +207,9 @@ int nb_custom_save(nb_custom_saved *save, nb_tensor *t)
 {
     if (!save || !t)
         return nb__null_input("nb_custom_save", !save ? "save" : "tensor");
-    if (save->n < 0 || save->n >= NB_CUSTOM_MAX_SAVED)
+    if (save->n < 0 || save->n >= NB_MAX_SAVED)
         return nb__error(NB_ERR_ARG, "nb_custom_save: at most %d tensors can be saved",
-                         NB_CUSTOM_MAX_SAVED);
+                         NB_MAX_SAVED);
     save->t[save->n++] = t;
     return 0;
 }
@@ -274,7 +274,7 @@ nb_tensor *nb_custom_op_apply(const nb_custom_op *op, nb_tensor *const *inputs, 
         return NULL;
     /* forward's own result is a copy without history; the node's output is
      * the graph value, so a saved result becomes the output itself */
-    for (int s = 0; s < save.n && s < NB_CUSTOM_MAX_SAVED; s++)
+    for (int s = 0; s < save.n && s < NB_MAX_SAVED; s++)
         if (nb__node_save(out, save.t[s] == r ? out : save.t[s]) < 0)
             return NULL;
     return out;

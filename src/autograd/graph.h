@@ -14,9 +14,7 @@
 
 #include "core/tensor_internal.h"
 #include "kernels/elementwise.h" /* the loop conventions of .map and .zip */
-#include "nabla/autograd.h"
-
-#define NB_MAX_SAVED 4
+#include "nabla/autograd.h" /* NB_MAX_SAVED */
 
 /* An op's small parameters (axes, flags, scalars, or a pointer to data that
  * lives at least as long as the node) are one named struct of the op's own,

@@ -19,7 +19,7 @@ typedef struct nb__index_desc {
 /* 0 when every element of t (read flat, any shape) is an integer in
  * 0..limit-1.  Else records one message for the first bad element and
  * returns d->status:
- *   "cross_entropy: label 2.5 in row 3 is not an integer (valid 0..9)"
+ *   "cross_entropy_loss: label 2.5 in row 3 is not an integer (valid 0..9)"
  *   "nb_train: data->y: label -3 in row 0 is out of range for 10 classes (valid 0..9)"
  * t must be a valid tensor (nb__check_tensor first). */
 int nb__check_index_values(const nb__index_desc *d, const nb_tensor *t, int64_t limit);

@@ -54,7 +54,7 @@ char *nb__shape_fmt(int ndim, const int64_t *shape, char *buf, size_t size)
     return buf;
 }
 
-char *nb_shape_str(const nb_tensor *t, char *buf, size_t size)
+char *nb_tensor_shape_str(const nb_tensor *t, char *buf, size_t size)
 {
     if (!nb_tensor_valid(t)) {
         if (buf && size)
@@ -249,6 +249,32 @@ nb_tensor *nb_from_f64(const double *data, int ndim, const int64_t *shape)
     return nb_from_data_as("nb_from_f64", NB_F64, data, ndim, shape);
 }
 
+nb_tensor *nb_from_int(nb_dtype dtype, const int *data, int ndim, const int64_t *shape)
+{
+    static const char api[] = "nb_from_int";
+    nb_tensor *t = nb__tensor_empty(dtype, ndim, shape, api);
+    if (!t)
+        return NULL;
+    if (t->numel > 0 && !data) {
+        nb__error(NB_ERR_NULL, "%s: data is NULL", api);
+        return NULL;
+    }
+    /* every int is exact in f64; in f32 only up to 2^24, and a class label
+     * or index rounded to a neighbour would be a silently wrong number */
+    for (int64_t i = 0; i < t->numel; i++) {
+        if (dtype == NB_F32 && (data[i] > (1 << 24) || data[i] < -(1 << 24))) {
+            nb__error(NB_ERR_ARG, "%s: element %lld is %d, which f32 cannot hold exactly "
+                      "(|value| <= 16777216; use NB_F64)", api, (long long)i, data[i]);
+            return NULL;
+        }
+        if (dtype == NB_F32)
+            ((float *)t->data)[i] = (float)data[i];
+        else
+            ((double *)t->data)[i] = data[i];
+    }
+    return t;
+}
+
 nb_tensor *nb_arange(nb_dtype dtype, double start, double stop, double step)
 {
     if (step == 0 || !isfinite(start) || !isfinite(stop) || !isfinite(step)) {
@@ -348,70 +374,70 @@ nb_dtype nb_tensor_dtype(const nb_tensor *t)
 {
     return nb_live(t, "nb_tensor_dtype") ? t->dtype : NB_F32;
 }
-int nb_ndim(const nb_tensor *t) { return nb_live(t, "nb_ndim") ? t->ndim : 0; }
-const int64_t *nb_shape(const nb_tensor *t) { return nb_live(t, "nb_shape") ? t->shape : NULL; }
-int64_t nb_numel(const nb_tensor *t) { return nb_live(t, "nb_numel") ? t->numel : 0; }
+int nb_tensor_ndim(const nb_tensor *t) { return nb_live(t, "nb_tensor_ndim") ? t->ndim : 0; }
+const int64_t *nb_tensor_shape(const nb_tensor *t) { return nb_live(t, "nb_tensor_shape") ? t->shape : NULL; }
+int64_t nb_tensor_numel(const nb_tensor *t) { return nb_live(t, "nb_tensor_numel") ? t->numel : 0; }
 
-int64_t nb_dim(const nb_tensor *t, int axis)
+int64_t nb_tensor_dim(const nb_tensor *t, int axis)
 {
-    if (!nb_live(t, "nb_dim"))
+    if (!nb_live(t, "nb_tensor_dim"))
         return -1;
     int a = axis < 0 ? axis + t->ndim : axis;
     if (a < 0 || a >= t->ndim) {
-        nb__error(NB_ERR_ARG, "nb_dim: axis %d out of range for a %d-d tensor", axis, t->ndim);
+        nb__error(NB_ERR_ARG, "nb_tensor_dim: axis %d out of range for a %d-d tensor", axis, t->ndim);
         return -1;
     }
     return t->shape[a];
 }
 
-float *nb_data_f32(nb_tensor *t)
+float *nb_tensor_data_f32(nb_tensor *t)
 {
-    if (nb__check_tensor(t, "nb_data_f32", "tensor") < 0)
+    if (nb__check_tensor(t, "nb_tensor_data_f32", "tensor") < 0)
         return NULL;
     if (t->dtype != NB_F32) {
-        nb__error(NB_ERR_DTYPE, "nb_data_f32: tensor is %s (use nb_data_f64)", nb_dtype_name(t->dtype));
+        nb__error(NB_ERR_DTYPE, "nb_tensor_data_f32: tensor is %s (use nb_tensor_data_f64)", nb_dtype_name(t->dtype));
         return NULL;
     }
     return t->data;
 }
 
-double *nb_data_f64(nb_tensor *t)
+double *nb_tensor_data_f64(nb_tensor *t)
 {
-    if (nb__check_tensor(t, "nb_data_f64", "tensor") < 0)
+    if (nb__check_tensor(t, "nb_tensor_data_f64", "tensor") < 0)
         return NULL;
     if (t->dtype != NB_F64) {
-        nb__error(NB_ERR_DTYPE, "nb_data_f64: tensor is %s (use nb_data_f32)", nb_dtype_name(t->dtype));
+        nb__error(NB_ERR_DTYPE, "nb_tensor_data_f64: tensor is %s (use nb_tensor_data_f32)", nb_dtype_name(t->dtype));
         return NULL;
     }
     return t->data;
 }
 
-void *nb_data(nb_tensor *t)
+void *nb_tensor_data(nb_tensor *t)
 {
-    if (nb__check_tensor(t, "nb_data", "tensor") < 0)
+    if (nb__check_tensor(t, "nb_tensor_data", "tensor") < 0)
         return NULL;
     return t->data;
 }
 
-double nb_get(const nb_tensor *t, int64_t index)
+double nb_tensor_get(const nb_tensor *t, int64_t index)
 {
-    if (nb__check_tensor(t, "nb_get", "tensor") < 0)
+    if (nb__check_tensor(t, "nb_tensor_get", "tensor") < 0)
         return NAN;
     if (index < 0 || index >= t->numel) {
-        nb__error(NB_ERR_ARG, "nb_get: index %lld out of range (tensor has %lld elements)",
+        nb__error(NB_ERR_ARG, "nb_tensor_get: index %lld out of range (tensor has %lld elements)",
                   (long long)index, (long long)t->numel);
         return NAN;
     }
     return nb__get(t, index);
 }
 
-double nb_item(const nb_tensor *t)
+double nb_tensor_item(const nb_tensor *t)
 {
-    if (nb__check_tensor(t, "nb_item", "tensor") < 0)
+    if (nb__check_tensor(t, "nb_tensor_item", "tensor") < 0)
         return NAN;
     if (t->numel != 1) {
         char buf[96];
-        nb__error(NB_ERR_SHAPE, "nb_item: tensor of shape %s has %lld elements, expected 1",
+        nb__error(NB_ERR_SHAPE, "nb_tensor_item: tensor of shape %s has %lld elements, expected 1",
                   nb__shape_fmt(t->ndim, t->shape, buf, sizeof buf), (long long)t->numel);
         return NAN;
     }
@@ -423,9 +449,9 @@ nb_arena *nb_tensor_arena(const nb_tensor *t)
     return nb_live(t, "nb_tensor_arena") ? t->arena : NULL;
 }
 
-bool nb_same_shape(const nb_tensor *a, const nb_tensor *b)
+bool nb_tensor_same_shape(const nb_tensor *a, const nb_tensor *b)
 {
-    if (!a || !b || !nb_live(a, "nb_same_shape") || !nb_live(b, "nb_same_shape") ||
+    if (!a || !b || !nb_live(a, "nb_tensor_same_shape") || !nb_live(b, "nb_tensor_same_shape") ||
         a->ndim != b->ndim)
         return false;
     for (int i = 0; i < a->ndim; i++)
@@ -447,9 +473,9 @@ uint64_t nb_tensor_version(const nb_tensor *t)
     return nb_live(t, "nb_tensor_version") ? nb__version(t) : 0;
 }
 
-int nb_tensor_fill_(nb_tensor *t, double value)
+int nb_tensor_fill(nb_tensor *t, double value)
 {
-    int rc = nb__check_tensor(t, "nb_tensor_fill_", "tensor");
+    int rc = nb__check_tensor(t, "nb_tensor_fill", "tensor");
     if (rc < 0)
         return rc;
     for (int64_t i = 0; i < t->numel; i++)
@@ -458,16 +484,16 @@ int nb_tensor_fill_(nb_tensor *t, double value)
     return NB_OK;
 }
 
-int nb_tensor_copy_(nb_tensor *dst, const nb_tensor *src)
+int nb_tensor_copy(nb_tensor *dst, const nb_tensor *src)
 {
-    int rc = nb__check_tensor(dst, "nb_tensor_copy_", "dst");
+    int rc = nb__check_tensor(dst, "nb_tensor_copy", "dst");
     if (rc == 0)
-        rc = nb__check_tensor(src, "nb_tensor_copy_", "src");
+        rc = nb__check_tensor(src, "nb_tensor_copy", "src");
     if (rc < 0)
         return rc;
-    if (!nb_same_shape(dst, src) || dst->dtype != src->dtype) {
+    if (!nb_tensor_same_shape(dst, src) || dst->dtype != src->dtype) {
         char a[96], b[96];
-        return nb__error(NB_ERR_SHAPE, "nb_tensor_copy_: dst is %s %s, src is %s %s",
+        return nb__error(NB_ERR_SHAPE, "nb_tensor_copy: dst is %s %s, src is %s %s",
                          nb_dtype_name(dst->dtype), nb__shape_fmt(dst->ndim, dst->shape, a, sizeof a),
                          nb_dtype_name(src->dtype), nb__shape_fmt(src->ndim, src->shape, b, sizeof b));
     }
@@ -479,13 +505,13 @@ int nb_tensor_copy_(nb_tensor *dst, const nb_tensor *src)
 
 /* ---- autograd attributes ---- */
 
-nb_tensor *nb_requires_grad_(nb_tensor *t, bool requires_grad)
+nb_tensor *nb_tensor_set_requires_grad(nb_tensor *t, bool requires_grad)
 {
-    if (nb__check_tensor(t, "nb_requires_grad_", "tensor") < 0)
+    if (nb__check_tensor(t, "nb_tensor_set_requires_grad", "tensor") < 0)
         return NULL;
     if (t->node) {
         nb__error(NB_ERR_ARG,
-                  "nb_requires_grad_: the tensor is the result of an op, not a leaf; its "
+                  "nb_tensor_set_requires_grad: the tensor is the result of an op, not a leaf; its "
                   "requires_grad follows its inputs (use nb_detach to make a new leaf)");
         return NULL;
     }
@@ -493,21 +519,21 @@ nb_tensor *nb_requires_grad_(nb_tensor *t, bool requires_grad)
     return t;
 }
 
-bool nb_requires_grad(const nb_tensor *t)
+bool nb_tensor_requires_grad(const nb_tensor *t)
 {
-    return nb_live(t, "nb_requires_grad") && t->requires_grad;
+    return nb_live(t, "nb_tensor_requires_grad") && t->requires_grad;
 }
 
-bool nb_is_leaf(const nb_tensor *t) { return nb_live(t, "nb_is_leaf") && !t->node; }
+bool nb_tensor_is_leaf(const nb_tensor *t) { return nb_live(t, "nb_tensor_is_leaf") && !t->node; }
 
 nb_tensor *nb_tensor_grad(const nb_tensor *t)
 {
     return nb_live(t, "nb_tensor_grad") ? t->grad : NULL;
 }
 
-int nb_zero_grad(nb_tensor *t)
+int nb_tensor_zero_grad(nb_tensor *t)
 {
-    int rc = nb__check_tensor(t, "nb_zero_grad", "tensor");
+    int rc = nb__check_tensor(t, "nb_tensor_zero_grad", "tensor");
     if (rc < 0)
         return rc;
     if (t->grad) {

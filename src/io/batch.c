@@ -51,8 +51,9 @@ int nb_batch_iter_init(nb_batch_iter *it, const nb_tensor *x, const nb_tensor *y
         return nb__error(NB_ERR_STATE, "%s: no current arena (call nb_arena_use(arena) first)", op);
     int64_t n = x->shape[0];
     int64_t *order = nb_arena_alloc(arena, (size_t)(n ? n : 1) * sizeof *order);
-    if (!order)
-        return NB_ERR_NOMEM;
+    if (!order) /* named for the caller, not nb_arena_alloc */
+        return nb__error(NB_ERR_NOMEM, "%s: out of memory (an order of %lld rows)", op,
+                         (long long)n);
     it->x = x;
     it->y = y;
     it->n = n;

@@ -126,12 +126,12 @@ int nb_init_apply(nb_init init, nb_tensor *W, nb_tensor *b, nb_rng *rng)
     case NB_INIT_XAVIER_NORMAL: rc = nb_init_xavier_normal(W, rng); break;
     case NB_INIT_HE_UNIFORM: rc = nb_init_he_uniform(W, rng); break;
     case NB_INIT_HE_NORMAL: rc = nb_init_he_normal(W, rng); break;
-    case NB_INIT_ZEROS: rc = nb_tensor_fill_(W, 0.0); break;
+    case NB_INIT_ZEROS: rc = nb_tensor_fill(W, 0.0); break;
     default:
         return nb__error(NB_ERR_ARG, "nb_init_apply: unknown initialiser %d (use an NB_INIT_* "
                          "value)", (int)init);
     }
     if (rc == 0 && b)
-        rc = nb_tensor_fill_(b, 0.0);
+        rc = nb_tensor_fill(b, 0.0);
     return rc;
 }

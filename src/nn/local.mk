@@ -6,7 +6,6 @@ libnabla_impl_la_SOURCES += \
 	src/nn/activation.c \
 	src/nn/init.c \
 	src/nn/bpnet.c \
-	src/nn/loss.c \
 	src/nn/save.c
 
 if HAVE_CHECK

@@ -108,7 +108,8 @@ int nb_model_add_linear(nb_model *model, int64_t in, int64_t out, nb_activation 
     if ((int)init < NB_INIT_DEFAULT || init > NB_INIT_ZEROS)
         return nb__error(NB_ERR_ARG, "%s: unknown initialiser %d", api, (int)init);
     char name[64], wname[80], bname[80];
-    snprintf(name, sizeof name, "layer%d", model->n_linear + 1);
+    /* named by position among all layers (activation and user layers count) */
+    snprintf(name, sizeof name, "layer%d", model->n_layers + 1);
     snprintf(wname, sizeof wname, "%s.weight", name);
     snprintf(bname, sizeof bname, "%s.bias", name);
     nb_tensor *W = nb_model_add_param(model, wname, 2, (const int64_t[]){in, out});

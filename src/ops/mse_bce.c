@@ -1,5 +1,5 @@
-/* Regression and binary-classification losses: mse, sse (composed of ops)
- * and bce_with_logits (one elementwise op with a stable forward). */
+/* Regression and binary-classification losses: mse (composed of ops; with
+ * NB_REDUCE_SUM it is MATLAB's sse) and bce_with_logits (one elementwise op with a stable forward). */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
@@ -20,9 +20,10 @@ static int nb_check_pair(const char *op, nb_tensor *a, nb_tensor *b, const char 
     nb_tensor *in[2] = {a, b};
     if (nb__check_op_inputs(op, in, 2) < 0)
         return -1;
-    if (!nb_same_shape(a, b)) {
+    if (!nb_tensor_same_shape(a, b)) {
         char s1[96], s2[96];
-        return nb__error(NB_ERR_SHAPE, "%s: %s is %s but %s is %s; the shapes must be equal (reshape one of them)",
+        return nb__error(NB_ERR_SHAPE, "%s: %s is %s but %s is %s; the shapes must be equal (reshape one of them; "
+                         "class labels need a one-hot encoding or a cross-entropy loss)",
                          op, na, nb__shape_fmt(a->ndim, a->shape, s1, sizeof s1), nb,
                          nb__shape_fmt(b->ndim, b->shape, s2, sizeof s2));
     }
@@ -35,13 +36,6 @@ nb_tensor *nb_mse_loss(nb_tensor *pred, nb_tensor *target, nb_reduction red)
         nb__check_reduction("mse_loss", red) < 0)
         return NULL;
     return nb__reduce_loss(nb_square(nb_sub(pred, target)), red);
-}
-
-nb_tensor *nb_sse_loss(nb_tensor *pred, nb_tensor *target)
-{
-    if (nb_check_pair("sse_loss", pred, target, "pred", "target") < 0)
-        return NULL;
-    return nb_sum(nb_square(nb_sub(pred, target)));
 }
 
 /* d/dx = sigmoid(x) - t, d/dt = -x.  sigmoid(x) = (1 + tanh(x/2)) / 2 keeps
@@ -59,16 +53,16 @@ static int nb_bce_backward(const struct nb_node *node, nb_tensor *g, nb_tensor *
 }
 
 static const nb_op nb_op_bce = {
-    .name = "bce_with_logits",
+    .name = "bce_with_logits_loss",
     .forward = nb__zip_forward,
     .backward = nb_bce_backward,
     .saved = NB_SAVES_ALL_INPUTS,
     .zip = {nb_bce_with_logits_zip_f32, nb_bce_with_logits_zip_f64},
 };
 
-nb_tensor *nb_bce_with_logits(nb_tensor *logits, nb_tensor *targets, nb_reduction red)
+nb_tensor *nb_bce_with_logits_loss(nb_tensor *logits, nb_tensor *targets, nb_reduction red)
 {
-    const char *op = "bce_with_logits";
+    const char *op = "bce_with_logits_loss";
     if (nb_check_pair(op, logits, targets, "logits", "targets") < 0 || nb__check_reduction(op, red) < 0)
         return NULL;
     nb_tensor *in[2] = {logits, targets};

@@ -18,8 +18,9 @@ static nb_tensor *nb_nll(const char *op, nb_tensor *x, nb_tensor *labels, nb_red
         return NULL;
     char s1[96], s2[96];
     if (x->ndim != 2) {
-        nb__error(NB_ERR_SHAPE, "%s: %s must be 2-d (rows x classes), got %s", op,
-                  from_logits ? "logits" : "log_probs", nb__shape_fmt(x->ndim, x->shape, s1, sizeof s1));
+        nb__error(NB_ERR_SHAPE, "%s: %s must be 2-d (rows x classes%s), got %s", op,
+                  from_logits ? "logits" : "log_probs",
+                  from_logits ? ": the output of a purelin layer, no softmax" : "", nb__shape_fmt(x->ndim, x->shape, s1, sizeof s1));
         return NULL;
     }
     int64_t rows = x->shape[0], classes = x->shape[1];
@@ -44,7 +45,7 @@ nb_tensor *nb_nll_loss(nb_tensor *log_probs, nb_tensor *labels, nb_reduction red
     return nb_nll("nll_loss", log_probs, labels, red, false);
 }
 
-nb_tensor *nb_cross_entropy(nb_tensor *logits, nb_tensor *labels, nb_reduction red)
+nb_tensor *nb_cross_entropy_loss(nb_tensor *logits, nb_tensor *labels, nb_reduction red)
 {
-    return nb_nll("cross_entropy", logits, labels, red, true);
+    return nb_nll("cross_entropy_loss", logits, labels, red, true);
 }

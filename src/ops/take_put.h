@@ -28,7 +28,7 @@ nb_tensor *nb__put(nb_tensor *g, const nb__select *s, int ndim, const int64_t *s
 /* Check that idx is 1-D, of dtype `dtype`, and every value an integer in
  * 0..limit-1 (the values with nb__check_index_values, the one check of
  * labels and indices).  Messages name the op, the offending value, its
- * position and the valid range, e.g. "cross_entropy: label 12 in row 3 is
+ * position and the valid range, e.g. "cross_entropy_loss: label 12 in row 3 is
  * out of range for 10 classes (valid 0..9)". */
 int nb__check_indices(const char *op, const nb_tensor *idx, nb_dtype dtype, int64_t limit,
                       const char *item, const char *pos, const char *limit_noun);

@@ -89,7 +89,7 @@ int nb__eval_in(const char *api, nb_model *model, nb_loss_fn loss, nb_tensor *x,
         nb_tensor *pred = nb_model_forward(model, x);
         if (pred && labels_name && y->ndim == 1)
             rc = nb_check_labels(api, labels_name, pred, y);
-        nb_tensor *l = pred && rc == 0 ? loss(pred, y) : NULL;
+        nb_tensor *l = pred && rc == 0 ? loss(pred, y, NB_REDUCE_MEAN) : NULL;
         if (rc < 0) {
             /* reported */
         } else if (!l) {

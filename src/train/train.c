@@ -130,7 +130,7 @@ static int nb_train_epoch(nb_train_state *s, int epoch)
         if ((rc = nb_optim_zero_grad(s->opt)) < 0)
             return rc;
         nb_tensor *pred = nb_model_forward(model, xb);
-        nb_tensor *l = pred ? s->loss(pred, yb) : NULL;
+        nb_tensor *l = pred ? s->loss(pred, yb, NB_REDUCE_MEAN) : NULL;
         if (!l)
             return nb__error_pending() ? nb_last_status()
                                        : nb__error(NB_ERR_ARG, "nb_train: the loss returned NULL");
@@ -255,7 +255,10 @@ int nb_train(nb_model *model, nb_optim *opt, nb_loss_fn loss, const nb_train_dat
     s.best = rc == 0 ? nb_arena_alloc(keep, wbytes) : NULL;
     nb_arena_use(s.step);
     if (!s.best) {
-        rc = nb_last_status() < 0 ? nb_last_status() : NB_ERR_NOMEM;
+        /* the arena's own message would name nb_arena_alloc, not nb_train */
+        if (rc == 0 || !s.step)
+            rc = nb__error(NB_ERR_NOMEM, "nb_train: out of memory (%zu bytes for a copy of the "
+                           "best weights, or the step arena)", wbytes);
         goto done;
     }
     nb_progress prog;

@@ -48,7 +48,7 @@ static int nb_fx_begin(nb_fx *fx, const char *api, nb_fn fn, nb_tensor *const *i
     for (int i = 0; i < n_inputs; i++) {
         fx->marked[i] = !inputs[i]->requires_grad;
         if (fx->marked[i])
-            nb_requires_grad_(inputs[i], true); /* not requiring grad: it is a leaf */
+            nb_tensor_set_requires_grad(inputs[i], true); /* not requiring grad: it is a leaf */
     }
     fx->grad_mode = nb_grad_enabled();
     nb_arena_use(fx->scratch);
@@ -60,7 +60,7 @@ static void nb_fx_end(nb_fx *fx, nb_tensor *const *inputs, int n_inputs)
 {
     for (int i = 0; i < n_inputs; i++)
         if (fx->marked[i])
-            nb_requires_grad_(inputs[i], false);
+            nb_tensor_set_requires_grad(inputs[i], false);
     nb_set_grad_enabled(fx->grad_mode);
     nb_arena_use(fx->caller);
     nb_arena_free(fx->tmp);
@@ -94,7 +94,7 @@ static int nb_fx_like(const char *api, const char *vname, const nb_tensor *v, co
     int rc = nb__check_tensor(v, api, vname);
     if (rc < 0)
         return rc;
-    if (!nb_same_shape(v, like))
+    if (!nb_tensor_same_shape(v, like))
         return nb__error(NB_ERR_SHAPE, "%s: %s is %s but %s is %s (%s must have %s's shape)", api,
                          vname, nb__shape_fmt(v->ndim, v->shape, s1, sizeof s1), lname,
                          nb__shape_fmt(like->ndim, like->shape, s2, sizeof s2), vname, lname);
@@ -233,7 +233,7 @@ int nb_jvp(nb_fn fn, nb_tensor *const *inputs, int n_inputs, void *ctx,
     if (rc == NB_OK && !y)
         rc = nb_last_status();
     if (rc == NB_OK && y->requires_grad) {
-        nb_tensor *u = nb_requires_grad_(nb_zeros(y->dtype, y->ndim, y->shape), true);
+        nb_tensor *u = nb_tensor_set_requires_grad(nb_zeros(y->dtype, y->ndim, y->shape), true);
         rc = u ? nb_grad(&y, 1, inputs, n_inputs, &u, NB_CREATE_GRAPH | NB_ALLOW_UNUSED, g)
                : nb_last_status();
         nb_tensor *s = NULL;

@@ -297,7 +297,7 @@ int nb__vf_gradcheck_core(const char *api, const char *out_name, nb_fn fn, nb_te
     if (!n_req)
         return nb__error(NB_ERR_ARG,
                          "%s: no input requires grad; mark the inputs to check with "
-                         "nb_requires_grad_(x, true)",
+                         "nb_tensor_set_requires_grad(x, true)",
                          api);
     nb_gc g = {.api = api, .out_name = out_name, .o = o, .r = r, .inputs = inputs, .n_req = n_req};
     g.keep = nb_arena_new();

@@ -38,7 +38,7 @@ static nb_tensor *nb_gg_first_order(nb_tensor *const *inputs, int n_inputs, void
     nb_tensor *y = nb__vf_call(c->api, c->fn, inputs, n_inputs, c->ctx, true);
     if (!y)
         return NULL;
-    if (!nb_same_shape(y, c->v) || y->dtype != c->v->dtype) {
+    if (!nb_tensor_same_shape(y, c->v) || y->dtype != c->v->dtype) {
         char s1[96], s2[96];
         nb__error(NB_ERR_SHAPE, "%s: fn returned %s %s at a perturbed point but %s %s at the start; fn must keep its output shape",
                   c->api, nb_dtype_name(y->dtype), nb__shape_fmt(y->ndim, y->shape, s1, sizeof s1),
@@ -72,7 +72,7 @@ int nb_gradgradcheck(nb_fn fn, nb_tensor *const *inputs, int n_inputs, void *ctx
         if (!n_req)
             rc = nb__error(NB_ERR_ARG,
                            "%s: no input requires grad; mark the inputs to check with "
-                           "nb_requires_grad_(x, true)",
+                           "nb_tensor_set_requires_grad(x, true)",
                            api);
     }
     nb_arena *keep = NULL;

@@ -101,10 +101,9 @@ OPS = {
     "nb_softmax": lambda x, axis: torch.softmax(x, axis),
     "nb_log_softmax": lambda x, axis: torch.log_softmax(x, axis),
     "nb_mse_loss": lambda p, t, red: F.mse_loss(p, t, reduction=REDUCTION[red]),
-    "nb_sse_loss": lambda p, t: ((p - t) ** 2).sum(),
-    "nb_cross_entropy": lambda x, lab, red: F.cross_entropy(x, lab.long(), reduction=REDUCTION[red]),
+    "nb_cross_entropy_loss": lambda x, lab, red: F.cross_entropy(x, lab.long(), reduction=REDUCTION[red]),
     "nb_nll_loss": lambda x, lab, red: F.nll_loss(x, lab.long(), reduction=REDUCTION[red]),
-    "nb_bce_with_logits": lambda x, t, red: F.binary_cross_entropy_with_logits(
+    "nb_bce_with_logits_loss": lambda x, t, red: F.binary_cross_entropy_with_logits(
         x, t, reduction=REDUCTION[red]),
 }
 

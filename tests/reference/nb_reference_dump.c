@@ -98,10 +98,10 @@
     X(softmax, "2x4", -2, 2, nb_softmax(a, 1))                                           \
     X(log_softmax, "2x4", -2, 2, nb_log_softmax(a, -1))                                  \
     X(mse_loss, "2x3 2x3", -1, 1, nb_mse_loss(a, b, NB_REDUCE_MEAN))                     \
-    X(sse_loss, "2x3 2x3", -1, 1, nb_sse_loss(a, b))                                     \
-    X(cross_entropy, "3x4", -2, 2, nb_cross_entropy(a, LABELS(1, 3, 0), NB_REDUCE_MEAN)) \
+    X(sse_loss, "2x3 2x3", -1, 1, nb_mse_loss(a, b, NB_REDUCE_SUM))                      \
+    X(cross_entropy, "3x4", -2, 2, nb_cross_entropy_loss(a, LABELS(1, 3, 0), NB_REDUCE_MEAN)) \
     X(nll_loss, "3x4", -2, 2, nb_nll_loss(nb_log_softmax(a, 1), LABELS(2, 2, 1), NB_REDUCE_SUM)) \
-    X(bce_with_logits, "2x3 2x3", -1, 1, nb_bce_with_logits(a, nb_sigmoid(b), NB_REDUCE_NONE)) \
+    X(bce_with_logits, "2x3 2x3", -1, 1, nb_bce_with_logits_loss(a, nb_sigmoid(b), NB_REDUCE_NONE)) \
     /* compositions */                                                                   \
     X(mlp_layer, "4x3 3x2 2", -1, 1, nb_tanh(nb_add(nb_matmul(a, b), c)))                \
     X(mlp_loss, "4x3 3x2 2", -1, 1,                                                      \
@@ -172,11 +172,11 @@ static void print_tensor(const char *key, const nb_tensor *t)
         return;
     }
     printf("{\"shape\": [");
-    for (int d = 0; d < nb_ndim(t); d++)
-        printf(d ? ", %lld" : "%lld", (long long)nb_dim(t, d));
+    for (int d = 0; d < nb_tensor_ndim(t); d++)
+        printf(d ? ", %lld" : "%lld", (long long)nb_tensor_dim(t, d));
     printf("], \"data\": [");
-    for (int64_t i = 0; i < nb_numel(t); i++)
-        printf(i ? ", %.17g" : "%.17g", nb_get(t, i));
+    for (int64_t i = 0; i < nb_tensor_numel(t); i++)
+        printf(i ? ", %.17g" : "%.17g", nb_tensor_get(t, i));
     printf("]}");
 }
 
@@ -186,12 +186,12 @@ static nb_tensor *fixed_input(int which, int ndim, const int64_t *shape, double 
     nb_tensor *t = nb_zeros(NB_F64, ndim, shape);
     if (!t)
         return NULL;
-    double *d = nb_data_f64(t);
-    for (int64_t i = 0; i < nb_numel(t); i++) {
+    double *d = nb_tensor_data_f64(t);
+    for (int64_t i = 0; i < nb_tensor_numel(t); i++) {
         double u = fmod(0.137 + 0.618033988749895 * (double)(i + 1) + 0.31 * which, 1.0);
         d[i] = lo + (hi - lo) * u;
     }
-    return nb_requires_grad_(t, true);
+    return nb_tensor_set_requires_grad(t, true);
 }
 
 /* Print one case as a JSON object; returns 0 or -1 (message on stderr). */
@@ -211,11 +211,11 @@ static int run_case(const ref_case *rc, int first)
     nb_tensor *out = rc->fn(in);
     if (!out)
         goto fail;
-    nb_tensor *w = nb_zeros(NB_F64, nb_ndim(out), nb_shape(out));
+    nb_tensor *w = nb_zeros(NB_F64, nb_tensor_ndim(out), nb_tensor_shape(out));
     if (!w)
         goto fail;
-    for (int64_t i = 0; i < nb_numel(w); i++)
-        nb_data_f64(w)[i] = 0.5 + 0.25 * cos(1.7 * (double)i);
+    for (int64_t i = 0; i < nb_tensor_numel(w); i++)
+        nb_tensor_data_f64(w)[i] = 0.5 + 0.25 * cos(1.7 * (double)i);
     if (nb_backward(nb_sum(nb_mul(out, w)), NULL) < 0)
         goto fail;
 
