@@ -551,7 +551,8 @@ START_TEST(test_nb_train)
 {
     static train_ctx c;
     memset(&c, 0, sizeof c);
-    af_sweep(&(af_path){"nb_train (2 epochs, validation and test sets)", NULL, train_setup,
+    /* every failure is reported as nb_train's, never as a function it calls */
+    af_sweep(&(af_path){"nb_train (2 epochs, validation and test sets)", "nb_train: ", train_setup,
                         train_call, train_after_fail, train_after_ok, train_cleanup, &c});
 }
 END_TEST

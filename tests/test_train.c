@@ -354,6 +354,40 @@ static nb_tensor *vector_loss(nb_tensor *pred, nb_tensor *target, nb_reduction r
     return nb_sub(pred, target);
 }
 
+/* a loss that breaks on its third call (epoch 1's first minibatch after
+ * the starting point's evaluation) with an op's own error */
+static int calls_before_break;
+static nb_tensor *breaking_loss(nb_tensor *pred, nb_tensor *target, nb_reduction red)
+{
+    if (--calls_before_break < 0)
+        return nb_mse_loss(pred, nb_transpose(target), red); /* 4x1 against 1x4 */
+    return nb_mse_loss(pred, target, red);
+}
+
+/* A failure inside the loop (an op of the model or loss) is reported as
+ * nb_train's, with where it happened, and keeps the op's own words. */
+START_TEST(test_failure_inside_names_nb_train)
+{
+    nb_model *net = nb_bpnet_new((const int64_t[]){2, 3, 1}, 3, NULL,
+                                 &(nb_bpnet_opts){.dtype = NB_F64});
+    nb_optim *opt = nb_sgd_new(net, NULL);
+    nb_tensor *x = nb_from_f64(xor_x, NB_SHAPE(4, 2)), *y = nb_from_f64(xor_y, NB_SHAPE(4, 1));
+    nb_train_opts q = {.epochs = 3, .verbose = -1};
+    calls_before_break = 1; /* the starting point's evaluation only */
+    ck_assert_int_eq(nb_train(net, opt, breaking_loss, &(nb_train_data){.x = x, .y = y}, &q, NULL),
+                     NB_ERR_SHAPE);
+    ck_assert_str_eq(nb_last_error(), "nb_train: epoch 1: mse_loss: pred is 4x1 but target is 1x4; "
+                     "the shapes must be equal (reshape one of them; class labels need a one-hot "
+                     "encoding or a cross-entropy loss)");
+    calls_before_break = 0;
+    ck_assert_int_eq(nb_train(net, opt, breaking_loss, &(nb_train_data){.x = x, .y = y}, &q, NULL),
+                     NB_ERR_SHAPE);
+    ck_assert_error(NB_ERR_SHAPE, "nb_train: evaluating the starting point: mse_loss: pred is 4x1");
+    nb_optim_free(opt);
+    nb_model_free(net);
+}
+END_TEST
+
 START_TEST(test_bad_inputs)
 {
     nb_model *net = nb_bpnet_new((const int64_t[]){2, 3, 1}, 3, NULL,
@@ -541,6 +575,7 @@ int main(void)
     Suite *s = suite_create("train");
     TCase *tc = nb_test_case("train");
     tcase_add_test(tc, test_xor_trains);
+    tcase_add_test(tc, test_failure_inside_names_nb_train);
     tcase_add_test(tc, test_steady_state_does_not_allocate);
     tcase_add_test(tc, test_train_arenas_use_the_model_allocator);
     tcase_add_test(tc, test_early_stopping_restores_best);

@@ -5,6 +5,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "core/error_internal.h"
 
@@ -31,6 +32,27 @@ int nb__error(nb_status status, const char *fmt, ...)
     va_end(ap);
     nb_err_status = status;
     return status;
+}
+
+int nb__error_context(const char *api, const char *fmt, ...)
+{
+    size_t n = strlen(api);
+    if (strncmp(nb_err_message, api, n) == 0 && nb_err_message[n] == ':')
+        return nb_err_status;
+    char old[NB_ERROR_MAX], ctx[128];
+    memcpy(old, nb_err_message, sizeof old);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(ctx, sizeof ctx, fmt, ap);
+    va_end(ap);
+    /* a message too long is cut at the end, where the old text is least telling */
+    int k = snprintf(nb_err_message, sizeof nb_err_message, "%s: %s: ", api, ctx);
+    if (k > 0 && (size_t)k < sizeof nb_err_message) {
+        size_t room = sizeof nb_err_message - (size_t)k - 1, len = strlen(old);
+        memcpy(nb_err_message + k, old, len < room ? len : room);
+        nb_err_message[k + (len < room ? len : room)] = '\0';
+    }
+    return nb_err_status;
 }
 
 int nb__error_pending(void) { return nb_err_status != NB_OK; }

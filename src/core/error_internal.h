@@ -11,6 +11,14 @@ int nb__error(nb_status status, const char *fmt, ...) __attribute__((format(prin
 /* True when a failure is already recorded (sticky-error checks). */
 int nb__error_pending(void);
 
+/* For a function that failed because something it called on the user's
+ * behalf failed (nb_train running the model's ops): put "<api>: <context>: "
+ * before the recorded message, so it names the function the user called and
+ * where inside it, e.g. "nb_train: epoch 2: matmul: out of memory ...".  A
+ * message that already starts with "<api>:" is left alone.  Returns the
+ * recorded status. */
+int nb__error_context(const char *api, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* For ops given a NULL input: keep the first message if one is recorded,
  * otherwise record "<op>: <what> is NULL".  Always returns NB_ERR_NULL. */
 int nb__null_input(const char *op, const char *what);

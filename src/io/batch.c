@@ -24,10 +24,9 @@ static void new_order(nb_batch_iter *it, bool first)
         nb_rng_shuffle(&it->rng, it->order, it->n);
 }
 
-int nb_batch_iter_init(nb_batch_iter *it, const nb_tensor *x, const nb_tensor *y,
-                       const nb_batch_opts *opts)
+int nb__batch_iter_init_as(const char *op, nb_batch_iter *it, const nb_tensor *x,
+                           const nb_tensor *y, const nb_batch_opts *opts)
 {
-    static const char *op = "nb_batch_iter_init";
     if (!it)
         return nb__null_input(op, "it");
     memset(it, 0, sizeof *it);
@@ -65,6 +64,12 @@ int nb_batch_iter_init(nb_batch_iter *it, const nb_tensor *x, const nb_tensor *y
     it->epoch = 1;
     new_order(it, true);
     return NB_OK;
+}
+
+int nb_batch_iter_init(nb_batch_iter *it, const nb_tensor *x, const nb_tensor *y,
+                       const nb_batch_opts *opts)
+{
+    return nb__batch_iter_init_as("nb_batch_iter_init", it, x, y, opts);
 }
 
 int64_t nb_batch_count(const nb_batch_iter *it)

@@ -251,7 +251,7 @@ int nb_train(nb_model *model, nb_optim *opt, nb_loss_fn loss, const nb_train_dat
     nb_arena *prev = nb_arena_use(keep);
     int64_t bs = o.batch_size && o.batch_size < n ? o.batch_size : n;
     nb_batch_opts bo = {.batch_size = bs, .shuffle = !o.no_shuffle, .seed = o.seed};
-    rc = s.step ? nb_batch_iter_init(&s.batches, data->x, data->y, &bo) : nb_last_status();
+    rc = s.step ? nb__batch_iter_init_as("nb_train", &s.batches, data->x, data->y, &bo) : nb_last_status();
     s.best = rc == 0 ? nb_arena_alloc(keep, wbytes) : NULL;
     nb_arena_use(s.step);
     if (!s.best) {
@@ -271,8 +271,10 @@ int nb_train(nb_model *model, nb_optim *opt, nb_loss_fn loss, const nb_train_dat
     nb_arena_reset(s.step);
     if (rc == 0)
         rc = nb_eval_sets(&s, 0);
-    if (rc < 0)
+    if (rc < 0) {
+        nb__error_context("nb_train", "evaluating the starting point");
         goto done;
+    }
     memcpy(s.best, s.params->data, wbytes);
     double best_val = data->val_x ? r->val_loss[0] : INFINITY;
     int fails = 0;
@@ -280,8 +282,10 @@ int nb_train(nb_model *model, nb_optim *opt, nb_loss_fn loss, const nb_train_dat
     if (r->train_loss[0] <= o.goal)
         r->stop = NB_STOP_GOAL;
     for (int e = 1; e <= epochs && r->stop == NB_STOP_EPOCHS; e++) {
-        if ((rc = nb_train_epoch(&s, e)) < 0 || (rc = nb_eval_sets(&s, e)) < 0)
+        if ((rc = nb_train_epoch(&s, e)) < 0 || (rc = nb_eval_sets(&s, e)) < 0) {
+            nb__error_context("nb_train", "epoch %d", e);
             goto done;
+        }
         r->epochs = e;
         samples += (double)n;
         if (!data->val_x)
