@@ -1,13 +1,14 @@
-# examples: small complete programs, compiled as user code: only the public
-# headers (no NB_BUILDING_LIBRARY, so the call-site macros record their
-# file:line in every node).
+# examples: small complete programs, compiled and linked as user code: only
+# the public headers (no NB_BUILDING_LIBRARY, so the call-site macros record
+# their file:line in every node) and the shared libnabla, which exports only
+# the public nb_ names.  So building them proves the export list.
 #
 # Each also runs as a smoke test under `make check` (registered here, as
 # this folder's programs; the library's own tests are in tests/local.mk):
 # each exits non-zero when what it demonstrates does not hold or it misses
 # its target.
 EXAMPLE_CPPFLAGS = -I$(top_srcdir)/include
-EXAMPLE_LDADD = libnabla_impl.la $(OPENMP_CFLAGS) -lm
+EXAMPLE_LDADD = libnabla.la $(OPENMP_CFLAGS) -lm
 
 # teaching: backprop by hand, the chain rule (with DOT), a custom op
 noinst_PROGRAMS += examples/bp_by_hand examples/chain_rule examples/custom_op
