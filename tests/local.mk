@@ -107,7 +107,7 @@ tests_test_io_tensor_file_LDADD = $(TEST_LDADD)
 # allocation failures are injected into library code (tests/test_io_tensor_file.c)
 tests_test_io_tensor_file_LDFLAGS = -Wl,--wrap=malloc,--wrap=calloc
 
-# ---- the teaching tools: DOT export, the backward trace
+# ---- src/teach: DOT export, the backward trace
 check_PROGRAMS += tests/test_dot tests/test_trace
 TESTS += tests/test_dot tests/test_trace
 tests_test_dot_CFLAGS = $(TEST_CFLAGS)

@@ -8,5 +8,4 @@ libnabla_impl_la_SOURCES += \
 	src/io/batch.c src/io/batch.h \
 	src/io/tensor_file.c src/io/tensor_file.h \
 	src/io/tensor_file_internal.h \
-	src/io/io_util.h \
-	src/io/dot.c
+	src/io/io_util.h
