@@ -1,2 +1,15 @@
-# bench: sources, tests and programs of this part
+# bench: benchmark programs (bench/README.md) and the comparison with peers.
+# They link the convenience library, not the shared libnabla: bench_gemm
+# calls the internal GEMM kernels (kernels/gemm.h), and bench_overhead and
+# bench_mlp stay linked as their earlier figures were measured (statically,
+# no calls through the shared library's PLT), so that before/after ratios of
+# bench/compare.sh compare the code, not the linking.
+BENCH_LDADD = libnabla_impl.la $(OPENMP_CFLAGS)
+# GEMM against OpenBLAS (when configured with it)
 noinst_PROGRAMS += bench/bench_gemm
+bench_bench_gemm_LDADD = $(BENCH_LDADD)
+# graph overhead (W5) and BP-network training (W1-W3)
+noinst_PROGRAMS += bench/bench_overhead bench/bench_mlp
+bench_bench_overhead_LDADD = $(BENCH_LDADD)
+bench_bench_mlp_LDADD = $(BENCH_LDADD)
+EXTRA_DIST += bench/compare.sh bench/README.md

@@ -1,32 +1,137 @@
-# tests: the core suites (other parts list their own suites in their fragments)
-EXTRA_DIST += tests/test_util.h tests/malloc_count.h
+# tests: every test of the library is registered here, grouped by the layer
+# it tests.  The examples that run as smoke tests are the examples folder's
+# own programs and are registered with them, in examples/local.mk.
+#
+# A Check suite is tests/test_x.c (its source by default) and takes four
+# lines: check_PROGRAMS += tests/test_x, TESTS += tests/test_x, and
+# tests_test_x_CFLAGS = $(TEST_CFLAGS), tests_test_x_LDADD = $(TEST_LDADD):
+# only the test programs compile and link with Check.  They link the
+# convenience library, so they can reach internal functions (nb__*).
+TEST_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+TEST_LDADD = libnabla_impl.la $(CHECK_LIBS) $(OPENMP_CFLAGS)
+# helpers included by several suites
+EXTRA_DIST += tests/test_util.h tests/malloc_count.h tests/alloc_fail.h tests/test_errors.h \
+	tests/data
+
 if HAVE_CHECK
-check_PROGRAMS += tests/test_tensor tests/test_arena tests/test_autograd
-TESTS += tests/test_tensor tests/test_arena tests/test_autograd
+# ---- src/core
+check_PROGRAMS += tests/test_tensor tests/test_arena
+TESTS += tests/test_tensor tests/test_arena
+tests_test_tensor_CFLAGS = $(TEST_CFLAGS)
+tests_test_tensor_LDADD = $(TEST_LDADD)
+tests_test_arena_CFLAGS = $(TEST_CFLAGS)
+tests_test_arena_LDADD = $(TEST_LDADD)
 # count every malloc made by library code linked into the test
 tests_test_arena_LDFLAGS = -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc
+
+# ---- src/kernels
+check_PROGRAMS += tests/test_gemm tests/test_kernels_tanh
+TESTS += tests/test_gemm tests/test_kernels_tanh
+tests_test_gemm_CFLAGS = $(TEST_CFLAGS)
+tests_test_gemm_LDADD = $(TEST_LDADD)
+tests_test_kernels_tanh_CFLAGS = $(TEST_CFLAGS)
+tests_test_kernels_tanh_LDADD = $(TEST_LDADD)
+
+# ---- src/autograd: the engine, anomaly mode, custom ops, call sites
+check_PROGRAMS += tests/test_autograd tests/test_anomaly tests/test_custom_op tests/test_sites
+TESTS += tests/test_autograd tests/test_anomaly tests/test_custom_op tests/test_sites
+tests_test_autograd_CFLAGS = $(TEST_CFLAGS)
+tests_test_autograd_LDADD = $(TEST_LDADD)
+tests_test_anomaly_CFLAGS = $(TEST_CFLAGS)
+tests_test_anomaly_LDADD = $(TEST_LDADD)
+tests_test_custom_op_CFLAGS = $(TEST_CFLAGS)
+tests_test_custom_op_LDADD = $(TEST_LDADD)
+tests_test_sites_CFLAGS = $(TEST_CFLAGS)
+tests_test_sites_LDADD = $(TEST_LDADD)
+# Compiled as user code (no NB_BUILDING_LIBRARY), so that the call-site
+# macros of nabla/sites.h record this file's lines in the nodes.
+tests_test_anomaly_CPPFLAGS = -I$(top_srcdir)/include -I$(top_srcdir)/src
+tests_test_sites_CPPFLAGS = -I$(top_srcdir)/include -I$(top_srcdir)/src
+
+# ---- src/ops
+check_PROGRAMS += tests/test_ops_elementwise tests/test_ops_elementwise_grad \
+	tests/test_ops_reduce tests/test_ops_shape tests/test_ops_nn tests/test_ops_matmul
+TESTS += tests/test_ops_elementwise tests/test_ops_elementwise_grad \
+	tests/test_ops_reduce tests/test_ops_shape tests/test_ops_nn tests/test_ops_matmul
+tests_test_ops_elementwise_SOURCES = tests/test_ops_elementwise.c tests/elementwise_cases.h
+tests_test_ops_elementwise_CFLAGS = $(TEST_CFLAGS)
+tests_test_ops_elementwise_LDADD = $(TEST_LDADD)
+tests_test_ops_elementwise_grad_SOURCES = tests/test_ops_elementwise_grad.c tests/elementwise_cases.h
+tests_test_ops_elementwise_grad_CFLAGS = $(TEST_CFLAGS)
+tests_test_ops_elementwise_grad_LDADD = $(TEST_LDADD)
+tests_test_ops_reduce_SOURCES = tests/test_ops_reduce.c tests/test_ops_grad.h
+tests_test_ops_reduce_CFLAGS = $(TEST_CFLAGS)
+tests_test_ops_reduce_LDADD = $(TEST_LDADD)
+tests_test_ops_shape_SOURCES = tests/test_ops_shape.c tests/test_ops_grad.h
+tests_test_ops_shape_CFLAGS = $(TEST_CFLAGS)
+tests_test_ops_shape_LDADD = $(TEST_LDADD)
+tests_test_ops_nn_SOURCES = tests/test_ops_nn.c tests/test_ops_grad.h
+tests_test_ops_nn_CFLAGS = $(TEST_CFLAGS)
+tests_test_ops_nn_LDADD = $(TEST_LDADD)
+tests_test_ops_matmul_SOURCES = tests/test_ops_matmul.c tests/test_ops_grad.h
+tests_test_ops_matmul_CFLAGS = $(TEST_CFLAGS)
+tests_test_ops_matmul_LDADD = $(TEST_LDADD)
+
+# ---- src/verify
+check_PROGRAMS += tests/test_verify
+TESTS += tests/test_verify
+tests_test_verify_CFLAGS = $(TEST_CFLAGS)
+tests_test_verify_LDADD = $(TEST_LDADD)
+
+# ---- src/nn, src/optim, src/train
+check_PROGRAMS += tests/test_nn tests/test_optim tests/test_train tests/test_progress
+TESTS += tests/test_nn tests/test_optim tests/test_train tests/test_progress
+tests_test_nn_CFLAGS = $(TEST_CFLAGS)
+tests_test_nn_LDADD = $(TEST_LDADD)
+tests_test_optim_CFLAGS = $(TEST_CFLAGS)
+tests_test_optim_LDADD = $(TEST_LDADD)
+tests_test_train_CFLAGS = $(TEST_CFLAGS)
+tests_test_train_LDADD = $(TEST_LDADD)
+# count every malloc made by library code linked into the test
+tests_test_train_LDFLAGS = -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc
+tests_test_progress_CFLAGS = $(TEST_CFLAGS)
+tests_test_progress_LDADD = $(TEST_LDADD)
+
+# ---- src/io (test files in tests/data)
+IO_TEST_CFLAGS = $(TEST_CFLAGS) -DNB_IO_TEST_DIR='"$(abs_top_srcdir)/tests/data"'
+check_PROGRAMS += tests/test_io_csv tests/test_io_idx tests/test_io_normalize tests/test_io_tensor_file
+TESTS += tests/test_io_csv tests/test_io_idx tests/test_io_normalize tests/test_io_tensor_file
+tests_test_io_csv_CFLAGS = $(IO_TEST_CFLAGS)
+tests_test_io_csv_LDADD = $(TEST_LDADD)
+tests_test_io_idx_CFLAGS = $(IO_TEST_CFLAGS)
+tests_test_io_idx_LDADD = $(TEST_LDADD)
+tests_test_io_normalize_CFLAGS = $(IO_TEST_CFLAGS)
+tests_test_io_normalize_LDADD = $(TEST_LDADD)
+tests_test_io_tensor_file_CFLAGS = $(IO_TEST_CFLAGS)
+tests_test_io_tensor_file_LDADD = $(TEST_LDADD)
+# allocation failures are injected into library code (tests/test_io_tensor_file.c)
+tests_test_io_tensor_file_LDFLAGS = -Wl,--wrap=malloc,--wrap=calloc
+
+# ---- src/teach: DOT export, the backward trace
+check_PROGRAMS += tests/test_dot tests/test_trace
+TESTS += tests/test_dot tests/test_trace
+tests_test_dot_CFLAGS = $(TEST_CFLAGS)
+tests_test_dot_LDADD = $(TEST_LDADD)
+# Graphviz's dot, when configure found it, checks that the output parses.
+tests_test_dot_CPPFLAGS = $(AM_CPPFLAGS) -DNB_DOT_PROGRAM='"$(DOT)"'
+tests_test_trace_CFLAGS = $(TEST_CFLAGS)
+tests_test_trace_LDADD = $(TEST_LDADD)
+
+# ---- the whole library
 # two user threads at once (scripts/test.sh --tsan runs it under ThreadSanitizer)
 check_PROGRAMS += tests/test_threads
 TESTS += tests/test_threads
 tests_test_threads_CFLAGS = $(TEST_CFLAGS) -pthread -DNB_THREADS_DATA_DIR='"$(abs_top_srcdir)/data"'
+tests_test_threads_LDADD = $(TEST_LDADD)
 tests_test_threads_LDFLAGS = -pthread
-endif
-# the library never ends its host program (exit/abort/assert)
-TESTS += tests/check_no_exit.sh
-EXTRA_DIST += tests/check_no_exit.sh
-# scripts/test.sh lists the results wherever the checkout lies
-TESTS += tests/check_scripts.sh
-EXTRA_DIST += tests/check_scripts.sh
-EXTRA_DIST += tests/alloc_fail.h
-if HAVE_CHECK
 # the N-th allocation fails, for every N, through each path (tests/alloc_fail.h)
 check_PROGRAMS += tests/test_alloc_fail
 TESTS += tests/test_alloc_fail
+tests_test_alloc_fail_CFLAGS = $(TEST_CFLAGS)
+tests_test_alloc_fail_LDADD = $(TEST_LDADD)
 tests_test_alloc_fail_LDFLAGS = -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup \
 	-Wl,--wrap=aligned_alloc,--wrap=free,--wrap=nb_arena_alloc,--wrap=nb__arena_alloc_aligned \
 	-Wl,--wrap=inflateInit2_
-endif
-if HAVE_CHECK
 # the misuse catalogue of docs/errors.md, one test per entry, compiled as user
 # code (no NB_BUILDING_LIBRARY) so that messages carry call sites as users see them
 ERRORS_TEST_CPPFLAGS = -I$(top_srcdir)/include
@@ -35,8 +140,31 @@ check_PROGRAMS += tests/test_errors_ops tests/test_errors_autograd tests/test_er
 TESTS += tests/test_errors_ops tests/test_errors_autograd tests/test_errors_io \
 	tests/test_errors_train
 tests_test_errors_ops_CPPFLAGS = $(ERRORS_TEST_CPPFLAGS)
+tests_test_errors_ops_CFLAGS = $(TEST_CFLAGS)
+tests_test_errors_ops_LDADD = $(TEST_LDADD)
 tests_test_errors_autograd_CPPFLAGS = $(ERRORS_TEST_CPPFLAGS)
+tests_test_errors_autograd_CFLAGS = $(TEST_CFLAGS)
+tests_test_errors_autograd_LDADD = $(TEST_LDADD)
 tests_test_errors_io_CPPFLAGS = $(ERRORS_TEST_CPPFLAGS)
+tests_test_errors_io_CFLAGS = $(TEST_CFLAGS)
+tests_test_errors_io_LDADD = $(TEST_LDADD)
 tests_test_errors_train_CPPFLAGS = $(ERRORS_TEST_CPPFLAGS)
+tests_test_errors_train_CFLAGS = $(TEST_CFLAGS)
+tests_test_errors_train_LDADD = $(TEST_LDADD)
 endif
-EXTRA_DIST += tests/test_errors.h
+
+# Tests that need no Check.
+# the call-site check: every public function that can record a node needs a
+# macro in include/nabla/sites.h
+TESTS += tests/check_sites.sh
+# the library never ends its host program (exit/abort/assert)
+TESTS += tests/check_no_exit.sh
+# scripts/test.sh lists the results wherever the checkout lies
+TESTS += tests/check_scripts.sh
+EXTRA_DIST += tests/check_sites.sh tests/check_no_exit.sh tests/check_scripts.sh
+
+# Values and gradients of the ops against PyTorch (skipped without torch).
+check_PROGRAMS += tests/reference/nb_reference_dump
+tests_reference_nb_reference_dump_LDADD = libnabla_impl.la $(OPENMP_CFLAGS) -lm
+TESTS += tests/reference/test_torch_reference.sh
+EXTRA_DIST += tests/reference/test_torch_reference.sh tests/reference/compare_torch.py

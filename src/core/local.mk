@@ -1,4 +1,5 @@
-# src/core: tensor, arena, errors, RNG
+# src/core: tensor, arena, errors, RNG.  Its tests are in tests/local.mk,
+# its public headers in include/local.mk.
 libnabla_impl_la_SOURCES += \
 	src/core/error.c src/core/error_internal.h \
 	src/core/arena.c \
@@ -7,5 +8,3 @@ libnabla_impl_la_SOURCES += \
 	src/core/index_check.c src/core/index_check.h \
 	src/core/option_check.c src/core/option_check.h \
 	src/core/hash_table.h
-nabla_include_HEADERS += include/nabla/error.h include/nabla/arena.h include/nabla/rng.h \
-	include/nabla/tensor.h

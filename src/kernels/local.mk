@@ -1,4 +1,5 @@
-# src/kernels: sources, tests and programs of this part
+# src/kernels: plain loops and GEMM on raw buffers (f32 and f64), CPU
+# dispatch, optional CBLAS.  Its tests are in tests/local.mk.
 libnabla_impl_la_SOURCES += \
 	src/kernels/gemm.h \
 	src/kernels/gemm_internal.h \
@@ -9,8 +10,10 @@ libnabla_impl_la_SOURCES += \
 	src/kernels/gemm_avx2.c \
 	src/kernels/gemm_avx512.c \
 	src/kernels/gemm_blas.c
-
-if HAVE_CHECK
-check_PROGRAMS += tests/test_gemm
-TESTS += tests/test_gemm
-endif
+# the loops of the non-GEMM ops: elementwise, broadcast, reductions, take/put
+libnabla_impl_la_SOURCES += \
+	src/kernels/elementwise.h src/kernels/elementwise_loops.h src/kernels/elementwise_tmpl.h \
+	src/kernels/broadcast.c src/kernels/broadcast_tmpl.h src/kernels/accumulate.c \
+	src/kernels/tanh.h src/kernels/tanh.c src/kernels/fast_tanh.h \
+	src/kernels/reduce.h src/kernels/reduce.c src/kernels/reduce_tmpl.h \
+	src/kernels/select.h src/kernels/select.c

@@ -1,4 +1,5 @@
-# src/nn: models, layers, transfer functions, initialisers, losses
+# src/nn: models, layers, transfer functions, initialisers, losses.  Its
+# tests are in tests/local.mk, its public header in include/local.mk.
 libnabla_impl_la_SOURCES += \
 	src/nn/nn_internal.h \
 	src/nn/param_store.c \
@@ -7,8 +8,3 @@ libnabla_impl_la_SOURCES += \
 	src/nn/init.c \
 	src/nn/bpnet.c \
 	src/nn/save.c
-
-if HAVE_CHECK
-check_PROGRAMS += tests/test_nn
-TESTS += tests/test_nn
-endif

@@ -1,4 +1,6 @@
-# src/ops: the arithmetic core (more op groups have their own fragments)
+# src/ops: every differentiable op, one file per op or op group.  Its tests
+# are in tests/local.mk, its public headers in include/local.mk.
+# the arithmetic core and the shared op plumbing
 libnabla_impl_la_SOURCES += \
 	src/ops/op_util.h src/ops/op_util.c \
 	src/ops/elementwise_op.h src/ops/elementwise_op.c \
@@ -8,6 +10,27 @@ libnabla_impl_la_SOURCES += \
 	src/ops/sum.c \
 	src/ops/unary_basic.c \
 	src/ops/matmul.c
-nabla_include_HEADERS += include/nabla/ops.h include/nabla/ops_basic.h \
-	include/nabla/ops_elementwise.h include/nabla/ops_reduce.h include/nabla/ops_shape.h \
-	include/nabla/ops_nn.h
+# the elementwise set: unary maps, activations, pow/maximum/minimum, where,
+# comparison masks, cast
+libnabla_impl_la_SOURCES += \
+	src/ops/unary_math.c \
+	src/ops/activations.c \
+	src/ops/binary_extra.c \
+	src/ops/where.c \
+	src/ops/compare.c \
+	src/ops/cast.c
+# reductions, shape ops, softmax and losses
+libnabla_impl_la_SOURCES += \
+	src/ops/reduce_util.h src/ops/loss_util.h \
+	src/ops/take_put.h src/ops/take_put.c \
+	src/ops/reduce_mean.c \
+	src/ops/reduce_extrema.c \
+	src/ops/logsumexp.c \
+	src/ops/permute.c \
+	src/ops/concat.c \
+	src/ops/slice.c \
+	src/ops/gather.c \
+	src/ops/squeeze.c \
+	src/ops/softmax.c \
+	src/ops/nll.c \
+	src/ops/mse_bce.c

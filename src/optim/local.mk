@@ -1,5 +1,6 @@
 # src/optim: optimizers (update rules over a model's flat buffers) and
-# subnormal control
+# subnormal control.  Its tests are in tests/local.mk, its public header in
+# include/local.mk.
 libnabla_impl_la_SOURCES += \
 	src/optim/optim_internal.h \
 	src/optim/ftz.c \
@@ -8,8 +9,3 @@ libnabla_impl_la_SOURCES += \
 	src/optim/adam.c \
 	src/optim/rmsprop.c \
 	src/optim/rprop.c
-
-if HAVE_CHECK
-check_PROGRAMS += tests/test_optim
-TESTS += tests/test_optim
-endif
