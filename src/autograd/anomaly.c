@@ -22,7 +22,7 @@
 #include <stdio.h>
 
 #include "autograd/graph.h"
-#include "autograd/teaching_internal.h"
+#include "autograd/call_site_internal.h"
 
 /* Index of the first NaN/Inf of t (one is known to be there). */
 static int64_t nb_first_nonfinite(const nb_tensor *t)

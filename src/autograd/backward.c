@@ -18,7 +18,7 @@
 #include "autograd/graph.h"
 #include "kernels/elementwise.h"
 #include "autograd/pass_observers.h"
-#include "autograd/teaching_internal.h"
+#include "autograd/call_site_internal.h"
 
 typedef struct nb_bw_ctx {
     nb_arena *arena;

@@ -19,7 +19,7 @@
 #include <string.h>
 
 #include "autograd/graph.h"
-#include "autograd/teaching_internal.h"
+#include "autograd/call_site_internal.h"
 #include "nabla/custom_op.h"
 
 /* uthash allocates with malloc here (registries are long-lived and made

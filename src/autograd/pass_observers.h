@@ -6,7 +6,7 @@
  *
  * The engine (backward.c) owns and calls this interface; the teaching tools
  * define it: today its one observer is the NB_TRACE switch of the backward
- * trace (trace.c). */
+ * trace (src/teach/trace.c). */
 #ifndef NB_AUTOGRAD_PASS_OBSERVERS_H
 #define NB_AUTOGRAD_PASS_OBSERVERS_H
 

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "autograd/graph.h"
-#include "autograd/teaching_internal.h"
+#include "autograd/call_site_internal.h"
 
 /* Documented thread-local settings (autograd.h): the only mutable state
  * besides the error message. */
