@@ -162,6 +162,14 @@ TESTS += tests/check_no_exit.sh
 # scripts/test.sh lists the results wherever the checkout lies
 TESTS += tests/check_scripts.sh
 EXTRA_DIST += tests/check_sites.sh tests/check_no_exit.sh tests/check_scripts.sh
+# the README's first program compiles as C and C++, links libnabla, and
+# prints the gradient its comment gives
+TESTS += tests/check_readme.sh
+EXTRA_DIST += tests/check_readme.sh
+check_readme_environment = NB_SRCDIR='$(abs_top_srcdir)'; NB_CC='$(CC)'; \
+  NB_CFLAGS='$(CFLAGS) $(OPENMP_CFLAGS)'; NB_LIBTOOL='$(LIBTOOL)'; \
+  export NB_SRCDIR NB_CC NB_CFLAGS NB_LIBTOOL;
+AM_TESTS_ENVIRONMENT += $(check_readme_environment)
 
 # Values and gradients of the ops against PyTorch (skipped without torch).
 check_PROGRAMS += tests/reference/nb_reference_dump
