@@ -1,6 +1,7 @@
 # Shared by scripts/demo.sh and scripts/test.sh: install what is missing
 # (Debian, as root), then configure and build out of tree.  Both steps are
 # skipped when already done, so a second run is fast.
+# Environment: JOBS=N runs make with N jobs (default: the number of CPUs).
 
 NB_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
@@ -28,16 +29,49 @@ nb_install_missing() {
     fi
 }
 
+NB_JOBS=${JOBS:-$(nproc)}
+case $NB_JOBS in
+'' | *[!0-9]* | 0) echo "JOBS must be a positive number of make jobs (got '$NB_JOBS')" >&2; exit 2 ;;
+esac
+
+# nb_srcdir DIR: the source tree to configure DIR from.  Normally the
+# checkout itself; but once someone ran ./configure in the checkout,
+# autoconf refuses every out-of-tree build from it ("source directory
+# already configured"), so DIR then gets its own copy of the sources
+# (DIR/src-copy, refreshed on each run; the checkout's build is untouched).
+nb_srcdir() {
+    local dir=$1
+    if [ ! -f "$NB_TOP/config.status" ]; then
+        printf '%s\n' "$NB_TOP"
+        return
+    fi
+    local copy="$dir/src-copy"
+    mkdir -p "$copy"
+    if git -C "$NB_TOP" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+        # tracked and new files, as they are in the checkout now
+        (cd "$NB_TOP" && git ls-files -z --cached --others --exclude-standard) |
+            (cd "$NB_TOP" && xargs -0 cp --parents -p -u -t "$copy" 2>/dev/null) || true
+    else
+        tar -C "$NB_TOP" --exclude='./build*' --exclude='*.o' --exclude='*.lo' --exclude='.libs' \
+            --exclude='config.status' --exclude='config.log' --exclude='Makefile' -cf - . |
+            tar -C "$copy" -xf -
+    fi
+    rm -f "$copy/config.status" "$copy/config.h" "$copy/Makefile"
+    printf '%s\n' "$copy"
+}
+
 # nb_build DIR [configure args...]: configure (once) and build in $NB_TOP/DIR.
 nb_build() {
     local dir="$NB_TOP/$1"
     shift
-    [ -x "$NB_TOP/configure" ] || (cd "$NB_TOP" && autoreconf -fi >/dev/null)
     mkdir -p "$dir"
+    local src
+    src=$(nb_srcdir "$dir")
+    [ -x "$src/configure" ] || (cd "$src" && autoreconf -fi >/dev/null)
     if [ ! -f "$dir/Makefile" ]; then
-        (cd "$dir" && "$NB_TOP/configure" -q "$@")
+        (cd "$dir" && "$src/configure" -q "$@")
     fi
-    make -C "$dir" -j"$(nproc)" -s >/dev/null
+    make -C "$dir" -j"$NB_JOBS" -s >/dev/null
 }
 
 # nb_print_results BUILDDIR: one line per test of the last `make check` in

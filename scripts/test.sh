@@ -63,7 +63,7 @@ echo "== building ($dir/)"
 nb_build "$dir" CFLAGS="$cflags" LDFLAGS="$ldflags" "${extra[@]}"
 echo "== make check ($dir/)"
 status=0
-make -C "$NB_TOP/$dir" -j"$(nproc)" -s check "${make_args[@]}" >/dev/null 2>&1 || status=$?
+make -C "$NB_TOP/$dir" -j"$NB_JOBS" -s check "${make_args[@]}" >/dev/null 2>&1 || status=$?
 nb_print_results "$NB_TOP/$dir"
 if [ "${1:-}" = "--tsan" ] && [ "$status" -eq 0 ] &&
     ! grep -q "Archer detected OpenMP application with TSan" "$NB_TOP/$dir/tests/test_threads.log"; then
