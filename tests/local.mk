@@ -40,3 +40,14 @@ tests_test_errors_io_CPPFLAGS = $(ERRORS_TEST_CPPFLAGS)
 tests_test_errors_train_CPPFLAGS = $(ERRORS_TEST_CPPFLAGS)
 endif
 EXTRA_DIST += tests/test_errors.h
+# the interactive page of a backward pass (src/teach): its content and errors
+# (Check), and in a headless browser when Debian's chromium is installed
+if HAVE_CHECK
+check_PROGRAMS += tests/test_html
+TESTS += tests/test_html
+endif
+TESTS += tests/check_html_browser.sh
+EXTRA_DIST += tests/check_html_browser.sh
+# the browser check keeps its page, DOM dumps and screenshot for a look
+clean-local:
+	rm -rf tests/check_html_browser.d
