@@ -206,6 +206,34 @@ START_TEST(test_large_summarised)
 }
 END_TEST
 
+/* Two roots share the graph (their gradients add up, as in nb_grad); a
+ * leaf given as the root gives a page with no backward step. */
+START_TEST(test_two_roots_and_a_leaf_root)
+{
+    graph g = make_graph();
+    nb_tensor *L2 = nb_sum(nb_mul(g.w, g.w)); /* d/dw = 2w = [1, -2] */
+    nb_tensor *roots[] = {g.L, L2};
+    FILE *f = tmpfile();
+    ck_assert_ptr_nonnull(f);
+    ck_assert_msg(nb_html_write(f, roots, 2, NULL) == NB_OK, "%s", nb_last_error());
+    char *page = slurp(f);
+    fclose(f);
+    char cells[96];
+    snprintf(cells, sizeof cells, "<td>%s</td><td>%s</td>", num(g.dw[0] + 1), num(g.dw[1] - 2));
+    const char *summary = strstr(page, "the pass is complete");
+    ck_assert_ptr_nonnull(summary);
+    ck_assert_has(summary, "∂L/∂w"); /* two roots: "L" for what is differentiated */
+    ck_assert_has(summary, cells);
+    free(page);
+
+    nb_tensor *leaf = nb_tensor_set_requires_grad(nb_scalar(NB_F64, 3), true);
+    page = page_of(leaf, NULL);
+    ck_assert_ptr_nonnull(strstr(page, "id=\"s1\""));
+    ck_assert_ptr_null(strstr(page, "id=\"s2\""));
+    free(page);
+}
+END_TEST
+
 /* A hook the thread had hears the pass too, and is put back. */
 static int heard;
 static void count_hook(const nb_backward_event *ev, void *ctx)
@@ -345,6 +373,7 @@ int main(void)
     tcase_add_test(tc, test_steps_and_values);
     tcase_add_test(tc, test_self_contained);
     tcase_add_test(tc, test_large_summarised);
+    tcase_add_test(tc, test_two_roots_and_a_leaf_root);
     tcase_add_test(tc, test_hook_kept);
     tcase_add_test(tc, test_errors);
     tcase_add_test(tc, test_save_atomic);
