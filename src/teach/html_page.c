@@ -27,7 +27,7 @@ typedef struct nb_hv {
     int64_t idx;
     int64_t node_idx;   /* in nodes[], or -1 for a leaf */
     int64_t rank, slot; /* layout */
-    int64_t min_use;    /* leaves: the lowest rank of a node using it, -1 none */
+    int64_t min_use;    /* the lowest rank of a node using it, -1 none (layout) */
     int64_t bwd;        /* the step its gradient is complete, -1 never */
     int64_t first_pass; /* the first PASS event into it, -1 none (chained by next_same) */
     int64_t last_pass;
@@ -159,18 +159,29 @@ static int nb_hpage_vertices(nb_hpage *pg, nb_tensor *const *roots, int n_roots)
     return NB_OK;
 }
 
-/* Rank by depth: a node one below its deepest input node, a leaf just above
- * the first rank that uses it; slots in order of appearance. */
+/* Rank by depth.  A node first gets one rank below its deepest input node
+ * (set while the vertices are made), then, walking back from the loss, moves
+ * down to just above its first user, so that a side branch (a second loss
+ * term, say) sits beside the node it feeds instead of far above it with an
+ * edge across the ranks between; a leaf sits just above its first user.
+ * Slots in a rank in order of appearance. */
 static int64_t nb_hpage_layout(nb_hpage *pg, int64_t *n_ranks)
 {
-    for (int64_t i = 0; i < pg->n_nodes; i++) {
+    for (int64_t i = pg->n_nodes - 1; i >= 0; i--) {
         const nb_node *nd = pg->nodes[i];
-        int64_t r = nb_hv_find(pg, nb_node_output(nd))->rank;
+        nb_hv *ov = nb_hv_find(pg, nb_node_output(nd));
+        if (ov->min_use > ov->rank + 1) /* the users, later in forward order, are placed */
+            ov->rank = ov->min_use - 1;
         for (int k = 0; k < nb_node_num_inputs(nd); k++) {
             nb_hv *iv = nb_hv_find(pg, nb_node_input(nd, k));
-            if (iv->node_idx < 0 && (iv->min_use < 0 || r < iv->min_use))
-                iv->min_use = r;
+            if (iv->min_use < 0 || ov->rank < iv->min_use)
+                iv->min_use = ov->rank;
         }
+    }
+    for (int64_t i = 0; i < pg->n_v; i++) {
+        nb_hv *v = &pg->v[i];
+        if (v->node_idx < 0)
+            v->rank = v->min_use > 0 ? v->min_use - 1 : 0;
     }
     int64_t max_rank = 0;
     for (int64_t i = 0; i < pg->n_v; i++) {
