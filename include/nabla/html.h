@@ -37,7 +37,8 @@ extern "C" {
 typedef struct nb_html_opts {
     const char *title;  /* the page's heading, or NULL for "Backward pass" */
     int64_t max_values; /* tensors with at most this many elements are shown
-                           as matrices, larger ones summarised; 0 means 16 */
+                           as matrices, larger ones summarised; 0 means 16,
+                           negative summarises all, at most 4096 */
 } nb_html_opts;
 
 /* Run a backward pass from `roots` (n_roots >= 1 one-element tensors, such
@@ -47,8 +48,10 @@ typedef struct nb_html_opts {
  * NULL.  The gradients are not added to any .grad.
  * Returns NB_OK, or NB_ERR_NULL (NULL out or roots), NB_ERR_ARG (n_roots < 1,
  * a root that is not one element, a graph without a leaf that requires
- * grad), NB_ERR_STATE (no current arena, stale tensor), NB_ERR_NOMEM,
- * NB_ERR_IO (a write failed), or the status of a failing backward pass. */
+ * grad, opts.max_values above 4096), NB_ERR_STATE (no current arena, stale
+ * tensor), NB_ERR_NOMEM, NB_ERR_IO (a write failed), or the status of a
+ * failing backward pass; nothing is written to `out` before the arguments
+ * are checked and the pass has run. */
 int nb_html_write(FILE *out, nb_tensor *const *roots, int n_roots, const nb_html_opts *opts);
 
 /* The same page into the file at `path`: written to a temporary file in the

@@ -45,6 +45,7 @@ struct nb_hpage {
     nb_hv *table;
     int64_t *edge_base; /* nodes[i]'s edges are edge_base[i] + k */
     int64_t *edge_bwd;  /* the step a contribution went along each edge, -1 none */
+    int64_t *edge_ev;   /* ... and its PASS event */
     nb_tensor **leaves; /* the leaves that require grad */
     int n_leaves;
     nb_hrec rec;
@@ -143,10 +144,11 @@ static int nb_hpage_vertices(nb_hpage *pg, nb_tensor *const *roots, int n_roots)
     if (pg->oom)
         return nb__error(NB_ERR_NOMEM, "%s: out of memory", pg->api);
     pg->edge_bwd = malloc((size_t)(edges + 1) * sizeof *pg->edge_bwd);
-    if (!pg->edge_bwd)
+    pg->edge_ev = malloc((size_t)(edges + 1) * sizeof *pg->edge_ev);
+    if (!pg->edge_bwd || !pg->edge_ev)
         return nb__error(NB_ERR_NOMEM, "%s: out of memory", pg->api);
     for (int64_t e = 0; e < edges; e++)
-        pg->edge_bwd[e] = -1;
+        pg->edge_bwd[e] = pg->edge_ev[e] = -1;
     pg->n_leaves = 0;
     for (int64_t i = 0; i < pg->n_v; i++)
         if (pg->v[i].node_idx < 0 && pg->v[i].key->requires_grad)
@@ -239,8 +241,10 @@ static void nb_hpage_events(nb_hpage *pg)
                 v->first_pass = i;
             v->last_pass = i;
             nb_hv *nv = nb_hv_find(pg, nb_node_output(e->node));
-            if (nv && nv->node_idx >= 0)
+            if (nv && nv->node_idx >= 0) {
                 pg->edge_bwd[pg->edge_base[nv->node_idx] + e->input_index] = step;
+                pg->edge_ev[pg->edge_base[nv->node_idx] + e->input_index] = i;
+            }
         }
     }
     pg->n_steps = first_bwd + pg->n_visits + 1;
@@ -291,10 +295,7 @@ static void nb_hpage_svg(nb_hpage *pg)
             if (pg->edge_bwd[e] < 0)
                 continue;
             /* the contribution sent along the edge, shown from its step on */
-            const nb_hev *pe = NULL;
-            for (int64_t p = iv->first_pass; p >= 0; p = pg->rec.ev[p].next_same)
-                if (pg->rec.ev[p].node == nd && pg->rec.ev[p].input_index == k)
-                    pe = &pg->rec.ev[p];
+            const nb_hev *pe = pg->edge_ev[e] >= 0 ? &pg->rec.ev[pg->edge_ev[e]] : NULL;
             nb__html_printf(o, "<text class=\"el\" data-bwd=\"%lld\" x=\"%lld\" y=\"%lld\">↑ ",
                             (long long)pg->edge_bwd[e], (long long)((x1 + xe) / 2 + 6),
                             (long long)ym + 4);
@@ -599,6 +600,7 @@ int nb__html_write_as(const char *api, FILE *out, nb_tensor *const *roots, int n
     free(pg->v);
     free(pg->edge_base);
     free(pg->edge_bwd);
+    free(pg->edge_ev);
     free(pg->leaves);
     return rc;
 }
