@@ -534,7 +534,9 @@ static void nb_hpage_write(nb_hpage *pg, const char *title)
                        "<button id=\"next\" title=\"next (→)\">next ▶</button> <input "
                        "id=\"slider\" type=\"range\" min=\"0\" max=\"%lld\" value=\"0\" "
                        "aria-label=\"step\"> <span id=\"status\">step 0 of %lld</span></nav>\n"
-                       "</header>\n<main>\n<div id=\"graph\">\n",
+                       "</header>\n<noscript><p class=\"legend\">The step controls need JavaScript; "
+                       "without it only step 0 is shown.</p></noscript>\n<main>\n<div "
+                       "id=\"graph\">\n",
                     (long long)(pg->n_steps - 1), (long long)(pg->n_steps - 1));
     nb_hpage_svg(pg);
     nb__html_printf(o, "</div>\n<div id=\"steps\">\n");
