@@ -361,7 +361,12 @@ static void nb_hpage_tensor(nb_hpage *pg, const nb_tensor *t)
 static void nb_hpage_forward(nb_hpage *pg)
 {
     nb_hout *o = &pg->o;
-    nb_hpage_section(pg, 0, -1);
+    /* step 0 is about every leaf */
+    nb__html_printf(o, "<section class=\"step\" id=\"s0\" data-cur=\"");
+    for (int64_t i = 0, n = 0; i < pg->n_v; i++)
+        if (pg->v[i].node_idx < 0)
+            nb__html_printf(o, "%sv%lld", n++ ? " " : "", (long long)i);
+    nb__html_printf(o, "\">");
     nb__html_printf(o, "<h2>Step 0 · forward: the leaves</h2><p>The values everything starts "
                        "from: the inputs (constants) and the parameters (they require grad, so "
                        "the backward pass will find their gradients).</p><dl>");
