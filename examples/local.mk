@@ -56,3 +56,11 @@ examples_fashion_mnist_LDADD = $(EXAMPLE_LDADD)
 examples_iris_CPPFLAGS = $(EXAMPLE_CPPFLAGS) -DNB_DATA_DIR='"$(abs_top_srcdir)/data"'
 examples_iris_LDADD = $(EXAMPLE_LDADD)
 CLEANFILES += fashion_mnist_quick.nbt
+
+# the interactive page of a backward pass (nabla/html.h): writes bp_page.html
+# and checks it
+noinst_PROGRAMS += examples/bp_page
+TESTS += examples/bp_page
+examples_bp_page_CPPFLAGS = $(EXAMPLE_CPPFLAGS)
+examples_bp_page_LDADD = $(EXAMPLE_LDADD)
+CLEANFILES += bp_page.html

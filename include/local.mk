@@ -18,5 +18,5 @@ nabla_include_HEADERS += include/nabla/verify.h
 nabla_include_HEADERS += include/nabla/nn.h include/nabla/optim.h include/nabla/train.h
 # src/io
 nabla_include_HEADERS += include/nabla/io.h
-# src/teach: DOT export and the backward trace
-nabla_include_HEADERS += include/nabla/dot.h include/nabla/trace.h
+# src/teach: DOT export, the backward trace, the backward-pass page
+nabla_include_HEADERS += include/nabla/dot.h include/nabla/trace.h include/nabla/html.h

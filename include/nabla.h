@@ -57,6 +57,7 @@
 #include "nabla/io.h"        /* CSV, IDX, normalisation, model files */
 #include "nabla/dot.h"       /* graph pictures */
 #include "nabla/trace.h"     /* the backward trace */
+#include "nabla/html.h"      /* an interactive page of a backward pass */
 #include "nabla/sites.h"     /* records the caller's file:line in each node (last) */
 
 #endif

@@ -11,8 +11,9 @@ libopenblas-dev"
 # The demo: the build and its data set.
 NB_DEMO_PACKAGES="$NB_BUILD_PACKAGES dataset-fashion-mnist"
 # The tests: Check, the data the example smoke tests read, Graphviz for the
-# DOT test, and PyTorch for the float64 reference comparison.
-NB_TEST_PACKAGES="$NB_BUILD_PACKAGES check dataset-fashion-mnist graphviz python3 python3-torch"
+# DOT test, chromium for the browser test of the backward-pass page, and
+# PyTorch for the float64 reference comparison.
+NB_TEST_PACKAGES="$NB_BUILD_PACKAGES check chromium dataset-fashion-mnist graphviz python3 python3-torch"
 
 # nb_install_missing PACKAGE...: apt-get install those not installed yet.
 nb_install_missing() {

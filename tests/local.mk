@@ -176,3 +176,17 @@ check_PROGRAMS += tests/reference/nb_reference_dump
 tests_reference_nb_reference_dump_LDADD = libnabla_impl.la $(OPENMP_CFLAGS) -lm
 TESTS += tests/reference/test_torch_reference.sh
 EXTRA_DIST += tests/reference/test_torch_reference.sh tests/reference/compare_torch.py
+
+# ---- src/teach: the interactive page of a backward pass, its content and
+# errors (Check), and in a headless browser when Debian's chromium is there
+if HAVE_CHECK
+check_PROGRAMS += tests/test_html
+TESTS += tests/test_html
+tests_test_html_CFLAGS = $(TEST_CFLAGS)
+tests_test_html_LDADD = $(TEST_LDADD)
+endif
+TESTS += tests/check_html_browser.sh
+EXTRA_DIST += tests/check_html_browser.sh
+# the browser check keeps its page, DOM dumps and screenshot for a look
+clean-local:
+	rm -rf tests/check_html_browser.d

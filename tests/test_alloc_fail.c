@@ -1,6 +1,7 @@
 /* Allocation failure through every path a program takes: a training step,
- * nb_train, model save and load, CSV load, IDX load (plain and gzip).  Each
- * path is run once as a reference, then again with its 1st, 2nd, 3rd, ...
+ * nb_train, model save and load, CSV load, IDX load (plain and gzip), the
+ * backward-pass page (nb_html_save).  Each path is run once as a
+ * reference, then again with its 1st, 2nd, 3rd, ...
  * allocation failing (see tests/alloc_fail.h for what counts: the system
  * allocator, arena chunks and every arena allocation), until a run makes
  * fewer allocations than the one that would fail; then all again with
@@ -959,6 +960,99 @@ START_TEST(test_sweep_finds_broken_contracts)
 }
 END_TEST
 
+/* ---- (f) the backward-pass page (nabla/html.h), saved over an old one ---- */
+
+typedef struct html_ctx {
+    char path[256];
+    nb_arena *arena;
+    nb_tensor *loss;
+    bool have_ref;
+    int ref_sections;
+} html_ctx;
+
+static const char html_old[] = "the old page\n";
+
+static void html_setup(void *vc)
+{
+    html_ctx *c = vc;
+    write_all(c->path, html_old, sizeof html_old - 1, 0);
+    c->arena = nb_arena_new_opts(&(nb_arena_opts){.allocator = &af_allocator});
+    ck_assert_ptr_nonnull(c->arena);
+    nb_arena_use(c->arena);
+    /* a 2-3-1 tanh network on 4 samples, W used by one node, b by another */
+    nb_rng rng;
+    nb_rng_seed(&rng, 5);
+    nb_tensor *x = nb_rand_normal(&rng, NB_F64, NB_SHAPE(4, 2), 0, 1);
+    nb_tensor *w1 = nb_tensor_set_requires_grad(nb_rand_normal(&rng, NB_F64, NB_SHAPE(2, 3), 0, 1), true);
+    nb_tensor *b1 = nb_tensor_set_requires_grad(nb_zeros(NB_F64, NB_SHAPE(1, 3)), true);
+    nb_tensor *w2 = nb_tensor_set_requires_grad(nb_rand_normal(&rng, NB_F64, NB_SHAPE(3, 1), 0, 1), true);
+    nb_tensor_set_name(w1, "W1");
+    c->loss = nb_mean(nb_square(nb_matmul(nb_tanh(nb_add(nb_matmul(x, w1), b1)), w2)));
+    ck_assert_ptr_nonnull(c->loss);
+}
+
+static int html_call(void *vc)
+{
+    html_ctx *c = vc;
+    return nb_html_save(c->path, &c->loss, 1, &(nb_html_opts){.max_values = 6});
+}
+
+static int html_after_fail(void *vc, char *why, size_t size)
+{
+    html_ctx *c = vc;
+    unsigned char now[64];
+    size_t n = read_all(c->path, now, sizeof now);
+    if (n != sizeof html_old - 1 || memcmp(now, html_old, n) != 0)
+        return af_why(why, size, "the page it was to replace changed%s", "");
+    if (tmpdir_entries() != 1)
+        return af_why(why, size, "a temporary file was left in the folder%s", "");
+    return 0;
+}
+
+static int html_after_ok(void *vc, char *why, size_t size)
+{
+    html_ctx *c = vc;
+    static unsigned char now[1 << 17];
+    size_t n = read_all(c->path, now, sizeof now - 1);
+    now[n] = '\0';
+    /* node ids grow from run to run, so count the steps instead of
+     * comparing bytes */
+    int sections = 0;
+    for (const char *p = (const char *)now; (p = strstr(p, "<section ")) != NULL; p++)
+        sections++;
+    if (n < 16 || strcmp((const char *)now + n - 8, "</html>\n") != 0)
+        return af_why(why, size, "the page is not complete%s", "");
+    if (!c->have_ref) {
+        c->ref_sections = sections;
+        c->have_ref = true;
+    } else if (sections != c->ref_sections) {
+        return af_why(why, size, "the page has another number of steps%s", "");
+    }
+    if (tmpdir_entries() != 1)
+        return af_why(why, size, "a temporary file was left in the folder%s", "");
+    return 0;
+}
+
+static void html_cleanup(void *vc)
+{
+    html_ctx *c = vc;
+    nb_arena_use(NULL);
+    nb_arena_free(c->arena);
+}
+
+START_TEST(test_html_save)
+{
+    static html_ctx c;
+    memset(&c, 0, sizeof c);
+    make_tmpdir();
+    in_tmp("page.html", c.path, sizeof c.path);
+    af_sweep(&(af_path){"backward-pass page", "nb_html_save: ", html_setup, html_call,
+                        html_after_fail, html_after_ok, html_cleanup, &c});
+    ck_assert_int_eq(c.ref_sections, 1 + 6 + 6 + 1); /* leaves, 6 nodes forward and back, the summary */
+    remove_tmpdir();
+}
+END_TEST
+
 static Suite *alloc_fail_suite(void)
 {
     Suite *s = suite_create("alloc_fail");
@@ -971,6 +1065,7 @@ static Suite *alloc_fail_suite(void)
     tcase_add_test(tc, test_model_save_and_load);
     tcase_add_test(tc, test_csv_load);
     tcase_add_test(tc, test_idx_load);
+    tcase_add_test(tc, test_html_save);
     suite_add_tcase(s, tc);
     return s;
 }
