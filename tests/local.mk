@@ -40,3 +40,8 @@ tests_test_errors_io_CPPFLAGS = $(ERRORS_TEST_CPPFLAGS)
 tests_test_errors_train_CPPFLAGS = $(ERRORS_TEST_CPPFLAGS)
 endif
 EXTRA_DIST += tests/test_errors.h
+if HAVE_CHECK
+# nb_check_grad (a hand-derived gradient against autodiff and differences) and nb_allclose
+check_PROGRAMS += tests/test_check_grad
+TESTS += tests/test_check_grad
+endif
