@@ -28,6 +28,7 @@ typedef struct nb_cg {
     nb_fn fn;
     void *ctx;
     int n;                      /* n_inputs */
+    nb_tensor *const *inputs;   /* the user's (read only) */
     nb_tensor **x;              /* f64 copies of the inputs */
     nb_tensor **req;            /* the copies of the checked inputs */
     int *req_index;             /* their positions in inputs */
@@ -215,7 +216,9 @@ static void nb_cg_compare(nb_cg *g, int q, bool hvp, const nb_tensor *mine, cons
     r->engine_differ += engine_differ;
 
     char line[640], shape[96], idx[160];
-    int len = snprintf(line, sizeof line, "inputs[%d]%s (%s): ", i, hvp ? " H v" : "",
+    const char *name = g->inputs[i]->name; /* named by the user: easier to read */
+    int len = snprintf(line, sizeof line, "inputs[%d]%s%.40s%s%s (%s): ", i, name ? " '" : "",
+                       name ? name : "", name ? "'" : "", hvp ? " H v" : "",
                        nb__shape_fmt(x->ndim, x->shape, shape, sizeof shape));
     if (!differ)
         len += snprintf(line + len, sizeof line - (size_t)len,
@@ -313,6 +316,7 @@ static int nb_cg_run(nb_cg *g, nb_tensor *const *inputs, nb_tensor *const *my_gr
 {
     const nb_check_grad_opts *co = g->co;
     int n = g->n;
+    g->inputs = inputs;
     g->x = nb_arena_alloc(g->keep, sizeof *g->x * (size_t)n);
     g->req = nb_arena_alloc(g->keep, sizeof *g->req * (size_t)n);
     g->req_index = nb_arena_alloc(g->keep, sizeof *g->req_index * (size_t)n);
