@@ -411,9 +411,9 @@ static int nb_cg_main(const char *api, nb_fn fn, nb_tensor *const *inputs, int n
         nb_arena *prev = nb_arena_use(g.keep);
         rc = nb_cg_run(&g, inputs, my_grads);
         nb_arena_use(prev);
-        if (rc < 0) /* a failure of fn or of the engine: say where it happened */
-            nb__error_context(api, "%s", g.phase);
     }
+    if (rc < 0) /* name the function called, and where in it (kept if it is named already) */
+        nb__error_context(api, "%s", g.phase);
     nb_arena_free(g.tmp);
     nb_arena_free(keep);
     if (rc < 0) {
