@@ -357,6 +357,26 @@ START_TEST(references_disagree_at_a_kink)
 }
 END_TEST
 
+/* A classic of callbacks: fn reads the weights from ctx, not from its
+ * inputs, so it does not depend on them and the report says so. */
+static nb_tensor *ignores_input(nb_tensor *const *in, int n, void *ctx)
+{
+    (void)in, (void)n;
+    return nb_sum(nb_square(ctx));
+}
+
+START_TEST(fn_ignoring_its_input)
+{
+    nb_tensor *w = nb_from_f64((double[]){0.4, -1.1}, NB_SHAPE(2));
+    nb_tensor *g = nb_from_f64((double[]){0.8, -2.2}, NB_SHAPE(2));
+    nb_check_grad_result r;
+    ck_assert_int_eq(nb_check_grad(ignores_input, &w, 1, w, &g, NULL, &r), NB_ERR_MISMATCH);
+    ck_assert_str_eq(r.message, "inputs[0] (2): 2 of 2 entries differ, worst at [1]: yours -2.2, "
+                                "autodiff 0, numeric 0; fn does not depend on inputs[0]: does it "
+                                "read a tensor of its own (from ctx) instead of in[0]?");
+}
+END_TEST
+
 /* ---- misuse ---- */
 
 START_TEST(bad_arguments)
@@ -521,6 +541,7 @@ int main(void)
     tcase_add_test(tc, forgot_the_gain_passes_at_gain_one);
     tcase_add_test(tc, inputs_are_left_alone);
     tcase_add_test(tc, f32_inputs_warn);
+    tcase_add_test(tc, fn_ignoring_its_input);
     suite_add_tcase(s, tc);
     tc = nb_test_case("second_order");
     tcase_add_test(tc, second_order);

@@ -116,6 +116,7 @@ static int nb_cg_numeric_grad(nb_cg *g, double **out)
             double orig = nb__get(x, k), xp = orig + g->o.eps, xm = orig - g->o.eps, f[2];
             for (int s = 0; s < 2 && rc == NB_OK; s++) {
                 nb__set(x, k, s == 0 ? xp : xm);
+                nb__bump_version(x); /* an in-place write, as any other */
                 nb_tensor *y = nb_cg_eval(g, false);
                 if (!y)
                     rc = nb_last_status();
@@ -124,6 +125,7 @@ static int nb_cg_numeric_grad(nb_cg *g, double **out)
                 nb_arena_reset(g->tmp);
             }
             nb__set(x, k, orig);
+            nb__bump_version(x);
             if (rc == NB_OK && !(xp - xm > 0))
                 rc = nb__error(NB_ERR_ARG,
                                "%s: eps %g is too small for inputs[%d] element %lld (value %g): "
@@ -143,9 +145,11 @@ static int nb_cg_numeric_hvp(nb_cg *g, nb_tensor *const *v, double **out, double
     double eps = g->o.eps;
     for (int s = 0; s < 2; s++) {
         for (int q = 0; q < g->n_req; q++)
-            if (v[q])
+            if (v[q]) {
                 for (int64_t k = 0; k < g->req[q]->numel; k++)
                     nb__set(g->req[q], k, nb__get(g->req[q], k) + (s == 0 ? eps : -2 * eps) * nb__get(v[q], k));
+                nb__bump_version(g->req[q]);
+            }
         int rc = nb_cg_engine(g, NULL, s == 0 ? out : scratch);
         if (rc < 0)
             return rc;
@@ -184,6 +188,7 @@ static void nb_cg_compare(nb_cg *g, int q, bool hvp, const nb_tensor *mine, cons
     const nb_tensor *x = g->req[q];
     int64_t differ = 0, engine_differ = 0, worst_k = -1, engine_k = -1;
     double worst = -1, engine_worst = -1, largest = 0;
+    bool refs_zero = true; /* fn does not depend on this input at all */
     for (int64_t k = 0; k < x->numel; k++) {
         double y = nb__get(mine, k), a = autodiff[k], n = numeric[k], r1, r2, r3;
         bool ok = nb__vf_close(y, n, &g->o, &r1) & nb__vf_close(y, a, &g->o, &r2);
@@ -194,6 +199,7 @@ static void nb_cg_compare(nb_cg *g, int q, bool hvp, const nb_tensor *mine, cons
             largest = INFINITY;
         differ += !ok;
         engine_differ += !refs;
+        refs_zero = refs_zero && a == 0 && n == 0;
         if (ratio > worst || worst_k < 0) {
             worst = ratio;
             worst_k = k;
@@ -230,6 +236,11 @@ static void nb_cg_compare(nb_cg *g, int q, bool hvp, const nb_tensor *mine, cons
                         (long long)differ, (long long)x->numel,
                         nb__vf_index_fmt(x->ndim, x->shape, worst_k, idx, sizeof idx),
                         nb__get(mine, worst_k), autodiff[worst_k], numeric[worst_k]);
+    if (differ && refs_zero && !hvp && len < (int)sizeof line)
+        len += snprintf(line + len, sizeof line - (size_t)len,
+                        "; fn does not depend on inputs[%d]: does it read a tensor of its own "
+                        "(from ctx) instead of in[%d]?",
+                        i, i);
     if (engine_differ && len < (int)sizeof line)
         snprintf(line + len, sizeof line - (size_t)len,
                  "; autodiff and numeric disagree at %lld (e.g. %s: %.8g vs %.8g): fn is not "
@@ -376,9 +387,11 @@ static int nb_cg_run(nb_cg *g, nb_tensor *const *inputs, nb_tensor *const *my_gr
     rc = nb_cg_engine(g, v, a);
     if (rc == NB_OK)
         rc = nb_cg_numeric_hvp(g, v, num, scratch);
-    for (int q = 0; q < g->n_req; q++) /* undo the steps along v exactly */
+    for (int q = 0; q < g->n_req; q++) { /* undo the steps along v exactly */
         for (int64_t k = 0; k < g->req[q]->numel; k++)
             nb__set(g->req[q], k, nb__get(inputs[g->req_index[q]], k));
+        nb__bump_version(g->req[q]);
+    }
     if (rc < 0)
         return rc;
     for (int q = 0; q < g->n_req; q++)
