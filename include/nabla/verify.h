@@ -164,9 +164,10 @@ int nb_check_grad_f64(nb_fn fn, nb_tensor *const *inputs, int n_inputs, void *ct
  * |a - b| <= atol + rtol*|b| (torch.allclose with equal_nan = false: a NaN
  * is never close, an infinity only to the same infinity).  Values are
  * compared as doubles, so a and b may differ in dtype.  Two empty tensors
- * are close.  False, with a message, for a NULL or invalid tensor
- * (NB_ERR_NULL), different shapes (NB_ERR_SHAPE) or a tolerance that is not
- * a finite number >= 0 (NB_ERR_ARG); a plain "not close" records nothing,
+ * are close.  False, with a message, for a NULL tensor (NB_ERR_NULL), one
+ * made before its arena was reset (NB_ERR_STATE), different shapes
+ * (NB_ERR_SHAPE; no broadcasting) or a tolerance that is not a finite
+ * number >= 0 (NB_ERR_ARG); a plain "not close" records nothing,
  * so call nb_clear_error() first to tell the two apart. */
 bool nb_allclose(const nb_tensor *a, const nb_tensor *b, double rtol, double atol);
 
