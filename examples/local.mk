@@ -64,3 +64,10 @@ TESTS += examples/bp_page
 examples_bp_page_CPPFLAGS = $(EXAMPLE_CPPFLAGS)
 examples_bp_page_LDADD = $(EXAMPLE_LDADD)
 CLEANFILES += bp_page.html
+
+# checking a hand-derived gradient with nb_check_grad: exits non-zero unless
+# the right formula passes and the slip is caught
+noinst_PROGRAMS += examples/check_grad
+TESTS += examples/check_grad
+examples_check_grad_CPPFLAGS = $(EXAMPLE_CPPFLAGS)
+examples_check_grad_LDADD = $(EXAMPLE_LDADD)

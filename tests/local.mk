@@ -78,6 +78,13 @@ TESTS += tests/test_verify
 tests_test_verify_CFLAGS = $(TEST_CFLAGS)
 tests_test_verify_LDADD = $(TEST_LDADD)
 
+# ---- src/verify: nb_check_grad (a hand-derived gradient against autodiff and
+# finite differences) and nb_allclose
+check_PROGRAMS += tests/test_check_grad
+TESTS += tests/test_check_grad
+tests_test_check_grad_CFLAGS = $(TEST_CFLAGS)
+tests_test_check_grad_LDADD = $(TEST_LDADD)
+
 # ---- src/nn, src/optim, src/train
 check_PROGRAMS += tests/test_nn tests/test_optim tests/test_train tests/test_progress
 TESTS += tests/test_nn tests/test_optim tests/test_train tests/test_progress

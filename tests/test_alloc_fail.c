@@ -857,6 +857,94 @@ END_TEST
 
 /* ---- the sweep finds what it looks for ---- */
 
+/* ---- nb_check_grad: first and second order ---- */
+
+/* f(x, A) = sum(tanh(x * (A x))) checked with the engine's own gradient and
+ * H v as "yours" (so the reference run passes), every scratch arena made
+ * with nb_arena_new under the injector. */
+static nb_tensor *cg_fn(nb_tensor *const *in, int n, void *ctx)
+{
+    (void)n, (void)ctx;
+    return nb_sum(nb_tanh(nb_mul(in[0], nb_matmul(in[1], in[0]))));
+}
+
+typedef struct cg_ctx {
+    nb_arena *arena;
+    nb_tensor *in[2], *mine[2], *v[2], *hv[2];
+    double x0[2];
+    nb_check_grad_result r;
+} cg_ctx;
+
+static void cg_setup(void *vc)
+{
+    cg_ctx *c = vc;
+    c->arena = nb_arena_new();
+    ck_assert_ptr_nonnull(c->arena);
+    nb_arena_use(c->arena);
+    c->in[0] = nb_from_f64((const double[]){0.3, -0.7}, NB_SHAPE(2, 1));
+    c->in[1] = nb_from_f64((const double[]){0.5, 1.2, -0.4, 0.9}, NB_SHAPE(2, 2));
+    c->v[0] = nb_from_f64((const double[]){0.6, 0.1}, NB_SHAPE(2, 1));
+    c->v[1] = nb_from_f64((const double[]){-0.2, 0.3, 0.8, 0.5}, NB_SHAPE(2, 2));
+    for (int i = 0; i < 2; i++)
+        nb_tensor_set_requires_grad(c->in[i], true);
+    nb_tensor *y = cg_fn(c->in, 2, NULL);
+    ck_assert_int_eq(nb_grad(&y, 1, c->in, 2, NULL, NB_CREATE_GRAPH, c->mine), NB_OK);
+    nb_tensor *s = nb_add(nb_sum(nb_mul(c->mine[0], c->v[0])), nb_sum(nb_mul(c->mine[1], c->v[1])));
+    ck_assert_int_eq(nb_grad(&s, 1, c->in, 2, NULL, 0, c->hv), NB_OK);
+    for (int i = 0; i < 2; i++) {
+        c->mine[i] = nb_detach(c->mine[i]);
+        nb_tensor_set_requires_grad(c->in[i], false);
+    }
+    memcpy(c->x0, nb_tensor_data_f64(c->in[0]), sizeof c->x0);
+}
+
+static int cg_call(void *vc)
+{
+    cg_ctx *c = vc;
+    return nb_check_grad(cg_fn, c->in, 2, NULL, c->mine,
+                         &(nb_check_grad_opts){.hvp_v = c->v, .my_hvp = c->hv}, &c->r);
+}
+
+static int cg_input_changed(const cg_ctx *c)
+{
+    return memcmp(c->x0, nb_tensor_data_f64(c->in[0]), sizeof c->x0) != 0;
+}
+
+static int cg_after_fail(void *vc, char *why, size_t size)
+{
+    cg_ctx *c = vc;
+    if (cg_input_changed(c))
+        return af_why(why, size, "the input changed%s", "");
+    if (c->r.passed)
+        return af_why(why, size, "the result says passed%s", "");
+    return 0;
+}
+
+static int cg_after_ok(void *vc, char *why, size_t size)
+{
+    cg_ctx *c = vc;
+    if (!c->r.passed || c->r.checked != 12)
+        return af_why(why, size, "the result is wrong: %s", c->r.message);
+    return cg_input_changed(c) ? af_why(why, size, "the input changed%s", "") : 0;
+}
+
+static void cg_cleanup(void *vc)
+{
+    cg_ctx *c = vc;
+    nb_arena_use(NULL);
+    nb_arena_free(c->arena);
+}
+
+START_TEST(test_check_grad)
+{
+    static cg_ctx c;
+    memset(&c, 0, sizeof c);
+    af_path p = {"nb_check_grad", "nb_check_grad: ", cg_setup, cg_call, cg_after_fail,
+                 cg_after_ok, cg_cleanup, &c};
+    af_sweep(&p);
+}
+END_TEST
+
 /* A call that allocates twice and, when the second allocation fails,
  * breaks the contract in one of these ways. */
 typedef enum fake_bug { FAKE_NONE, FAKE_LEAK, FAKE_EMPTY, FAKE_CHANGE, FAKE_SILENT } fake_bug;
@@ -1066,6 +1154,7 @@ static Suite *alloc_fail_suite(void)
     tcase_add_test(tc, test_csv_load);
     tcase_add_test(tc, test_idx_load);
     tcase_add_test(tc, test_html_save);
+    tcase_add_test(tc, test_check_grad);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -24,8 +24,8 @@ static inline const char *e_status_enum(nb_status s)
     static const char *const names[] = {"NB_OK",        "NB_ERR_NULL",   "NB_ERR_SHAPE",
                                         "NB_ERR_DTYPE", "NB_ERR_ARG",    "NB_ERR_NOMEM",
                                         "NB_ERR_IO",    "NB_ERR_FORMAT", "NB_ERR_STATE",
-                                        "NB_ERR_GRAD",  "NB_ERR_NUMERIC"};
-    return s <= 0 && s >= NB_ERR_NUMERIC ? names[-s] : "?";
+                                        "NB_ERR_GRAD",  "NB_ERR_NUMERIC", "NB_ERR_MISMATCH"};
+    return s <= 0 && s >= NB_ERR_MISMATCH ? names[-s] : "?";
 }
 
 /* Print the entry's outcome when NB_ERRORS_SHOW is set; then assert the

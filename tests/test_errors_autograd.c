@@ -1,6 +1,6 @@
 /* Misuse catalogue, autograd: arenas, version counters, backward passes,
  * custom ops and gradient checks.
- * Entries of docs/errors.md E54..E80 and E150..E157, one test each, in the
+ * Entries of docs/errors.md E54..E80, E150..E157 and E162..E173, one test each, in the
  * doc's order. */
 #define _GNU_SOURCE
 #include "test_errors.h"
@@ -458,6 +458,139 @@ START_TEST(e157_gradgradcheck_infinite_atol)
 }
 END_TEST
 
+/* ---- nb_check_grad and nb_allclose ---- */
+
+/* E = sum(tanh(k x)), k = 1.7 (the gain); dE/dx = k (1 - tanh²(k x)). */
+static nb_tensor *tanh_gain_fn(nb_tensor *const *in, int n, void *ctx)
+{
+    (void)n, (void)ctx;
+    return nb_sum(nb_tanh(nb_mul_scalar(in[0], 1.7)));
+}
+
+/* x = {0.3, -0.8} and its hand gradient, with or without the gain. */
+static nb_tensor *gain_point(void) { return nb_from_f64((const double[]){0.3, -0.8}, NB_SHAPE(2)); }
+
+static nb_tensor *gain_grad(bool with_gain)
+{
+    double g[2], x[2] = {0.3, -0.8};
+    for (int k = 0; k < 2; k++)
+        g[k] = (with_gain ? 1.7 : 1.0) * (1 - tanh(1.7 * x[k]) * tanh(1.7 * x[k]));
+    return nb_from_f64(g, NB_SHAPE(2));
+}
+
+START_TEST(e162_check_grad_null_grads)
+{
+    nb_tensor *x = gain_point();
+    E_FAIL(nb_check_grad(tanh_gain_fn, &x, 1, NULL, NULL, NULL, NULL), NB_ERR_NULL,
+           "nb_check_grad: my_grads is NULL (pass your gradient of each input, NULL entries for "
+           "inputs not to check)");
+}
+END_TEST
+
+START_TEST(e163_check_grad_no_grad_given)
+{
+    nb_tensor *in[2] = {gain_point(), gain_point()};
+    E_FAIL(nb_check_grad(tanh_gain_fn, in, 2, NULL, (nb_tensor *[]){NULL, NULL}, NULL, NULL),
+           NB_ERR_ARG, "nb_check_grad: every entry of my_grads is NULL; give your gradient of at "
+                       "least one input");
+}
+END_TEST
+
+START_TEST(e164_check_grad_shape)
+{
+    nb_tensor *x = gain_point();
+    nb_tensor *g = nb_reshape(gain_grad(true), NB_SHAPE(2, 1));
+    E_FAIL(nb_check_grad(tanh_gain_fn, &x, 1, NULL, &g, NULL, NULL), NB_ERR_SHAPE,
+           "nb_check_grad: my_grads[0] is 2x1 but inputs[0] is 2; it must have the input's shape");
+}
+END_TEST
+
+START_TEST(e165_check_grad_infinite_atol)
+{
+    nb_tensor *x = gain_point(), *g = gain_grad(false);
+    E_FAIL(nb_check_grad(tanh_gain_fn, &x, 1, NULL, &g, &(nb_check_grad_opts){.atol = INFINITY},
+                         NULL),
+           NB_ERR_ARG, "nb_check_grad: atol is inf; expected a finite number >= 0");
+}
+END_TEST
+
+START_TEST(e166_check_grad_f64_nan_rtol)
+{
+    nb_tensor *x = gain_point();
+    const double g[2] = {1, 1};
+    E_FAIL(nb_check_grad_f64(tanh_gain_fn, &x, 1, NULL, (const double *[]){g},
+                             &(nb_check_grad_opts){.rtol = NAN}, NULL),
+           NB_ERR_ARG, "nb_check_grad_f64: rtol is nan; expected a finite number >= 0");
+}
+END_TEST
+
+START_TEST(e167_check_grad_not_scalar)
+{
+    nb_tensor *x = gain_point(), *g = gain_grad(true);
+    E_FAIL(nb_check_grad(tanh_fn, &x, 1, NULL, &g, NULL, NULL), NB_ERR_SHAPE,
+           "nb_check_grad: fn's output is 2; a gradient needs a one-element output (reduce it, "
+           "e.g. with nb_sum)");
+}
+END_TEST
+
+START_TEST(e168_check_grad_hvp_half_given)
+{
+    nb_tensor *x = gain_point(), *g = gain_grad(true), *v = nb_ones(NB_F64, NB_SHAPE(2));
+    E_FAIL(nb_check_grad(tanh_gain_fn, &x, 1, NULL, &g, &(nb_check_grad_opts){.hvp_v = &v}, NULL),
+           NB_ERR_NULL,
+           "nb_check_grad: opts.hvp_v is set but opts.my_hvp is NULL; a second-order check needs "
+           "both");
+}
+END_TEST
+
+START_TEST(e169_check_grad_hvp_unchecked_input)
+{
+    nb_tensor *in[2] = {gain_point(), gain_point()};
+    nb_tensor *v = nb_ones(NB_F64, NB_SHAPE(2));
+    E_FAIL(nb_check_grad(tanh_gain_fn, in, 2, NULL, (nb_tensor *[]){gain_grad(true), NULL},
+                         &(nb_check_grad_opts){.hvp_v = (nb_tensor *[]){NULL, v},
+                                               .my_hvp = (nb_tensor *[]){NULL, v}},
+                         NULL),
+           NB_ERR_ARG,
+           "nb_check_grad: opts.hvp_v[1] is set but my_grads[1] is NULL; second order is checked "
+           "over the inputs whose gradient is checked");
+}
+END_TEST
+
+START_TEST(e170_check_grad_forgot_the_gain)
+{
+    nb_tensor *x = gain_point(), *g = gain_grad(false);
+    nb_check_grad_result r;
+    E_FAIL(nb_check_grad(tanh_gain_fn, &x, 1, NULL, &g, NULL, &r), NB_ERR_MISMATCH,
+           "nb_check_grad: inputs[0] (2): 2 of 2 entries differ, worst at [0]: yours 0.77915151, "
+           "autodiff 1.3245576, numeric 1.32455");
+    ck_assert(!r.passed);
+}
+END_TEST
+
+START_TEST(e171_allclose_shapes)
+{
+    nb_tensor *a = nb_zeros(NB_F64, NB_SHAPE(2, 3)), *b = nb_zeros(NB_F64, NB_SHAPE(3, 2));
+    ck_assert(!nb_allclose(a, b, 1e-5, 1e-8));
+    E_EXPECT(NB_ERR_SHAPE, "nb_allclose: a is 2x3 but b is 3x2; the shapes must be equal");
+}
+END_TEST
+
+START_TEST(e172_allclose_null)
+{
+    ck_assert(!nb_allclose(nb_zeros(NB_F64, NB_SHAPE(3)), NULL, 1e-5, 1e-8));
+    E_EXPECT(NB_ERR_NULL, "nb_allclose: b is NULL");
+}
+END_TEST
+
+START_TEST(e173_allclose_negative_rtol)
+{
+    nb_tensor *a = nb_zeros(NB_F64, NB_SHAPE(3));
+    ck_assert(!nb_allclose(a, a, -1e-5, 1e-8));
+    E_EXPECT(NB_ERR_ARG, "nb_allclose: rtol is -1e-05; expected a finite number >= 0");
+}
+END_TEST
+
 START_TEST(e79_hessian_not_scalar)
 {
     nb_tensor *x = leaf(3);
@@ -511,6 +644,18 @@ static Suite *errors_autograd_suite(void)
     tcase_add_test(tc, e155_gradcheck_negative_atol);
     tcase_add_test(tc, e156_gradcheck_nan_atol);
     tcase_add_test(tc, e157_gradgradcheck_infinite_atol);
+    tcase_add_test(tc, e162_check_grad_null_grads);
+    tcase_add_test(tc, e163_check_grad_no_grad_given);
+    tcase_add_test(tc, e164_check_grad_shape);
+    tcase_add_test(tc, e165_check_grad_infinite_atol);
+    tcase_add_test(tc, e166_check_grad_f64_nan_rtol);
+    tcase_add_test(tc, e167_check_grad_not_scalar);
+    tcase_add_test(tc, e168_check_grad_hvp_half_given);
+    tcase_add_test(tc, e169_check_grad_hvp_unchecked_input);
+    tcase_add_test(tc, e170_check_grad_forgot_the_gain);
+    tcase_add_test(tc, e171_allclose_shapes);
+    tcase_add_test(tc, e172_allclose_null);
+    tcase_add_test(tc, e173_allclose_negative_rtol);
     tcase_add_test(tc, e79_hessian_not_scalar);
     tcase_add_test(tc, e80_jacobian_input_index);
     suite_add_tcase(s, tc);

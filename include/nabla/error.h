@@ -25,7 +25,8 @@ typedef enum nb_status {
     NB_ERR_FORMAT = -7,    /* a file's contents are malformed */
     NB_ERR_STATE = -8,     /* the call is not valid now (no arena, stale tensor, modified saved tensor) */
     NB_ERR_GRAD = -9,      /* the graph cannot give the asked-for gradient */
-    NB_ERR_NUMERIC = -10   /* a NaN or Inf was found (anomaly mode, gradcheck) */
+    NB_ERR_NUMERIC = -10,  /* a NaN or Inf was found (anomaly mode, gradcheck) */
+    NB_ERR_MISMATCH = -11  /* values checked against a reference differ (nb_check_grad) */
 } nb_status;
 
 /* The message of the last failure on this thread, or "" when none.

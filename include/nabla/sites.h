@@ -140,6 +140,8 @@
 #define nb_gradgradcheck(...)   NB_AT_SITE_INT_(nb_gradgradcheck(__VA_ARGS__))
 #define nb_vjp(...)             NB_AT_SITE_INT_(nb_vjp(__VA_ARGS__))
 #define nb_jvp(...)             NB_AT_SITE_INT_(nb_jvp(__VA_ARGS__))
+#define nb_check_grad(...)      NB_AT_SITE_INT_(nb_check_grad(__VA_ARGS__))
+#define nb_check_grad_f64(...)  NB_AT_SITE_INT_(nb_check_grad_f64(__VA_ARGS__))
 
 /* autograd.h: a create-graph pass (its nodes point at the forward op they
  * come from) */

@@ -90,6 +90,87 @@ int nb_gradcheck(nb_fn fn, nb_tensor *const *inputs, int n_inputs, void *ctx,
 int nb_gradgradcheck(nb_fn fn, nb_tensor *const *inputs, int n_inputs, void *ctx,
                      const nb_gradcheck_opts *opts, nb_gradcheck_result *result);
 
+/* ---- checking a gradient you derived by hand ---- */
+
+/* Options of nb_check_grad (NULL, or a zeroed field, means the default).
+ * eps must be a finite number > 0 and atol, rtol finite numbers >= 0;
+ * anything else is an NB_ERR_ARG error naming the option. */
+typedef struct nb_check_grad_opts {
+    double eps;                /* central-difference step, in f64; 0 means 1e-6 */
+    double atol;               /* absolute tolerance; 0 means 1e-5 */
+    double rtol;               /* relative tolerance (of the reference); 0 means 1e-3 */
+    nb_tensor *const *hvp_v;   /* second order: a direction v, one tensor per input of that
+                                  input's shape (a NULL entry is zero); NULL: first order only */
+    nb_tensor *const *my_hvp;  /* second order: your (H v) for each input (NULL entries are not
+                                  checked); set together with hvp_v */
+    FILE *report;              /* if set, the per-input report (and the f32 warning) goes here,
+                                  whether or not the check passes; nothing is printed elsewhere */
+} nb_check_grad_opts;
+
+typedef struct nb_check_grad_result {
+    bool passed;
+    int64_t checked;        /* entries compared: your gradients' entries, then your H v's */
+    int64_t differ;         /* entries where yours is outside the tolerance of autodiff or numeric */
+    int64_t engine_differ;  /* entries where autodiff and numeric disagree with each other */
+    int worst_input;        /* the worst entry (largest error / tolerance): input, -1 if none */
+    int64_t worst_element;  /* its flat index in that input */
+    bool worst_is_hvp;      /* it is an entry of H v, not of the gradient */
+    double yours;           /* its values: yours, */
+    double autodiff;        /* the engine's (nb_grad on fn), */
+    double numeric;         /* and central differences of fn (of its gradient for H v) */
+    char message[1024];     /* the report on one line: "inputs[0]: ...; inputs[1]: ..." */
+} nb_check_grad_result;
+
+/* Check a gradient derived by hand.  fn maps the inputs to a one-element
+ * tensor (a loss); my_grads[i] is your gradient of it with respect to
+ * inputs[i], of inputs[i]'s shape, or NULL for an input not to check (held
+ * constant).  Each entry of yours is compared with the engine's gradient of
+ * fn (nb_grad) and with central differences of fn; an entry agrees when
+ * |yours - ref| <= atol + rtol*|ref| for both references, and the two
+ * references are compared the same way.  With opts->hvp_v and
+ * opts->my_hvp, your Hessian-vector products are also compared with the
+ * engine's (a second backward pass) and with central differences of the
+ * engine's gradient along v (for a function of one number, v = 1 and H v
+ * is its second derivative).
+ *
+ * Everything runs in f64 on private copies of the inputs (fn is called with
+ * those; an f32 input is converted, with a warning in the report, and fn
+ * must then accept f64 tensors); the inputs and their .grad are not
+ * touched, requires_grad need not be set, and nothing is allocated in the
+ * caller's arena.  The report names each checked input, e.g.
+ *   inputs[0] (3x4): 12 of 12 entries differ, worst at [2,1]: yours 0.12,
+ *   autodiff 0.31, numeric 0.31
+ *   inputs[1] (1x4): all 4 agree (largest difference 3.1e-11)
+ *
+ * Returns NB_OK when every entry agrees; NB_ERR_MISMATCH when some do not
+ * (the one-line report is the error message and result->message); another
+ * negative status for a wrong argument (NULL fn, inputs or my_grads, no
+ * gradient given, a gradient of another shape, an option out of range, an
+ * output with more than one element) or when fn fails (its message kept).
+ * opts and result may be NULL. */
+int nb_check_grad(nb_fn fn, nb_tensor *const *inputs, int n_inputs, void *ctx,
+                  nb_tensor *const *my_grads, const nb_check_grad_opts *opts,
+                  nb_check_grad_result *result);
+
+/* nb_check_grad with your gradients as plain arrays: my_grads[i] holds
+ * numel(inputs[i]) doubles in row-major order (NULL: not checked), e.g.
+ *   nb_check_grad_f64(fn, in, 2, ctx, (const double *[]){dW, NULL}, &opts, NULL);
+ * The arrays are read during the call.  Same returns. */
+int nb_check_grad_f64(nb_fn fn, nb_tensor *const *inputs, int n_inputs, void *ctx,
+                      const double *const *my_grads, const nb_check_grad_opts *opts,
+                      nb_check_grad_result *result);
+
+/* True when a and b have the same shape and every element satisfies
+ * |a - b| <= atol + rtol*|b| (torch.allclose with equal_nan = false: a NaN
+ * is never close, an infinity only to the same infinity).  Values are
+ * compared as doubles, so a and b may differ in dtype.  Two empty tensors
+ * are close.  False, with a message, for a NULL tensor (NB_ERR_NULL), one
+ * made before its arena was reset (NB_ERR_STATE), different shapes
+ * (NB_ERR_SHAPE; no broadcasting) or a tolerance that is not a finite
+ * number >= 0 (NB_ERR_ARG); a plain "not close" records nothing,
+ * so call nb_clear_error() first to tell the two apart. */
+bool nb_allclose(const nb_tensor *a, const nb_tensor *b, double rtol, double atol);
+
 /* The functional transforms below differentiate with respect to the inputs
  * whether or not they require grad (a leaf not requiring grad is marked for
  * the call and unmarked after).  They need a current arena for the results,

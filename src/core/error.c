@@ -78,6 +78,7 @@ const char *nb_status_name(nb_status status)
     case NB_ERR_STATE: return "invalid state";
     case NB_ERR_GRAD: return "gradient error";
     case NB_ERR_NUMERIC: return "NaN or Inf";
+    case NB_ERR_MISMATCH: return "values differ";
     }
     return "unknown status";
 }

@@ -7,3 +7,5 @@ libnabla_impl_la_SOURCES += \
 	src/verify/gradcheck.c \
 	src/verify/gradgradcheck.c \
 	src/verify/functional.c
+# nb_check_grad (a gradient derived by hand) and nb_allclose
+libnabla_impl_la_SOURCES += src/verify/check_grad.c src/verify/allclose.c
