@@ -3,6 +3,9 @@ libnabla_impl_la_SOURCES += \
 	src/kernels/gemm.h \
 	src/kernels/gemm_internal.h \
 	src/kernels/gemm_driver_tmpl.h \
+	src/kernels/gemm_tmpl.h \
+	src/kernels/gemm_portable_tmpl.h \
+	src/kernels/gemm_blas_tmpl.h \
 	src/kernels/gemm.c \
 	src/kernels/gemm_driver.c \
 	src/kernels/gemm_portable.c \
