@@ -12,18 +12,15 @@ static int nb_mean_forward(const nb_op *op, nb_tensor *out, nb_tensor *const *in
 {
     (void)op, (void)n_in;
     const nb_axis_params *p = params;
-    int64_t outer, n, inner;
-    nb__axis_view(in[0], p->axis, &outer, &n, &inner);
+    int64_t n = nb__axis_reduce(in[0], p->axis, out, nb_k_sum_axis_f32, nb_k_sum_axis_f64);
     /* n == 0 gives 0 * (1/0) = NaN, the mean of nothing */
     double scale = 1.0 / (double)n;
     if (out->dtype == NB_F32) {
         float *o = out->data;
-        nb_k_sum_axis_f32(outer, n, inner, in[0]->data, o);
         for (int64_t i = 0; i < out->numel; i++)
             o[i] = (float)(o[i] * scale);
     } else {
         double *o = out->data;
-        nb_k_sum_axis_f64(outer, n, inner, in[0]->data, o);
         for (int64_t i = 0; i < out->numel; i++)
             o[i] *= scale;
     }

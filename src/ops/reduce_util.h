@@ -43,6 +43,27 @@ static inline void nb__axis_view(const nb_tensor *x, int axis, int64_t *outer, i
     *n = x->shape[axis];
 }
 
+/* A reduction kernel pair that reads x as [outer, n, inner] and writes
+ * [outer, inner] (kernels/reduce.h: nb_k_sum_axis_*, nb_k_logsumexp_axis_*). */
+typedef void (*nb_axis_kernel_f32)(int64_t outer, int64_t n, int64_t inner, const float *in,
+                                   float *out);
+typedef void (*nb_axis_kernel_f64)(int64_t outer, int64_t n, int64_t inner, const double *in,
+                                   double *out);
+
+/* The forward of such a reduction: x viewed around `axis`, out filled by
+ * the kernel of out's dtype.  Returns n, the length of each reduced slice. */
+static inline int64_t nb__axis_reduce(const nb_tensor *x, int axis, nb_tensor *out,
+                                      nb_axis_kernel_f32 k32, nb_axis_kernel_f64 k64)
+{
+    int64_t outer, n, inner;
+    nb__axis_view(x, axis, &outer, &n, &inner);
+    if (out->dtype == NB_F32)
+        k32(outer, n, inner, x->data, out->data);
+    else
+        k64(outer, n, inner, x->data, out->data);
+    return n;
+}
+
 /* Shape of the reduction of x along `axis` (axis < 0: all, a 0-d result):
  * the axis becomes 1 with keepdim, disappears without.  Returns ndim. */
 static inline int nb__reduced_shape(const nb_tensor *x, int axis, bool keepdim, int64_t *shape)

@@ -11,12 +11,7 @@ static int nb_sum_forward(const nb_op *op, nb_tensor *out, nb_tensor *const *in,
 {
     (void)op, (void)n_in;
     const nb_axis_params *p = params;
-    int64_t outer, n, inner;
-    nb__axis_view(in[0], p->axis, &outer, &n, &inner);
-    if (out->dtype == NB_F32)
-        nb_k_sum_axis_f32(outer, n, inner, in[0]->data, out->data);
-    else
-        nb_k_sum_axis_f64(outer, n, inner, in[0]->data, out->data);
+    nb__axis_reduce(in[0], p->axis, out, nb_k_sum_axis_f32, nb_k_sum_axis_f64);
     return 0;
 }
 
