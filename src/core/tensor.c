@@ -390,26 +390,27 @@ int64_t nb_tensor_dim(const nb_tensor *t, int axis)
     return t->shape[a];
 }
 
-float *nb_tensor_data_f32(nb_tensor *t)
+/* The buffer of t for the typed accessor `api`, which only serves `want`
+ * (`other` is the accessor for the other type, named in the message). */
+static void *nb_typed_data(nb_tensor *t, nb_dtype want, const char *api, const char *other)
 {
-    if (nb__check_tensor(t, "nb_tensor_data_f32", "tensor") < 0)
+    if (nb__check_tensor(t, api, "tensor") < 0)
         return NULL;
-    if (t->dtype != NB_F32) {
-        nb__error(NB_ERR_DTYPE, "nb_tensor_data_f32: tensor is %s (use nb_tensor_data_f64)", nb_dtype_name(t->dtype));
+    if (t->dtype != want) {
+        nb__error(NB_ERR_DTYPE, "%s: tensor is %s (use %s)", api, nb_dtype_name(t->dtype), other);
         return NULL;
     }
     return t->data;
 }
 
+float *nb_tensor_data_f32(nb_tensor *t)
+{
+    return nb_typed_data(t, NB_F32, "nb_tensor_data_f32", "nb_tensor_data_f64");
+}
+
 double *nb_tensor_data_f64(nb_tensor *t)
 {
-    if (nb__check_tensor(t, "nb_tensor_data_f64", "tensor") < 0)
-        return NULL;
-    if (t->dtype != NB_F64) {
-        nb__error(NB_ERR_DTYPE, "nb_tensor_data_f64: tensor is %s (use nb_tensor_data_f32)", nb_dtype_name(t->dtype));
-        return NULL;
-    }
-    return t->data;
+    return nb_typed_data(t, NB_F64, "nb_tensor_data_f64", "nb_tensor_data_f32");
 }
 
 void *nb_tensor_data(nb_tensor *t)
