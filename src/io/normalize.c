@@ -96,11 +96,9 @@ static int minmax_fit(const char *op, const nb_tensor *x, double ymin, double ym
     if (!(ymin < ymax))
         return nb__error(NB_ERR_ARG, "%s: output range [%g, %g] is empty (need ymin < ymax; "
                          "MATLAB's default is -1, 1)", op, ymin, ymax);
-    if (!nb_arena_current())
-        return nb__error(NB_ERR_STATE, "%s: no current arena (call nb_arena_use(arena) first)", op);
     double *mem = arena_doubles(nf, op);
     if (!mem)
-        return NB_ERR_NOMEM;
+        return nb_last_status(); /* no current arena, or out of memory */
     double *lo = mem, *hi = mem + nf;
     for (int64_t f = 0; f < nf; f++) {
         lo[f] = INFINITY;
@@ -201,11 +199,9 @@ static int zscore_fit(const char *op, const nb_tensor *x, nb_zscore_settings *ps
     int rc = check_fit(x, ps, op, &rows, &nf);
     if (rc < 0)
         return rc;
-    if (!nb_arena_current())
-        return nb__error(NB_ERR_STATE, "%s: no current arena (call nb_arena_use(arena) first)", op);
     double *mem = arena_doubles(nf, op);
     if (!mem)
-        return NB_ERR_NOMEM;
+        return nb_last_status(); /* no current arena, or out of memory */
     double *mean = mem, *sd = mem + nf;
     for (int64_t f = 0; f < nf; f++)
         mean[f] = sd[f] = 0;
