@@ -48,18 +48,10 @@ static const nb_op nb_op_mean = {
 
 nb_tensor *nb_mean(nb_tensor *x)
 {
-    if (nb__check_op_inputs("mean", &x, 1) < 0)
-        return NULL;
-    nb_axis_params p = {.axis = -1, .keepdim = false};
-    return nb__op_apply(&nb_op_mean, &x, 1, &p, x->dtype, 0, NULL);
+    return nb__reduce_all(&nb_op_mean, x);
 }
 
 nb_tensor *nb_mean_axis(nb_tensor *x, int axis, bool keepdim)
 {
-    nb_axis_params p;
-    if (nb__axis_params("mean_axis", x, axis, keepdim, &p) < 0)
-        return NULL;
-    int64_t shape[NB_MAX_DIMS];
-    int ndim = nb__reduced_shape(x, p.axis, keepdim, shape);
-    return nb__op_apply(&nb_op_mean, &x, 1, &p, x->dtype, ndim, shape);
+    return nb__reduce_axis(&nb_op_mean, "mean_axis", x, axis, keepdim);
 }

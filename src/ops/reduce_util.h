@@ -79,6 +79,28 @@ static inline int nb__reduced_shape(const nb_tensor *x, int axis, bool keepdim, 
     return ndim;
 }
 
+/* Record the reduction `op` (parameters nb_axis_params) over every element
+ * of x, a 0-d result; messages name op->name. */
+static inline nb_tensor *nb__reduce_all(const nb_op *op, nb_tensor *x)
+{
+    if (nb__check_op_inputs(op->name, &x, 1) < 0)
+        return NULL;
+    nb_axis_params p = {.axis = -1, .keepdim = false};
+    return nb__op_apply(op, &x, 1, &p, x->dtype, 0, NULL);
+}
+
+/* The same along one axis; messages name `name`, the op's _axis form. */
+static inline nb_tensor *nb__reduce_axis(const nb_op *op, const char *name, nb_tensor *x, int axis,
+                                         bool keepdim)
+{
+    nb_axis_params p;
+    if (nb__axis_params(name, x, axis, keepdim, &p) < 0)
+        return NULL;
+    int64_t shape[NB_MAX_DIMS];
+    int ndim = nb__reduced_shape(x, p.axis, keepdim, shape);
+    return nb__op_apply(op, &x, 1, &p, x->dtype, ndim, shape);
+}
+
 /* g (the gradient of a reduction of x) reshaped so that it broadcasts
  * against x: the reduced axis is put back as size 1.  A 0-d g (reduction of
  * all elements) already broadcasts. */
