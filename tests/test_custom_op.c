@@ -1,6 +1,7 @@
 /* Custom ops: values and gradients, gradcheck (and its verdict on a wrong
  * backward), saved tensors, once-differentiable ops, the registry, DOT and
  * trace output, and the errors of every entry point. */
+#include <limits.h>
 #include <stdio.h>
 
 #include "test_util.h"
@@ -156,6 +157,20 @@ static int failing_bwd(const nb_custom_saved *saved, nb_tensor *const *in, int n
 {
     (void)saved, (void)in, (void)n, (void)out, (void)g, (void)gin, (void)user;
     return -1;
+}
+
+/* Fails with the code *user points at; with *user == 0, fails inside a
+ * nabla op first (reshaping 1 element to 2) and then returns -1. */
+static int code_bwd(const nb_custom_saved *saved, nb_tensor *const *in, int n, nb_tensor *out,
+                    nb_tensor *g, nb_tensor **gin, void *user)
+{
+    (void)saved, (void)n, (void)out, (void)g, (void)gin;
+    int code = *(const int *)user;
+    if (code == 0) {
+        ck_assert_ptr_null(nb_reshape(in[0], NB_SHAPE(2)));
+        return -1;
+    }
+    return code;
 }
 
 static const nb_custom_op *def(const char *name, int n_in, nb_custom_forward_fn f,
@@ -372,6 +387,38 @@ START_TEST(test_registry)
 }
 END_TEST
 
+/* Whatever negative int a backward returns, nb_backward and nb_grad return
+ * an nb_status, the one nb_last_status() reports (they returned the user's
+ * code, e.g. -1, beside an NB_ERR_GRAD message). */
+START_TEST(test_failing_backward_status)
+{
+    static const int codes[] = {-1, -4, -42, INT_MIN};
+    static int code;
+    const nb_custom_op *op = def("coded", 1, cube_fwd, code_bwd, false, &code);
+    nb_tensor *x = nb_tensor_set_requires_grad(nb_from_f64((const double[]){1}, NB_SHAPE(1)), true);
+    char want[80];
+    for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++) {
+        code = codes[i];
+        snprintf(want, sizeof want, "its backward function returned %d", code);
+        nb_clear_error();
+        ck_assert_int_eq(nb_backward(nb_sum(nb_custom_op_apply(op, &x, 1)), NULL), NB_ERR_GRAD);
+        ck_assert_int_eq(nb_last_status(), NB_ERR_GRAD);
+        ck_assert_error(NB_ERR_GRAD, want);
+        nb_clear_error();
+        nb_tensor *s = nb_sum(nb_custom_op_apply(op, &x, 1));
+        nb_tensor *g[1] = {NULL};
+        ck_assert_int_eq(nb_grad(&s, 1, &x, 1, NULL, 0, g), NB_ERR_GRAD);
+        ck_assert_error(NB_ERR_GRAD, want);
+    }
+    /* an op inside the backward failed: its status and message stand */
+    code = 0;
+    nb_clear_error();
+    ck_assert_int_eq(nb_backward(nb_sum(nb_custom_op_apply(op, &x, 1)), NULL), NB_ERR_SHAPE);
+    ck_assert_int_eq(nb_last_status(), NB_ERR_SHAPE);
+    ck_assert_error(NB_ERR_SHAPE, "reshape");
+}
+END_TEST
+
 START_TEST(test_errors)
 {
     nb_custom_op_def d = {.name = "cube", .n_inputs = 1, .forward = cube_fwd, .backward = cube_bwd};
@@ -430,7 +477,7 @@ START_TEST(test_errors)
     const nb_custom_op *fb = def("failing", 1, cube_fwd, failing_bwd, false, NULL);
     nb_tensor *xr = nb_tensor_set_requires_grad(nb_from_f64((const double[]){1}, NB_SHAPE(1)), true);
     nb_tensor *y = nb_custom_op_apply(fb, &xr, 1);
-    ck_assert_int_eq(nb_backward(nb_sum(y), NULL), -1);
+    ck_assert_int_eq(nb_backward(nb_sum(y), NULL), NB_ERR_GRAD);
     ck_assert_error(NB_ERR_GRAD, "custom op 'failing': its backward function returned -1");
     ck_assert_ptr_null(nb_custom_call(reg, "missing", &x, 1));
     ck_assert_error(NB_ERR_ARG, "no op named 'missing'");
@@ -459,6 +506,7 @@ int main(void)
     tcase_add_test(tc, test_two_inputs_dot_and_trace);
     tcase_add_test(tc, test_registry);
     tcase_add_test(tc, test_errors);
+    tcase_add_test(tc, test_failing_backward_status);
     suite_add_tcase(s, tc);
     return nb_test_run(s);
 }

@@ -55,7 +55,11 @@ typedef nb_tensor *(*nb_custom_forward_fn)(nb_tensor *const *inputs, int n_input
 
 /* Set grad_inputs[k] = d(loss)/d(input k), given grad_output = d(loss)/d(output),
  * for every input that requires grad (others may be left NULL).  Each must
- * have its input's shape and dtype.  Return 0, or a negative nb_status.
+ * have its input's shape and dtype.  Return 0, or any negative int on
+ * failure.  nb_backward and nb_grad then fail with an nb_status, the same one
+ * nb_last_status() reports: the status of the message an op inside this
+ * function recorded when one failed, otherwise NB_ERR_GRAD with a message
+ * naming the op and the code returned (never the code itself).
  *
  * Second order (nb_grad with NB_CREATE_GRAPH, nb_gradgradcheck, nb_hessian)
  * records this function's ops and differentiates them, so it is right when

@@ -427,8 +427,9 @@ static int nb_refuse_second_order(const char *api, const struct nb_node *node)
 
 /* The node's formula returned rc < 0, or an op inside it found a NaN/Inf
  * (anomaly mode): report it as this node's.  A formula that failed without
- * a message gets the engine's, and the status that goes with it. */
-static int nb_formula_error(const struct nb_node *node, int rc)
+ * a message gets the engine's; either way the status returned is the
+ * recorded message's, whatever negative int the formula returned. */
+static int nb_formula_error(const struct nb_node *node)
 {
     char site[300];
     if (nb_last_status() == NB_ERR_NUMERIC) {
@@ -443,7 +444,8 @@ static int nb_formula_error(const struct nb_node *node, int rc)
     if (!nb__error_pending())
         return nb__error(NB_ERR_GRAD, "backward of '%s'%s failed", node->op->name,
                          nb__node_site(node, site, sizeof site));
-    return rc; /* the formula, or an op inside it, said why */
+    return nb_last_status(); /* the formula, or an op inside it, said why, and
+                                its status is what the caller gets */
 }
 
 /* Why the gradient g that the node's formula gave for input k is refused:
@@ -494,7 +496,7 @@ static int nb_node_backward(nb_run *r, const struct nb_node *node, nb_tensor *gr
     nb_set_call_site(node->file, node->line);
     rc = node->op->backward(node, grad, gi);
     if (rc < 0 || nb_last_status() == NB_ERR_NUMERIC)
-        return nb_formula_error(node, rc);
+        return nb_formula_error(node);
     *grad_in = gi;
     return 0;
 }

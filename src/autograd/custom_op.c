@@ -112,12 +112,18 @@ static int nb_custom_backward(const struct nb_node *node, nb_tensor *grad_out, n
         saved.t[s] = node->saved[s];
     int rc = cop->def.backward(&saved, node->inputs, node->n_inputs, node->output, grad_out,
                                grad_in, cop->def.user);
-    if (rc < 0 && !nb__error_pending()) {
+    if (rc >= 0)
+        return 0;
+    /* The user's code is any negative int; what the caller of nb_backward or
+     * nb_grad gets back is the status of the one recorded message, so the
+     * two always agree: an op inside the backward that failed said why,
+     * otherwise the failure is NB_ERR_GRAD naming the op and the code. */
+    if (!nb__error_pending()) {
         char site[300];
-        nb__error(NB_ERR_GRAD, "custom op '%s'%s: its backward function returned %d", cop->name,
-                  nb__node_site(node, site, sizeof site), rc);
+        return nb__error(NB_ERR_GRAD, "custom op '%s'%s: its backward function returned %d",
+                         cop->name, nb__node_site(node, site, sizeof site), rc);
     }
-    return rc < 0 ? rc : 0;
+    return nb_last_status();
 }
 
 const nb_custom_op *nb_custom_op_define(nb_op_registry *reg, const nb_custom_op_def *def)

@@ -218,18 +218,25 @@ nb_tensor *nb_scalar(nb_dtype dtype, double value)
     return nb_full_as("nb_scalar", dtype, 0, NULL, value);
 }
 
+/* The new, unfilled tensor of a creation from user data, once the shape
+ * is valid and data is present (NULL is fine for no elements). */
+static nb_tensor *nb_from_checked(const char *api, nb_dtype dtype, const void *data, int ndim,
+                                  const int64_t *shape)
+{
+    nb_tensor *t = nb__tensor_empty(dtype, ndim, shape, api);
+    if (t && t->numel > 0 && !data) {
+        nb__error(NB_ERR_NULL, "%s: data is NULL", api);
+        return NULL;
+    }
+    return t;
+}
+
 /* nb_from_data and the wrappers over it, naming `api` like nb_full_as. */
 static nb_tensor *nb_from_data_as(const char *api, nb_dtype dtype, const void *data, int ndim,
                                   const int64_t *shape)
 {
-    nb_tensor *t = nb__tensor_empty(dtype, ndim, shape, api);
-    if (!t)
-        return NULL;
-    if (t->numel > 0 && !data) {
-        nb__error(NB_ERR_NULL, "%s: data is NULL", api);
-        return NULL;
-    }
-    if (t->numel > 0)
+    nb_tensor *t = nb_from_checked(api, dtype, data, ndim, shape);
+    if (t && t->numel > 0)
         memcpy(t->data, data, (size_t)t->numel * nb_dtype_size(dtype));
     return t;
 }
@@ -252,13 +259,9 @@ nb_tensor *nb_from_f64(const double *data, int ndim, const int64_t *shape)
 nb_tensor *nb_from_int(nb_dtype dtype, const int *data, int ndim, const int64_t *shape)
 {
     static const char api[] = "nb_from_int";
-    nb_tensor *t = nb__tensor_empty(dtype, ndim, shape, api);
+    nb_tensor *t = nb_from_checked(api, dtype, data, ndim, shape);
     if (!t)
         return NULL;
-    if (t->numel > 0 && !data) {
-        nb__error(NB_ERR_NULL, "%s: data is NULL", api);
-        return NULL;
-    }
     /* every int is exact in f64; in f32 only up to 2^24, and a class label
      * or index rounded to a neighbour would be a silently wrong number */
     for (int64_t i = 0; i < t->numel; i++) {
@@ -310,16 +313,35 @@ static int nb_rand_param(const char *api, const char *name, double v, double lo,
     return rc;
 }
 
+/* The arguments both random tensors check, in this order: rng present, the
+ * first parameter any finite number, the second one from lo2 on (ends2). */
+static int nb_rand_args(const char *api, const nb_rng *rng, nb_dtype dtype, const char *name1,
+                        double v1, const char *name2, double v2, double lo2, const char *ends2)
+{
+    if (!rng)
+        return nb__null_input(api, "rng");
+    int rc = nb_rand_param(api, name1, v1, -INFINITY, "()", dtype);
+    return rc < 0 ? rc : nb_rand_param(api, name2, v2, lo2, ends2, dtype);
+}
+
+/* A new tensor of shift + scale * r, r drawn for each element in order:
+ * normal(0, 1) when `normal`, uniform in [0, 1) otherwise. */
+static nb_tensor *nb_rand_fill(const char *api, nb_rng *rng, bool normal, nb_dtype dtype,
+                               int ndim, const int64_t *shape, double shift, double scale)
+{
+    nb_tensor *t = nb__tensor_empty(dtype, ndim, shape, api);
+    if (!t)
+        return NULL;
+    for (int64_t i = 0; i < t->numel; i++)
+        nb__set(t, i, shift + scale * (normal ? nb_rng_normal(rng) : nb_rng_uniform(rng)));
+    return t;
+}
+
 nb_tensor *nb_rand_uniform(nb_rng *rng, nb_dtype dtype, int ndim, const int64_t *shape, double low,
                            double high)
 {
     static const char *api = "nb_rand_uniform";
-    if (!rng) {
-        nb__null_input(api, "rng");
-        return NULL;
-    }
-    if (nb_rand_param(api, "low", low, -INFINITY, "()", dtype) < 0 ||
-        nb_rand_param(api, "high", high, -INFINITY, "()", dtype) < 0)
+    if (nb_rand_args(api, rng, dtype, "low", low, "high", high, -INFINITY, "()") < 0)
         return NULL;
     /* low == high is a degenerate range, every value low (PyTorch's
      * uniform_ allows it too); low > high is a mistake. */
@@ -333,32 +355,17 @@ nb_tensor *nb_rand_uniform(nb_rng *rng, nb_dtype dtype, int ndim, const int64_t 
                   api, low, high);
         return NULL;
     }
-    nb_tensor *t = nb__tensor_empty(dtype, ndim, shape, api);
-    if (!t)
-        return NULL;
-    for (int64_t i = 0; i < t->numel; i++)
-        nb__set(t, i, low + (high - low) * nb_rng_uniform(rng));
-    return t;
+    return nb_rand_fill(api, rng, false, dtype, ndim, shape, low, high - low);
 }
 
 nb_tensor *nb_rand_normal(nb_rng *rng, nb_dtype dtype, int ndim, const int64_t *shape, double mean,
                           double std)
 {
     static const char *api = "nb_rand_normal";
-    if (!rng) {
-        nb__null_input(api, "rng");
-        return NULL;
-    }
     /* std == 0 gives a tensor of mean (PyTorch's normal_ allows it too). */
-    if (nb_rand_param(api, "mean", mean, -INFINITY, "()", dtype) < 0 ||
-        nb_rand_param(api, "std", std, 0, "[)", dtype) < 0)
+    if (nb_rand_args(api, rng, dtype, "mean", mean, "std", std, 0, "[)") < 0)
         return NULL;
-    nb_tensor *t = nb__tensor_empty(dtype, ndim, shape, api);
-    if (!t)
-        return NULL;
-    for (int64_t i = 0; i < t->numel; i++)
-        nb__set(t, i, mean + std * nb_rng_normal(rng));
-    return t;
+    return nb_rand_fill(api, rng, true, dtype, ndim, shape, mean, std);
 }
 
 nb_tensor *nb_tensor_clone(const nb_tensor *t)
@@ -390,26 +397,27 @@ int64_t nb_tensor_dim(const nb_tensor *t, int axis)
     return t->shape[a];
 }
 
-float *nb_tensor_data_f32(nb_tensor *t)
+/* The buffer of t for the typed accessor `api`, which only serves `want`
+ * (`other` is the accessor for the other type, named in the message). */
+static void *nb_typed_data(nb_tensor *t, nb_dtype want, const char *api, const char *other)
 {
-    if (nb__check_tensor(t, "nb_tensor_data_f32", "tensor") < 0)
+    if (nb__check_tensor(t, api, "tensor") < 0)
         return NULL;
-    if (t->dtype != NB_F32) {
-        nb__error(NB_ERR_DTYPE, "nb_tensor_data_f32: tensor is %s (use nb_tensor_data_f64)", nb_dtype_name(t->dtype));
+    if (t->dtype != want) {
+        nb__error(NB_ERR_DTYPE, "%s: tensor is %s (use %s)", api, nb_dtype_name(t->dtype), other);
         return NULL;
     }
     return t->data;
 }
 
+float *nb_tensor_data_f32(nb_tensor *t)
+{
+    return nb_typed_data(t, NB_F32, "nb_tensor_data_f32", "nb_tensor_data_f64");
+}
+
 double *nb_tensor_data_f64(nb_tensor *t)
 {
-    if (nb__check_tensor(t, "nb_tensor_data_f64", "tensor") < 0)
-        return NULL;
-    if (t->dtype != NB_F64) {
-        nb__error(NB_ERR_DTYPE, "nb_tensor_data_f64: tensor is %s (use nb_tensor_data_f32)", nb_dtype_name(t->dtype));
-        return NULL;
-    }
-    return t->data;
+    return nb_typed_data(t, NB_F64, "nb_tensor_data_f64", "nb_tensor_data_f32");
 }
 
 void *nb_tensor_data(nb_tensor *t)

@@ -29,6 +29,15 @@ static int check_data(const nb_tensor *x, const char *op, int64_t *rows, int64_t
     return NB_OK;
 }
 
+/* The arguments every fit shares: the settings to fill, then the data. */
+static int check_fit(const nb_tensor *x, const void *ps, const char *op, int64_t *rows,
+                     int64_t *features)
+{
+    if (!ps)
+        return nb__null_input(op, "ps");
+    return check_data(x, op, rows, features);
+}
+
 /* y = (x - offset) * gain + base, column by column, into a new tensor. */
 static nb_tensor *affine_cols(const nb_tensor *x, int64_t features, const double *offset,
                               const double *gain, const double *base, const char *op)
@@ -75,10 +84,8 @@ static int check_settings(const nb_tensor *x, int64_t features, int64_t fitted, 
 static int minmax_fit(const char *op, const nb_tensor *x, double ymin, double ymax,
                       nb_minmax_settings *ps)
 {
-    if (!ps)
-        return nb__null_input(op, "ps");
     int64_t rows, nf;
-    int rc = check_data(x, op, &rows, &nf);
+    int rc = check_fit(x, ps, op, &rows, &nf);
     if (rc < 0)
         return rc;
     /* Finite first: an infinite end is not an empty range, and NaN fails
@@ -89,11 +96,9 @@ static int minmax_fit(const char *op, const nb_tensor *x, double ymin, double ym
     if (!(ymin < ymax))
         return nb__error(NB_ERR_ARG, "%s: output range [%g, %g] is empty (need ymin < ymax; "
                          "MATLAB's default is -1, 1)", op, ymin, ymax);
-    if (!nb_arena_current())
-        return nb__error(NB_ERR_STATE, "%s: no current arena (call nb_arena_use(arena) first)", op);
     double *mem = arena_doubles(nf, op);
     if (!mem)
-        return NB_ERR_NOMEM;
+        return nb_last_status(); /* no current arena, or out of memory */
     double *lo = mem, *hi = mem + nf;
     for (int64_t f = 0; f < nf; f++) {
         lo[f] = INFINITY;
@@ -190,17 +195,13 @@ nb_tensor *nb_mapminmax(const nb_tensor *x, double ymin, double ymax, nb_minmax_
 /* nb_zscore_fit, with messages naming `op` (it or nb_zscore). */
 static int zscore_fit(const char *op, const nb_tensor *x, nb_zscore_settings *ps)
 {
-    if (!ps)
-        return nb__null_input(op, "ps");
     int64_t rows, nf;
-    int rc = check_data(x, op, &rows, &nf);
+    int rc = check_fit(x, ps, op, &rows, &nf);
     if (rc < 0)
         return rc;
-    if (!nb_arena_current())
-        return nb__error(NB_ERR_STATE, "%s: no current arena (call nb_arena_use(arena) first)", op);
     double *mem = arena_doubles(nf, op);
     if (!mem)
-        return NB_ERR_NOMEM;
+        return nb_last_status(); /* no current arena, or out of memory */
     double *mean = mem, *sd = mem + nf;
     for (int64_t f = 0; f < nf; f++)
         mean[f] = sd[f] = 0;

@@ -36,14 +36,5 @@ bool nb_k_broadcast_strides(int in_ndim, const int64_t *in_shape, int out_ndim,
     return true;
 }
 
-#define T float
-#define SFX f32
-#include "kernels/broadcast_tmpl.h"
-#undef T
-#undef SFX
-
-#define T double
-#define SFX f64
-#include "kernels/broadcast_tmpl.h"
-#undef T
-#undef SFX
+#define NB_TMPL "kernels/broadcast_tmpl.h"
+#include "kernels/instantiate.h"

@@ -1,10 +1,7 @@
-/* Body of the broadcast loops for one element type: included by broadcast.c
- * with T (float or double) and SFX (f32 or f64) defined, once per type.
+/* Body of the broadcast loops for one element type, instantiated for f32
+ * and f64 by broadcast.c through kernels/instantiate.h (T, SFX, FN).
  * Not a public header: no include guard on purpose. */
 
-#define NB__BC_CAT2(x, y) x##y
-#define NB__BC_CAT(x, y) NB__BC_CAT2(x, y)
-#define FN(name) NB__BC_CAT(name, SFX)
 
 void FN(nb_k_zip_)(int ndim, const int64_t *shape, int n_in, const T *const *in,
                    const int64_t *const *st, FN(nb_zip_) row, const void *params, T *out)
@@ -91,7 +88,3 @@ void FN(nb_k_gather_)(int ndim, const int64_t *shape, const T *in, const int64_t
 {
     FN(nb_strided_walk_)(true, ndim, shape, in, si, out);
 }
-
-#undef NB__BC_CAT2
-#undef NB__BC_CAT
-#undef FN

@@ -16,12 +16,13 @@
  *     static void nb_<name>_map_<SFX>(...)     an nb_map_<SFX>
  *     static void nb_<name>_zip_<SFX>(...)     an nb_zip_<SFX>
  * which the op's descriptor names (.map = {nb_erf_map_f32, nb_erf_map_f64}).
- * The loops are instantiated by including elementwise_tmpl.h twice, once per
- * type, the one template technique of src/kernels. */
+ * The loops are written once in elementwise_tmpl.h and instantiated per type
+ * by kernels/instantiate.h, the one template technique of src/kernels. */
 #include <stdint.h>
 #include <tgmath.h>
 
 #include "kernels/elementwise.h"
+#include "kernels/simd.h"
 
 /* An op without parameters names this as its parameter struct. */
 #ifndef NB_NO_PARAMS_DEFINED
@@ -31,14 +32,5 @@ typedef struct nb_no_params {
 } nb_no_params;
 #endif
 
-#define T float
-#define SFX f32
-#include "kernels/elementwise_tmpl.h"
-#undef T
-#undef SFX
-
-#define T double
-#define SFX f64
-#include "kernels/elementwise_tmpl.h"
-#undef T
-#undef SFX
+#define NB_TMPL "kernels/elementwise_tmpl.h"
+#include "kernels/instantiate.h"

@@ -1,26 +1,13 @@
-/* Body of the elementwise loops for one element type: included by
- * elementwise_loops.h with T (float or double) and SFX (f32 or f64)
- * defined, once per type.  Turns each row of the including file's NB_MAPS,
- * NB_ZIPS and NB_ZIP3S lists into one loop.  Not a public header: no
- * include guard on purpose. */
-
-#ifndef NB_SIMD
-/* With OpenMP (or -fopenmp-simd) this asks for vector code even at -O2,
- * whose cheap cost model skips loops of unknown length; elsewhere a no-op. */
-#ifdef _OPENMP
-#define NB_SIMD _Pragma("omp simd")
-#else
-#define NB_SIMD
-#endif
-#endif
-
-#define NB__EW_CAT3(a, b, c) a##b##c
-#define NB__EW_NAME(a, b, c) NB__EW_CAT3(a, b, c)
+/* Body of the elementwise loops for one element type, instantiated for f32
+ * and f64 by elementwise_loops.h through kernels/instantiate.h (T, SFX,
+ * FN).  Turns each row of the including file's NB_MAPS, NB_ZIPS and
+ * NB_ZIP3S lists into one loop.  Not a public header: no include guard on
+ * purpose. */
 
 #ifdef NB_MAPS
 #define NB__MAP_ROW(name, PT, expr)                                                          \
-    static void NB__EW_NAME(nb_##name, _map_, SFX)(int64_t n, const T *restrict in,         \
-                                                   T *restrict out, const void *params)     \
+    static void FN(nb_##name##_map_)(int64_t n, const T *restrict in, T *restrict out,       \
+                                     const void *params)                                     \
     {                                                                                        \
         const PT *p = params;                                                                \
         (void)p;                                                                             \
@@ -36,9 +23,8 @@ NB_MAPS(NB__MAP_ROW)
 
 #ifdef NB_ZIPS
 #define NB__ZIP_ROW(name, PT, expr)                                                          \
-    static void NB__EW_NAME(nb_##name, _zip_, SFX)(int64_t n, const T *const *in,           \
-                                                   const int64_t *st, T *restrict out,      \
-                                                   const void *params)                      \
+    static void FN(nb_##name##_zip_)(int64_t n, const T *const *in, const int64_t *st,       \
+                                     T *restrict out, const void *params)                    \
     {                                                                                        \
         const PT *p = params;                                                                \
         (void)p;                                                                             \
@@ -55,9 +41,8 @@ NB_ZIPS(NB__ZIP_ROW)
 
 #ifdef NB_ZIP3S
 #define NB__ZIP3_ROW(name, PT, expr)                                                         \
-    static void NB__EW_NAME(nb_##name, _zip_, SFX)(int64_t n, const T *const *in,           \
-                                                   const int64_t *st, T *restrict out,      \
-                                                   const void *params)                      \
+    static void FN(nb_##name##_zip_)(int64_t n, const T *const *in, const int64_t *st,       \
+                                     T *restrict out, const void *params)                    \
     {                                                                                        \
         const PT *p = params;                                                                \
         (void)p;                                                                             \
@@ -71,6 +56,3 @@ NB_ZIPS(NB__ZIP_ROW)
 NB_ZIP3S(NB__ZIP3_ROW)
 #undef NB__ZIP3_ROW
 #endif
-
-#undef NB__EW_CAT3
-#undef NB__EW_NAME

@@ -24,54 +24,15 @@ static bool fits_int(int64_t m, int64_t n, int64_t k, int64_t lda,
 
 bool nb__gemm_blas_built(void) { return true; }
 
-int nb__gemm_blas_f32(bool ta, bool tb, int64_t m, int64_t n, int64_t k,
-                      float alpha, const float *a, int64_t lda,
-                      const float *b, int64_t ldb, float beta, float *c,
-                      int64_t ldc)
-{
-    if (!fits_int(m, n, k, lda, ldb, ldc))
-        return -1;
-    cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans,
-                tb ? CblasTrans : CblasNoTrans, (int)m, (int)n, (int)k, alpha,
-                a, (int)lda, b, (int)ldb, beta, c, (int)ldc);
-    return 0;
-}
-
-int nb__gemm_blas_f64(bool ta, bool tb, int64_t m, int64_t n, int64_t k,
-                      double alpha, const double *a, int64_t lda,
-                      const double *b, int64_t ldb, double beta, double *c,
-                      int64_t ldc)
-{
-    if (!fits_int(m, n, k, lda, ldb, ldc))
-        return -1;
-    cblas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans,
-                tb ? CblasTrans : CblasNoTrans, (int)m, (int)n, (int)k, alpha,
-                a, (int)lda, b, (int)ldb, beta, c, (int)ldc);
-    return 0;
-}
+#define NB__CBLAS_f32 cblas_sgemm
+#define NB__CBLAS_f64 cblas_dgemm
 
 #else /* !NB_HAVE_CBLAS */
 
 bool nb__gemm_blas_built(void) { return false; }
 
-int nb__gemm_blas_f32(bool ta, bool tb, int64_t m, int64_t n, int64_t k,
-                      float alpha, const float *a, int64_t lda,
-                      const float *b, int64_t ldb, float beta, float *c,
-                      int64_t ldc)
-{
-    (void)ta, (void)tb, (void)m, (void)n, (void)k, (void)alpha, (void)a;
-    (void)lda, (void)b, (void)ldb, (void)beta, (void)c, (void)ldc;
-    return -2;
-}
-
-int nb__gemm_blas_f64(bool ta, bool tb, int64_t m, int64_t n, int64_t k,
-                      double alpha, const double *a, int64_t lda,
-                      const double *b, int64_t ldb, double beta, double *c,
-                      int64_t ldc)
-{
-    (void)ta, (void)tb, (void)m, (void)n, (void)k, (void)alpha, (void)a;
-    (void)lda, (void)b, (void)ldb, (void)beta, (void)c, (void)ldc;
-    return -2;
-}
-
 #endif
+
+/* The call is written once in gemm_blas_tmpl.h. */
+#define NB_TMPL "kernels/gemm_blas_tmpl.h"
+#include "kernels/instantiate.h"

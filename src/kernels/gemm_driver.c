@@ -65,18 +65,5 @@ static int nb__gemm_threads(int64_t m, int64_t n, int64_t k)
 #endif
 }
 
-#define T float
-#define SFX f32
-#define KERN nb__gemm_kernel_f32
-#include "kernels/gemm_driver_tmpl.h"
-#undef T
-#undef SFX
-#undef KERN
-
-#define T double
-#define SFX f64
-#define KERN nb__gemm_kernel_f64
-#include "kernels/gemm_driver_tmpl.h"
-#undef T
-#undef SFX
-#undef KERN
+#define NB_TMPL "kernels/gemm_driver_tmpl.h"
+#include "kernels/instantiate.h"

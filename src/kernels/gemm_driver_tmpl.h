@@ -1,10 +1,9 @@
-/* nabla: body of the packed GEMM driver, instantiated once per element
- * type by gemm_driver.c (which defines T, SFX and KERN before including
- * it).  Not a public header: it has no include guard on purpose. */
+/* nabla: body of the packed GEMM driver for one element type, instantiated
+ * for f32 and f64 by gemm_driver.c through kernels/instantiate.h (T, SFX,
+ * FN); KERN is that type's micro-kernel descriptor.  Not a public header:
+ * it has no include guard on purpose. */
 
-#define NB__CAT2(x, y) x##y
-#define NB__CAT(x, y) NB__CAT2(x, y)
-#define FN(name) NB__CAT(name, SFX)
+#define KERN FN(nb__gemm_kernel_)
 
 /* Transposing copy: dst[p*w + i] = src[i*ld + p] for i < rows, p < kc,
  * zero for rows <= i < w.  Used for A (not transposed) and for B^T.  The
@@ -248,6 +247,4 @@ void FN(nb__gemm_run_)(const KERN *kd, bool ta, bool tb, int64_t m,
     }
 }
 
-#undef FN
-#undef NB__CAT
-#undef NB__CAT2
+#undef KERN

@@ -12,14 +12,5 @@
 
 #include "kernels/reduce.h"
 
-#define T float
-#define SFX f32
-#include "kernels/reduce_tmpl.h"
-#undef T
-#undef SFX
-
-#define T double
-#define SFX f64
-#include "kernels/reduce_tmpl.h"
-#undef T
-#undef SFX
+#define NB_TMPL "kernels/reduce_tmpl.h"
+#include "kernels/instantiate.h"

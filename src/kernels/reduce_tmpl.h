@@ -1,11 +1,8 @@
-/* Body of the axis reductions for one element type: included by reduce.c
- * with T (float or double) and SFX (f32 or f64) defined, once per type.
+/* Body of the axis reductions for one element type, instantiated for f32
+ * and f64 by reduce.c through kernels/instantiate.h (T, SFX, FN).
  * Sums of exponentials accumulate in double for both types.  Not a public
  * header: no include guard on purpose. */
 
-#define NB__RD_CAT2(x, y) x##y
-#define NB__RD_CAT(x, y) NB__RD_CAT2(x, y)
-#define FN(name) NB__RD_CAT(name, SFX)
 
 /* Contiguous rows (inner == 1) accumulate in double; column sums add whole
  * rows so that the inner loop is contiguous, and accumulate in T. */
@@ -114,7 +111,3 @@ void FN(nb_k_softmax_axis_)(bool want_log, int64_t outer, int64_t n, int64_t inn
             }
         }
 }
-
-#undef NB__RD_CAT2
-#undef NB__RD_CAT
-#undef FN

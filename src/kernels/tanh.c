@@ -6,15 +6,9 @@
 #include <math.h>
 
 #include "kernels/fast_tanh.h"
+#include "kernels/simd.h"
 #include "kernels/tanh.h"
 
-/* With OpenMP (or -fopenmp-simd) this asks for vector code even at -O2,
- * whose cheap cost model skips loops of unknown length; elsewhere a no-op. */
-#ifdef _OPENMP
-#define NB_SIMD _Pragma("omp simd")
-#else
-#define NB_SIMD
-#endif
 
 static void nb_tanh_f32_base(int64_t n, const float *restrict in, float *restrict out)
 {

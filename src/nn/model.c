@@ -66,18 +66,27 @@ static char *nb_model_strdup(nb_model *model, const char *s)
     return c;
 }
 
+void *nb__model_grow(nb_model *model, void *items, int n, int *cap, size_t size, int first)
+{
+    if (n < *cap)
+        return items;
+    int room = *cap ? *cap * 2 : first;
+    void *grown = nb_arena_alloc(model->arena, size * (size_t)room);
+    if (!grown)
+        return NULL;
+    if (n)
+        memcpy(grown, items, size * (size_t)n);
+    *cap = room;
+    return grown;
+}
+
 static nb_layer *nb_layer_push(nb_model *model)
 {
-    if (model->n_layers == model->cap_layers) {
-        int cap = model->cap_layers ? model->cap_layers * 2 : 8;
-        nb_layer *layers = nb_arena_alloc(model->arena, sizeof *layers * (size_t)cap);
-        if (!layers)
-            return NULL;
-        if (model->n_layers)
-            memcpy(layers, model->layers, sizeof *layers * (size_t)model->n_layers);
-        model->layers = layers;
-        model->cap_layers = cap;
-    }
+    nb_layer *layers = nb__model_grow(model, model->layers, model->n_layers, &model->cap_layers,
+                                      sizeof *layers, 8);
+    if (!layers)
+        return NULL;
+    model->layers = layers;
     nb_layer *l = &model->layers[model->n_layers];
     memset(l, 0, sizeof *l);
     return l;

@@ -58,4 +58,11 @@ struct nb_model {
  * yet (or parameters were added since).  NB_OK or negative. */
 int nb__model_gather(nb_model *model, const char *api);
 
+/* An array of the model's (layers, parameters) with room for one more than
+ * its n elements of `size` bytes: `items` itself while n < *cap, otherwise a
+ * copy in the model's arena with twice the room (`first` the first time),
+ * *cap updated.  The old array stays in the arena until the model is
+ * freed.  NULL when out of memory (*cap unchanged). */
+void *nb__model_grow(nb_model *model, void *items, int n, int *cap, size_t size, int first);
+
 #endif

@@ -56,16 +56,11 @@ nb_tensor *nb_model_add_param(nb_model *model, const char *name, int ndim, const
         return NULL;
     memset(t->grad->data, 0, (size_t)t->numel * nb_dtype_size(t->dtype));
 
-    if (model->n_params == model->cap_params) {
-        int cap = model->cap_params ? model->cap_params * 2 : 16;
-        nb_param **order = nb_arena_alloc(model->arena, sizeof *order * (size_t)cap);
-        if (!order)
-            return NULL;
-        if (model->n_params)
-            memcpy(order, model->order, sizeof *order * (size_t)model->n_params);
-        model->order = order;
-        model->cap_params = cap;
-    }
+    nb_param **order = nb__model_grow(model, model->order, model->n_params, &model->cap_params,
+                                      sizeof *order, 16);
+    if (!order)
+        return NULL;
+    model->order = order;
     nb_param *p = nb_arena_alloc(model->arena, sizeof *p);
     if (!p)
         return NULL;

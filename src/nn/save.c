@@ -34,34 +34,34 @@ static int nb_model_lists(nb_model *model, const char *api, const char ***names,
     return 0;
 }
 
-int nb_model_save(nb_model *model, const char *path)
+/* nb__tensors_save_as or nb__tensors_load_into_as. */
+typedef int (*nb_model_file_fn)(const char *api, const char *path, const char *const *names,
+                                nb_tensor *const *tensors, int n);
+
+/* Save or load every parameter of model through path, naming `api`. */
+static int nb_model_file(const char *api, nb_model *model, const char *path, nb_model_file_fn io)
 {
     const char **names;
     nb_tensor **tensors;
     if (!path)
-        return nb__error(NB_ERR_NULL, "nb_model_save: path is NULL");
-    int rc = nb_model_lists(model, "nb_model_save", &names, &tensors);
+        return nb__error(NB_ERR_NULL, "%s: path is NULL", api);
+    int rc = nb_model_lists(model, api, &names, &tensors);
     if (rc < 0)
         return rc;
-    rc = nb__tensors_save_as("nb_model_save", path, names, tensors, model->n_params);
+    rc = io(api, path, names, tensors, model->n_params);
     free((void *)names);
     free(tensors);
     return rc;
 }
 
+int nb_model_save(nb_model *model, const char *path)
+{
+    return nb_model_file("nb_model_save", model, path, nb__tensors_save_as);
+}
+
 int nb_model_load(nb_model *model, const char *path)
 {
-    const char **names;
-    nb_tensor **tensors;
-    if (!path)
-        return nb__error(NB_ERR_NULL, "nb_model_load: path is NULL");
-    int rc = nb_model_lists(model, "nb_model_load", &names, &tensors);
-    if (rc < 0)
-        return rc;
     /* bumps each parameter it writes, and so the counter they share with the
      * flat buffer */
-    rc = nb__tensors_load_into_as("nb_model_load", path, names, tensors, model->n_params);
-    free((void *)names);
-    free(tensors);
-    return rc;
+    return nb_model_file("nb_model_load", model, path, nb__tensors_load_into_as);
 }

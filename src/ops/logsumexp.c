@@ -13,12 +13,7 @@ static int nb_lse_forward(const nb_op *op, nb_tensor *out, nb_tensor *const *in,
 {
     (void)op, (void)n_in;
     const nb_axis_params *p = params;
-    int64_t outer, n, inner;
-    nb__axis_view(in[0], p->axis, &outer, &n, &inner);
-    if (out->dtype == NB_F32)
-        nb_k_logsumexp_axis_f32(outer, n, inner, in[0]->data, out->data);
-    else
-        nb_k_logsumexp_axis_f64(outer, n, inner, in[0]->data, out->data);
+    nb__axis_reduce(in[0], p->axis, out, nb_k_logsumexp_axis_f32, nb_k_logsumexp_axis_f64);
     return 0;
 }
 
@@ -48,18 +43,10 @@ static const nb_op nb_op_logsumexp = {
 
 nb_tensor *nb_logsumexp(nb_tensor *x)
 {
-    if (nb__check_op_inputs("logsumexp", &x, 1) < 0)
-        return NULL;
-    nb_axis_params p = {.axis = -1, .keepdim = false};
-    return nb__op_apply(&nb_op_logsumexp, &x, 1, &p, x->dtype, 0, NULL);
+    return nb__reduce_all(&nb_op_logsumexp, x);
 }
 
 nb_tensor *nb_logsumexp_axis(nb_tensor *x, int axis, bool keepdim)
 {
-    nb_axis_params p;
-    if (nb__axis_params("logsumexp_axis", x, axis, keepdim, &p) < 0)
-        return NULL;
-    int64_t shape[NB_MAX_DIMS];
-    int ndim = nb__reduced_shape(x, p.axis, keepdim, shape);
-    return nb__op_apply(&nb_op_logsumexp, &x, 1, &p, x->dtype, ndim, shape);
+    return nb__reduce_axis(&nb_op_logsumexp, "logsumexp_axis", x, axis, keepdim);
 }

@@ -12,18 +12,15 @@ static int nb_mean_forward(const nb_op *op, nb_tensor *out, nb_tensor *const *in
 {
     (void)op, (void)n_in;
     const nb_axis_params *p = params;
-    int64_t outer, n, inner;
-    nb__axis_view(in[0], p->axis, &outer, &n, &inner);
+    int64_t n = nb__axis_reduce(in[0], p->axis, out, nb_k_sum_axis_f32, nb_k_sum_axis_f64);
     /* n == 0 gives 0 * (1/0) = NaN, the mean of nothing */
     double scale = 1.0 / (double)n;
     if (out->dtype == NB_F32) {
         float *o = out->data;
-        nb_k_sum_axis_f32(outer, n, inner, in[0]->data, o);
         for (int64_t i = 0; i < out->numel; i++)
             o[i] = (float)(o[i] * scale);
     } else {
         double *o = out->data;
-        nb_k_sum_axis_f64(outer, n, inner, in[0]->data, o);
         for (int64_t i = 0; i < out->numel; i++)
             o[i] *= scale;
     }
@@ -51,18 +48,10 @@ static const nb_op nb_op_mean = {
 
 nb_tensor *nb_mean(nb_tensor *x)
 {
-    if (nb__check_op_inputs("mean", &x, 1) < 0)
-        return NULL;
-    nb_axis_params p = {.axis = -1, .keepdim = false};
-    return nb__op_apply(&nb_op_mean, &x, 1, &p, x->dtype, 0, NULL);
+    return nb__reduce_all(&nb_op_mean, x);
 }
 
 nb_tensor *nb_mean_axis(nb_tensor *x, int axis, bool keepdim)
 {
-    nb_axis_params p;
-    if (nb__axis_params("mean_axis", x, axis, keepdim, &p) < 0)
-        return NULL;
-    int64_t shape[NB_MAX_DIMS];
-    int ndim = nb__reduced_shape(x, p.axis, keepdim, shape);
-    return nb__op_apply(&nb_op_mean, &x, 1, &p, x->dtype, ndim, shape);
+    return nb__reduce_axis(&nb_op_mean, "mean_axis", x, axis, keepdim);
 }

@@ -43,6 +43,27 @@ static inline void nb__axis_view(const nb_tensor *x, int axis, int64_t *outer, i
     *n = x->shape[axis];
 }
 
+/* A reduction kernel pair that reads x as [outer, n, inner] and writes
+ * [outer, inner] (kernels/reduce.h: nb_k_sum_axis_*, nb_k_logsumexp_axis_*). */
+typedef void (*nb_axis_kernel_f32)(int64_t outer, int64_t n, int64_t inner, const float *in,
+                                   float *out);
+typedef void (*nb_axis_kernel_f64)(int64_t outer, int64_t n, int64_t inner, const double *in,
+                                   double *out);
+
+/* The forward of such a reduction: x viewed around `axis`, out filled by
+ * the kernel of out's dtype.  Returns n, the length of each reduced slice. */
+static inline int64_t nb__axis_reduce(const nb_tensor *x, int axis, nb_tensor *out,
+                                      nb_axis_kernel_f32 k32, nb_axis_kernel_f64 k64)
+{
+    int64_t outer, n, inner;
+    nb__axis_view(x, axis, &outer, &n, &inner);
+    if (out->dtype == NB_F32)
+        k32(outer, n, inner, x->data, out->data);
+    else
+        k64(outer, n, inner, x->data, out->data);
+    return n;
+}
+
 /* Shape of the reduction of x along `axis` (axis < 0: all, a 0-d result):
  * the axis becomes 1 with keepdim, disappears without.  Returns ndim. */
 static inline int nb__reduced_shape(const nb_tensor *x, int axis, bool keepdim, int64_t *shape)
@@ -56,6 +77,28 @@ static inline int nb__reduced_shape(const nb_tensor *x, int axis, bool keepdim, 
         shape[ndim++] = d == axis ? 1 : x->shape[d];
     }
     return ndim;
+}
+
+/* Record the reduction `op` (parameters nb_axis_params) over every element
+ * of x, a 0-d result; messages name op->name. */
+static inline nb_tensor *nb__reduce_all(const nb_op *op, nb_tensor *x)
+{
+    if (nb__check_op_inputs(op->name, &x, 1) < 0)
+        return NULL;
+    nb_axis_params p = {.axis = -1, .keepdim = false};
+    return nb__op_apply(op, &x, 1, &p, x->dtype, 0, NULL);
+}
+
+/* The same along one axis; messages name `name`, the op's _axis form. */
+static inline nb_tensor *nb__reduce_axis(const nb_op *op, const char *name, nb_tensor *x, int axis,
+                                         bool keepdim)
+{
+    nb_axis_params p;
+    if (nb__axis_params(name, x, axis, keepdim, &p) < 0)
+        return NULL;
+    int64_t shape[NB_MAX_DIMS];
+    int ndim = nb__reduced_shape(x, p.axis, keepdim, shape);
+    return nb__op_apply(op, &x, 1, &p, x->dtype, ndim, shape);
 }
 
 /* g (the gradient of a reduction of x) reshaped so that it broadcasts

@@ -11,29 +11,36 @@
 #include "ops/take_put.h"
 #include "ops/op_util.h"
 
-/* Both ops' parameters are the nb__select itself. */
+/* nb_k_take_* or nb_k_put_* (kernels/select.h). */
+typedef void (*nb_select_f32)(int64_t outer, int64_t n, int64_t k, int64_t inner, bool bcast_inner,
+                              const float *src, const float *idx, float *out);
+typedef void (*nb_select_f64)(int64_t outer, int64_t n, int64_t k, int64_t inner, bool bcast_inner,
+                              const double *src, const double *idx, double *out);
+
+/* Both ops' parameters are the nb__select itself; the kernel of out's
+ * dtype runs on it. */
+static int nb_select_run(const nb__select *s, nb_tensor *out, const nb_tensor *src,
+                         nb_select_f32 k32, nb_select_f64 k64)
+{
+    if (out->dtype == NB_F32)
+        k32(s->outer, s->n, s->k, s->inner, s->bcast_inner, src->data, s->idx->data, out->data);
+    else
+        k64(s->outer, s->n, s->k, s->inner, s->bcast_inner, src->data, s->idx->data, out->data);
+    return 0;
+}
+
 static int nb_take_forward(const nb_op *op, nb_tensor *out, nb_tensor *const *in, int n_in,
                            const void *params)
 {
     (void)op, (void)n_in;
-    const nb__select *s = params;
-    if (out->dtype == NB_F32)
-        nb_k_take_f32(s->outer, s->n, s->k, s->inner, s->bcast_inner, in[0]->data, s->idx->data, out->data);
-    else
-        nb_k_take_f64(s->outer, s->n, s->k, s->inner, s->bcast_inner, in[0]->data, s->idx->data, out->data);
-    return 0;
+    return nb_select_run(params, out, in[0], nb_k_take_f32, nb_k_take_f64);
 }
 
 static int nb_put_forward(const nb_op *op, nb_tensor *out, nb_tensor *const *in, int n_in,
                           const void *params)
 {
     (void)op, (void)n_in;
-    const nb__select *s = params;
-    if (out->dtype == NB_F32)
-        nb_k_put_f32(s->outer, s->n, s->k, s->inner, s->bcast_inner, in[0]->data, s->idx->data, out->data);
-    else
-        nb_k_put_f64(s->outer, s->n, s->k, s->inner, s->bcast_inner, in[0]->data, s->idx->data, out->data);
-    return 0;
+    return nb_select_run(params, out, in[0], nb_k_put_f32, nb_k_put_f64);
 }
 
 static int nb_take_backward(const struct nb_node *node, nb_tensor *g, nb_tensor **gi)

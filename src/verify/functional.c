@@ -86,6 +86,16 @@ static int nb_fx_index(const char *api, int input_index, int n_inputs)
     return NB_OK;
 }
 
+/* nb_fx_begin for the functions of one input (nb_jacobian, nb_hessian,
+ * nb_hvp): input_index is checked first, when there are inputs to count. */
+static int nb_fx_begin_at(nb_fx *fx, const char *api, nb_fn fn, nb_tensor *const *inputs,
+                          int n_inputs, int input_index)
+{
+    if (fn && inputs && n_inputs > 0 && nb_fx_index(api, input_index, n_inputs) < 0)
+        return nb_last_status();
+    return nb_fx_begin(fx, api, fn, inputs, n_inputs);
+}
+
 /* v must look like `like` (fn's output, or an input). */
 static int nb_fx_like(const char *api, const char *vname, const nb_tensor *v, const char *lname,
                       const nb_tensor *like)
@@ -267,9 +277,7 @@ nb_tensor *nb_jacobian(nb_fn fn, nb_tensor *const *inputs, int n_inputs, void *c
 {
     const char *api = "nb_jacobian";
     nb_fx fx;
-    if (fn && inputs && n_inputs > 0 && nb_fx_index(api, input_index, n_inputs) < 0)
-        return NULL;
-    if (nb_fx_begin(&fx, api, fn, inputs, n_inputs) < 0)
+    if (nb_fx_begin_at(&fx, api, fn, inputs, n_inputs, input_index) < 0)
         return NULL;
     nb_tensor *x = inputs[input_index];
     nb_tensor *y = nb_fx_forward(&fx, fn, inputs, n_inputs, ctx);
@@ -285,9 +293,7 @@ nb_tensor *nb_hessian(nb_fn fn, nb_tensor *const *inputs, int n_inputs, void *ct
 {
     const char *api = "nb_hessian";
     nb_fx fx;
-    if (fn && inputs && n_inputs > 0 && nb_fx_index(api, input_index, n_inputs) < 0)
-        return NULL;
-    if (nb_fx_begin(&fx, api, fn, inputs, n_inputs) < 0)
+    if (nb_fx_begin_at(&fx, api, fn, inputs, n_inputs, input_index) < 0)
         return NULL;
     nb_tensor *x = inputs[input_index], *H = NULL;
     nb_tensor *y = nb_fx_forward(&fx, fn, inputs, n_inputs, ctx);
@@ -309,9 +315,7 @@ nb_tensor *nb_hvp(nb_fn fn, nb_tensor *const *inputs, int n_inputs, void *ctx, i
 {
     const char *api = "nb_hvp";
     nb_fx fx;
-    if (fn && inputs && n_inputs > 0 && nb_fx_index(api, input_index, n_inputs) < 0)
-        return NULL;
-    if (nb_fx_begin(&fx, api, fn, inputs, n_inputs) < 0)
+    if (nb_fx_begin_at(&fx, api, fn, inputs, n_inputs, input_index) < 0)
         return NULL;
     nb_tensor *x = inputs[input_index], *hv = NULL, *out = NULL;
     char xn[40];

@@ -350,10 +350,7 @@ int nb_gradcheck(nb_fn fn, nb_tensor *const *inputs, int n_inputs, void *ctx,
     nb_gradcheck_result local;
     nb_gradcheck_result *r = result ? result : &local;
     nb_gradcheck_opts o = {0};
-    nb__vf_result_init(r);
-    int rc = nb__vf_check_args(api, fn, inputs, n_inputs);
-    if (rc == NB_OK)
-        rc = nb__vf_opts(api, opts, &o);
+    int rc = nb__vf_begin(api, fn, inputs, n_inputs, opts, &o, r);
     if (rc == NB_OK) {
         nb__vf_warn_f32(api, &o, inputs, n_inputs);
         rc = nb__vf_gradcheck_core(api, "output", fn, inputs, n_inputs, ctx, &o, r);

@@ -61,10 +61,7 @@ int nb_gradgradcheck(nb_fn fn, nb_tensor *const *inputs, int n_inputs, void *ctx
     nb_gradcheck_result local;
     nb_gradcheck_result *r = result ? result : &local;
     nb_gradcheck_opts o = {0};
-    nb__vf_result_init(r);
-    int rc = nb__vf_check_args(api, fn, inputs, n_inputs);
-    if (rc == NB_OK)
-        rc = nb__vf_opts(api, opts, &o);
+    int rc = nb__vf_begin(api, fn, inputs, n_inputs, opts, &o, r);
     int n_req = 0;
     if (rc == NB_OK) {
         for (int i = 0; i < n_inputs; i++)

@@ -25,6 +25,12 @@ int nb__vf_opts(const char *api, const nb_gradcheck_opts *opts, nb_gradcheck_opt
 /* A result with nothing checked yet. */
 void nb__vf_result_init(nb_gradcheck_result *r);
 
+/* The start nb_gradcheck and nb_gradgradcheck share: r reset, fn and the
+ * inputs checked, opts (may be NULL) checked into *o with the defaults
+ * filled.  Returns NB_OK or the failure's status, with its message. */
+int nb__vf_begin(const char *api, nb_fn fn, nb_tensor *const *inputs, int n_inputs,
+                 const nb_gradcheck_opts *opts, nb_gradcheck_opts *o, nb_gradcheck_result *r);
+
 /* "[1,2]" for flat index i of a tensor of this shape. */
 char *nb__vf_index_fmt(int ndim, const int64_t *shape, int64_t i, char *buf, size_t size);
 

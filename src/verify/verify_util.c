@@ -76,6 +76,14 @@ void nb__vf_result_init(nb_gradcheck_result *r)
     r->output_index = -1;
 }
 
+int nb__vf_begin(const char *api, nb_fn fn, nb_tensor *const *inputs, int n_inputs,
+                 const nb_gradcheck_opts *opts, nb_gradcheck_opts *o, nb_gradcheck_result *r)
+{
+    nb__vf_result_init(r);
+    int rc = nb__vf_check_args(api, fn, inputs, n_inputs);
+    return rc == NB_OK ? nb__vf_opts(api, opts, o) : rc;
+}
+
 char *nb__vf_index_fmt(int ndim, const int64_t *shape, int64_t i, char *buf, size_t size)
 {
     int64_t idx[NB_MAX_DIMS];
