@@ -106,13 +106,14 @@ static void hand_gradients(const double *X, const double *T, const double *W1, c
 
 typedef struct data {
     nb_tensor *X, *T;
+    nb_tensor *Z1, *Z2; /* of the last forward pass, to label their gradients */
 } data;
 
 /* The same network with nabla ops: no derivative is written anywhere. */
 static nb_tensor *network_error(nb_tensor *const *p, int n_params, void *ctx)
 {
     (void)n_params;
-    const data *d = ctx;
+    data *d = ctx;
     nb_tensor *Z1 = nb_add(nb_matmul(d->X, p[0]), p[1]);
     nb_tensor *A1 = nb_tansig(Z1);
     nb_tensor *Y = nb_purelin(nb_add(nb_matmul(A1, p[2]), p[3]));
@@ -120,8 +121,10 @@ static nb_tensor *network_error(nb_tensor *const *p, int n_params, void *ctx)
     /* Names make the trace and the DOT picture readable. */
     nb_tensor_set_name(Z1, "Z1");
     nb_tensor_set_name(A1, "A1");
-    nb_tensor_set_name(Y, "Y = Z2");
+    nb_tensor_set_name(Y, "Z2"); /* purelin returns its input: Y is Z2 */
     nb_tensor_set_name(E, "E");
+    d->Z1 = Z1;
+    d->Z2 = Y;
     return E;
 }
 
@@ -146,14 +149,16 @@ int main(int argc, char **argv)
     nb_arena_use(arena);
     nb_rng rng;
     nb_rng_seed(&rng, 2024);
-    data d = {nb_rand_normal(&rng, NB_F64, NB_SHAPE(N, I), 0, 1),
-              nb_rand_normal(&rng, NB_F64, NB_SHAPE(N, O), 0, 1)};
+    data d = {.X = nb_rand_normal(&rng, NB_F64, NB_SHAPE(N, I), 0, 1),
+              .T = nb_rand_normal(&rng, NB_F64, NB_SHAPE(N, O), 0, 1)};
     nb_tensor *p[4] = {
         nb_rand_normal(&rng, NB_F64, NB_SHAPE(I, H), 0, 0.5),
         nb_rand_normal(&rng, NB_F64, NB_SHAPE(1, H), 0, 0.1),
         nb_rand_normal(&rng, NB_F64, NB_SHAPE(H, O), 0, 0.5),
         nb_rand_normal(&rng, NB_F64, NB_SHAPE(1, O), 0, 0.1),
     };
+    nb_tensor_set_name(d.X, "X");
+    nb_tensor_set_name(d.T, "T");
     const char *names[4] = {"W1", "b1", "W2", "b2"};
     for (int k = 0; k < 4; k++) {
         nb_tensor_set_requires_grad(p[k], true);
@@ -166,8 +171,12 @@ int main(int argc, char **argv)
 
     /* nabla: record the forward pass, then one backward pass. */
     nb_tensor *E = network_error(p, 4, &d);
+    /* The trace calls the deltas by their names in the comments above. */
+    const nb_tensor *deltas[2] = {d.Z2, d.Z1};
+    const char *delta_names[2] = {"D2", "D1"};
     if (trace)
-        nb_trace_begin(stdout, &(nb_trace_opts){.max_values = 4});
+        nb_trace_begin(stdout, &(nb_trace_opts){.max_values = 16, .label_tensors = deltas,
+                                                .labels = delta_names, .n_labels = 2});
     int rc = E ? nb_backward(E, NULL) : nb_last_status();
     if (trace)
         nb_trace_end();

@@ -4,6 +4,7 @@ libnabla_impl_la_SOURCES += \
 	src/autograd/teaching_internal.h \
 	src/autograd/pass_observers.h \
 	src/autograd/trace.c \
+	src/autograd/trace_rules.c src/autograd/trace_rules.h \
 	src/autograd/custom_op.c \
 	src/io/dot.c
 
