@@ -330,6 +330,47 @@ START_TEST(test_rows_rules_labels)
 }
 END_TEST
 
+static nb_tensor *twice_fwd(nb_tensor *const *in, int n, nb_custom_saved *save, void *user)
+{
+    (void)n, (void)save, (void)user;
+    return nb_mul_scalar(in[0], 2.0);
+}
+
+static int twice_bwd(const nb_custom_saved *saved, nb_tensor *const *in, int n, nb_tensor *out,
+                     nb_tensor *g, nb_tensor **gin, void *user)
+{
+    (void)saved, (void)in, (void)n, (void)out, (void)user;
+    gin[0] = nb_mul_scalar(g, 2.0);
+    return gin[0] ? 0 : -1;
+}
+
+/* A custom op named like a built-in one ("tanh" here) gets no built-in rule:
+ * its backward is the user's, not tanh's. */
+START_TEST(test_custom_op_has_no_builtin_rule)
+{
+    nb_op_registry *reg = nb_op_registry_new();
+    nb_custom_op_def d = {.name = "tanh", .n_inputs = 1, .forward = twice_fwd, .backward = twice_bwd};
+    const nb_custom_op *op = nb_custom_op_define(reg, &d);
+    ck_assert_ptr_nonnull(op);
+    nb_tensor *x = nb_tensor_set_requires_grad(nb_scalar(NB_F64, 1.5), true);
+    nb_tensor_set_name(x, "x");
+    nb_tensor *y = nb_custom_op_apply(op, &x, 1);
+    ck_assert_ptr_nonnull(y);
+    nb_tensor_set_name(y, "y");
+    FILE *f = tmpfile();
+    ck_assert_int_eq(nb_trace_begin(f, NULL), NB_OK);
+    ck_assert_int_eq(nb_backward(y, NULL), NB_OK);
+    ck_assert_int_eq(nb_trace_end(), NB_OK);
+    char *t = slurp(f);
+    ck_assert_msg(strstr(t, " tanh\n    dy/dy, the gradient at 'y' (#"), "%s", t);
+    ck_assert_msg(strstr(t, "    -> input 1 'x' (leaf) scalar: [2]\n"), "%s", t);
+    ck_assert_ptr_null(strstr(t, "1 - y²"));
+    free(t);
+    fclose(f);
+    nb_op_registry_free(reg);
+}
+END_TEST
+
 /* NB_TRACE traces nb_grad too; a hook the thread already has keeps its
  * pass (untraced, still installed after it); a failed traced pass leaves no
  * hook behind. */
@@ -391,6 +432,7 @@ int main(void)
     tcase_add_test(tc, test_env_variable);
     tcase_add_test(tc, test_env_pass_numbers);
     tcase_add_test(tc, test_rows_rules_labels);
+    tcase_add_test(tc, test_custom_op_has_no_builtin_rule);
     tcase_add_test(tc, test_env_variable_grad_hook_and_failure);
     suite_add_tcase(s, tc);
     return nb_test_run(s);

@@ -120,6 +120,8 @@ static int nb_custom_backward(const struct nb_node *node, nb_tensor *grad_out, n
     return rc < 0 ? rc : 0;
 }
 
+bool nb__is_custom_op(const struct nb_op *op) { return op && op->backward == nb_custom_backward; }
+
 const nb_custom_op *nb_custom_op_define(nb_op_registry *reg, const nb_custom_op_def *def)
 {
     if (!reg || !def) {

@@ -17,6 +17,7 @@
 
 #include "autograd/graph.h"
 #include "autograd/pass_observers.h"
+#include "autograd/teaching_internal.h"
 #include "autograd/trace_rules.h"
 #include "nabla/trace.h"
 
@@ -182,6 +183,15 @@ static bool nb_tr_values(const nb_tensor *g, const nb_tensor *add, int64_t depth
     return rows;
 }
 
+/* The rule the trace shows for node's op: none when hidden, for custom ops,
+ * and for ops of more inputs than the templates name. */
+static const nb_op_rule *nb_tr_rule(const nb_node *node)
+{
+    if (nb_tr.opts.hide_rules || nb__is_custom_op(node->op) || node->n_inputs > 3)
+        return NULL;
+    return nb__op_rule(node->op->name);
+}
+
 static void nb_trace_node(const nb_backward_event *ev)
 {
     const nb_node *node = ev->node;
@@ -198,8 +208,8 @@ static void nb_trace_node(const nb_backward_event *ev)
     nb_tr_printf("visit %lld  depth %lld  ", (long long)ev->step, (long long)depth);
     nb_tr_indent(depth);
     nb_tr_printf("node #%llu %s", (unsigned long long)node->id, node->op->name);
-    const nb_op_rule *rule = nb_tr.opts.hide_rules ? NULL : nb__op_rule(node->op->name);
-    if (rule && node->n_inputs <= 3) {
+    const nb_op_rule *rule = nb_tr_rule(node);
+    if (rule) {
         const char *names[4] = {nb_tr_name(node->output, nb_[0], sizeof nb_[0])};
         for (int k = 0; k < node->n_inputs; k++)
             names[k + 1] = nb_tr_name(node->inputs[k], nb_[k + 1], sizeof nb_[k + 1]);
@@ -232,9 +242,9 @@ static void nb_trace_pass(const nb_backward_event *ev)
     nb_tr_indent(depth);
     nb_tr_printf("-> input %d ", ev->input_index + 1);
     nb_tr_describe(ev->tensor);
-    const nb_op_rule *rule = nb_tr.opts.hide_rules ? NULL : nb__op_rule(node->op->name);
+    const nb_op_rule *rule = nb_tr_rule(node);
     int k = ev->input_index;
-    if (rule && node->n_inputs <= 3 && k < 3 && rule->grad[k]) {
+    if (rule && k < 3 && rule->grad[k]) {
         char nb_[4][32], buf[256], gname[80];
         const char *names[4] = {nb_tr_name(node->output, nb_[0], sizeof nb_[0])};
         for (int i = 0; i < node->n_inputs; i++)

@@ -57,24 +57,16 @@ char *nb__rule_expand(const char *tmpl, const char *const names[4], const char *
     if (n == 0)
         return buf;
     for (const char *s = tmpl; *s && len + 1 < n; s++) {
-        const char *put = NULL;
-        if (s[0] == '%' && s[1]) {
-            if (s[1] == 'o')
-                put = names[0];
-            else if (s[1] >= '1' && s[1] <= '3')
-                put = names[s[1] - '0'];
-            else if (s[1] == 'g')
-                put = g;
-        }
-        if (s[0] == '%' && (s[1] == 'o' || s[1] == 'g' || (s[1] >= '1' && s[1] <= '3'))) {
-            if (!put)
-                put = "?";
-            for (; *put && len + 1 < n; put++)
-                buf[len++] = *put;
-            s++;
+        char c = s[0] == '%' ? s[1] : '\0';
+        bool named = c == 'o' || c == 'g' || (c >= '1' && c <= '3');
+        if (!named) {
+            buf[len++] = *s;
             continue;
         }
-        buf[len++] = *s;
+        const char *put = c == 'o' ? names[0] : c == 'g' ? g : names[c - '0'];
+        for (put = put ? put : "?"; *put && len + 1 < n; put++)
+            buf[len++] = *put;
+        s++; /* the letter after '%' */
     }
     buf[len] = '\0';
     return buf;
