@@ -330,6 +330,43 @@ START_TEST(test_rows_rules_labels)
 }
 END_TEST
 
+/* Ops with a scalar parameter print its value in their rules:
+ * L = 0.5 * (a + 1)^3 at a = 1: dL/dp = 0.5, dL/da = 0.5 * 3 * 2² = 6. */
+START_TEST(test_scalar_parameters_in_rules)
+{
+    nb_tensor *a = nb_tensor_set_requires_grad(nb_scalar(NB_F64, 1), true);
+    nb_tensor_set_name(a, "a");
+    nb_tensor *s1 = nb_add_scalar(a, 1);
+    nb_tensor *p = nb_pow_scalar(s1, 3);
+    nb_tensor *L = nb_mul_scalar(p, 0.5);
+    ck_assert_ptr_nonnull(L);
+    nb_tensor_set_name(s1, "s");
+    nb_tensor_set_name(p, "p");
+    nb_tensor_set_name(L, "L");
+    FILE *f = tmpfile();
+    ck_assert_int_eq(nb_trace_begin(f, NULL), NB_OK);
+    ck_assert_int_eq(nb_backward(L, NULL), NB_OK);
+    ck_assert_int_eq(nb_trace_end(), NB_OK);
+    char *t = slurp(f);
+    const char *want[] = {
+        " mul_scalar: L = 0.5 * p\n",
+        "    -> input 1 'p' (#", " pow_scalar) scalar gets 0.5 * dL/dL: [0.5]\n",
+        " pow_scalar: p = s^3\n",
+        "      -> input 1 's' (#", " add_scalar) scalar gets dL/dp * 3 s^(3 - 1): [6]\n",
+        " add_scalar: s = a + 1\n",
+        "        -> input 1 'a' (leaf) scalar gets dL/ds: [6]\n",
+    };
+    const char *q = t;
+    for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+        const char *r = strstr(q, want[i]);
+        ck_assert_msg(r, "'%s' not found (in order) in trace:\n%s", want[i], t);
+        q = r + strlen(want[i]);
+    }
+    free(t);
+    fclose(f);
+}
+END_TEST
+
 static nb_tensor *twice_fwd(nb_tensor *const *in, int n, nb_custom_saved *save, void *user)
 {
     (void)n, (void)save, (void)user;
@@ -433,6 +470,7 @@ int main(void)
     tcase_add_test(tc, test_env_pass_numbers);
     tcase_add_test(tc, test_rows_rules_labels);
     tcase_add_test(tc, test_custom_op_has_no_builtin_rule);
+    tcase_add_test(tc, test_scalar_parameters_in_rules);
     tcase_add_test(tc, test_env_variable_grad_hook_and_failure);
     suite_add_tcase(s, tc);
     return nb_test_run(s);

@@ -192,6 +192,18 @@ static const nb_op_rule *nb_tr_rule(const nb_node *node)
     return nb__op_rule(node->op->name);
 }
 
+/* %c of the rules: the op's one-double parameter, "%.6g" (trace_rules.c
+ * lists the ops that have one). */
+static const char *nb_tr_scalar(const nb_node *node, const nb_op_rule *rule, char *buf, size_t n)
+{
+    double c;
+    if (!strstr(rule->forward, "%c") || node->op->params_size != sizeof c)
+        return NULL;
+    memcpy(&c, nb__node_params(node), sizeof c);
+    snprintf(buf, n, "%.6g", c);
+    return buf;
+}
+
 static void nb_trace_node(const nb_backward_event *ev)
 {
     const nb_node *node = ev->node;
@@ -213,7 +225,10 @@ static void nb_trace_node(const nb_backward_event *ev)
         const char *names[4] = {nb_tr_name(node->output, nb_[0], sizeof nb_[0])};
         for (int k = 0; k < node->n_inputs; k++)
             names[k + 1] = nb_tr_name(node->inputs[k], nb_[k + 1], sizeof nb_[k + 1]);
-        nb_tr_printf(": %s", nb__rule_expand(rule->forward, names, "", buf, sizeof buf));
+        char cb[32];
+        nb_tr_printf(": %s", nb__rule_expand(rule->forward, names, "",
+                                             nb_tr_scalar(node, rule, cb, sizeof cb), buf,
+                                             sizeof buf));
     }
     if (nb_tr.opts.show_sites && node->file)
         nb_tr_printf(" at %s:%d", node->file, node->line);
@@ -252,7 +267,10 @@ static void nb_trace_pass(const nb_backward_event *ev)
         const char *g = nb_tr_label(node->output);
         if (!g)
             g = nb_tr_grad_name(node->output, gname, sizeof gname);
-        nb_tr_printf(" gets %s", nb__rule_expand(rule->grad[k], names, g, buf, sizeof buf));
+        char cb[32];
+        nb_tr_printf(" gets %s", nb__rule_expand(rule->grad[k], names, g,
+                                                 nb_tr_scalar(node, rule, cb, sizeof cb), buf,
+                                                 sizeof buf));
         if (rule->elementwise && !nb_tensor_same_shape(ev->tensor, node->output)) {
             char shape[96];
             nb__shape_fmt(ev->tensor->ndim, ev->tensor->shape, shape, sizeof shape);

@@ -1,6 +1,8 @@
 /* The table behind trace_rules.h: one line per built-in op that has a
  * simple local rule.  The rules are the ones the ops' backward formulas
- * implement (src/ops); keep them in step when an op changes. */
+ * implement (src/ops); keep them in step when an op changes.  A rule with
+ * %c relies on the op's parameter struct being one double (unary_basic.c's
+ * nb_scalar_params, unary_math.c's nb_pow_scalar_params). */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
@@ -29,9 +31,9 @@ static const nb_op_rule nb_rules[] = {
     {"sin", "%o = sin(%1)", {"%g * cos(%1)"}, true},
     {"cos", "%o = cos(%1)", {"-%g * sin(%1)"}, true},
     {"erf", "%o = erf(%1)", {"%g * 2/sqrt(pi) exp(-%1²)"}, true},
-    {"add_scalar", "%o = %1 + c", {"%g"}, true},
-    {"mul_scalar", "%o = c * %1", {"c * %g"}, true},
-    {"pow_scalar", "%o = %1^p", {"%g * p %1^(p-1)"}, true},
+    {"add_scalar", "%o = %1 + %c", {"%g"}, true},
+    {"mul_scalar", "%o = %c * %1", {"%c * %g"}, true},
+    {"pow_scalar", "%o = %1^%c", {"%g * %c %1^(%c - 1)"}, true},
     {"pow", "%o = %1^%2", {"%g * %2 %1^(%2-1)", "%g * %o log(%1)"}, true},
     {"maximum", "%o = max(%1, %2)", {"%g * (%1 >= %2)", "%g * (%2 > %1)"}, true},
     {"minimum", "%o = min(%1, %2)", {"%g * (%1 <= %2)", "%g * (%2 < %1)"}, true},
@@ -50,20 +52,20 @@ const nb_op_rule *nb__op_rule(const char *op)
     return NULL;
 }
 
-char *nb__rule_expand(const char *tmpl, const char *const names[4], const char *g, char *buf,
-                      size_t n)
+char *nb__rule_expand(const char *tmpl, const char *const names[4], const char *g, const char *c,
+                      char *buf, size_t n)
 {
     size_t len = 0;
     if (n == 0)
         return buf;
     for (const char *s = tmpl; *s && len + 1 < n; s++) {
-        char c = s[0] == '%' ? s[1] : '\0';
-        bool named = c == 'o' || c == 'g' || (c >= '1' && c <= '3');
+        char k = s[0] == '%' ? s[1] : '\0';
+        bool named = k == 'o' || k == 'g' || k == 'c' || (k >= '1' && k <= '3');
         if (!named) {
             buf[len++] = *s;
             continue;
         }
-        const char *put = c == 'o' ? names[0] : c == 'g' ? g : names[c - '0'];
+        const char *put = k == 'o' ? names[0] : k == 'g' ? g : k == 'c' ? c : names[k - '0'];
         for (put = put ? put : "?"; *put && len + 1 < n; put++)
             buf[len++] = *put;
         s++; /* the letter after '%' */
