@@ -31,7 +31,8 @@
  *
  * With K layers, step 2 repeats K-1 times; each layer's parameter
  * gradients are taken the moment its delta is known.  nabla's engine does
- * the same walk, node by node, for any graph: run with --trace to watch it.
+ * the same walk, node by node, for any graph: run with --trace to watch it,
+ * or with --dot to write bp_by_hand.dot, the graph with one box per layer.
  */
 #include <math.h>
 #include <stdio.h>
@@ -106,22 +107,27 @@ static void hand_gradients(const double *X, const double *T, const double *W1, c
 
 typedef struct data {
     nb_tensor *X, *T;
+    nb_tensor *M1, *Z1, *A1, *M2, *Z2; /* of the last forward pass, for the trace
+                                          and the picture */
 } data;
 
 /* The same network with nabla ops: no derivative is written anywhere. */
 static nb_tensor *network_error(nb_tensor *const *p, int n_params, void *ctx)
 {
     (void)n_params;
-    const data *d = ctx;
-    nb_tensor *Z1 = nb_add(nb_matmul(d->X, p[0]), p[1]);
+    data *d = ctx;
+    nb_tensor *M1 = nb_matmul(d->X, p[0]);
+    nb_tensor *Z1 = nb_add(M1, p[1]);
     nb_tensor *A1 = nb_tansig(Z1);
-    nb_tensor *Y = nb_purelin(nb_add(nb_matmul(A1, p[2]), p[3]));
+    nb_tensor *M2 = nb_matmul(A1, p[2]);
+    nb_tensor *Y = nb_purelin(nb_add(M2, p[3]));
     nb_tensor *E = nb_mul_scalar(nb_sum(nb_square(nb_sub(Y, d->T))), 1.0 / (N * O));
     /* Names make the trace and the DOT picture readable. */
     nb_tensor_set_name(Z1, "Z1");
     nb_tensor_set_name(A1, "A1");
-    nb_tensor_set_name(Y, "Y = Z2");
+    nb_tensor_set_name(Y, "Z2"); /* purelin returns its input: Y is Z2 */
     nb_tensor_set_name(E, "E");
+    *d = (data){d->X, d->T, M1, Z1, A1, M2, Y};
     return E;
 }
 
@@ -140,20 +146,23 @@ static void print_pair(const char *name, const double *hand, nb_tensor *auto_gra
 int main(int argc, char **argv)
 {
     bool trace = argc > 1 && strcmp(argv[1], "--trace") == 0;
+    bool picture = argc > 1 && strcmp(argv[1], "--dot") == 0;
     nb_arena *arena = nb_arena_new();
     if (!arena)
         return 1;
     nb_arena_use(arena);
     nb_rng rng;
     nb_rng_seed(&rng, 2024);
-    data d = {nb_rand_normal(&rng, NB_F64, NB_SHAPE(N, I), 0, 1),
-              nb_rand_normal(&rng, NB_F64, NB_SHAPE(N, O), 0, 1)};
+    data d = {.X = nb_rand_normal(&rng, NB_F64, NB_SHAPE(N, I), 0, 1),
+              .T = nb_rand_normal(&rng, NB_F64, NB_SHAPE(N, O), 0, 1)};
     nb_tensor *p[4] = {
         nb_rand_normal(&rng, NB_F64, NB_SHAPE(I, H), 0, 0.5),
         nb_rand_normal(&rng, NB_F64, NB_SHAPE(1, H), 0, 0.1),
         nb_rand_normal(&rng, NB_F64, NB_SHAPE(H, O), 0, 0.5),
         nb_rand_normal(&rng, NB_F64, NB_SHAPE(1, O), 0, 0.1),
     };
+    nb_tensor_set_name(d.X, "X");
+    nb_tensor_set_name(d.T, "T");
     const char *names[4] = {"W1", "b1", "W2", "b2"};
     for (int k = 0; k < 4; k++) {
         nb_tensor_set_requires_grad(p[k], true);
@@ -166,14 +175,34 @@ int main(int argc, char **argv)
 
     /* nabla: record the forward pass, then one backward pass. */
     nb_tensor *E = network_error(p, 4, &d);
+    /* The trace calls the deltas by their names in the comments above. */
+    const nb_tensor *deltas[2] = {d.Z2, d.Z1};
+    const char *delta_names[2] = {"D2", "D1"};
     if (trace)
-        nb_trace_begin(stdout, &(nb_trace_opts){.max_values = 4});
+        nb_trace_begin(stdout, &(nb_trace_opts){.max_values = 16, .label_tensors = deltas,
+                                                .labels = delta_names, .n_labels = 2});
     int rc = E ? nb_backward(E, NULL) : nb_last_status();
     if (trace)
         nb_trace_end();
     if (rc != NB_OK) {
         fprintf(stderr, "backward failed: %s\n", nb_last_error());
         return 1;
+    }
+
+    /* The picture, one box per layer, every gradient (bp_by_hand.dot). */
+    if (picture) {
+        const nb_tensor *members[10] = {d.M1, d.Z1, d.A1, p[0], p[1], d.M2, d.Z2, p[2], p[3]};
+        const char *layer[10] = {"layer 1 (tansig)", "layer 1 (tansig)", "layer 1 (tansig)",
+                                 "layer 1 (tansig)", "layer 1 (tansig)", "layer 2 (purelin)",
+                                 "layer 2 (purelin)", "layer 2 (purelin)", "layer 2 (purelin)"};
+        nb_dot_opts dopts = {.title = "BP network: E = mse(tansig(X W1 + b1) W2 + b2 - T)",
+                             .all_grads = true, .max_values = 8, .group_tensors = members,
+                             .group_names = layer, .n_groups = 9};
+        if (nb_dot_save("bp_by_hand.dot", &E, 1, &dopts) != NB_OK) {
+            fprintf(stderr, "%s\n", nb_last_error());
+            return 1;
+        }
+        printf("wrote bp_by_hand.dot\n");
     }
 
     /* by hand */

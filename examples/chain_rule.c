@@ -13,7 +13,7 @@
  *
  * The program prints the backward trace (what the engine does, in order),
  * checks the gradients against these formulas, and writes chain_rule.dot,
- * the graph with values and gradients; when Graphviz's `dot` is installed
+ * the graph with values and gradients (on the edges too); when Graphviz's `dot` is installed
  * it also renders chain_rule.svg.  Exits non-zero if anything disagrees.
  */
 #include <math.h>
@@ -50,8 +50,8 @@ int main(void)
     nb_tensor_set_name(y, "y");
     printf("y = tanh(a*b + c) * a = %.10g\n\n", nb_tensor_item(y));
 
-    /* The gradients of the intermediate values too (for the picture):
-     * nb_grad returns them without touching any .grad. */
+    /* The gradients of the intermediate values too: nb_grad returns them
+     * without touching any .grad. */
     nb_tensor *mid[3] = {d, e, t}, *gmid[3];
     if (nb_grad(&y, 1, mid, 3, NULL, 0, gmid) != NB_OK) {
         fprintf(stderr, "nb_grad failed: %s\n", nb_last_error());
@@ -84,10 +84,9 @@ int main(void)
         worst = fmax(worst, fabs(nb_tensor_item(gmid[k]) - want_mid[k]));
     printf("largest difference: %.3g\n", worst);
 
-    /* The picture: every value and every gradient. */
-    const nb_tensor *keys[3] = {d, e, t}, *vals[3] = {gmid[0], gmid[1], gmid[2]};
-    nb_dot_opts opts = {.title = "y = tanh(a*b + c) * a", .grad_tensors = keys, .grads = vals,
-                        .n_grads = 3};
+    /* The picture: every value, every gradient, and on each edge the
+     * gradient that flows back along it (all_grads runs its own pass). */
+    nb_dot_opts opts = {.title = "y = tanh(a*b + c) * a", .all_grads = true};
     if (nb_dot_save("chain_rule.dot", &y, 1, &opts) != NB_OK) {
         fprintf(stderr, "%s\n", nb_last_error());
         return 1;

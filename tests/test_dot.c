@@ -67,7 +67,7 @@ START_TEST(test_every_node_and_tensor)
     ck_assert_int_eq(nb_dot_write(f, &loss, 1, NULL), NB_OK);
     char *text = slurp(f);
     ck_assert_ptr_nonnull(strstr(text, "digraph nabla {"));
-    ck_assert_ptr_nonnull(strstr(text, "rankdir=LR;"));
+    ck_assert_ptr_nonnull(strstr(text, "rankdir=TB;")); /* a chain: taller than wide */
 
     const nb_node **nodes;
     int64_t count;
@@ -86,7 +86,8 @@ START_TEST(test_every_node_and_tensor)
     ck_assert_int_eq(count_of(text, "-> t"), 5);
     ck_assert_int_eq(count_of(text, "-> o"), 7);
     /* names, parameters filled, constants labelled */
-    ck_assert_ptr_nonnull(strstr(text, "{W|2x2 f64|data [0.5, -1, 0.25, 2]|grad ["));
+    /* a matrix, one row per line */
+    ck_assert_msg(strstr(text, "{W|2x2 f64|data\\n[0.5, -1]\\n[0.25, 2]|grad\\n["), "%s", text);
     ck_assert_ptr_nonnull(strstr(text, "{x|1x2 f64|data [1, 2]}"));
     ck_assert_int_eq(count_of(text, "fillcolor"), 2); /* W and b */
     /* the loss value, from its formula */
@@ -160,6 +161,177 @@ START_TEST(test_options_and_extra_grads)
 }
 END_TEST
 
+/* The direction follows the graph's shape: a chain is taller than wide
+ * (TB), four independent products side by side are wider (LR); explicit
+ * directions win. */
+START_TEST(test_auto_direction)
+{
+    nb_tensor *leaf[8], *prod[4];
+    for (int i = 0; i < 8; i++)
+        leaf[i] = nb_tensor_set_requires_grad(nb_scalar(NB_F64, i + 1), true);
+    for (int i = 0; i < 4; i++)
+        prod[i] = nb_mul(leaf[2 * i], leaf[2 * i + 1]);
+    FILE *f = tmpfile();
+    ck_assert_int_eq(nb_dot_write(f, prod, 4, NULL), NB_OK);
+    char *text = slurp(f);
+    ck_assert_msg(strstr(text, "rankdir=LR;"), "%s", text);
+    free(text);
+    fclose(f);
+    nb_tensor *chain = nb_exp(nb_tanh(nb_sin(prod[0])));
+    f = tmpfile();
+    ck_assert_int_eq(nb_dot_write(f, &chain, 1, NULL), NB_OK);
+    text = slurp(f);
+    ck_assert_msg(strstr(text, "rankdir=TB;"), "%s", text);
+    free(text);
+    fclose(f);
+    f = tmpfile();
+    ck_assert_int_eq(nb_dot_write(f, &chain, 1, &(nb_dot_opts){.direction = NB_DOT_LR}), NB_OK);
+    text = slurp(f);
+    ck_assert_msg(strstr(text, "rankdir=LR;"), "%s", text);
+    free(text);
+    fclose(f);
+}
+END_TEST
+
+/* all_grads: L = (a*b + c)² at a=2, b=3, c=1 (z = 7): every tensor shows
+ * dL/dtensor (z: 14, the product: 14, a: 42, b: 28, c: 14, L: 1), every edge
+ * what flows back along it, without a backward pass and leaving .grad
+ * alone; the graph stays usable. */
+START_TEST(test_all_grads_and_edges)
+{
+    nb_tensor *a = nb_tensor_set_requires_grad(nb_scalar(NB_F64, 2), true);
+    nb_tensor *b = nb_tensor_set_requires_grad(nb_scalar(NB_F64, 3), true);
+    nb_tensor *c = nb_tensor_set_requires_grad(nb_scalar(NB_F64, 1), true);
+    nb_tensor_set_name(a, "a");
+    nb_tensor_set_name(b, "b");
+    nb_tensor_set_name(c, "c");
+    nb_tensor *p = nb_mul(a, b);
+    nb_tensor *z = nb_add(p, c);
+    nb_tensor *L = nb_square(z);
+    nb_tensor_set_name(p, "p");
+    nb_tensor_set_name(z, "z");
+    nb_tensor_set_name(L, "L");
+    char path[] = "test_dot_grads.dot";
+    ck_assert_int_eq(nb_dot_save(path, &L, 1, &(nb_dot_opts){.all_grads = true}), NB_OK);
+    FILE *f = fopen(path, "r");
+    ck_assert_ptr_nonnull(f);
+    char *text = slurp(f);
+    fclose(f);
+    const char *want[] = {
+        "label=\"{a|scalar f64|data [2]|grad [42]}\"];\n  t0 -> o",
+        " [label=\"1\\ngrad [42]\", fontcolor=\"#a03000\"];\n",
+        "label=\"{b|scalar f64|data [3]|grad [28]}\"];\n  t1 -> o",
+        " [label=\"2\\ngrad [28]\", fontcolor=\"#a03000\"];\n",
+        "label=\"{p|scalar f64|data [6]|grad [14]}\"];\n",
+        "label=\"{c|scalar f64|data [1]|grad [14]}\"];\n",
+        "label=\"{z|scalar f64|data [7]|grad [14]}\"];\n",
+        " [label=\"grad [14]\", fontcolor=\"#a03000\"];\n", /* z -> square */
+        "label=\"{L|scalar f64|data [49]|grad [1]}\"];\n",
+    };
+    const char *q = text;
+    for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+        const char *r = strstr(q, want[i]);
+        ck_assert_msg(r, "'%s' not found (in order) in\n%s", want[i], text);
+        q = r + strlen(want[i]);
+    }
+    free(text);
+    ck_assert_msg(dot_parses(path), "dot rejected %s", path);
+    remove(path);
+    ck_assert_ptr_null(nb_tensor_grad(a)); /* .grad untouched */
+    ck_assert_int_eq(nb_backward(L, NULL), NB_OK); /* and the graph not used up */
+    ck_assert_double_eq(nb_tensor_item(nb_tensor_grad(a)), 42);
+
+    /* a running trace does not print the export's pass */
+    FILE *tr = tmpfile();
+    ck_assert_int_eq(nb_trace_begin(tr, NULL), NB_OK);
+    f = tmpfile();
+    ck_assert_int_eq(nb_dot_write(f, &L, 1, &(nb_dot_opts){.all_grads = true}), NB_OK);
+    ck_assert_int_eq(nb_trace_end(), NB_OK);
+    ck_assert_int_eq(ftell(tr), 0);
+    fclose(tr);
+    fclose(f);
+
+    /* the root must have one element */
+    nb_tensor *v = nb_mul_scalar(nb_tensor_set_requires_grad(nb_zeros(NB_F64, NB_SHAPE(2)), true), 2);
+    f = tmpfile();
+    ck_assert_int_eq(nb_dot_write(f, &v, 1, &(nb_dot_opts){.all_grads = true}), NB_ERR_ARG);
+    ck_assert_error(NB_ERR_ARG, "nb_dot_write: opts.all_grads differentiates root 1, which must "
+                                "have one element (it is 2)");
+    fclose(f);
+}
+END_TEST
+
+/* Groups: the user's (a tensor with the op that made it), and without them
+ * the layers of an nb_model, from its parameters' names. */
+START_TEST(test_groups)
+{
+    nb_tensor *x, *W, *b;
+    nb_tensor *loss = small_net(&x, &W, &b);
+    nb_tensor *sq = nb_node_input(nb_tensor_node(loss), 0);
+    nb_tensor *z = nb_node_input(nb_tensor_node(nb_node_input(nb_tensor_node(sq), 0)), 0);
+    ck_assert_str_eq(nb_node_op_name(nb_tensor_node(z)), "add");
+    const nb_tensor *members[2] = {z, W};
+    const char *names[2] = {"my \"layer\"", "my \"layer\""};
+    char path[] = "test_dot_groups.dot";
+    nb_dot_opts opts = {.group_tensors = members, .group_names = names, .n_groups = 2};
+    ck_assert_int_eq(nb_dot_save(path, &loss, 1, &opts), NB_OK);
+    FILE *f = fopen(path, "r");
+    char *text = slurp(f);
+    fclose(f);
+    char want[160];
+    /* W is t1 (after x), z the add's output t4 (after the matmul's t2 and
+     * b's t3); the matmul reads W, so it joins W's group with its output */
+    snprintf(want, sizeof want,
+             "  subgraph cluster_0 {\n    label=\"my \\\"layer\\\"\";\n    style=rounded;\n"
+             "    color=\"#909090\";\n    o%llu; t2; t1; o%llu; t4;\n  }\n}\n",
+             (unsigned long long)nb_node_id(nb_tensor_node(z)) - 1,
+             (unsigned long long)nb_node_id(nb_tensor_node(z)));
+    ck_assert_msg(strstr(text, want), "'%s' not in\n%s", want, text);
+    ck_assert_int_eq(count_of(text, "subgraph cluster_"), 1);
+    free(text);
+    ck_assert_msg(dot_parses(path), "dot rejected %s", path);
+
+    nb_model *m = nb_model_new(&(nb_model_opts){.dtype = NB_F64, .seed = 3});
+    ck_assert_int_ge(nb_model_add_linear(m, 2, 3, NB_ACT_TANSIG, NB_INIT_DEFAULT), 0);
+    ck_assert_int_ge(nb_model_add_linear(m, 3, 1, NB_ACT_PURELIN, NB_INIT_DEFAULT), 0);
+    nb_tensor *y = nb_model_forward(m, x);
+    ck_assert_msg(y != NULL, "%s", nb_last_error());
+    nb_tensor *err = nb_sum(nb_square(y));
+    ck_assert_int_eq(nb_dot_save(path, &err, 1, NULL), NB_OK);
+    f = fopen(path, "r");
+    text = slurp(f);
+    fclose(f);
+    ck_assert_int_eq(count_of(text, "subgraph cluster_"), 2);
+    const char *c0 = strstr(text, "label=\"layer1\";"), *c1 = strstr(text, "label=\"layer2\";");
+    ck_assert_msg(c0 && c1 && c0 < c1, "%s", text);
+    /* layer1: matmul, bias add, tanh (3 ops), its weight and bias; layer2:
+     * matmul and bias add; the error's square and sum are outside */
+    const char *end0 = strstr(c0, "}"), *end1 = strstr(c1, "}");
+    int ops0 = 0, ops1 = 0;
+    for (const char *q = strstr(c0, " o"); q && q < end0; q = strstr(q + 1, " o"))
+        ops0++;
+    for (const char *q = strstr(c1, " o"); q && q < end1; q = strstr(q + 1, " o"))
+        ops1++;
+    ck_assert_int_eq(ops0, 3);
+    ck_assert_int_eq(ops1, 2);
+    free(text);
+    ck_assert_msg(dot_parses(path), "dot rejected %s", path);
+    f = tmpfile();
+    ck_assert_int_eq(nb_dot_write(f, &err, 1, &(nb_dot_opts){.hide_layers = true}), NB_OK);
+    text = slurp(f);
+    ck_assert_ptr_null(strstr(text, "subgraph"));
+    free(text);
+    fclose(f);
+    remove(path);
+    nb_model_free(m);
+
+    f = tmpfile();
+    ck_assert_int_eq(nb_dot_write(f, &loss, 1, &(nb_dot_opts){.n_groups = 1}), NB_ERR_ARG);
+    ck_assert_error(NB_ERR_ARG, "nb_dot_write: opts.n_groups is 1 but group_tensors/group_names are NULL");
+    fclose(f);
+}
+END_TEST
+
 START_TEST(test_stream_stays_open)
 {
     nb_tensor *x = nb_scalar(NB_F64, 1.0);
@@ -210,6 +382,9 @@ int main(void)
     tcase_add_test(tc, test_every_node_and_tensor);
     tcase_add_test(tc, test_parses_with_dot);
     tcase_add_test(tc, test_options_and_extra_grads);
+    tcase_add_test(tc, test_auto_direction);
+    tcase_add_test(tc, test_all_grads_and_edges);
+    tcase_add_test(tc, test_groups);
     tcase_add_test(tc, test_stream_stays_open);
     tcase_add_test(tc, test_errors);
     suite_add_tcase(s, tc);

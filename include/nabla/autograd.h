@@ -115,6 +115,8 @@ typedef struct nb_backward_event {
     const nb_tensor *tensor; /* the input (PASS) or the leaf (LEAF_DONE) */
     const nb_tensor *grad;
     int64_t step;            /* 0, 1, 2, ... node visits in this pass */
+    bool into_grad;          /* LEAF_DONE: nb_backward adds `grad` into the leaf's .grad
+                                right after the event (false for nb_grad) */
 } nb_backward_event;
 
 typedef void (*nb_backward_hook)(const nb_backward_event *event, void *ctx);

@@ -1,16 +1,31 @@
 /* nabla/trace.h — the backward trace: watch the chain rule run.
  *
  * While a trace is on, every nb_backward / nb_grad on this thread prints, in
- * the order the engine works:
- *   - each node it reaches, with the gradient arriving at the node's output
- *     (op, shape, values of small tensors) and its depth: 0 is the node that
- *     made the loss, 1 the nodes feeding it, and so on back towards the inputs;
- *   - which inputs that gradient is passed to;
- *   - the moment a leaf's (parameter's) gradient is final: all nodes that use
- *     the leaf have delivered their share.
+ * the order the engine works, one "visit" per node it reaches (a word of its
+ * own: a teacher's "steps" of backpropagation are something else):
+ *   - the node, its op and the op's forward formula ("node #3 tanh: t =
+ *     tanh(e)"), and its depth: 0 is the node that made the loss, 1 the
+ *     nodes feeding it, and so on back towards the inputs;
+ *   - the gradient arriving at the node's output, named after the pass's
+ *     root ("dy/dt", or the user's label: "D2 = dE/dZ2"), with its values
+ *     when small (a matrix one row per line);
+ *   - each input it passes a gradient to, with the op's local rule for that
+ *     input ("gets dy/dt * (1 - t²)"; "summed to 1x4" where the input was
+ *     broadcast);
+ *   - the moment a leaf's (parameter's) gradient is final for this pass: all
+ *     nodes that use the leaf have delivered their share; after nb_backward
+ *     also what the leaf's .grad holds now (".grad now").
  * For a layered model this is the picture of backpropagation: the error's
  * gradient at the last layer's nodes, then layer by layer backwards, and each
  * parameter's gradient as soon as its layer has been reached.
+ *
+ * Tensors are named by nb_tensor_set_name; an unnamed result is "#<node id>"
+ * and an unnamed leaf "leaf".
+ *
+ * Passes are numbered per thread: 1, 2, 3 ... counting every pass traced on
+ * the thread since its last nb_trace_begin (or since the thread started),
+ * whether by nb_trace_begin or by NB_TRACE.  That count and the running
+ * trace are the trace's only state, both thread-local.
  *
  * Setting the environment variable NB_TRACE (to anything but "" or "0")
  * traces every pass to stderr, unless the thread already has a backward hook
@@ -33,16 +48,25 @@ extern "C" {
 /* Options for nb_trace_begin; zero-initialise and set what you need. */
 typedef struct nb_trace_opts {
     int64_t max_values; /* print the values of gradients with at most this many
-                           elements; 0 means 6, negative means never */
+                           elements; 0 means 16, negative means never */
     bool show_sites;    /* print where each node was created (file:line) */
     bool hide_passes;   /* do not print the "-> input k" lines */
+    bool hide_rules;    /* do not print the ops' formulas and local rules */
+    /* Labels for gradients: the gradient of label_tensors[i] is printed as
+     * "labels[i] = dE/d<name>" and named labels[i] in the rules of the nodes
+     * it feeds (e.g. "D2" for the output delta of a BP network).  Both arrays
+     * have n_labels entries and must stay valid until nb_trace_end. */
+    const nb_tensor *const *label_tensors;
+    const char *const *labels;
+    int n_labels;
 } nb_trace_opts;
 
 /* Start tracing every backward pass of this thread to `out` (which the
  * caller owns; it is never closed).  opts may be NULL.  Installs a backward
  * hook (autograd.h) and keeps the previous one to restore at nb_trace_end.
- * Errors: NB_ERR_NULL for a NULL out; NB_ERR_STATE when a trace is already
- * running on this thread. */
+ * Pass numbers restart at 1.
+ * Errors: NB_ERR_NULL for a NULL out; NB_ERR_ARG for n_labels < 0 or labels
+ * missing; NB_ERR_STATE when a trace is already running on this thread. */
 int nb_trace_begin(FILE *out, const nb_trace_opts *opts);
 
 /* Stop tracing and restore the hook that was installed before

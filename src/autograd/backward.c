@@ -265,11 +265,11 @@ nb_backward_hook nb_set_backward_hook(nb_backward_hook hook, void *ctx, void **p
 }
 
 static void nb_emit(nb_backward_event_kind kind, const struct nb_node *node, int index,
-                    const nb_tensor *tensor, const nb_tensor *grad, int64_t step)
+                    const nb_tensor *tensor, const nb_tensor *grad, int64_t step, bool into_grad)
 {
     if (!nb_hook)
         return;
-    nb_backward_event ev = {kind, node, index, tensor, grad, step};
+    nb_backward_event ev = {kind, node, index, tensor, grad, step, into_grad};
     nb_hook(&ev, nb_hook_ctx);
 }
 
@@ -530,11 +530,11 @@ static int nb_deliver(nb_run *r, const struct nb_node *node, int k, nb_tensor *g
                       int64_t step)
 {
     nb_tensor *in = node->inputs[k];
-    nb_emit(NB_EVENT_PASS, node, k, in, g, step);
+    nb_emit(NB_EVENT_PASS, node, k, in, g, step, false);
     int rc = nb_accumulate(ie, g);
     if (rc < 0 || --ie->pending > 0 || in->node)
         return rc;
-    nb_emit(NB_EVENT_LEAF_DONE, NULL, -1, in, ie->grad, step);
+    nb_emit(NB_EVENT_LEAF_DONE, NULL, -1, in, ie->grad, step, r->mode == NB_MODE_LEAVES);
     if (r->mode != NB_MODE_LEAVES)
         return 0;
     nb_consume(&r->order, &r->marked);
@@ -555,7 +555,7 @@ static int nb_sweep(nb_run *r)
             return nb__error(NB_ERR_NOMEM, "%s: out of memory", r->api);
         if (!oe->grad)
             continue; /* no gradient flows through this node */
-        nb_emit(NB_EVENT_NODE, node, -1, node->output, oe->grad, step);
+        nb_emit(NB_EVENT_NODE, node, -1, node->output, oe->grad, step, false);
         nb_tensor **grad_in = NULL;
         int rc = nb_node_backward(r, node, oe->grad, &grad_in);
         if (rc < 0)

@@ -126,6 +126,8 @@ static int nb_custom_backward(const struct nb_node *node, nb_tensor *grad_out, n
     return nb_last_status();
 }
 
+bool nb__is_custom_op(const struct nb_op *op) { return op && op->backward == nb_custom_backward; }
+
 const nb_custom_op *nb_custom_op_define(nb_op_registry *reg, const nb_custom_op_def *def)
 {
     if (!reg || !def) {

@@ -98,6 +98,11 @@ struct nb_node {
     void *user; /* custom ops: state owned by the op's author */
 };
 
+/* True for the descriptor of an op made by nb_custom_op_define (custom_op.c):
+ * the teaching tools show no built-in rule for it, even when its name is a
+ * built-in op's (a user's "softplus" may have a wrong backward). */
+bool nb__is_custom_op(const nb_op *op);
+
 /* Allocate the result (dtype, shape) in the current arena, run op->forward
  * and record a node when grad mode is on and an input requires grad.
  * `params` points to the op's parameter struct (op->params_size bytes, copied

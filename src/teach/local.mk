@@ -7,6 +7,8 @@
 libnabla_impl_la_SOURCES += \
 	src/teach/dot.c \
 	src/teach/trace.c \
+	src/teach/trace_rules.h \
+	src/teach/trace_rules.c \
 	src/teach/html_internal.h \
 	src/teach/html_record.c \
 	src/teach/html_out.c \

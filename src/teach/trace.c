@@ -17,6 +17,7 @@
 
 #include "autograd/graph.h"
 #include "autograd/pass_observers.h"
+#include "teach/trace_rules.h"
 #include "nabla/trace.h"
 
 typedef struct nb_trace_state {
@@ -27,12 +28,16 @@ typedef struct nb_trace_state {
     nb_trace_opts opts;
     nb_backward_hook prev_hook;
     void *prev_ctx;
-    int64_t pass;           /* passes seen so far */
+    const nb_tensor *root;  /* the output of the pass's first node: the "E" of dE/dx */
     struct nb_depth *depths; /* per-pass table, in the pass's arena */
     bool oom;               /* the table could not grow: depths are omitted */
 } nb_trace_state;
 
 static _Thread_local nb_trace_state nb_tr;
+/* Traced passes on this thread since the last nb_trace_begin (trace.h): kept
+ * apart from nb_tr, which an NB_TRACE pass clears when it ends, so that
+ * passes traced by NB_TRACE are numbered 1, 2, 3 ... and not all "1". */
+static _Thread_local int64_t nb_tr_passes;
 
 #define NB_HASH_ALLOC(sz) nb_arena_alloc(nb_arena_current(), (sz))
 #define NB_HASH_FREE(ptr, sz) ((void)(ptr), (void)(sz))
@@ -89,7 +94,38 @@ static void nb_tr_printf(const char *fmt, ...)
     va_end(ap);
 }
 
-/* "'W1' leaf 3x4" / "#5 matmul 2x4": how a tensor is named in the trace. */
+/* How the trace names a tensor inside formulas: its name, else "#<node id>"
+ * for a recorded result, else "leaf". */
+static const char *nb_tr_name(const nb_tensor *t, char *buf, size_t n)
+{
+    if (t->name)
+        return t->name;
+    if (t->node)
+        snprintf(buf, n, "#%llu", (unsigned long long)t->node->id);
+    else
+        snprintf(buf, n, "leaf");
+    return buf;
+}
+
+/* The user's label for t's gradient (nb_trace_opts.labels), or NULL. */
+static const char *nb_tr_label(const nb_tensor *t)
+{
+    for (int i = 0; i < nb_tr.opts.n_labels; i++)
+        if (nb_tr.opts.label_tensors[i] == t)
+            return nb_tr.opts.labels[i];
+    return NULL;
+}
+
+/* "dE/dZ2": the gradient of the pass's root with respect to t. */
+static const char *nb_tr_grad_name(const nb_tensor *t, char *buf, size_t n)
+{
+    char rb[32], tb[32];
+    const nb_tensor *root = nb_tr.root ? nb_tr.root : t;
+    snprintf(buf, n, "d%s/d%s", nb_tr_name(root, rb, sizeof rb), nb_tr_name(t, tb, sizeof tb));
+    return buf;
+}
+
+/* "'W1' (leaf) 3x4" / "(#5 matmul) 2x4": how a tensor is shown in the trace. */
 static void nb_tr_describe(const nb_tensor *t)
 {
     char shape[96];
@@ -102,77 +138,191 @@ static void nb_tr_describe(const nb_tensor *t)
         nb_tr_printf("(leaf) %s", shape);
 }
 
-static void nb_tr_values(const nb_tensor *g)
-{
-    int64_t max = nb_tr.opts.max_values == 0 ? 6 : nb_tr.opts.max_values;
-    if (max < 0 || !g)
-        return;
-    if (g->numel > max) {
-        nb_tr_printf(" [%lld values]", (long long)g->numel);
-        return;
-    }
-    nb_tr_printf(" [");
-    for (int64_t i = 0; i < g->numel; i++)
-        nb_tr_printf("%s%.6g", i ? ", " : "", nb__get(g, i));
-    nb_tr_printf("]");
-}
-
 static void nb_tr_indent(int64_t depth)
 {
     for (int64_t i = 0; i < depth && i < 20; i++)
         nb_tr_printf("  ");
 }
 
-/* One gradient line under a node, indented to `depth`:
- * "    <what><tensor><after>: [values]". */
-static void nb_tr_grad_line(int64_t depth, const char *what, const nb_tensor *t, const char *after,
-                            const nb_tensor *grad)
+/* The values of g (plus `add`'s, element by element, when add is not NULL:
+ * the leaf's .grad after this pass adds g).  A scalar or vector is printed
+ * inline: " [1, 2]", and so is a matrix of one row.  A matrix is printed one row per line, each row on a
+ * new line indented to `depth`, so a 2x2 reads as two rows; a tensor of more
+ * dimensions is printed as the rows of its last dimension.  Returns true
+ * when rows were printed (the caller's next words go on a new line). */
+static bool nb_tr_values(const nb_tensor *g, const nb_tensor *add, int64_t depth)
 {
+    int64_t max = nb_tr.opts.max_values == 0 ? 16 : nb_tr.opts.max_values;
+    if (max < 0 || !g)
+        return false;
+    if (g->numel > max) {
+        nb_tr_printf(" [%lld values]", (long long)g->numel);
+        return false;
+    }
+    int64_t cols = g->ndim >= 2 ? g->shape[g->ndim - 1] : g->numel;
+    bool rows = g->ndim >= 2 && g->numel > cols; /* one row stays inline */
+    for (int64_t i = 0; i < g->numel; i++) {
+        if (i % (cols ? cols : 1) == 0) {
+            if (rows) {
+                nb_tr_printf("%s\n      ", i ? "]" : "");
+                nb_tr_indent(depth);
+                nb_tr_printf("[");
+            } else {
+                nb_tr_printf(" [");
+            }
+        } else {
+            nb_tr_printf(", ");
+        }
+        double v = nb__get(g, i);
+        if (add && add->numel == g->numel)
+            v += nb__get(add, i);
+        nb_tr_printf("%.6g", v);
+    }
+    nb_tr_printf(g->numel ? "]" : " []");
+    return rows;
+}
+
+/* The rule the trace shows for node's op: none when hidden, for custom ops,
+ * and for ops of more inputs than the templates name. */
+static const nb_op_rule *nb_tr_rule(const nb_node *node)
+{
+    if (nb_tr.opts.hide_rules || nb__is_custom_op(node->op) || node->n_inputs > 3)
+        return NULL;
+    return nb__op_rule(node->op->name);
+}
+
+/* %c of the rules: the op's one-double parameter, "%.6g" (trace_rules.c
+ * lists the ops that have one). */
+static const char *nb_tr_scalar(const nb_node *node, const nb_op_rule *rule, char *buf, size_t n)
+{
+    double c;
+    if (!strstr(rule->forward, "%c") || node->op->params_size != sizeof c)
+        return NULL;
+    memcpy(&c, nb__node_params(node), sizeof c);
+    snprintf(buf, n, "%.6g", c);
+    return buf;
+}
+
+static void nb_trace_node(const nb_backward_event *ev)
+{
+    const nb_node *node = ev->node;
+    char nb_[4][32], buf[256], gname[80];
+    if (ev->step == 0) {
+        nb_tr.depths = NULL; /* a new pass: the old table died with its arena */
+        nb_tr.oom = false;
+        nb_tr.root = node->output;
+        nb_tr_passes++;
+        nb_tr_printf("backward pass %lld: from '%s' back to the leaves\n", (long long)nb_tr_passes,
+                     nb_tr_name(node->output, nb_[0], sizeof nb_[0]));
+    }
+    int64_t depth = nb_depth_get(node->output);
+    nb_tr_printf("visit %lld  depth %lld  ", (long long)ev->step, (long long)depth);
+    nb_tr_indent(depth);
+    nb_tr_printf("node #%llu %s", (unsigned long long)node->id, node->op->name);
+    const nb_op_rule *rule = nb_tr_rule(node);
+    if (rule) {
+        const char *names[4] = {nb_tr_name(node->output, nb_[0], sizeof nb_[0])};
+        for (int k = 0; k < node->n_inputs; k++)
+            names[k + 1] = nb_tr_name(node->inputs[k], nb_[k + 1], sizeof nb_[k + 1]);
+        char cb[32];
+        nb_tr_printf(": %s", nb__rule_expand(rule->forward, names, "",
+                                             nb_tr_scalar(node, rule, cb, sizeof cb), buf,
+                                             sizeof buf));
+    }
+    if (nb_tr.opts.show_sites && node->file)
+        nb_tr_printf(" at %s:%d", node->file, node->line);
+    nb_tr_printf("\n    ");
+    nb_tr_indent(depth);
+    const char *label = nb_tr_label(node->output);
+    if (label)
+        nb_tr_printf("%s = ", label);
+    nb_tr_printf("%s, the gradient at ", nb_tr_grad_name(node->output, gname, sizeof gname));
+    nb_tr_describe(node->output);
+    nb_tr_printf(":");
+    nb_tr_values(ev->grad, NULL, depth);
+    nb_tr_printf("\n");
+    nb_depth_raise(node->output, depth);
+}
+
+/* "-> input 2 'b2' (leaf) 1x2 gets D2, summed to 1x2: [...]" */
+static void nb_trace_pass(const nb_backward_event *ev)
+{
+    const nb_node *node = ev->node;
+    int64_t depth = nb_depth_get(node->output);
+    nb_depth_raise(ev->tensor, depth + 1);
+    if (nb_tr.opts.hide_passes)
+        return;
     nb_tr_printf("    ");
     nb_tr_indent(depth);
-    nb_tr_printf("%s", what);
-    nb_tr_describe(t);
-    nb_tr_printf("%s:", after);
-    nb_tr_values(grad);
+    nb_tr_printf("-> input %d ", ev->input_index + 1);
+    nb_tr_describe(ev->tensor);
+    const nb_op_rule *rule = nb_tr_rule(node);
+    int k = ev->input_index;
+    if (rule && k < 3 && rule->grad[k]) {
+        char nb_[4][32], buf[256], gname[80];
+        const char *names[4] = {nb_tr_name(node->output, nb_[0], sizeof nb_[0])};
+        for (int i = 0; i < node->n_inputs; i++)
+            names[i + 1] = nb_tr_name(node->inputs[i], nb_[i + 1], sizeof nb_[i + 1]);
+        const char *g = nb_tr_label(node->output);
+        if (!g)
+            g = nb_tr_grad_name(node->output, gname, sizeof gname);
+        char cb[32];
+        nb_tr_printf(" gets %s", nb__rule_expand(rule->grad[k], names, g,
+                                                 nb_tr_scalar(node, rule, cb, sizeof cb), buf,
+                                                 sizeof buf));
+        if (rule->elementwise && !nb_tensor_same_shape(ev->tensor, node->output)) {
+            char shape[96];
+            nb__shape_fmt(ev->tensor->ndim, ev->tensor->shape, shape, sizeof shape);
+            nb_tr_printf(", summed to %s", shape);
+        }
+    }
+    nb_tr_printf(":");
+    nb_tr_values(ev->grad, NULL, depth);
+    nb_tr_printf("\n");
+}
+
+/* "== 'c' (leaf) scalar: dy/dc final for this pass: [14] (.grad now [14])" */
+static void nb_trace_leaf_done(const nb_backward_event *ev)
+{
+    int64_t depth = nb_depth_get(ev->tensor);
+    depth = depth > 0 ? depth - 1 : 0;
+    char gname[80];
+    nb_tr_printf("    ");
+    nb_tr_indent(depth);
+    nb_tr_printf("== ");
+    nb_tr_describe(ev->tensor);
+    const char *label = nb_tr_label(ev->tensor);
+    nb_tr_printf(": %s final for this pass:",
+                 label ? label : nb_tr_grad_name(ev->tensor, gname, sizeof gname));
+    bool rows = nb_tr_values(ev->grad, NULL, depth);
+    int64_t max = nb_tr.opts.max_values == 0 ? 16 : nb_tr.opts.max_values;
+    if (ev->into_grad && max >= 0 && ev->grad && ev->grad->numel <= max) {
+        if (rows) {
+            nb_tr_printf("\n      ");
+            nb_tr_indent(depth);
+            nb_tr_printf(".grad now:");
+            nb_tr_values(ev->grad, ev->tensor->grad, depth);
+        } else {
+            nb_tr_printf(" (.grad now");
+            nb_tr_values(ev->grad, ev->tensor->grad, depth);
+            nb_tr_printf(")");
+        }
+    }
     nb_tr_printf("\n");
 }
 
 static void nb_trace_hook(const nb_backward_event *ev, void *ctx)
 {
     (void)ctx;
-    int64_t depth;
-    char what[32];
     switch (ev->kind) {
     case NB_EVENT_NODE:
-        if (ev->step == 0) {
-            nb_tr.depths = NULL; /* a new pass: the old table died with its arena */
-            nb_tr.oom = false;
-            nb_tr.pass++;
-            nb_tr_printf("backward pass %lld: from the output back to the leaves\n",
-                         (long long)nb_tr.pass);
-        }
-        depth = nb_depth_get(ev->node->output);
-        nb_tr_printf("step %lld  depth %lld  ", (long long)ev->step, (long long)depth);
-        nb_tr_indent(depth);
-        nb_tr_printf("node #%llu %s", (unsigned long long)ev->node->id, ev->node->op->name);
-        if (nb_tr.opts.show_sites && ev->node->file)
-            nb_tr_printf(" at %s:%d", ev->node->file, ev->node->line);
-        nb_tr_printf("\n");
-        nb_tr_grad_line(depth, "grad of its output ", ev->node->output, "", ev->grad);
-        nb_depth_raise(ev->node->output, depth);
+        nb_trace_node(ev);
         break;
     case NB_EVENT_PASS:
-        depth = nb_depth_get(ev->node->output);
-        nb_depth_raise(ev->tensor, depth + 1);
-        if (nb_tr.opts.hide_passes)
-            break;
-        snprintf(what, sizeof what, "-> input %d ", ev->input_index + 1);
-        nb_tr_grad_line(depth, what, ev->tensor, "", ev->grad);
+        nb_trace_pass(ev);
         break;
     case NB_EVENT_LEAF_DONE:
-        depth = nb_depth_get(ev->tensor);
-        nb_tr_grad_line(depth > 0 ? depth - 1 : 0, "== gradient of ", ev->tensor, " is final",
-                        ev->grad);
+        nb_trace_leaf_done(ev);
         break;
     }
 }
@@ -209,7 +359,11 @@ int nb_trace_begin(FILE *out, const nb_trace_opts *opts)
         return nb__error(NB_ERR_STATE,
                          "nb_trace_begin: a trace is already running on this thread (call "
                          "nb_trace_end first)");
+    if (opts && (opts->n_labels < 0 || (opts->n_labels > 0 && (!opts->label_tensors || !opts->labels))))
+        return nb__error(NB_ERR_ARG, "nb_trace_begin: opts.n_labels is %d but label_tensors/labels %s",
+                         opts->n_labels, opts->n_labels < 0 ? "cannot be negative" : "are NULL");
     nb_tr_start(out, opts);
+    nb_tr_passes = 0;
     return NB_OK;
 }
 
