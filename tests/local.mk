@@ -40,3 +40,8 @@ tests_test_errors_io_CPPFLAGS = $(ERRORS_TEST_CPPFLAGS)
 tests_test_errors_train_CPPFLAGS = $(ERRORS_TEST_CPPFLAGS)
 endif
 EXTRA_DIST += tests/test_errors.h
+if HAVE_CHECK
+# trainlm and trainbr (Levenberg-Marquardt), nb_model_jacobian
+check_PROGRAMS += tests/test_trainlm
+TESTS += tests/test_trainlm
+endif

@@ -6,7 +6,8 @@ libnabla_impl_la_SOURCES += \
 	src/nn/activation.c \
 	src/nn/init.c \
 	src/nn/bpnet.c \
-	src/nn/save.c
+	src/nn/save.c \
+	src/nn/jacobian.c
 
 if HAVE_CHECK
 check_PROGRAMS += tests/test_nn

@@ -5,6 +5,9 @@ libnabla_impl_la_SOURCES += \
 	src/train/progress.c \
 	src/train/train.c
 nabla_include_HEADERS += include/nabla/train.h
+# Levenberg-Marquardt: trainlm, trainbr
+libnabla_impl_la_SOURCES += src/train/lm_solve.c src/train/trainlm.c
+nabla_include_HEADERS += include/nabla/train_lm.h
 
 if HAVE_CHECK
 check_PROGRAMS += tests/test_train tests/test_progress
