@@ -387,8 +387,8 @@ static int nb_lm_loop(nb_lm *s)
                 r->best_epoch = e1;
                 fails = 0;
                 memcpy(s->best, s->X, sizeof(double) * (size_t)P);
-            } else if (r->val_loss[e1] > best_v) {
-                fails++;
+            } else {
+                fails++; /* "fails to improve or remains the same" */
             }
         }
     }
