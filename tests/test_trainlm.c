@@ -225,6 +225,18 @@ START_TEST(test_gradient_is_two_je_over_n)
     ck_assert_double_eq_tol(rec.gradient[0], sqrt(g), 1e-12);
     nb_train_record_free(&rec);
     nb_model_free(net);
+    /* with sse (a fresh net from the same seed): perf is e.e and the gradient 2 J'e */
+    net = small_net(NB_F64);
+    double sse = 0;
+    for (int i = 0; i < NS * NO; i++)
+        sse += e[i] * e[i];
+    ck_assert_int_eq(nb_trainlm(net, &(nb_train_data){.x = x, .y = t},
+                                &(nb_trainlm_opts){.epochs = 1, .sse = true, .verbose = -1}, &rec),
+                     NB_OK);
+    ck_assert_double_eq_tol(rec.train_loss[0], sse, 1e-13);
+    ck_assert_double_eq_tol(rec.gradient[0], sqrt(g) * (NS * NO), 1e-11);
+    nb_train_record_free(&rec);
+    nb_model_free(net);
 }
 END_TEST
 
@@ -582,6 +594,30 @@ START_TEST(test_trainbr_formulas)
 }
 END_TEST
 
+START_TEST(test_trainbr_no_validation_stop_by_default)
+{
+    nb_model *net = sine_net(NB_F64, 8);
+    nb_tensor *x, *t, *vx, *vt;
+    sine_data(20, 0, 1, &x, &t);
+    sine_data(10, 0.1, -1, &vx, &vt); /* gets worse as x is fitted */
+    nb_train_data d = {.x = x, .y = t, .val_x = vx, .val_y = vt};
+    nb_train_record rec;
+    ck_assert_int_eq(nb_trainbr(net, &d, &(nb_trainlm_opts){.epochs = 12, .min_grad = -1,
+                                                            .verbose = -1}, &rec), NB_OK);
+    ck_assert_int_eq(rec.stop, NB_STOP_EPOCHS); /* MATLAB's trainbr: max_fail 0 */
+    ck_assert_int_eq(rec.epochs, 12);
+    nb_train_record_free(&rec);
+    nb_model_free(net);
+    net = sine_net(NB_F64, 8);
+    ck_assert_int_eq(nb_trainbr(net, &d, &(nb_trainlm_opts){.epochs = 200, .max_fail = 2,
+                                                            .min_grad = -1, .verbose = -1}, &rec),
+                     NB_OK);
+    ck_assert_int_eq(rec.stop, NB_STOP_VAL_FAIL);
+    nb_train_record_free(&rec);
+    nb_model_free(net);
+}
+END_TEST
+
 START_TEST(test_trainbr_fits)
 {
     nb_model *net = sine_net(NB_F64, 10);
@@ -622,6 +658,7 @@ int main(void)
     suite_add_tcase(s, tc);
     tc = nb_test_case("trainbr");
     tcase_add_test(tc, test_trainbr_formulas);
+    tcase_add_test(tc, test_trainbr_no_validation_stop_by_default);
     tcase_add_test(tc, test_trainbr_fits);
     suite_add_tcase(s, tc);
     return nb_test_run(s);
