@@ -402,6 +402,15 @@ START_TEST(test_stop_callback_and_goal_at_start)
     ck_assert_int_eq(rec.epochs, 2);
     ck_assert_int_eq(calls, 2);
     nb_train_record_free(&rec);
+    /* it sees the last epoch too */
+    calls = 0;
+    ck_assert_int_eq(nb_trainlm(net, &(nb_train_data){.x = x, .y = t},
+                                &(nb_trainlm_opts){.epochs = 1, .verbose = -1,
+                                                   .callback = stop_at_two, .callback_ctx = &calls},
+                                &rec), NB_OK);
+    ck_assert_int_eq(rec.stop, NB_STOP_EPOCHS);
+    ck_assert_int_eq(calls, 1);
+    nb_train_record_free(&rec);
     /* a goal met before any step: epoch 0 */
     ck_assert_int_eq(nb_trainlm(net, &(nb_train_data){.x = x, .y = t},
                                 &(nb_trainlm_opts){.goal = 1e9, .verbose = -1}, &rec), NB_OK);

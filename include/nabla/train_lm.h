@@ -44,7 +44,8 @@ typedef struct nb_trainlm_opts {
     int verbose;      /* MATLAB's display: 0 = on a terminal only, 1 = always, -1 = never */
     int show;         /* display every `show` epochs, >= 0; 0 = 25 */
     FILE *out;        /* display stream; NULL = stderr */
-    nb_epoch_fn callback; /* per-epoch callback (NULL = none); nonzero stops */
+    nb_epoch_fn callback; /* called after every epoch, the last too (NULL = none); nonzero
+                             stops */
     void *callback_ctx;
 } nb_trainlm_opts;
 

@@ -313,7 +313,9 @@ static int nb_lm_loop(nb_lm *s)
         r->epochs = ep;
         if (!d->val_x)
             r->best_epoch = ep;
-        /* MATLAB's stop tests, in its order */
+        /* the callback sees every epoch, the last one too; then MATLAB's stop
+         * tests, in its order, and the callback's answer last */
+        int user_stop = ep > 0 && o->callback && o->callback(ep, r, o->callback_ctx);
         if (r->train_loss[ep] <= o->goal)
             r->stop = NB_STOP_GOAL;
         else if (mu > o->mu_max)
@@ -324,7 +326,7 @@ static int nb_lm_loop(nb_lm *s)
             r->stop = NB_STOP_EPOCHS;
         else if (d->val_x && o->max_fail > 0 && fails >= o->max_fail)
             r->stop = NB_STOP_VAL_FAIL;
-        else if (ep > 0 && o->callback && o->callback(ep, r, o->callback_ctx))
+        else if (user_stop)
             r->stop = NB_STOP_CALLBACK;
         nb_lm_display(s, ep, t0, fails, r->stop != NB_STOP_NONE);
         if (r->stop != NB_STOP_NONE)
