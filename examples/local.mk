@@ -88,3 +88,11 @@ tutorial-figures: examples/chain_rule
 	cd tutorial-figures.tmp && ../examples/chain_rule > /dev/null
 	$(DOT) -Tsvg tutorial-figures.tmp/chain_rule.dot -o $(top_srcdir)/docs/figures/chain_rule.svg
 	rm -rf tutorial-figures.tmp
+
+# MATLAB's house_dataset with trainlm (fitnet(10)): reads the Boston housing
+# CSV of Debian's python3-sklearn in place (NB_BOSTON_CSV overrides the path);
+# exits 77, a skip, when the file is absent
+noinst_PROGRAMS += examples/house_lm
+TESTS += examples/house_lm
+examples_house_lm_CPPFLAGS = $(EXAMPLE_CPPFLAGS)
+examples_house_lm_LDADD = $(EXAMPLE_LDADD)

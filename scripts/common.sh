@@ -8,12 +8,15 @@ NB_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # Packages the build needs; the demo and the tests each add their own.
 NB_BUILD_PACKAGES="build-essential autoconf automake libtool pkg-config uthash-dev zlib1g-dev
 libopenblas-dev"
-# The demo: the build and its data set.
-NB_DEMO_PACKAGES="$NB_BUILD_PACKAGES dataset-fashion-mnist"
-# The tests: Check, the data the example smoke tests read, Graphviz for the
-# DOT test, chromium for the browser test of the backward-pass page, and
-# PyTorch for the float64 reference comparison.
-NB_TEST_PACKAGES="$NB_BUILD_PACKAGES check chromium dataset-fashion-mnist graphviz python3 python3-torch"
+# The demo: the build and its data sets (python3-sklearn ships MATLAB's
+# example sets as CSV: the Boston housing data of examples/house_lm).
+NB_DEMO_PACKAGES="$NB_BUILD_PACKAGES dataset-fashion-mnist python3-sklearn"
+# The tests: Check, the data the example smoke tests read (Fashion-MNIST,
+# python3-sklearn's CSV sets), Graphviz for the DOT test, chromium for the
+# browser test of the backward-pass page, and PyTorch for the float64
+# reference comparison.
+NB_TEST_PACKAGES="$NB_BUILD_PACKAGES check chromium dataset-fashion-mnist graphviz python3 python3-torch
+python3-sklearn"
 
 # nb_install_missing PACKAGE...: apt-get install those not installed yet.
 nb_install_missing() {

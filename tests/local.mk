@@ -78,6 +78,13 @@ TESTS += tests/test_verify
 tests_test_verify_CFLAGS = $(TEST_CFLAGS)
 tests_test_verify_LDADD = $(TEST_LDADD)
 
+# ---- src/train: trainlm and trainbr (Levenberg-Marquardt), with the
+# model Jacobian of src/nn they use
+check_PROGRAMS += tests/test_trainlm
+TESTS += tests/test_trainlm
+tests_test_trainlm_CFLAGS = $(TEST_CFLAGS)
+tests_test_trainlm_LDADD = $(TEST_LDADD)
+
 # ---- src/verify: nb_check_grad (a hand-derived gradient against autodiff and
 # finite differences) and nb_allclose
 check_PROGRAMS += tests/test_check_grad

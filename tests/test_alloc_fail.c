@@ -1,5 +1,5 @@
 /* Allocation failure through every path a program takes: a training step,
- * nb_train, model save and load, CSV load, IDX load (plain and gzip), the
+ * nb_train, nb_trainlm, model save and load, CSV load, IDX load (plain and gzip), the
  * backward-pass page (nb_html_save).  Each path is run once as a
  * reference, then again with its 1st, 2nd, 3rd, ...
  * allocation failing (see tests/alloc_fail.h for what counts: the system
@@ -555,6 +555,83 @@ START_TEST(test_nb_train)
     /* every failure is reported as nb_train's, never as a function it calls */
     af_sweep(&(af_path){"nb_train (2 epochs, validation and test sets)", "nb_train: ", train_setup,
                         train_call, train_after_fail, train_after_ok, train_cleanup, &c});
+}
+END_TEST
+
+/* ---- (b2) nb_trainlm, 2 epochs with validation and test sets ---- */
+
+typedef struct lm_ctx {
+    train_ctx t; /* data and net as for nb_train; targets are one-hot floats */
+    double ref_perf[EPOCHS + 1];
+} lm_ctx;
+
+static void lm_setup(void *vc)
+{
+    lm_ctx *c = vc;
+    train_setup(&c->t);
+    nb_arena_use(c->t.data);
+    float onehot[TRAIN_ROWS * 3] = {0};
+    for (int i = 0; i < TRAIN_ROWS; i++)
+        onehot[i * 3 + i % 3] = 1;
+    c->t.y = nb_from_f32(onehot, NB_SHAPE(TRAIN_ROWS, 3));
+    c->t.vy = nb_from_f32(onehot, NB_SHAPE(VAL_ROWS, 3));
+    c->t.ty = nb_from_f32(onehot, NB_SHAPE(TEST_ROWS, 3));
+    ck_assert_msg(c->t.y && c->t.vy && c->t.ty, "%s", nb_last_error());
+    nb_arena_use(NULL);
+}
+
+static int lm_call(void *vc)
+{
+    lm_ctx *c = vc;
+    return nb_trainlm(c->t.net,
+                      &(nb_train_data){.x = c->t.x, .y = c->t.y, .val_x = c->t.vx,
+                                       .val_y = c->t.vy, .test_x = c->t.tx, .test_y = c->t.ty},
+                      &(nb_trainlm_opts){.epochs = EPOCHS, .min_grad = -1, .verbose = -1},
+                      &c->t.rec);
+}
+
+static int lm_after_fail(void *vc, char *why, size_t size)
+{
+    lm_ctx *c = vc;
+    const nb_train_record *r = &c->t.rec;
+    if (r->train_loss || r->val_loss || r->test_loss || r->gradient || r->mu)
+        return af_why(why, size, "the record holds arrays after a failure%s", "");
+    if (r->stop != NB_STOP_NONE)
+        return af_why(why, size, "the record's stop reason is not NB_STOP_NONE%s", "");
+    return 0;
+}
+
+static int lm_after_ok(void *vc, char *why, size_t size)
+{
+    lm_ctx *c = vc;
+    const nb_train_record *r = &c->t.rec;
+    if (r->epochs != EPOCHS || !r->train_loss || !r->val_loss || !r->test_loss || !r->gradient)
+        return af_why(why, size, "the record is incomplete%s", "");
+    if (!c->t.have_ref) {
+        memcpy(c->ref_perf, r->train_loss, sizeof c->ref_perf);
+        params_copy(c->t.net, c->t.ref_params);
+        c->t.have_ref = true;
+        return 0;
+    }
+    if (memcmp(c->ref_perf, r->train_loss, sizeof c->ref_perf) != 0)
+        return af_why(why, size, "the record's perf differs%s", "");
+    if (!params_equal(c->t.net, c->t.ref_params))
+        return af_why(why, size, "the trained parameters differ%s", "");
+    return 0;
+}
+
+static void lm_cleanup(void *vc)
+{
+    lm_ctx *c = vc;
+    train_cleanup(&c->t);
+}
+
+START_TEST(test_nb_trainlm)
+{
+    static lm_ctx c;
+    memset(&c, 0, sizeof c);
+    af_sweep(&(af_path){"nb_trainlm (2 epochs, validation and test sets)", "nb_trainlm: ",
+                        lm_setup, lm_call, lm_after_fail, lm_after_ok, lm_cleanup, &c});
 }
 END_TEST
 
@@ -1150,6 +1227,7 @@ static Suite *alloc_fail_suite(void)
     tcase_add_test(tc, test_train_step_cross_entropy_sgd);
     tcase_add_test(tc, test_train_step_mse_adam);
     tcase_add_test(tc, test_nb_train);
+    tcase_add_test(tc, test_nb_trainlm);
     tcase_add_test(tc, test_model_save_and_load);
     tcase_add_test(tc, test_csv_load);
     tcase_add_test(tc, test_idx_load);

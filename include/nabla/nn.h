@@ -124,6 +124,26 @@ const char *nb_model_param_name(const nb_model *model, int i);
  * failure. */
 nb_tensor *nb_model_params_flat(nb_model *model);
 nb_tensor *nb_model_grads_flat(nb_model *model);
+/* The flat parameter order is a contract (MATLAB users compare weights with
+ * their own code through it): parameters in creation order, each in its
+ * row-major layout.  For a model made of nb_model_add_linear layers (so for
+ * nb_bpnet_new) that is layer by layer: the weight W of shape (in, out),
+ * row-major, element (i, j) at offset + i*out + j, then the bias b (out).
+ * A user layer's parameters come where nb_model_add_param was called. */
+
+/* The Jacobian of the model's outputs on x (N samples, O outputs) with
+ * respect to the flat parameter buffer (P = nb_model_num_scalars): jac
+ * receives N*O rows of P doubles, row n*O + o holding d y[n][o] / d params
+ * in the order above; out (may be NULL) receives y (N*O doubles, row-major).
+ * For a stack of linear and transfer-function layers this is O backward
+ * passes over the whole batch, each giving every sample's sensitivities at
+ * every layer, then an outer product per row; a model with a user layer
+ * takes one backward pass per output element (N*O).  Temporaries go to
+ * private arenas (the model's allocator); gradients (.grad) are not
+ * touched; the caller's current arena and grad mode are kept.  NB_OK or
+ * negative (NULL arguments, x's dtype or shape, out of memory, a layer's
+ * failure) with a message naming nb_model_jacobian. */
+int nb_model_jacobian(nb_model *model, nb_tensor *x, double *jac, double *out);
 /* Bump the version of every parameter (after writing their data): once the
  * parameters are gathered, one bump of the counter they share with the flat
  * buffer, the same as nb_tensor_bump_version(nb_model_params_flat(model)). */

@@ -127,6 +127,7 @@
 /* nn.h */
 #define nb_activate(...)        NB_AT_SITE_(nb_activate(__VA_ARGS__))
 #define nb_model_forward(...)   NB_AT_SITE_(nb_model_forward(__VA_ARGS__))
+#define nb_model_jacobian(...)  NB_AT_SITE_INT_(nb_model_jacobian(__VA_ARGS__))
 
 /* custom_op.h */
 #define nb_custom_op_apply(...) NB_AT_SITE_(nb_custom_op_apply(__VA_ARGS__))
@@ -149,6 +150,10 @@
 
 /* train.h: the forward passes and losses of training */
 #define nb_train(...)           NB_AT_SITE_INT_(nb_train(__VA_ARGS__))
+
+/* train_lm.h: the Jacobians and forward passes of Levenberg–Marquardt */
+#define nb_trainlm(...)         NB_AT_SITE_INT_(nb_trainlm(__VA_ARGS__))
+#define nb_trainbr(...)         NB_AT_SITE_INT_(nb_trainbr(__VA_ARGS__))
 
 #endif /* !NB_BUILDING_LIBRARY && !NB_NO_CALL_SITES */
 #endif

@@ -40,7 +40,8 @@ typedef enum nb_stop_reason {
     NB_STOP_MIN_GRAD,     /* gradient norm < opts.min_grad */
     NB_STOP_VAL_FAIL,     /* validation loss failed to improve max_fail epochs in a row */
     NB_STOP_CALLBACK,     /* the per-epoch callback asked to stop */
-    NB_STOP_NOT_FINITE    /* the training loss became NaN or Inf */
+    NB_STOP_NOT_FINITE,   /* the training loss became NaN or Inf */
+    NB_STOP_MU_MAX        /* Levenberg–Marquardt: mu grew past mu_max without a better step */
 } nb_stop_reason;
 
 /* What happened in training.  Arrays have epochs + 1 entries: entry 0 is
@@ -58,10 +59,21 @@ typedef struct nb_train_record {
     double grad_norm;       /* Euclidean norm of the gradient of the last epoch's last
                                minibatch (the full gradient in full-batch training) */
     double seconds;         /* wall time */
+    /* Filled by nb_trainlm and nb_trainbr (NULL otherwise), epochs + 1 entries
+     * like the losses, as MATLAB's tr.gradient, tr.mu, tr.gamk, tr.ssX: */
+    double *gradient;       /* norm of the performance's gradient at the epoch's weights */
+    double *mu;             /* mu with which the next step starts */
+    double *gamma;          /* trainbr: effective number of parameters */
+    double *ssx;            /* trainbr: sum of squared weights ||X||^2 */
+    double *alpha, *beta;   /* trainbr: the regularisation's weights (of E_W and E_D) */
 } nb_train_record;
 
 /* The reason as text ("validation stop", ...); never NULL. */
 const char *nb_stop_reason_name(nb_stop_reason reason);
+/* The reason in MATLAB's words ("Validation stop.", "Maximum mu reached.",
+ * "Minimum gradient reached.", "Maximum epoch reached.", "Performance goal
+ * met.", ...); never NULL. */
+const char *nb_stop_reason_matlab(nb_stop_reason reason);
 /* Free the record's arrays (the struct itself is the caller's). */
 void nb_train_record_free(nb_train_record *record);
 

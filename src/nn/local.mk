@@ -7,4 +7,5 @@ libnabla_impl_la_SOURCES += \
 	src/nn/activation.c \
 	src/nn/init.c \
 	src/nn/bpnet.c \
-	src/nn/save.c
+	src/nn/save.c \
+	src/nn/jacobian.c

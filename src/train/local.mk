@@ -5,3 +5,5 @@ libnabla_impl_la_SOURCES += \
 	src/train/evaluate.c \
 	src/train/progress.c \
 	src/train/train.c
+# Levenberg-Marquardt: trainlm, trainbr
+libnabla_impl_la_SOURCES += src/train/lm_solve.c src/train/trainlm.c

@@ -32,8 +32,24 @@ const char *nb_stop_reason_name(nb_stop_reason reason)
     case NB_STOP_VAL_FAIL: return "validation stop";
     case NB_STOP_CALLBACK: return "stopped by the callback";
     case NB_STOP_NOT_FINITE: return "loss is not finite";
+    case NB_STOP_MU_MAX: return "maximum mu reached";
     }
     return "unknown";
+}
+
+const char *nb_stop_reason_matlab(nb_stop_reason reason)
+{
+    switch (reason) {
+    case NB_STOP_NONE: return "Not run.";
+    case NB_STOP_EPOCHS: return "Maximum epoch reached.";
+    case NB_STOP_GOAL: return "Performance goal met.";
+    case NB_STOP_MIN_GRAD: return "Minimum gradient reached.";
+    case NB_STOP_VAL_FAIL: return "Validation stop.";
+    case NB_STOP_CALLBACK: return "User stop.";
+    case NB_STOP_NOT_FINITE: return "Performance is not finite.";
+    case NB_STOP_MU_MAX: return "Maximum mu reached.";
+    }
+    return "Unknown.";
 }
 
 void nb_train_record_free(nb_train_record *r)
@@ -45,7 +61,14 @@ void nb_train_record_free(nb_train_record *r)
     free(r->test_loss);
     free(r->train_acc);
     free(r->val_acc);
+    free(r->gradient);
+    free(r->mu);
+    free(r->gamma);
+    free(r->ssx);
+    free(r->alpha);
+    free(r->beta);
     r->train_loss = r->val_loss = r->test_loss = r->train_acc = r->val_acc = NULL;
+    r->gradient = r->mu = r->gamma = r->ssx = r->alpha = r->beta = NULL;
 }
 
 /* Euclidean norm of the model's gradient buffer. */

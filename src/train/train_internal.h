@@ -3,6 +3,7 @@
 #ifndef NB_TRAIN_TRAIN_INTERNAL_H
 #define NB_TRAIN_TRAIN_INTERNAL_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "core/option_check.h"
@@ -39,5 +40,18 @@ void nb__progress_epoch(nb_progress *p, int epoch, int epochs, const nb_train_re
                         double seconds, double samples, int final);
 /* Monotonic seconds. */
 double nb__now(void);
+
+/* ---- Levenberg–Marquardt's dense algebra (lm_solve.c), f64, row-major ---- */
+/* jj = J'J (P x P, full) and je = J'e (P) for J of `rows` rows of P. */
+void nb__lm_normal(const double *J, const double *e, int64_t rows, int64_t P, double *jj,
+                   double *je);
+/* Factor the symmetric A (P x P) in place as L L' (L in the lower triangle,
+ * the upper one left as it was).  -1 on success, else the first pivot that
+ * is not positive (A is not positive definite in floating point). */
+int64_t nb__cholesky(double *A, int64_t P);
+/* x = (L L')^-1 b (x and b may not overlap). */
+void nb__cholesky_solve(const double *L, int64_t P, const double *b, double *x);
+/* tr((L L')^-1); work holds P doubles. */
+double nb__cholesky_trace_inv(const double *L, int64_t P, double *work);
 
 #endif

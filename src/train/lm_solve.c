@@ -1,0 +1,94 @@
+/* The dense linear algebra of Levenberg–Marquardt, in f64: J'J and J'e
+ * from the Jacobian, a Cholesky factorisation of the damped system and its
+ * solve, and the trace of the inverse trainbr needs.  P is a few hundred or
+ * thousand, so plain loops (over the lower triangle, rows contiguous) are
+ * enough next to the Jacobian's cost. */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <math.h>
+#include <string.h>
+
+#include "train/train_internal.h"
+
+void nb__lm_normal(const double *J, const double *e, int64_t rows, int64_t P, double *jj,
+                   double *je)
+{
+    memset(jj, 0, sizeof *jj * (size_t)(P * P));
+    memset(je, 0, sizeof *je * (size_t)P);
+    for (int64_t r = 0; r < rows; r++) {
+        const double *row = J + r * P;
+        double er = e[r];
+        for (int64_t i = 0; i < P; i++) {
+            double ji = row[i];
+            if (ji == 0.0)
+                continue;
+            je[i] += ji * er;
+            double *jji = jj + i * P;
+            for (int64_t k = 0; k <= i; k++)
+                jji[k] += ji * row[k];
+        }
+    }
+    for (int64_t i = 0; i < P; i++) /* mirror the lower triangle */
+        for (int64_t k = 0; k < i; k++)
+            jj[k * P + i] = jj[i * P + k];
+}
+
+int64_t nb__cholesky(double *A, int64_t P)
+{
+    for (int64_t j = 0; j < P; j++) {
+        double *aj = A + j * P;
+        double d = aj[j];
+        for (int64_t k = 0; k < j; k++)
+            d -= aj[k] * aj[k];
+        if (!(d > 0.0) || !isfinite(d))
+            return j;
+        d = sqrt(d);
+        aj[j] = d;
+        for (int64_t i = j + 1; i < P; i++) {
+            double *ai = A + i * P;
+            double s = ai[j];
+            for (int64_t k = 0; k < j; k++)
+                s -= ai[k] * aj[k];
+            ai[j] = s / d;
+        }
+    }
+    return -1;
+}
+
+void nb__cholesky_solve(const double *L, int64_t P, const double *b, double *x)
+{
+    for (int64_t i = 0; i < P; i++) { /* L y = b */
+        double s = b[i];
+        const double *li = L + i * P;
+        for (int64_t k = 0; k < i; k++)
+            s -= li[k] * x[k];
+        x[i] = s / li[i];
+    }
+    for (int64_t i = P - 1; i >= 0; i--) { /* L' x = y */
+        double s = x[i];
+        for (int64_t k = i + 1; k < P; k++)
+            s -= L[k * P + i] * x[k];
+        x[i] = s / L[i * P + i];
+    }
+}
+
+double nb__cholesky_trace_inv(const double *L, int64_t P, double *work)
+{
+    /* tr(A^-1) = ||L^-1||_F^2: column i of L^-1 by forward substitution */
+    double t = 0;
+    for (int64_t i = 0; i < P; i++) {
+        for (int64_t r = 0; r < i; r++)
+            work[r] = 0;
+        for (int64_t r = i; r < P; r++) {
+            double s = r == i ? 1.0 : 0.0;
+            const double *lr = L + r * P;
+            for (int64_t k = i; k < r; k++)
+                s -= lr[k] * work[k];
+            work[r] = s / lr[r];
+            t += work[r] * work[r];
+        }
+    }
+    return t;
+}

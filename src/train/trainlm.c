@@ -1,0 +1,448 @@
+/* MATLAB's trainlm and trainbr: Levenberg–Marquardt over the flat
+ * parameter buffer, full batch, with the Jacobian from nb_model_jacobian
+ * (O backward passes for a stack of layers) and the damped normal
+ * equations solved in f64 by Cholesky (lm_solve.c).
+ *
+ * The loop follows MATLAB's trainlm.m: at the top of each epoch the
+ * Jacobian at the current weights gives the gradient, then the stop tests
+ * run, then mu grows until a step lowers the performance (or passes
+ * mu_max), then the validation and test sets are evaluated.  trainbr is the
+ * same loop on beta·E_D + alpha·E_W with MacKay's updates after each kept
+ * step; one file keeps the two in step. */
+#define _POSIX_C_SOURCE 200809L
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "nabla/autograd.h"
+#include "nabla/train_lm.h"
+#include "train/train_internal.h"
+
+typedef struct nb_lm {
+    const char *api;
+    bool br;
+    nb_model *model;
+    const nb_train_data *d;
+    nb_trainlm_opts o;
+    nb_train_record *r;
+    nb_tensor *params;
+    int64_t P, rows; /* parameters; N·O errors of the training set */
+    double *J, *e, *jj, *je, *A, *dX, *X, *X2, *best, *work, *t;
+    nb_arena *scratch;
+    FILE *out;
+    int display;
+} nb_lm;
+
+/* Write X into the model's parameters (rounded to their dtype, X too). */
+static void nb_lm_set(nb_lm *s, double *X)
+{
+    for (int64_t i = 0; i < s->P; i++) {
+        nb__set(s->params, i, X[i]);
+        X[i] = nb__get(s->params, i);
+    }
+    nb_tensor_bump_version(s->params);
+}
+
+/* Sum of squared errors of the model on (x, y), recording off. */
+static int nb_lm_sse(nb_lm *s, nb_tensor *x, nb_tensor *y, const char *yname, double *sse)
+{
+    nb_arena_reset(s->scratch);
+    nb_arena *prev = nb_arena_use(s->scratch);
+    bool was = nb_set_grad_enabled(false);
+    nb_tensor *p = nb_model_forward(s->model, x);
+    nb_set_grad_enabled(was);
+    nb_arena_use(prev);
+    if (!p)
+        return nb_last_status();
+    if (p->ndim != 2 || p->numel != y->numel) {
+        char s1[96], s2[96];
+        return nb__error(NB_ERR_SHAPE, "%s: the model's output is %s but %s is %s (targets must "
+                         "be N x O, one column per output)", s->api,
+                         nb__shape_fmt(p->ndim, p->shape, s1, sizeof s1), yname,
+                         nb__shape_fmt(y->ndim, y->shape, s2, sizeof s2));
+    }
+    double acc = 0;
+    for (int64_t i = 0; i < p->numel; i++) {
+        double e = nb__get(p, i) - nb__get(y, i);
+        acc += e * e;
+    }
+    *sse = acc;
+    return 0;
+}
+
+static double nb_lm_perf(const nb_lm *s, double sse, int64_t count)
+{
+    return s->o.sse ? sse : sse / (double)count;
+}
+
+/* vperf and tperf at `epoch`. */
+static int nb_lm_sets(nb_lm *s, int epoch)
+{
+    const nb_train_data *d = s->d;
+    double sse;
+    int rc = 0;
+    if (d->val_x && (rc = nb_lm_sse(s, d->val_x, d->val_y, "data->val_y", &sse)) == 0)
+        s->r->val_loss[epoch] = nb_lm_perf(s, sse, d->val_y->numel);
+    if (rc == 0 && d->test_x && (rc = nb_lm_sse(s, d->test_x, d->test_y, "data->test_y", &sse)) == 0)
+        s->r->test_loss[epoch] = nb_lm_perf(s, sse, d->test_y->numel);
+    return rc;
+}
+
+static int nb_lm_check_int(const char *api, const char *name, long long v, long long lo)
+{
+    if (v >= lo)
+        return 0;
+    return nb__error(NB_ERR_ARG, "%s: opts->%s is %lld; expected an integer >= %lld", api, name, v,
+                     lo);
+}
+
+/* Fill the defaults and check every option (the float ones after their
+ * default, so 0 means the default and only a given value can be wrong). */
+static int nb_lm_opts(const char *api, bool br, nb_trainlm_opts *o)
+{
+    if (nb_lm_check_int(api, "epochs", o->epochs, 0) < 0 ||
+        nb_lm_check_int(api, "show", o->show, 0) < 0)
+        return nb_last_status();
+    if (o->verbose < -1 || o->verbose > 1)
+        return nb__error(NB_ERR_ARG, "%s: opts->verbose is %d; expected -1, 0 or 1", api,
+                         o->verbose);
+    if (!o->epochs)
+        o->epochs = 1000;
+    if (!o->max_fail)
+        o->max_fail = br ? -1 : 6;
+    if (!o->min_grad)
+        o->min_grad = 1e-7;
+    if (!o->mu)
+        o->mu = br ? 0.005 : 0.001;
+    if (!o->mu_dec)
+        o->mu_dec = 0.1;
+    if (!o->mu_inc)
+        o->mu_inc = 10;
+    if (!o->mu_max)
+        o->mu_max = 1e10;
+    if (!o->max_bytes)
+        o->max_bytes = (size_t)1 << 30;
+    if (!o->show)
+        o->show = 25;
+    if (nb__check_opt(api, "goal", o->goal, 0, INFINITY, "[)") < 0 ||
+        nb__check_opt(api, "min_grad", o->min_grad, -INFINITY, INFINITY, "()") < 0 ||
+        nb__check_opt(api, "mu", o->mu, 0, INFINITY, "()") < 0 ||
+        nb__check_opt(api, "mu_dec", o->mu_dec, 0, 1, "()") < 0 ||
+        nb__check_opt(api, "mu_inc", o->mu_inc, 1, INFINITY, "()") < 0 ||
+        nb__check_opt(api, "mu_max", o->mu_max, 0, INFINITY, "()") < 0)
+        return nb_last_status();
+    if (o->mu > o->mu_max)
+        return nb__error(NB_ERR_ARG, "%s: opts->mu (%g) is above opts->mu_max (%g)", api, o->mu,
+                         o->mu_max);
+    return 0;
+}
+
+static int nb_lm_check_data(const char *api, nb_model *model, const nb_train_data *d)
+{
+    if (!model || !d)
+        return nb__error(NB_ERR_NULL, "%s: %s is NULL", api, !model ? "model" : "data");
+    if (!d->x || !d->y)
+        return nb__error(NB_ERR_NULL, "%s: data->%s is NULL (the training set is required)", api,
+                         !d->x ? "x" : "y");
+    if ((!d->val_x != !d->val_y) || (!d->test_x != !d->test_y))
+        return nb__error(NB_ERR_NULL, "%s: give both %s_x and %s_y, or neither", api,
+                         !d->val_x != !d->val_y ? "val" : "test",
+                         !d->val_x != !d->val_y ? "val" : "test");
+    nb_tensor *xs[3] = {d->x, d->val_x, d->test_x}, *ys[3] = {d->y, d->val_y, d->test_y};
+    static const char *xn[3] = {"data->x", "data->val_x", "data->test_x"};
+    static const char *yn[3] = {"data->y", "data->val_y", "data->test_y"};
+    for (int i = 0; i < 3; i++) {
+        if (!xs[i])
+            continue;
+        int rc = nb__check_xy(api, model, xs[i], ys[i], xn[i], yn[i]);
+        if (rc < 0)
+            return rc;
+        if (ys[i]->ndim != 2)
+            return nb__error(NB_ERR_SHAPE, "%s: %s is 1-D (class labels?); Levenberg-Marquardt "
+                             "fits squared errors: give targets as N x O floats (one-hot for "
+                             "classes)", api, yn[i]);
+    }
+    return 0;
+}
+
+static int nb_lm_alloc_record(nb_lm *s)
+{
+    nb_train_record *r = s->r;
+    size_t n = (size_t)s->o.epochs + 1;
+    memset(r, 0, sizeof *r);
+    double **arrays[] = {&r->train_loss, &r->gradient, &r->mu, &r->val_loss, &r->test_loss,
+                         &r->gamma, &r->ssx, &r->alpha, &r->beta};
+    int count = s->br ? 9 : 5;
+    for (int i = 0; i < count; i++) {
+        if ((i == 3 && !s->d->val_x) || (i == 4 && !s->d->test_x))
+            continue;
+        if (!(*arrays[i] = calloc(n, sizeof(double)))) {
+            nb_train_record_free(r);
+            return nb__error(NB_ERR_NOMEM, "%s: out of memory for the training record", s->api);
+        }
+    }
+    return 0;
+}
+
+/* The work buffers, after checking their size against max_bytes. */
+static int nb_lm_alloc(nb_lm *s)
+{
+    double P = (double)s->P, rows = (double)s->rows;
+    double doubles = rows * P + 2 * P * P + 7 * P + 2 * rows;
+    double bytes = doubles * sizeof(double);
+    if (bytes > (double)s->o.max_bytes)
+        return nb__error(NB_ERR_NOMEM, "%s: the Jacobian (%lld errors x %lld parameters) and the "
+                         "%lld x %lld system need %.0f bytes, more than opts->max_bytes (%zu); use "
+                         "fewer samples or parameters, raise max_bytes, or train with nb_train",
+                         s->api, (long long)s->rows, (long long)s->P, (long long)s->P,
+                         (long long)s->P, bytes, s->o.max_bytes);
+    size_t np = (size_t)s->P, nr = (size_t)s->rows;
+    s->J = malloc(sizeof(double) * nr * np);
+    s->jj = malloc(sizeof(double) * np * np);
+    s->A = malloc(sizeof(double) * np * np);
+    s->e = malloc(sizeof(double) * nr);
+    s->t = malloc(sizeof(double) * nr);
+    s->work = malloc(sizeof(double) * np * 7);
+    if (!s->J || !s->jj || !s->A || !s->e || !s->t || !s->work)
+        return nb__error(NB_ERR_NOMEM, "%s: out of memory (%.0f bytes for the Jacobian and the "
+                         "system)", s->api, bytes);
+    s->je = s->work;
+    s->dX = s->work + np;
+    s->X = s->work + 2 * np;
+    s->X2 = s->work + 3 * np;
+    s->best = s->work + 4 * np;
+    /* work + 5P: the right-hand side; work + 6P: trace scratch */
+    return 0;
+}
+
+static void nb_lm_free(nb_lm *s)
+{
+    free(s->J);
+    free(s->jj);
+    free(s->A);
+    free(s->e);
+    free(s->t);
+    free(s->work);
+    nb_arena_free(s->scratch);
+}
+
+static void nb_lm_display(nb_lm *s, int epoch, double t0, int fails, bool last)
+{
+    const nb_train_record *r = s->r;
+    if (!s->display || (!last && epoch % s->o.show != 0))
+        return;
+    fprintf(s->out, "Epoch %d/%d, Time %.3f, Performance %g/%g, Gradient %g/%g, Mu %g/%g", epoch,
+            s->o.epochs, nb__now() - t0, r->train_loss[epoch], s->o.goal, r->gradient[epoch],
+            s->o.min_grad, r->mu[epoch], s->o.mu_max);
+    if (s->d->val_x)
+        fprintf(s->out, ", Validation Checks %d/%d", fails, s->o.max_fail);
+    if (s->br)
+        fprintf(s->out, ", Gamma %g, SSX %g", r->gamma[epoch], r->ssx[epoch]);
+    fprintf(s->out, "\n");
+    if (last)
+        fprintf(s->out, "Training with %s completed: %s\n", s->br ? "TRAINBR" : "TRAINLM",
+                nb_stop_reason_matlab(r->stop));
+    fflush(s->out);
+}
+
+static double nb_dot(const double *a, const double *b, int64_t n)
+{
+    double s = 0;
+    for (int64_t i = 0; i < n; i++)
+        s += a[i] * b[i];
+    return s;
+}
+
+/* The epochs (the data and the buffers are set up). */
+static int nb_lm_loop(nb_lm *s)
+{
+    nb_trainlm_opts *o = &s->o;
+    nb_train_record *r = s->r;
+    const nb_train_data *d = s->d;
+    int64_t P = s->P, rows = s->rows;
+    double t0 = nb__now();
+    for (int64_t i = 0; i < rows; i++)
+        s->t[i] = nb__get(d->y, i);
+    for (int64_t i = 0; i < P; i++)
+        s->X[i] = nb__get(s->params, i);
+    double sse, mu = o->mu, ssx = nb_dot(s->X, s->X, P);
+    int rc = nb_lm_sse(s, d->x, d->y, "data->y", &sse);
+    if (rc == 0)
+        rc = nb_lm_sets(s, 0);
+    if (rc < 0)
+        return nb__error_context(s->api, "evaluating the starting point");
+    double alpha = 0, beta = 1, gamma = (double)P;
+    if (s->br) {
+        beta = sse == 0 ? 1 : ((double)rows - gamma) / (2 * sse);
+        if (beta <= 0)
+            beta = 1;
+        alpha = ssx == 0 ? 1 : gamma / (2 * ssx);
+    }
+    double F = beta * sse + alpha * ssx; /* what a step must lower (sse for trainlm) */
+    r->train_loss[0] = nb_lm_perf(s, sse, rows);
+    memcpy(s->best, s->X, sizeof(double) * (size_t)P);
+    double best_v = d->val_x ? r->val_loss[0] : INFINITY;
+    int fails = 0;
+    double gscale = o->sse ? 2.0 : 2.0 / (double)rows;
+    for (int ep = 0;; ep++) {
+        /* the Jacobian and the gradient at the weights of `ep` */
+        if ((rc = nb_model_jacobian(s->model, d->x, s->J, s->e)) < 0)
+            return nb__error_context(s->api, "epoch %d", ep + 1);
+        for (int64_t i = 0; i < rows; i++)
+            s->e[i] -= s->t[i];
+        nb__lm_normal(s->J, s->e, rows, P, s->jj, s->je);
+        double g2 = 0;
+        for (int64_t i = 0; i < P; i++) {
+            double gi = s->br ? 2 * (beta * s->je[i] + alpha * s->X[i]) : gscale * s->je[i];
+            g2 += gi * gi;
+        }
+        r->gradient[ep] = sqrt(g2);
+        r->mu[ep] = mu;
+        r->grad_norm = r->gradient[ep];
+        if (s->br) {
+            r->gamma[ep] = gamma;
+            r->ssx[ep] = ssx;
+            r->alpha[ep] = alpha;
+            r->beta[ep] = beta;
+        }
+        r->epochs = ep;
+        if (!d->val_x)
+            r->best_epoch = ep;
+        /* the callback sees every epoch, the last one too; then MATLAB's stop
+         * tests, in its order, and the callback's answer last */
+        int user_stop = ep > 0 && o->callback && o->callback(ep, r, o->callback_ctx);
+        if (r->train_loss[ep] <= o->goal)
+            r->stop = NB_STOP_GOAL;
+        else if (mu > o->mu_max)
+            r->stop = NB_STOP_MU_MAX;
+        else if (o->min_grad > 0 && r->gradient[ep] < o->min_grad)
+            r->stop = NB_STOP_MIN_GRAD;
+        else if (ep == o->epochs)
+            r->stop = NB_STOP_EPOCHS;
+        else if (d->val_x && o->max_fail > 0 && fails >= o->max_fail)
+            r->stop = NB_STOP_VAL_FAIL;
+        else if (user_stop)
+            r->stop = NB_STOP_CALLBACK;
+        nb_lm_display(s, ep, t0, fails, r->stop != NB_STOP_NONE);
+        if (r->stop != NB_STOP_NONE)
+            return 0;
+
+        /* Levenberg–Marquardt: raise mu until a step lowers F */
+        double *rhs = s->work + 5 * P;
+        for (int64_t i = 0; i < P; i++)
+            rhs[i] = -(beta * s->je[i] + alpha * s->X[i]);
+        bool kept = false;
+        double sse2 = sse, ssx2 = ssx;
+        while (mu <= o->mu_max) {
+            for (int64_t i = 0; i < P * P; i++)
+                s->A[i] = beta * s->jj[i];
+            for (int64_t i = 0; i < P; i++)
+                s->A[i * P + i] += mu + alpha;
+            if (nb__cholesky(s->A, P) < 0) {
+                nb__cholesky_solve(s->A, P, rhs, s->dX);
+                for (int64_t i = 0; i < P; i++)
+                    s->X2[i] = s->X[i] + s->dX[i];
+                nb_lm_set(s, s->X2);
+                if ((rc = nb_lm_sse(s, d->x, d->y, "data->y", &sse2)) < 0)
+                    return nb__error_context(s->api, "epoch %d", ep + 1);
+                ssx2 = nb_dot(s->X2, s->X2, P);
+                double F2 = beta * sse2 + alpha * ssx2;
+                if (F2 < F) {
+                    kept = true;
+                    break;
+                }
+            }
+            mu *= o->mu_inc;
+        }
+        if (kept) {
+            memcpy(s->X, s->X2, sizeof(double) * (size_t)P);
+            sse = sse2;
+            ssx = ssx2;
+            mu = fmax(mu * o->mu_dec, 1e-20);
+            if (s->br) {
+                /* MacKay's updates with jj of this epoch's start */
+                for (int64_t i = 0; i < P * P; i++)
+                    s->A[i] = beta * s->jj[i];
+                for (int64_t i = 0; i < P; i++)
+                    s->A[i * P + i] += alpha;
+                if (nb__cholesky(s->A, P) < 0)
+                    gamma = (double)P - alpha * nb__cholesky_trace_inv(s->A, P, s->work + 6 * P);
+                alpha = ssx == 0 ? 1 : gamma / (2 * ssx);
+                beta = sse == 0 ? 1 : ((double)rows - gamma) / (2 * sse);
+            }
+            F = beta * sse + alpha * ssx;
+        } else {
+            nb_lm_set(s, s->X); /* back to the last kept weights */
+        }
+        int e1 = ep + 1;
+        r->train_loss[e1] = nb_lm_perf(s, sse, rows);
+        if ((rc = nb_lm_sets(s, e1)) < 0)
+            return nb__error_context(s->api, "epoch %d", e1);
+        if (d->val_x) {
+            if (r->val_loss[e1] < best_v) {
+                best_v = r->val_loss[e1];
+                r->best_epoch = e1;
+                fails = 0;
+                memcpy(s->best, s->X, sizeof(double) * (size_t)P);
+            } else {
+                fails++; /* "fails to improve or remains the same" */
+            }
+        }
+    }
+}
+
+static int nb_lm_run(const char *api, bool br, nb_model *model, const nb_train_data *data,
+                     const nb_trainlm_opts *opts, nb_train_record *record)
+{
+    nb_lm s = {.api = api, .br = br, .model = model, .d = data};
+    s.o = opts ? *opts : (nb_trainlm_opts){0};
+    nb_train_record local;
+    s.r = record ? record : &local;
+    memset(s.r, 0, sizeof *s.r);
+    int rc = nb_lm_check_data(api, model, data);
+    if (rc == 0)
+        rc = nb_lm_opts(api, br, &s.o);
+    if (rc < 0)
+        return rc;
+    s.params = nb_model_params_flat(model);
+    if (!s.params)
+        return nb__error_context(api, "gathering the parameters");
+    s.P = s.params->numel;
+    s.rows = data->y->numel;
+    s.out = s.o.out ? s.o.out : stderr;
+    s.display = s.o.verbose > 0 || (s.o.verbose == 0 && isatty(fileno(s.out)));
+    nb_arena_opts ao = {.allocator = nb_model_allocator(model)};
+    if ((rc = nb_lm_alloc_record(&s)) < 0)
+        return rc;
+    double t0 = nb__now();
+    s.scratch = nb_arena_new_opts(&ao);
+    rc = s.scratch ? nb_lm_alloc(&s) : nb__error_context(api, "making a scratch arena");
+    if (rc == 0)
+        rc = nb_lm_loop(&s);
+    if (rc == 0 && data->val_x && s.r->best_epoch != s.r->epochs)
+        nb_lm_set(&s, s.best); /* MATLAB returns the net of the best epoch */
+    s.r->seconds = nb__now() - t0;
+    nb_lm_free(&s);
+    if (rc < 0 || !record)
+        nb_train_record_free(s.r);
+    if (rc < 0)
+        s.r->stop = NB_STOP_NONE;
+    return rc;
+}
+
+int nb_trainlm(nb_model *model, const nb_train_data *data, const nb_trainlm_opts *opts,
+               nb_train_record *record)
+{
+    return nb_lm_run("nb_trainlm", false, model, data, opts, record);
+}
+
+int nb_trainbr(nb_model *model, const nb_train_data *data, const nb_trainlm_opts *opts,
+               nb_train_record *record)
+{
+    return nb_lm_run("nb_trainbr", true, model, data, opts, record);
+}
