@@ -10,8 +10,10 @@ libopenblas-dev"
 # The demo: the build and its data set.
 NB_DEMO_PACKAGES="$NB_BUILD_PACKAGES dataset-fashion-mnist"
 # The tests: Check, the data the example smoke tests read, Graphviz for the
-# DOT test, and PyTorch for the float64 reference comparison.
-NB_TEST_PACKAGES="$NB_BUILD_PACKAGES check dataset-fashion-mnist graphviz python3 python3-torch"
+# DOT test, PyTorch for the float64 reference comparison, and Open MPI for
+# the distributed module (configure picks it up; tests/check_mpi.sh).
+NB_TEST_PACKAGES="$NB_BUILD_PACKAGES check dataset-fashion-mnist graphviz python3 python3-torch
+openmpi-bin libopenmpi-dev"
 
 # nb_install_missing PACKAGE...: apt-get install those not installed yet.
 nb_install_missing() {
