@@ -14,6 +14,7 @@
 #include "nabla/nn.h"        /* layers, BP networks, losses, initialisers */
 #include "nabla/optim.h"     /* SGD, Adam, RMSprop, RPROP */
 #include "nabla/train.h"     /* the training loop, evaluation, progress */
+#include "nabla/dist.h"      /* data-parallel training on MPI (stubs without it) */
 #include "nabla/io.h"        /* CSV, IDX, normalisation, model files */
 #include "nabla/dot.h"       /* graph pictures */
 #include "nabla/trace.h"     /* the backward trace */
