@@ -40,3 +40,12 @@ tests_test_errors_io_CPPFLAGS = $(ERRORS_TEST_CPPFLAGS)
 tests_test_errors_train_CPPFLAGS = $(ERRORS_TEST_CPPFLAGS)
 endif
 EXTRA_DIST += tests/test_errors.h
+# the distributed module under mpirun (a plain program: Check's forks do not
+# mix with MPI); tests/check_mpi.sh skips when configured without MPI
+TESTS += tests/check_mpi.sh
+EXTRA_DIST += tests/check_mpi.sh tests/mpi_lsan.supp
+AM_TESTS_ENVIRONMENT += NB_MPIRUN='$(MPIRUN)'; export NB_MPIRUN; \
+  NB_MPI_LSAN_SUPP='$(abs_top_srcdir)/tests/mpi_lsan.supp'; export NB_MPI_LSAN_SUPP;
+if HAVE_MPI
+check_PROGRAMS += tests/test_dist_mpi
+endif
