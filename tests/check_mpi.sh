@@ -28,5 +28,25 @@ for np in 1 2 4; do
         status=1
     }
 done
+# Faults: rank 1 of 2 dies (SIGKILL) in its third epoch.  By default
+# mpirun ends the job; with --enable-recovery the job goes on and rank 0's
+# bounded collective (nb_dist_set_timeout(5)) must fail with its error.
+echo "== a killed rank, mpirun's default"
+out=$(timeout 60 "$NB_MPIRUN" --oversubscribe -np 2 tests/test_dist_mpi --kill 2>&1)
+rc=$?
+if [ "$rc" -eq 0 ] || [ "$rc" -eq 124 ]; then
+    echo "$out"
+    echo "FAIL: the job did not end with an error (status $rc)"
+    status=1
+fi
+echo "== a killed rank, --enable-recovery: the survivor's timeout"
+out=$(timeout 60 "$NB_MPIRUN" --enable-recovery --oversubscribe -np 2 tests/test_dist_mpi --kill 2>&1)
+rc=$?
+echo "$out" | grep 'rank 0: nb_dist_train returned'
+if [ "$rc" -eq 124 ] || ! echo "$out" | grep -q 'rank 0: nb_dist_train returned -6: nb_dist_train: epoch .*no answer from the other ranks in 5 s'; then
+    echo "$out"
+    echo "FAIL: rank 0 did not stop with the timeout's error (status $rc)"
+    status=1
+fi
 [ "$status" -eq 0 ] && echo "check_mpi: 1, 2 and 4 ranks agree with one process"
 exit "$status"

@@ -6,6 +6,7 @@
  * relative.  A plain program, not a Check suite: Check's fork per test does
  * not mix with MPI.  Prints one line per rank; exits 0 when all passed. */
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -216,6 +217,33 @@ static void check_errors(int size)
     nb_model_free(net);
 }
 
+/* The fault run (check_mpi.sh --kill): rank 1 dies by SIGKILL in its third
+ * epoch; the others must stop, with an error or ended by mpirun, not hang. */
+static int kill_at_epoch(int epoch, const nb_train_record *record, void *ctx)
+{
+    (void)record;
+    (void)ctx;
+    if (rank == 1 && epoch == 3) {
+        fprintf(stderr, "rank 1: killing itself in epoch 3\n");
+        raise(SIGKILL);
+    }
+    return 0;
+}
+
+static int fault_run(void)
+{
+    nb_dist_set_timeout(5);
+    nb_tensor *x, *y;
+    make_data(NB_F64, 400, &x, &y, 0);
+    nb_model *net = make_net(NB_F64, 8);
+    nb_optim *o = nb_sgd_new(net, NULL);
+    int rc = nb_dist_train(net, o, nb_cross_entropy_loss, &(nb_train_data){.x = x, .y = y},
+                           &(nb_train_opts){.epochs = 1000000, .batch_size = 4, .verbose = -1,
+                                            .min_grad = -1, .callback = kill_at_epoch}, NULL);
+    fprintf(stderr, "rank %d: nb_dist_train returned %d: %s\n", rank, rc, nb_last_error());
+    return rc < 0 ? 2 : 0;
+}
+
 int main(int argc, char **argv)
 {
     CHECK(nb_dist_available(), "built with MPI");
@@ -230,6 +258,8 @@ int main(int argc, char **argv)
     CHECK(rank >= 0 && size >= 1 && rank < size, "rank %d of %d", rank, size);
     nb_arena *data = nb_arena_new();
     nb_arena_use(data);
+    if (argc > 1 && strcmp(argv[1], "--kill") == 0)
+        return fault_run(); /* no finalize: a peer is gone */
     /* 42 rows in batches of 10: a last batch of 2 leaves 4 ranks' slices empty */
     check_train(NB_F64, 42, 10, 4, 0);
     check_train(NB_F64, 40, 0, 5, 1); /* full batch */

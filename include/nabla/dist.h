@@ -81,6 +81,17 @@ int nb_dist_average_grads(nb_model *model);
 int nb_dist_train(nb_model *model, nb_optim *opt, nb_loss_fn loss, const nb_train_data *data,
                   const nb_train_opts *opts, nb_train_record *record);
 
+/* Bound every later collective of this module to `seconds` (0, negative or
+ * not finite: no bound, the default) and return the previous bound.  With
+ * a bound, collectives are non-blocking ones polled until done, and one
+ * that does not finish in time (a rank died or failed and never joins)
+ * fails with NB_ERR_IO "no answer from the other ranks in N s"; the job
+ * cannot continue after that.  Without one, a rank that dies ends the job
+ * through mpirun (Open MPI kills the others), and a rank that fails
+ * without dying leaves the others waiting.  Set it to well above a step's
+ * time.  Without MPI it does nothing and returns 0. */
+double nb_dist_set_timeout(double seconds);
+
 /* End every process of the job (MPI_Abort on MPI_COMM_WORLD with `code`):
  * for a program that got an error from one of the functions above and
  * cannot leave the others waiting.  Only ever called by the program.

@@ -7,11 +7,14 @@
  * becomes an NB_ERR_IO message with MPI's own words, instead of MPI's
  * default (ending every process), and the program's communicators keep
  * whatever handler it gave them. */
+#define _POSIX_C_SOURCE 200809L /* nanosleep */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
+#include <math.h>
 #include <mpi.h>
+#include <time.h>
 
 #include "dist/dist_internal.h"
 
@@ -20,6 +23,7 @@ static struct {
     bool own_mpi;  /* nb_dist_init called MPI_Init, so finalize ends MPI */
     MPI_Comm comm; /* our duplicate of MPI_COMM_WORLD */
     int rank, size;
+    double timeout; /* seconds a collective may wait; 0 = no bound */
 } nb_dist;
 
 bool nb_dist_available(void) { return true; }
@@ -34,6 +38,64 @@ static int nb_mpi_error(const char *api, const char *what, int code)
     msg[len] = '\0';
     return nb__error(NB_ERR_IO, "%s: %s failed: %s (error %d; a process of the job may have "
                      "died)", api, what, len ? msg : "unknown MPI error", code);
+}
+
+double nb_dist_set_timeout(double seconds)
+{
+    double old = nb_dist.timeout;
+    nb_dist.timeout = isfinite(seconds) && seconds > 0 ? seconds : 0;
+    return old;
+}
+
+/* Wait for a non-blocking collective, at most nb_dist.timeout seconds:
+ * MPI_Test in a loop, sleeping 50 us between tests after the first
+ * thousand, so a short collective costs no sleep and a long wait little
+ * CPU. */
+static int nb_dist_wait(const char *api, const char *what, MPI_Request *req)
+{
+    double t0 = MPI_Wtime();
+    for (long spins = 0;; spins++) {
+        int done = 0, rc = MPI_Test(req, &done, MPI_STATUS_IGNORE);
+        if (rc != MPI_SUCCESS)
+            return nb_mpi_error(api, what, rc);
+        if (done)
+            return NB_OK;
+        if (MPI_Wtime() - t0 > nb_dist.timeout)
+            return nb__error(NB_ERR_IO, "%s: %s: no answer from the other ranks in %g s (a "
+                             "rank died, failed or is stuck); the job cannot go on: end it "
+                             "(nb_dist_abort)", api, what, nb_dist.timeout);
+        if (spins > 1000)
+            nanosleep(&(struct timespec){.tv_nsec = 50000}, NULL);
+    }
+}
+
+/* One in-place sum or broadcast, bounded by the timeout when one is set. */
+static int nb_dist_allreduce(const char *api, void *buf, int n, MPI_Datatype t, MPI_Op op)
+{
+    int rc;
+    if (nb_dist.timeout <= 0) {
+        if ((rc = MPI_Allreduce(MPI_IN_PLACE, buf, n, t, op, nb_dist.comm)) != MPI_SUCCESS)
+            return nb_mpi_error(api, "MPI_Allreduce", rc);
+        return NB_OK;
+    }
+    MPI_Request req;
+    if ((rc = MPI_Iallreduce(MPI_IN_PLACE, buf, n, t, op, nb_dist.comm, &req)) != MPI_SUCCESS)
+        return nb_mpi_error(api, "MPI_Iallreduce", rc);
+    return nb_dist_wait(api, "MPI_Iallreduce", &req);
+}
+
+static int nb_dist_bcast(const char *api, void *buf, int n, MPI_Datatype t)
+{
+    int rc;
+    if (nb_dist.timeout <= 0) {
+        if ((rc = MPI_Bcast(buf, n, t, 0, nb_dist.comm)) != MPI_SUCCESS)
+            return nb_mpi_error(api, "MPI_Bcast", rc);
+        return NB_OK;
+    }
+    MPI_Request req;
+    if ((rc = MPI_Ibcast(buf, n, t, 0, nb_dist.comm, &req)) != MPI_SUCCESS)
+        return nb_mpi_error(api, "MPI_Ibcast", rc);
+    return nb_dist_wait(api, "MPI_Ibcast", &req);
 }
 
 int nb__dist_check_started(const char *api)
@@ -122,10 +184,9 @@ int nb__dist_sum(const char *api, void *buf, int64_t n, nb_dtype dtype)
     size_t esize = nb_dtype_size(dtype);
     for (int64_t off = 0; off < n; off += NB_DIST_PIECE) {
         int64_t k = n - off < NB_DIST_PIECE ? n - off : NB_DIST_PIECE;
-        int rc = MPI_Allreduce(MPI_IN_PLACE, (char *)buf + (size_t)off * esize, (int)k, t,
-                               MPI_SUM, nb_dist.comm);
-        if (rc != MPI_SUCCESS)
-            return nb_mpi_error(api, "MPI_Allreduce", rc);
+        int rc = nb_dist_allreduce(api, (char *)buf + (size_t)off * esize, (int)k, t, MPI_SUM);
+        if (rc < 0)
+            return rc;
     }
     return NB_OK;
 }
@@ -151,8 +212,8 @@ int nb__dist_broadcast_as(const char *api, nb_model *model)
     /* the same size and dtype everywhere, or a broadcast would truncate or
      * hang: max of (n, -n, dtype, -dtype) gives the max and min of each */
     long long v[4] = {p->numel, -p->numel, p->dtype, -(long long)p->dtype};
-    if ((rc = MPI_Allreduce(MPI_IN_PLACE, v, 4, MPI_LONG_LONG, MPI_MAX, nb_dist.comm)) != MPI_SUCCESS)
-        return nb_mpi_error(api, "MPI_Allreduce", rc);
+    if ((rc = nb_dist_allreduce(api, v, 4, MPI_LONG_LONG, MPI_MAX)) < 0)
+        return rc;
     if (v[0] != -v[1] || v[2] != -v[3])
         return nb__error(NB_ERR_SHAPE, "%s: the ranks' models differ (%lld to %lld parameters, "
                          "dtype codes %lld to %lld); build the same model on every rank",
@@ -161,9 +222,8 @@ int nb__dist_broadcast_as(const char *api, nb_model *model)
     size_t esize = nb_dtype_size(p->dtype);
     for (int64_t off = 0; off < p->numel; off += NB_DIST_PIECE) {
         int64_t k = p->numel - off < NB_DIST_PIECE ? p->numel - off : NB_DIST_PIECE;
-        if ((rc = MPI_Bcast((char *)p->data + (size_t)off * esize, (int)k, t, 0, nb_dist.comm)) !=
-            MPI_SUCCESS)
-            return nb_mpi_error(api, "MPI_Bcast", rc);
+        if ((rc = nb_dist_bcast(api, (char *)p->data + (size_t)off * esize, (int)k, t)) < 0)
+            return rc;
     }
     nb_tensor_bump_version(p); /* and so of every parameter */
     return NB_OK;

@@ -6,6 +6,9 @@
 #include "config.h"
 #endif
 
+#include <stdio.h>
+#include <string.h>
+
 #include "dist/dist_internal.h"
 
 static const char api[] = "nb_dist_train";
@@ -16,13 +19,13 @@ static int nb_dist_reduce_grads(nb_model *model, int64_t rows, int64_t total, vo
 {
     (void)ctx;
     double scale = total > 0 ? (double)rows * nb__dist_size() / (double)total : 0;
-    return nb__dist_average_as(api, model, scale);
+    return nb__dist_average_as("gradient allreduce", model, scale);
 }
 
 static int nb_dist_sum_hook(double *v, int n, void *ctx)
 {
     (void)ctx;
-    return nb__dist_sum(api, v, n, NB_F64);
+    return nb__dist_sum("epoch loss sum", v, n, NB_F64);
 }
 
 int nb_dist_train(nb_model *model, nb_optim *opt, nb_loss_fn loss, const nb_train_data *data,
@@ -44,5 +47,14 @@ int nb_dist_train(nb_model *model, nb_optim *opt, nb_loss_fn loss, const nb_trai
     o.parallel = &par;
     if (par.rank != 0)
         o.verbose = -1;
-    return nb_train(model, opt, loss, data, &o, record);
+    rc = nb_train(model, opt, loss, data, &o, record);
+    /* name the function the user called: "nb_dist_train: epoch 4: ..." */
+    static const char tr[] = "nb_train: ";
+    const char *msg = nb_last_error();
+    if (rc < 0 && strncmp(msg, tr, sizeof tr - 1) == 0) {
+        char rest[1024];
+        snprintf(rest, sizeof rest, "%s", msg + sizeof tr - 1);
+        nb__error(rc, "%s: %s", api, rest);
+    }
+    return rc;
 }
