@@ -38,6 +38,10 @@ nb_build() {
     mkdir -p "$dir"
     if [ ! -f "$dir/Makefile" ]; then
         (cd "$dir" && "$NB_TOP/configure" -q "$@")
+    elif command -v mpicc >/dev/null && grep -q '^MPI_LIBS = *$' "$dir/Makefile" &&
+        ! grep -q -- '--with-mpi=no' "$dir/config.status"; then
+        # configured before Open MPI was installed: again, so MPI is picked up
+        (cd "$dir" && ./config.status --recheck >/dev/null && ./config.status >/dev/null)
     fi
     make -C "$dir" -j"$(nproc)" -s >/dev/null
 }

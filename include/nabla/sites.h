@@ -148,5 +148,8 @@
 /* train.h: the forward passes and losses of training */
 #define nb_train(...)           NB_AT_SITE_INT_(nb_train(__VA_ARGS__))
 
+/* dist.h: nb_train on every rank */
+#define nb_dist_train(...)      NB_AT_SITE_INT_(nb_dist_train(__VA_ARGS__))
+
 #endif /* !NB_BUILDING_LIBRARY && !NB_NO_CALL_SITES */
 #endif
