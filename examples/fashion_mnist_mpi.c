@@ -89,13 +89,20 @@ static int measure(state *s, nb_tensor *x, nb_tensor *y, int64_t batch, int size
         if (nb_dist_average_grads(s->net) < 0)
             return fail("a timed allreduce");
     double reduce = (now() - t0) / TIMED_REDUCES;
+    /* the optimizer's step is every rank's whole work, however many ranks */
+    t0 = now();
+    for (int i = 0; i < TIMED_REDUCES; i++)
+        if (nb_optim_step(s->opt) < 0)
+            return fail("a timed optimizer step");
+    double update = (now() - t0) / TIMED_REDUCES;
     if (rank == 0) {
         double p = (double)nb_model_num_scalars(s->net);
         double moved = 2 * p * (size - 1) / size * 4; /* bytes each rank sends */
         printf("timing   %d ranks, minibatch %lld (%lld per rank): %.2f ms per step, of which "
-               "the allreduce of %.0f f32 gradients takes %.3f ms (%.2f GB/s bus bandwidth)\n",
+               "the allreduce of %.0f f32 gradients takes %.3f ms (%.2f GB/s bus bandwidth) "
+               "and the Adam update %.3f ms\n",
                size, (long long)batch, (long long)(batch / size), 1e3 * step, p, 1e3 * reduce,
-               size > 1 ? moved / reduce / 1e9 : 0.0);
+               size > 1 ? moved / reduce / 1e9 : 0.0, 1e3 * update);
     }
     return EXIT_SUCCESS;
 }
