@@ -96,3 +96,11 @@ noinst_PROGRAMS += examples/house_lm
 TESTS += examples/house_lm
 examples_house_lm_CPPFLAGS = $(EXAMPLE_CPPFLAGS)
 examples_house_lm_LDADD = $(EXAMPLE_LDADD)
+
+# the Fashion-MNIST network trained data-parallel on MPI (mpirun -np 2
+# examples/fashion_mnist_mpi --quick); built only with MPI
+if HAVE_MPI
+noinst_PROGRAMS += examples/fashion_mnist_mpi
+examples_fashion_mnist_mpi_CPPFLAGS = $(EXAMPLE_CPPFLAGS)
+examples_fashion_mnist_mpi_LDADD = $(EXAMPLE_LDADD)
+endif

@@ -10,13 +10,14 @@ NB_BUILD_PACKAGES="build-essential autoconf automake libtool pkg-config uthash-d
 libopenblas-dev"
 # The demo: the build and its data sets (python3-sklearn ships MATLAB's
 # example sets as CSV: the Boston housing data of examples/house_lm).
-NB_DEMO_PACKAGES="$NB_BUILD_PACKAGES dataset-fashion-mnist python3-sklearn"
+NB_DEMO_PACKAGES="$NB_BUILD_PACKAGES dataset-fashion-mnist python3-sklearn openmpi-bin libopenmpi-dev"
 # The tests: Check, the data the example smoke tests read (Fashion-MNIST,
 # python3-sklearn's CSV sets), Graphviz for the DOT test, chromium for the
-# browser test of the backward-pass page, and PyTorch for the float64
-# reference comparison.
+# browser test of the backward-pass page, PyTorch for the float64 reference
+# comparison, and Open MPI for the distributed module (configure picks it
+# up; tests/check_mpi.sh).
 NB_TEST_PACKAGES="$NB_BUILD_PACKAGES check chromium dataset-fashion-mnist graphviz python3 python3-torch
-python3-sklearn"
+python3-sklearn openmpi-bin libopenmpi-dev"
 
 # nb_install_missing PACKAGE...: apt-get install those not installed yet.
 nb_install_missing() {
@@ -74,6 +75,10 @@ nb_build() {
     [ -x "$src/configure" ] || (cd "$src" && autoreconf -fi >/dev/null)
     if [ ! -f "$dir/Makefile" ]; then
         (cd "$dir" && "$src/configure" -q "$@")
+    elif command -v mpicc >/dev/null && grep -q '^MPI_LIBS = *$' "$dir/Makefile" &&
+        ! grep -q -- '--with-mpi=no' "$dir/config.status"; then
+        # configured before Open MPI was installed: again, so MPI is picked up
+        (cd "$dir" && ./config.status --recheck >/dev/null && ./config.status >/dev/null)
     fi
     make -C "$dir" -j"$NB_JOBS" -s >/dev/null
 }

@@ -204,3 +204,25 @@ EXTRA_DIST += tests/check_html_browser.sh
 # the browser check keeps its page, DOM dumps and screenshot for a look
 clean-local:
 	rm -rf tests/check_html_browser.d
+
+# ---- src/dist: the distributed module under mpirun (a plain program: Check's
+# forks do not mix with MPI); tests/check_mpi.sh skips when configured
+# without MPI
+TESTS += tests/check_mpi.sh
+EXTRA_DIST += tests/check_mpi.sh tests/mpi_lsan.supp
+AM_TESTS_ENVIRONMENT += NB_MPIRUN='$(MPIRUN)'; export NB_MPIRUN; \
+  NB_MPI_LSAN_SUPP='$(abs_top_srcdir)/tests/mpi_lsan.supp'; export NB_MPI_LSAN_SUPP;
+if HAVE_MPI
+check_PROGRAMS += tests/test_dist_mpi
+tests_test_dist_mpi_CFLAGS = $(AM_CFLAGS)
+tests_test_dist_mpi_LDADD = libnabla_impl.la $(OPENMP_CFLAGS) -lm
+endif
+if !HAVE_MPI
+if HAVE_CHECK
+# without MPI, nabla/dist.h's functions fail with 'built without MPI'
+check_PROGRAMS += tests/test_dist_none
+TESTS += tests/test_dist_none
+tests_test_dist_none_CFLAGS = $(TEST_CFLAGS)
+tests_test_dist_none_LDADD = $(TEST_LDADD)
+endif
+endif

@@ -262,6 +262,63 @@ START_TEST(test_batches)
 }
 END_TEST
 
+/* Shards: with the same seed, the slices of k iterators are, in shard
+ * order, the batch one unsharded iterator gives (an empty slice for a batch
+ * smaller than k); each call says the global batch's rows. */
+START_TEST(test_batch_shards)
+{
+    nb_tensor *x, *y;
+    make_pairs(10, &x, &y);
+    enum { K = 3 };
+    nb_batch_iter whole, part[K];
+    nb_batch_opts bo = {.batch_size = 4, .shuffle = true, .seed = 9};
+    ck_assert_int_eq(nb_batch_iter_init(&whole, x, y, &bo), NB_OK);
+    for (int s = 0; s < K; s++) {
+        nb_batch_opts so = bo;
+        so.num_shards = K;
+        so.shard = s;
+        ck_assert_int_eq(nb_batch_iter_init(&part[s], x, y, &so), NB_OK);
+    }
+    /* batches of 4, 4, 2: slices [0,1) [1,2) [2,4); [0,1) [1,2) [2,4); [0,0) [0,1) [1,2) */
+    int64_t expect[3][K] = {{1, 1, 2}, {1, 1, 2}, {0, 1, 1}};
+    for (int e = 0; e < 2; e++) {
+        for (int b = 0; b < 3; b++) {
+            nb_tensor *xb, *yb;
+            ck_assert_int_eq(nb_batch_next(&whole, &xb, &yb), 1);
+            int64_t at = 0;
+            for (int s = 0; s < K; s++) {
+                nb_tensor *xs, *ys;
+                ck_assert_int_eq(nb_batch_next(&part[s], &xs, &ys), 1);
+                ck_assert_int_eq(part[s].batch_rows, nb_tensor_dim(xb, 0));
+                ck_assert_int_eq(nb_tensor_dim(xs, 0), expect[b][s]);
+                for (int64_t i = 0; i < nb_tensor_dim(xs, 0); i++, at++) {
+                    ck_assert_double_eq(nb_tensor_get(ys, i), nb_tensor_get(yb, at));
+                    ck_assert_double_eq(nb_tensor_get(xs, 2 * i + 1), nb_tensor_get(xb, 2 * at + 1));
+                }
+            }
+            ck_assert_int_eq(at, nb_tensor_dim(xb, 0));
+        }
+        ck_assert_int_eq(nb_batch_next(&whole, NULL, NULL) < 0, 1); /* NULL xb */
+        nb_tensor *xb, *yb;
+        ck_assert_int_eq(nb_batch_next(&whole, &xb, &yb), 0);
+        nb_batch_iter_reset(&whole);
+        for (int s = 0; s < K; s++) {
+            ck_assert_int_eq(nb_batch_next(&part[s], &xb, &yb), 0);
+            nb_batch_iter_reset(&part[s]);
+        }
+    }
+    nb_batch_iter it;
+    ck_assert_int_eq(nb_batch_iter_init(&it, x, y, &(nb_batch_opts){.batch_size = 2, .num_shards = 2,
+                                                                     .shard = 2}), NB_ERR_ARG);
+    ck_assert_error(NB_ERR_ARG, "nb_batch_iter_init: shard is 2 of num_shards 2 (need 0 <= shard < "
+                    "num_shards, or both 0)");
+    ck_assert_int_eq(nb_batch_iter_init(&it, x, y, &(nb_batch_opts){.batch_size = 2, .num_shards = -1}),
+                     NB_ERR_ARG);
+    ck_assert_int_eq(nb_batch_iter_init(&it, x, y, &(nb_batch_opts){.batch_size = 2, .shard = 1}),
+                     NB_ERR_ARG);
+}
+END_TEST
+
 START_TEST(test_batches_into_step_arena)
 {
     /* Batches go to the arena current at nb_batch_next; the order array to
@@ -297,6 +354,7 @@ int main(void)
     tcase_add_test(tb, test_dividerand);
     tcase_add_test(tb, test_batches);
     tcase_add_test(tb, test_batches_into_step_arena);
+    tcase_add_test(tb, test_batch_shards);
     suite_add_tcase(s, tb);
     return nb_test_run(s);
 }

@@ -495,6 +495,102 @@ START_TEST(test_train_options_out_of_range)
 }
 END_TEST
 
+/* The data-parallel hooks (nb_train_opts.parallel) as nb_train calls them,
+ * on "rank 1 of 3" with fake hooks: one reduce_grads per global batch with
+ * the slice's rows and the batch's, an empty slice included; one sum per
+ * epoch; and a parallel of size 1 changes nothing. */
+typedef struct fake_par {
+    int reduces, sums;
+    int64_t rows[8], totals[8];
+} fake_par;
+static int fake_reduce(nb_model *model, int64_t rows, int64_t total, void *ctx)
+{
+    (void)model;
+    fake_par *f = ctx;
+    if (f->reduces < 8) {
+        f->rows[f->reduces] = rows;
+        f->totals[f->reduces] = total;
+    }
+    f->reduces++;
+    return 0;
+}
+static int fake_sum(double *v, int n, void *ctx)
+{
+    (void)v;
+    ck_assert_int_eq(n, 2);
+    ((fake_par *)ctx)->sums++;
+    return 0;
+}
+START_TEST(test_train_parallel_hooks)
+{
+    nb_model *net = nb_bpnet_new((const int64_t[]){2, 3, 1}, 3, NULL,
+                                 &(nb_bpnet_opts){.dtype = NB_F64, .seed = 2});
+    nb_model *ref = nb_bpnet_new((const int64_t[]){2, 3, 1}, 3, NULL,
+                                 &(nb_bpnet_opts){.dtype = NB_F64, .seed = 2});
+    nb_optim *opt = nb_sgd_new(net, NULL), *ropt = nb_sgd_new(ref, NULL);
+    double xs[14], ys[7];
+    for (int i = 0; i < 7; i++) {
+        xs[2 * i] = i;
+        xs[2 * i + 1] = 1.0 / (i + 1);
+        ys[i] = i % 2;
+    }
+    nb_tensor *x = nb_from_f64(xs, NB_SHAPE(7, 2)), *y = nb_from_f64(ys, NB_SHAPE(7, 1));
+    nb_train_data d = {.x = x, .y = y};
+    fake_par f = {0};
+    nb_train_parallel par = {.rank = 1, .size = 3, .reduce_grads = fake_reduce, .sum = fake_sum,
+                             .ctx = &f};
+    /* 7 rows in batches of 3: 3, 3, 1; rank 1 of 3 takes 1, 1 and 0 of them */
+    ck_assert_int_eq(nb_train(net, opt, nb_mse_loss, &d,
+                              &(nb_train_opts){.epochs = 2, .batch_size = 3, .verbose = -1,
+                                               .min_grad = -1, .parallel = &par}, NULL),
+                     NB_OK);
+    ck_assert_int_eq(f.reduces, 6);
+    ck_assert_int_eq(f.sums, 2);
+    int64_t rows[] = {1, 1, 0}, totals[] = {3, 3, 1};
+    for (int i = 0; i < 6; i++) {
+        ck_assert_int_eq(f.rows[i], rows[i % 3]);
+        ck_assert_int_eq(f.totals[i], totals[i % 3]);
+    }
+    /* size 1: the hooks are not called and training is one process's */
+    nb_train_parallel one = {.rank = 0, .size = 1, .reduce_grads = fake_reduce, .sum = fake_sum,
+                             .ctx = &f};
+    nb_train_opts o = {.epochs = 3, .batch_size = 2, .verbose = -1, .seed = 4};
+    ck_assert_int_eq(nb_tensor_copy(nb_model_params_flat(net), nb_model_params_flat(ref)), NB_OK);
+    ck_assert_int_eq(nb_train(ref, ropt, nb_mse_loss, &d, &o, NULL), NB_OK);
+    nb_optim *opt2 = nb_sgd_new(net, NULL);
+    o.parallel = &one;
+    ck_assert_int_eq(nb_train(net, opt2, nb_mse_loss, &d, &o, NULL), NB_OK);
+    ck_assert_int_eq(f.reduces, 6);
+    ck_assert_tensor_near(nb_model_params_flat(net), nb_tensor_data_f64(nb_model_params_flat(ref)),
+                          nb_model_num_scalars(ref), 0);
+    nb_optim_free(opt2);
+    /* bad settings are refused before anything runs */
+    struct {
+        nb_train_parallel p;
+        nb_status st;
+        const char *msg;
+    } bad[] = {
+        {{.rank = 2, .size = 2, .reduce_grads = fake_reduce, .sum = fake_sum}, NB_ERR_ARG,
+         "nb_train: parallel rank is 2 of size 2; expected 0 <= rank < size"},
+        {{.rank = 0, .size = -1}, NB_ERR_ARG, "nb_train: parallel rank is 0 of size -1"},
+        {{.rank = 1, .size = 0}, NB_ERR_ARG, "nb_train: parallel rank is 1 of size 0"},
+        {{.rank = 0, .size = 2, .sum = fake_sum}, NB_ERR_NULL,
+         "nb_train: parallel->reduce_grads is NULL (a run on 2 processes needs both hooks)"},
+        {{.rank = 0, .size = 2, .reduce_grads = fake_reduce}, NB_ERR_NULL,
+         "nb_train: parallel->sum is NULL"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        o.parallel = &bad[i].p;
+        ck_assert_int_eq(nb_train(net, opt, nb_mse_loss, &d, &o, NULL), bad[i].st);
+        ck_assert_error(bad[i].st, bad[i].msg);
+    }
+    nb_optim_free(opt);
+    nb_optim_free(ropt);
+    nb_model_free(net);
+    nb_model_free(ref);
+}
+END_TEST
+
 /* A loss that never reads its targets: the labels reach nothing but the
  * accuracy, which used to count -3 or 2.5 as a class. */
 static nb_tensor *labels_unread_loss(nb_tensor *pred, nb_tensor *target, nb_reduction red)
@@ -585,6 +681,7 @@ int main(void)
     tcase_add_test(tc, test_bad_inputs);
     tcase_add_test(tc, test_train_options_out_of_range);
     tcase_add_test(tc, test_labels_checked_for_accuracy);
+    tcase_add_test(tc, test_train_parallel_hooks);
     suite_add_tcase(s, tc);
     return nb_test_run(s);
 }

@@ -243,6 +243,8 @@ typedef struct nb_batch_opts {
     bool shuffle;       /* visit rows in a new random order each epoch */
     uint64_t seed;      /* seed of the iterator's own generator (with shuffle) */
     bool drop_last;     /* drop a last batch smaller than batch_size */
+    int num_shards;     /* data-parallel processes sharing each batch, >= 0; 0 = 1 */
+    int shard;          /* this process's slice of each batch, in [0, num_shards) */
 } nb_batch_opts;
 
 /* An iterator over minibatches of (x, y).  Fill it with nb_batch_iter_init;
@@ -254,6 +256,8 @@ typedef struct nb_batch_iter {
     int64_t pos;        /* next position in order[] */
     int64_t *order;     /* the visiting order of this epoch (n entries) */
     int64_t epoch;      /* epochs started so far (1 after init) */
+    int64_t batch_rows; /* rows of the last global batch (all shards together) */
+    int shard, num_shards;
     bool shuffle, drop_last;
     nb_rng rng;
 } nb_batch_iter;
@@ -267,7 +271,14 @@ int nb_batch_iter_init(nb_batch_iter *it, const nb_tensor *x, const nb_tensor *y
 /* The next batch: *xb (and *yb when y was given; yb may be NULL then) become
  * new tensors of up to batch_size rows, copied into the CURRENT arena (a step
  * arena, typically; no malloc).  Returns 1 when a batch was made, 0 at the
- * end of the epoch (then *xb, *yb are NULL), negative on error. */
+ * end of the epoch (then *xb, *yb are NULL), negative on error.
+ * With num_shards = k > 1, each call still walks one global batch of up to
+ * batch_size rows (it->batch_rows of them) of the same order for every
+ * shard (same seed), but returns only shard s's slice of it: rows
+ * [b*s/k, b*(s+1)/k) of the batch.  So k processes with shards 0..k-1
+ * together see exactly the batches one process sees; a slice may have 0
+ * rows (a batch smaller than k), and is still returned, so that every
+ * process makes the same number of steps. */
 int nb_batch_next(nb_batch_iter *it, nb_tensor **xb, nb_tensor **yb);
 
 /* Begin the next epoch: rewind, and draw a new order when shuffling (a

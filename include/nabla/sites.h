@@ -154,6 +154,8 @@
 /* train_lm.h: the Jacobians and forward passes of Levenberg–Marquardt */
 #define nb_trainlm(...)         NB_AT_SITE_INT_(nb_trainlm(__VA_ARGS__))
 #define nb_trainbr(...)         NB_AT_SITE_INT_(nb_trainbr(__VA_ARGS__))
+/* dist.h: nb_train on every rank */
+#define nb_dist_train(...)      NB_AT_SITE_INT_(nb_dist_train(__VA_ARGS__))
 
 #endif /* !NB_BUILDING_LIBRARY && !NB_NO_CALL_SITES */
 #endif

@@ -80,6 +80,27 @@ void nb_train_record_free(nb_train_record *record);
 /* Called after every epoch with that epoch's numbers; return nonzero to stop. */
 typedef int (*nb_epoch_fn)(int epoch, const nb_train_record *record, void *ctx);
 
+/* Data-parallel training: how nb_train splits each minibatch across
+ * processes and combines their gradients.  nb_dist_train (nabla/dist.h)
+ * fills one on MPI; a zeroed one, or none, is one process.  Every process
+ * calls nb_train with the same model weights, data, options and seed; process
+ * `rank` of `size` trains on its slice of every global minibatch
+ * (nb_batch_opts.shard), and after each backward pass `reduce_grads` must
+ * turn every process's gradient buffer into the gradient of the mean loss
+ * over the whole global batch, the same on all processes, so that every
+ * optimizer makes the same step.  Evaluation (epoch 0, validation, test)
+ * runs on the full sets on every process, so every stopping decision agrees;
+ * a callback must decide the same on every process too. */
+typedef struct nb_train_parallel {
+    int rank, size;       /* this process, of size >= 1 (0, 0: one process) */
+    /* after each backward: `rows` of this process's slice (0 for an empty
+     * slice, whose gradient is zero), `total` rows in the global batch */
+    int (*reduce_grads)(nb_model *model, int64_t rows, int64_t total, void *ctx);
+    /* sum v[0..n) over the processes, in place (each epoch's loss and hits) */
+    int (*sum)(double *v, int n, void *ctx);
+    void *ctx;            /* passed to both */
+} nb_train_parallel;
+
 typedef struct nb_train_opts {
     int epochs;          /* most epochs, >= 0; 0 = 1000 (MATLAB's default) */
     int64_t batch_size;  /* samples per step, >= 0; 0 = the whole set (full batch, as MATLAB) */
@@ -96,6 +117,7 @@ typedef struct nb_train_opts {
     FILE *out;           /* progress stream; NULL = stderr */
     nb_epoch_fn callback;/* per-epoch callback (NULL = none) */
     void *callback_ctx;  /* passed to the callback */
+    const nb_train_parallel *parallel; /* data-parallel hooks (NULL = one process) */
 } nb_train_opts;
 
 /* Train `model` with `opt` on `data`, minimising loss(model(x), y,

@@ -45,6 +45,10 @@ int nb__batch_iter_init_as(const char *op, nb_batch_iter *it, const nb_tensor *x
     if (opts->batch_size <= 0)
         return nb__error(NB_ERR_ARG, "%s: batch_size is %lld (must be > 0)", op,
                          (long long)opts->batch_size);
+    int shards = opts->num_shards ? opts->num_shards : 1;
+    if (shards < 0 || opts->shard < 0 || opts->shard >= shards)
+        return nb__error(NB_ERR_ARG, "%s: shard is %d of num_shards %d (need 0 <= shard < "
+                         "num_shards, or both 0)", op, opts->shard, opts->num_shards);
     nb_arena *arena = nb_arena_current();
     if (!arena)
         return nb__error(NB_ERR_STATE, "%s: no current arena (call nb_arena_use(arena) first)", op);
@@ -58,6 +62,8 @@ int nb__batch_iter_init_as(const char *op, nb_batch_iter *it, const nb_tensor *x
     it->n = n;
     it->batch_size = opts->batch_size;
     it->order = order;
+    it->shard = opts->shard;
+    it->num_shards = shards;
     it->shuffle = opts->shuffle;
     it->drop_last = opts->drop_last;
     nb_rng_seed(&it->rng, opts->seed);
@@ -108,11 +114,16 @@ int nb__batch_next_as(const char *op, nb_batch_iter *it, nb_tensor **xb, nb_tens
     int64_t count = left < it->batch_size ? left : it->batch_size;
     if (count <= 0 || (it->drop_last && count < it->batch_size))
         return 0;
-    nb_tensor *bx = nb__io_take_rows(it->x, it->order + it->pos, count, op);
-    nb_tensor *by = bx && it->y ? nb__io_take_rows(it->y, it->order + it->pos, count, op) : NULL;
+    /* this shard's slice of the global batch (all of it for one shard) */
+    int64_t lo = count * it->shard / it->num_shards;
+    int64_t hi = count * (it->shard + 1) / it->num_shards;
+    const int64_t *rows = it->order + it->pos + lo;
+    nb_tensor *bx = nb__io_take_rows(it->x, rows, hi - lo, op);
+    nb_tensor *by = bx && it->y ? nb__io_take_rows(it->y, rows, hi - lo, op) : NULL;
     if (!bx || (it->y && !by))
         return nb_last_status() < 0 ? nb_last_status() : NB_ERR_NOMEM;
     it->pos += count;
+    it->batch_rows = count;
     *xb = bx;
     if (yb)
         *yb = by;

@@ -115,6 +115,7 @@ typedef struct nb_train_state {
     nb_batch_iter batches; /* the training set's minibatches, shuffled per epoch */
     void *best;
     int cls;
+    const nb_train_parallel *par; /* NULL for one process */
 } nb_train_state;
 
 /* Evaluate validation and test sets at `epoch`, resetting the step arena. */
@@ -148,23 +149,30 @@ static int nb_train_epoch(nb_train_state *s, int epoch)
         return rc;
     double sum = 0, hits = 0;
     nb_tensor *xb, *yb;
+    const nb_train_parallel *par = s->par;
     while ((rc = nb__batch_next_as("nb_train", it, &xb, &yb)) == 1) {
         int64_t count = xb->shape[0];
         if ((rc = nb_optim_zero_grad(s->opt)) < 0)
             return rc;
-        nb_tensor *pred = nb_model_forward(model, xb);
-        nb_tensor *l = pred ? s->loss(pred, yb, NB_REDUCE_MEAN) : NULL;
-        if (!l)
-            return nb__error_pending() ? nb_last_status()
-                                       : nb__error(NB_ERR_ARG, "nb_train: the loss returned NULL");
-        if (l->numel != 1)
-            return nb__error(NB_ERR_SHAPE, "nb_train: the loss has %lld elements; it must be one "
-                             "number (reduce it with nb_sum or a mean)", (long long)l->numel);
-        if ((rc = nb_backward(l, NULL)) < 0)
+        /* an empty shard (a global batch smaller than the process count)
+         * adds a zero gradient, and still takes part in the reduction */
+        if (count > 0) {
+            nb_tensor *pred = nb_model_forward(model, xb);
+            nb_tensor *l = pred ? s->loss(pred, yb, NB_REDUCE_MEAN) : NULL;
+            if (!l)
+                return nb__error_pending() ? nb_last_status()
+                                           : nb__error(NB_ERR_ARG, "nb_train: the loss returned NULL");
+            if (l->numel != 1)
+                return nb__error(NB_ERR_SHAPE, "nb_train: the loss has %lld elements; it must be one "
+                                 "number (reduce it with nb_sum or a mean)", (long long)l->numel);
+            if ((rc = nb_backward(l, NULL)) < 0)
+                return rc;
+            sum += nb__get(l, 0) * (double)count;
+            if (s->cls)
+                hits += nb__accuracy(pred, yb) * (double)count;
+        }
+        if (par && (rc = par->reduce_grads(model, count, it->batch_rows, par->ctx)) < 0)
             return rc;
-        sum += nb__get(l, 0) * (double)count;
-        if (s->cls)
-            hits += nb__accuracy(pred, yb) * (double)count;
         if (it->pos == it->n) /* the epoch's last minibatch */
             s->r->grad_norm = nb_grad_norm(s->grads);
         if ((rc = nb_optim_step(s->opt)) < 0)
@@ -173,6 +181,13 @@ static int nb_train_epoch(nb_train_state *s, int epoch)
     }
     if (rc < 0)
         return rc;
+    if (par) {
+        double sums[2] = {sum, hits};
+        if ((rc = par->sum(sums, 2, par->ctx)) < 0)
+            return rc;
+        sum = sums[0];
+        hits = sums[1];
+    }
     double n = (double)it->n;
     s->r->train_loss[epoch] = sum / n;
     if (s->cls)
@@ -208,6 +223,14 @@ static int nb_train_check_opts(const nb_train_opts *o)
         nb_check_tristate_opt("verbose", o->verbose) < 0 ||
         nb_check_int_opt("show", o->show, 0) < 0)
         return nb_last_status();
+    const nb_train_parallel *p = o->parallel;
+    if (p && (p->size < 0 || p->rank < 0 || (p->size > 0 && p->rank >= p->size) ||
+              (p->size == 0 && p->rank != 0)))
+        return nb__error(NB_ERR_ARG, "nb_train: parallel rank is %d of size %d; expected "
+                         "0 <= rank < size", p->rank, p->size);
+    if (p && p->size > 1 && (!p->reduce_grads || !p->sum))
+        return nb__error(NB_ERR_NULL, "nb_train: parallel->%s is NULL (a run on %d processes "
+                         "needs both hooks)", !p->reduce_grads ? "reduce_grads" : "sum", p->size);
     return 0;
 }
 
@@ -257,7 +280,7 @@ int nb_train(nb_model *model, nb_optim *opt, nb_loss_fn loss, const nb_train_dat
         return rc;
 
     nb_train_state s = {.model = model, .opt = opt, .loss = loss, .data = data, .o = o, .r = r,
-                        .cls = cls};
+                        .cls = cls, .par = o.parallel && o.parallel->size > 1 ? o.parallel : NULL};
     /* the optimizer gathered the model, so these cannot fail */
     s.params = nb_model_params_flat(model);
     s.grads = nb_model_grads_flat(model);
@@ -274,6 +297,10 @@ int nb_train(nb_model *model, nb_optim *opt, nb_loss_fn loss, const nb_train_dat
     nb_arena *prev = nb_arena_use(keep);
     int64_t bs = o.batch_size && o.batch_size < n ? o.batch_size : n;
     nb_batch_opts bo = {.batch_size = bs, .shuffle = !o.no_shuffle, .seed = o.seed};
+    if (s.par) {
+        bo.num_shards = s.par->size;
+        bo.shard = s.par->rank;
+    }
     rc = s.step ? nb__batch_iter_init_as("nb_train", &s.batches, data->x, data->y, &bo) : nb_last_status();
     s.best = rc == 0 ? nb_arena_alloc(keep, wbytes) : NULL;
     nb_arena_use(s.step);

@@ -1,0 +1,23 @@
+/* Helpers shared by the files of src/dist (on MPI): the communicator's
+ * state lives in dist.c, the training wrapper in dist_train.c uses it
+ * through these. */
+#ifndef NB_DIST_DIST_INTERNAL_H
+#define NB_DIST_DIST_INTERNAL_H
+
+#include "core/tensor_internal.h"
+#include "nabla/dist.h"
+
+/* NB_OK when nb_dist_init has run, else NB_ERR_STATE naming `api`. */
+int nb__dist_check_started(const char *api);
+/* Rank and size of the started module (0 and 0 before). */
+int nb__dist_rank(void);
+int nb__dist_size(void);
+/* Sum n values of `dtype` over the ranks, in place; messages name `api`. */
+int nb__dist_sum(const char *api, void *buf, int64_t n, nb_dtype dtype);
+/* nb_dist_broadcast_params, naming `api`. */
+int nb__dist_broadcast_as(const char *api, nb_model *model);
+/* The gradient buffer times `scale`, summed over the ranks, divided by the
+ * size (nb_dist_average_grads is scale 1); naming `api`. */
+int nb__dist_average_as(const char *api, nb_model *model, double scale);
+
+#endif
