@@ -41,8 +41,8 @@ typedef int (*nb_model_file_fn)(const char *api, const char *path, const char *c
 /* Save or load every parameter of model through path, naming `api`. */
 static int nb_model_file(const char *api, nb_model *model, const char *path, nb_model_file_fn io)
 {
-    const char **names;
-    nb_tensor **tensors;
+    const char **names = NULL;
+    nb_tensor **tensors = NULL;
     if (!path)
         return nb__error(NB_ERR_NULL, "%s: path is NULL", api);
     int rc = nb_model_lists(model, api, &names, &tensors);
