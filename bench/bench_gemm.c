@@ -6,6 +6,7 @@
  * Usage: bench_gemm [min_seconds_per_entry [max_threads]]
  *   min_seconds_per_entry: default 0.3
  *   max_threads: 1 measures one thread only; default all threads */
+#define _POSIX_C_SOURCE 200809L /* clock_gettime */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
