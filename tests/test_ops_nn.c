@@ -271,6 +271,30 @@ START_TEST(test_labels_changed_before_backward)
 }
 END_TEST
 
+/* The node that picks the labels' entries is named for the function the
+ * user called, so changing labels (or gather indices) before backward is
+ * reported as that function's, not as an internal "take". */
+START_TEST(test_label_pick_named_for_caller)
+{
+    static const char *const want[] = {"cross_entropy_loss", "nll_loss", "gather_rows"};
+    for (int k = 0; k < 3; k++) {
+        nb_tensor *z = nb_tensor_set_requires_grad(
+            nb_from_f64((const double[]){1, 2, 3, 0, 0, 0}, NB_SHAPE(2, 3)), true);
+        nb_tensor *y = nb_from_int(NB_F64, (const int[]){2, 0}, NB_SHAPE(2));
+        nb_tensor *loss = k == 0   ? nb_cross_entropy_loss(z, y, NB_REDUCE_SUM)
+                          : k == 1 ? nb_nll_loss(nb_log_softmax(z, 1), y, NB_REDUCE_SUM)
+                                   : nb_sum(nb_gather_rows(nb_transpose(z), y));
+        ck_assert_ptr_nonnull(loss);
+        ck_assert_int_eq(nb_tensor_fill(y, 1), NB_OK);
+        ck_assert_int_eq(nb_backward(loss, NULL), NB_ERR_STATE);
+        char msg[96];
+        snprintf(msg, sizeof msg, "backward of '%s'", want[k]);
+        ck_assert_error(NB_ERR_STATE, msg);
+        ck_assert_error(NB_ERR_STATE, "saved tensor 1 was modified in place");
+    }
+}
+END_TEST
+
 START_TEST(test_errors)
 {
     nb_tensor *x = t_vals(NB_F64, (const double[]){1, 2, 3, 4, 5, 6}, NB_SHAPE(2, 3));
@@ -384,6 +408,7 @@ int main(void)
     tcase_add_test(tc, test_step_no_new_memory);
     tcase_add_test(tc, test_labels_changed_before_backward);
     tcase_add_test(tc, test_errors);
+    tcase_add_test(tc, test_label_pick_named_for_caller);
     tcase_add_test(tc, test_labels_integers_in_range);
     suite_add_tcase(s, tc);
     tc = nb_test_case("gradients");

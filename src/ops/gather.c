@@ -24,6 +24,7 @@ nb_tensor *nb_gather_rows(nb_tensor *table, nb_tensor *indices)
                           "table rows") < 0)
         return NULL;
     int64_t shape[2] = {indices->numel, table->shape[1]};
-    nb__select s = {1, table->shape[0], indices->numel, table->shape[1], true, indices};
+    nb__select s = {1, table->shape[0], indices->numel, table->shape[1], true, indices,
+                    NB_TAKE_FOR_GATHER_ROWS};
     return nb__take(table, &s, 2, shape);
 }

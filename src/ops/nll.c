@@ -36,7 +36,8 @@ static nb_tensor *nb_nll(const char *op, nb_tensor *x, nb_tensor *labels, nb_red
     if (nb__check_indices(op, labels, x->dtype, classes, "label", "row", "classes") < 0)
         return NULL;
     nb_tensor *lp = from_logits ? nb_log_softmax(x, 1) : x;
-    nb__select s = {rows, classes, 1, 1, false, labels};
+    nb__select s = {rows, classes, 1, 1, false, labels,
+                    from_logits ? NB_TAKE_FOR_CROSS_ENTROPY_LOSS : NB_TAKE_FOR_NLL_LOSS};
     return nb_neg(nb__reduce_loss(nb__take(lp, &s, 1, &rows), red));
 }
 

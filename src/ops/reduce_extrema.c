@@ -50,7 +50,7 @@ static int nb_extrema_backward(const struct nb_node *node, nb_tensor *g, nb_tens
         nb_k_extrema_axis_f32(is_min, outer, n, inner, x->data, val->data, idx->data);
     else
         nb_k_extrema_axis_f64(is_min, outer, n, inner, x->data, val->data, idx->data);
-    nb__select s = {outer, n, 1, inner, false, idx};
+    nb__select s = {outer, n, 1, inner, false, idx, NB_TAKE_FOR_TAKE};
     gi[0] = nb__put(g, &s, x->ndim, x->shape);
     return 0;
 }

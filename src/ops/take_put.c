@@ -57,12 +57,22 @@ static int nb_put_backward(const struct nb_node *node, nb_tensor *g, nb_tensor *
     return 0;
 }
 
-static const nb_op nb_op_take = {
-    .name = "take",
-    .forward = nb_take_forward,
-    .backward = nb_take_backward,
-    .params_size = NB_PARAMS(nb__select),
+/* One descriptor per public op that picks with take, so that its nodes (in
+ * messages, the trace, DOT and the page) carry the name the user called:
+ * "backward of 'cross_entropy_loss' ...: saved tensor 1 was modified", not
+ * "of 'take'". */
+#define NB_TAKE_OP(op_name)                                                  \
+    {                                                                        \
+        .name = op_name, .forward = nb_take_forward, .backward = nb_take_backward, \
+        .params_size = NB_PARAMS(nb__select),                                \
+    }
+static const nb_op nb_op_take[] = {
+    [NB_TAKE_FOR_TAKE] = NB_TAKE_OP("take"),
+    [NB_TAKE_FOR_NLL_LOSS] = NB_TAKE_OP("nll_loss"),
+    [NB_TAKE_FOR_CROSS_ENTROPY_LOSS] = NB_TAKE_OP("cross_entropy_loss"),
+    [NB_TAKE_FOR_GATHER_ROWS] = NB_TAKE_OP("gather_rows"),
 };
+#undef NB_TAKE_OP
 
 static const nb_op nb_op_put = {
     .name = "put",
@@ -95,7 +105,8 @@ static nb_tensor *nb_select_apply(const nb_op *op, nb_tensor *x, const nb__selec
 
 nb_tensor *nb__take(nb_tensor *x, const nb__select *s, int ndim, const int64_t *shape)
 {
-    return nb_select_apply(&nb_op_take, x, s, ndim, shape, s->outer * s->n * s->inner,
+    int owner = s->owner <= NB_TAKE_FOR_GATHER_ROWS ? s->owner : NB_TAKE_FOR_TAKE;
+    return nb_select_apply(&nb_op_take[owner], x, s, ndim, shape, s->outer * s->n * s->inner,
                            s->outer * s->k * s->inner);
 }
 

@@ -11,10 +11,20 @@
  * integral values in 0..n-1 of the data's dtype, already checked, and must
  * live as long as the graph that uses it.  Also the two ops' parameter
  * struct. */
+/* The public op a take belongs to, which names its node (0: a plain take,
+ * as in max/min backward). */
+enum nb__take_for {
+    NB_TAKE_FOR_TAKE = 0,
+    NB_TAKE_FOR_NLL_LOSS,
+    NB_TAKE_FOR_CROSS_ENTROPY_LOSS,
+    NB_TAKE_FOR_GATHER_ROWS
+};
+
 typedef struct nb__select {
     int64_t outer, n, k, inner;
     bool bcast_inner;
     const nb_tensor *idx;
+    unsigned char owner; /* enum nb__take_for */
 } nb__select;
 
 /* Small from large: out[o, j, i] = x[o, idx, i], out shaped (ndim, shape).
