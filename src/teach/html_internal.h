@@ -2,7 +2,7 @@
  *
  *   html_record.c  runs the pass with a backward hook and keeps its events
  *   html_out.c     text, numbers and matrices into the page
- *   html_rules.c   an op's local rule in words and numbers
+ *   html_rules.c   an op's local rule in words and numbers (from op_rules.h)
  *   html_page.c    the layout, the SVG, the steps; nb_html_write
  *   html_assets.c  the page's CSS and JavaScript
  *   html_save.c    nb_html_save: the file, written atomically

@@ -1,59 +1,21 @@
 /* Local rules for the page: what an op's backward does, in words, and for
  * small tensors in numbers (the elementwise derivative from the forward
- * values; one entry of a matrix product's sums written out).  An op not
- * listed gets a general sentence: the contributions the page lists below
+ * values; one entry of a matrix product's sums written out).  The words
+ * and derivatives are the page's part of the ops' rule table (op_rules.h,
+ * which the trace reads too); here is how they are shown.  An op without
+ * words gets a general sentence: the contributions the page lists below
  * the rule still show its numbers. */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
 #include <math.h>
-#include <string.h>
 
 #include "teach/html_internal.h"
-
-/* An elementwise op of one input: the rule in words, and the derivative
- * from the input x and the output y. */
-typedef struct nb_hrule {
-    const char *op;
-    const char *words;
-    double (*deriv)(double x, double y);
-} nb_hrule;
-
-static double d_tanh(double x, double y) { (void)x; return 1 - y * y; }
-static double d_sigmoid(double x, double y) { (void)x; return y * (1 - y); }
-static double d_relu(double x, double y) { (void)y; return x > 0 ? 1 : 0; }
-static double d_exp(double x, double y) { (void)x; return y; }
-static double d_log(double x, double y) { (void)y; return 1 / x; }
-static double d_square(double x, double y) { (void)y; return 2 * x; }
-static double d_sqrt(double x, double y) { (void)x; return 1 / (2 * y); }
-static double d_neg(double x, double y) { (void)x; (void)y; return -1; }
-static double d_sin(double x, double y) { (void)y; return cos(x); }
-static double d_cos(double x, double y) { (void)y; return -sin(x); }
-static double d_abs(double x, double y) { (void)y; return x > 0 ? 1 : x < 0 ? -1 : 0; }
-static double d_softplus(double x, double y) { (void)y; return 1 / (1 + exp(-x)); }
-static double d_one(double x, double y) { (void)x; (void)y; return 1; }
-static double d_ratio(double x, double y) { return x != 0 ? y / x : NAN; }
-
-static const nb_hrule nb_hrules[] = {
-    {"tanh", "tanh: ∂t/∂e = 1 − t² (t = tanh e, the output)", d_tanh},
-    {"sigmoid", "sigmoid: ∂s/∂x = s (1 − s) (s the output)", d_sigmoid},
-    {"relu", "relu: ∂r/∂x = 1 where x &gt; 0, else 0", d_relu},
-    {"exp", "exp: ∂y/∂x = eˣ = y", d_exp},
-    {"log", "log: ∂y/∂x = 1 / x", d_log},
-    {"square", "square: ∂(x²)/∂x = 2x", d_square},
-    {"sqrt", "sqrt: ∂y/∂x = 1 / (2√x) = 1 / (2y)", d_sqrt},
-    {"neg", "neg: ∂(−x)/∂x = −1", d_neg},
-    {"sin", "sin: ∂y/∂x = cos x", d_sin},
-    {"cos", "cos: ∂y/∂x = −sin x", d_cos},
-    {"abs", "abs: ∂|x|/∂x = sign x", d_abs},
-    {"softplus", "softplus: ∂y/∂x = 1 / (1 + e⁻ˣ)", d_softplus},
-    {"add_scalar", "add_scalar: ∂(x + c)/∂x = 1", d_one},
-    {"mul_scalar", "mul_scalar: ∂(c·x)/∂x = c", d_ratio},
-};
+#include "teach/op_rules.h"
 
 /* "= <matrix>; the contribution is G ⊙ that" for an elementwise rule. */
-static void nb_hrule_numbers(nb_hout *o, const nb_hrule *r, const nb_node *node, int64_t max,
+static void nb_hrule_numbers(nb_hout *o, const nb_op_rule *r, const nb_node *node, int64_t max,
                              double *scratch)
 {
     const nb_tensor *x = nb_node_input(node, 0), *y = nb_node_output(node);
@@ -65,7 +27,7 @@ static void nb_hrule_numbers(nb_hout *o, const nb_hrule *r, const nb_node *node,
         if (i > 0 && scratch[i] != scratch[0] && !(isnan(scratch[i]) && isnan(scratch[0])))
             constant = false;
     }
-    if (r->deriv == d_ratio) {
+    if (r->page_numbers == NB_RULE_RATIO) {
         /* c from the values: the first element whose input is not 0 */
         for (int64_t i = 0; i < y->numel; i++)
             if (!isnan(scratch[i])) {
@@ -74,7 +36,7 @@ static void nb_hrule_numbers(nb_hout *o, const nb_hrule *r, const nb_node *node,
             }
     }
     nb__html_printf(o, " = ");
-    if (constant && (r->deriv == d_ratio || r->deriv == d_one || r->deriv == d_neg)) {
+    if (constant && (r->page_numbers == NB_RULE_RATIO || r->page_numbers == NB_RULE_CONST)) {
         nb_hmat one = {.ndim = 0, .numel = 1, .v = scratch};
         nb__html_mat(o, &one);
     } else {
@@ -160,47 +122,40 @@ void nb__html_rule(nb_hout *o, const nb_node *node, const nb_hmat *g, const char
                    int64_t max_values, double *scratch)
 {
     const char *op = nb_node_op_name(node);
-    for (size_t i = 0; i < sizeof nb_hrules / sizeof nb_hrules[0]; i++)
-        if (strcmp(op, nb_hrules[i].op) == 0 && nb_node_num_inputs(node) == 1) {
-            nb__html_printf(o, "%s", nb_hrules[i].words);
-            nb_hrule_numbers(o, &nb_hrules[i], node, max_values, scratch);
-            return;
-        }
-    if (strcmp(op, "matmul") == 0 && nb_node_num_inputs(node) == 2) {
+    const nb_op_rule *r = nb__op_rule(op);
+    int n_inputs = nb_node_num_inputs(node);
+    switch (r ? r->page_numbers : NB_RULE_WORDS) {
+    case NB_RULE_DERIV:
+    case NB_RULE_CONST:
+    case NB_RULE_RATIO:
+        if (n_inputs != 1)
+            break;
+        nb__html_printf(o, "%s", r->words);
+        nb_hrule_numbers(o, r, node, max_values, scratch);
+        return;
+    case NB_RULE_MATMUL:
+        if (n_inputs != 2)
+            break;
         nb_hrule_matmul(o, node, g, loss);
         return;
-    }
-    const char *bc = nb_hrule_broadcast(node)
-                         ? "; an input that was broadcast (repeated along rows, say) gets the "
-                           "gradient summed over the copies"
-                         : "";
-    if (strcmp(op, "add") == 0)
-        nb__html_printf(o, "add: ∂(a + b)/∂a = 1 and ∂(a + b)/∂b = 1, so each input gets the "
-                           "arriving gradient as it is%s", bc);
-    else if (strcmp(op, "sub") == 0)
-        nb__html_printf(o, "sub: ∂(a − b)/∂a = 1 and ∂(a − b)/∂b = −1, so a gets the arriving "
-                           "gradient and b its negative%s", bc);
-    else if (strcmp(op, "mul") == 0)
-        nb__html_printf(o, "mul: ∂(a·b)/∂a = b and ∂(a·b)/∂b = a, element by element, so a "
-                           "gets G·b and b gets G·a%s", bc);
-    else if (strcmp(op, "div") == 0)
-        nb__html_printf(o, "div: ∂(a/b)/∂a = 1/b and ∂(a/b)/∂b = −a/b², element by "
-                           "element%s", bc);
-    else if (strcmp(op, "sum") == 0)
-        nb__html_printf(o, "sum: ∂(Σ x)/∂xᵢ = 1, so every element summed gets the arriving "
-                           "gradient");
-    else if (strcmp(op, "mean") == 0) {
+    case NB_RULE_MEAN: {
         const nb_tensor *x = nb_node_input(node, 0), *y = nb_node_output(node);
         int64_t n = y->numel > 0 ? x->numel / y->numel : 0;
         nb__html_printf(o, "mean: ∂(mean x)/∂xᵢ = 1/n = 1/%lld = ", (long long)n);
         nb__html_num(o, n > 0 ? 1.0 / (double)n : NAN);
         nb__html_printf(o, ", so every element gets the arriving gradient divided by %lld",
                         (long long)n);
-    } else if (strcmp(op, "reshape") == 0 || strcmp(op, "permute") == 0)
-        nb__html_printf(o, "%s: moves values without changing them, so the gradient is moved "
-                           "back the same way", op);
-    else {
-        nb__html_printf(o, "%s: its backward formula turns the arriving gradient into one "
-                           "contribution per input, listed below", op);
+        return;
     }
+    case NB_RULE_WORDS:
+        if (!r || !r->words)
+            break;
+        nb__html_printf(o, "%s", r->words);
+        if (r->elementwise && nb_hrule_broadcast(node))
+            nb__html_printf(o, "; an input that was broadcast (repeated along rows, say) gets "
+                               "the gradient summed over the copies");
+        return;
+    }
+    nb__html_printf(o, "%s: its backward formula turns the arriving gradient into one "
+                       "contribution per input, listed below", op);
 }

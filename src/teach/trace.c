@@ -17,7 +17,7 @@
 
 #include "autograd/graph.h"
 #include "autograd/pass_observers.h"
-#include "teach/trace_rules.h"
+#include "teach/op_rules.h"
 #include "nabla/trace.h"
 
 typedef struct nb_trace_state {
@@ -183,15 +183,17 @@ static bool nb_tr_values(const nb_tensor *g, const nb_tensor *add, int64_t depth
 }
 
 /* The rule the trace shows for node's op: none when hidden, for custom ops,
- * and for ops of more inputs than the templates name. */
+ * for ops of more inputs than the templates name, and for ops whose row
+ * in op_rules.c has no formula for the trace. */
 static const nb_op_rule *nb_tr_rule(const nb_node *node)
 {
     if (nb_tr.opts.hide_rules || nb__is_custom_op(node->op) || node->n_inputs > 3)
         return NULL;
-    return nb__op_rule(node->op->name);
+    const nb_op_rule *rule = nb__op_rule(node->op->name);
+    return rule && rule->forward ? rule : NULL;
 }
 
-/* %c of the rules: the op's one-double parameter, "%.6g" (trace_rules.c
+/* %c of the rules: the op's one-double parameter, "%.6g" (op_rules.c
  * lists the ops that have one). */
 static const char *nb_tr_scalar(const nb_node *node, const nb_op_rule *rule, char *buf, size_t n)
 {
