@@ -258,6 +258,41 @@ START_TEST(test_hook_kept)
 }
 END_TEST
 
+static nb_tensor *twice_fwd(nb_tensor *const *in, int n, nb_custom_saved *save, void *user)
+{
+    (void)n, (void)save, (void)user;
+    return nb_mul_scalar(in[0], 2.0);
+}
+
+static int twice_bwd(const nb_custom_saved *saved, nb_tensor *const *in, int n, nb_tensor *out,
+                     nb_tensor *g, nb_tensor **gin, void *user)
+{
+    (void)saved, (void)in, (void)n, (void)out, (void)user;
+    gin[0] = nb_mul_scalar(g, 2.0);
+    return gin[0] ? 0 : -1;
+}
+
+/* A custom op named like a built-in one ("tanh" here) gets the general
+ * sentence, not tanh's rule and derivative: its backward is the user's
+ * (the trace does the same, test_trace.c). */
+START_TEST(test_custom_op_has_no_builtin_rule)
+{
+    nb_op_registry *reg = nb_op_registry_new();
+    nb_custom_op_def d = {.name = "tanh", .n_inputs = 1, .forward = twice_fwd, .backward = twice_bwd};
+    const nb_custom_op *op = nb_custom_op_define(reg, &d);
+    ck_assert_ptr_nonnull(op);
+    nb_tensor *x = nb_tensor_set_requires_grad(nb_scalar(NB_F64, 1.5), true);
+    nb_tensor *y = nb_custom_op_apply(op, &x, 1);
+    ck_assert_ptr_nonnull(y);
+    char *page = page_of(y, NULL);
+    ck_assert_has(page, "tanh: its backward formula turns the arriving gradient into one "
+                        "contribution per input, listed below");
+    ck_assert_ptr_null(strstr(page, "1 − t²"));
+    free(page);
+    nb_op_registry_free(reg);
+}
+END_TEST
+
 START_TEST(test_errors)
 {
     graph g = make_graph();
@@ -375,6 +410,7 @@ int main(void)
     tcase_add_test(tc, test_large_summarised);
     tcase_add_test(tc, test_two_roots_and_a_leaf_root);
     tcase_add_test(tc, test_hook_kept);
+    tcase_add_test(tc, test_custom_op_has_no_builtin_rule);
     tcase_add_test(tc, test_errors);
     tcase_add_test(tc, test_save_atomic);
     suite_add_tcase(s, tc);

@@ -3,8 +3,8 @@
  * values; one entry of a matrix product's sums written out).  The words
  * and derivatives are the page's part of the ops' rule table (op_rules.h,
  * which the trace reads too); here is how they are shown.  An op without
- * words gets a general sentence: the contributions the page lists below
- * the rule still show its numbers. */
+ * words, and a custom op whatever its name, gets a general sentence: the
+ * contributions the page lists below the rule still show its numbers. */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
@@ -122,7 +122,7 @@ void nb__html_rule(nb_hout *o, const nb_node *node, const nb_hmat *g, const char
                    int64_t max_values, double *scratch)
 {
     const char *op = nb_node_op_name(node);
-    const nb_op_rule *r = nb__op_rule(op);
+    const nb_op_rule *r = nb__node_rule(node);
     int n_inputs = nb_node_num_inputs(node);
     switch (r ? r->page_numbers : NB_RULE_WORDS) {
     case NB_RULE_DERIV:

@@ -11,6 +11,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "autograd/graph.h"
 #include "teach/op_rules.h"
 
 /* The page's derivatives of one-input elementwise ops, from the input x and
@@ -98,12 +99,12 @@ static const nb_op_rule nb_rules[] = {
      NB_RULE_WORDS, NULL},
 };
 
-const nb_op_rule *nb__op_rule(const char *op)
+const nb_op_rule *nb__node_rule(const nb_node *node)
 {
-    if (!op)
+    if (!node || nb__is_custom_op(node->op))
         return NULL;
     for (size_t i = 0; i < sizeof nb_rules / sizeof *nb_rules; i++)
-        if (strcmp(nb_rules[i].op, op) == 0)
+        if (strcmp(nb_rules[i].op, node->op->name) == 0)
             return &nb_rules[i];
     return NULL;
 }

@@ -20,6 +20,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "nabla/autograd.h" /* nb_node */
+
 /* What the page writes after (or instead of) a row's words. */
 typedef enum nb_rule_numbers {
     NB_RULE_WORDS,   /* the words alone; for an elementwise op, a sentence on
@@ -46,9 +48,10 @@ typedef struct nb_op_rule {
     double (*deriv)(double x, double y); /* DERIV, CONST, RATIO: from input x, output y */
 } nb_op_rule;
 
-/* The row of the op named `op`, or NULL for ops without one (custom ops,
- * structural ops whose gradient is a rearrangement). */
-const nb_op_rule *nb__op_rule(const char *op);
+/* The row of node's op, or NULL for ops without one (structural ops whose
+ * gradient is a rearrangement) and for custom ops, even one named like a
+ * built-in op: its backward is the user's. */
+const nb_op_rule *nb__node_rule(const nb_node *node);
 
 /* Write `tmpl` into buf (size n, always terminated when n > 0) with %o, %1,
  * %2, %3, %g and %c replaced by names[0], names[1..3], `g` and `c`; a NULL

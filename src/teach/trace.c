@@ -182,14 +182,14 @@ static bool nb_tr_values(const nb_tensor *g, const nb_tensor *add, int64_t depth
     return rows;
 }
 
-/* The rule the trace shows for node's op: none when hidden, for custom ops,
- * for ops of more inputs than the templates name, and for ops whose row
- * in op_rules.c has no formula for the trace. */
+/* The rule the trace shows for node's op: none when hidden, for custom ops
+ * (nb__node_rule), for ops of more inputs than the templates name, and for
+ * ops whose row in op_rules.c has no formula for the trace. */
 static const nb_op_rule *nb_tr_rule(const nb_node *node)
 {
-    if (nb_tr.opts.hide_rules || nb__is_custom_op(node->op) || node->n_inputs > 3)
+    if (nb_tr.opts.hide_rules || node->n_inputs > 3)
         return NULL;
-    const nb_op_rule *rule = nb__op_rule(node->op->name);
+    const nb_op_rule *rule = nb__node_rule(node);
     return rule && rule->forward ? rule : NULL;
 }
 
