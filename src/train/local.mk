@@ -8,3 +8,5 @@ libnabla_impl_la_SOURCES += \
 # what MATLAB's full-batch training functions share; Levenberg-Marquardt:
 # trainlm, trainbr
 libnabla_impl_la_SOURCES += src/train/fullbatch.c src/train/lm_solve.c src/train/trainlm.c
+# gradient descent: traingd, traingdm, traingdx
+libnabla_impl_la_SOURCES += src/train/traingd.c
