@@ -1,8 +1,8 @@
 /* nabla: tests of traingd, traingdm and traingdx — one step against X -
  * lr·g with g from nb_grad on an independent net built from the flat
  * order, the momentum recurrence against a hand loop, traingdx's adaptive
- * rate on a good and on a bad step, every stop reason, bad options, and a
- * fit that reaches a stated error. */
+ * rate on a good and on a bad step and its momentum reset, every stop
+ * reason, bad options, and fits (f64 and f32) that reach a stated error. */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
@@ -401,6 +401,30 @@ START_TEST(test_fit_reaches_goal)
 }
 END_TEST
 
+/* An f32 model: the gradient comes back from its f32 buffer, the step is
+ * taken in f64 and rounded into the parameters. */
+START_TEST(test_fit_f32_model)
+{
+    nb_model *net = nb_bpnet_new((const int64_t[]){1, 10, 1}, 3, NULL,
+                                 &(nb_bpnet_opts){.dtype = NB_F32, .seed = 3});
+    nb_tensor *x, *t;
+    sine_data(40, 0, 1, &x, &t);
+    x = nb_cast(x, NB_F32);
+    t = nb_cast(t, NB_F32);
+    nb_train_record rec;
+    int rc = nb_traingdx(net, &(nb_train_data){.x = x, .y = t},
+                         &(nb_traingd_opts){.epochs = 20000, .goal = 1e-3, .verbose = -1}, &rec);
+    ck_assert_msg(rc == NB_OK, "%s", nb_last_error());
+    ck_assert_msg(rec.stop == NB_STOP_GOAL, "stop %s after %d epochs, perf %g",
+                  nb_stop_reason_name(rec.stop), rec.epochs, rec.train_loss[rec.epochs]);
+    double mse;
+    ck_assert_int_eq(nb_model_evaluate(net, nb_mse_loss, x, t, &mse, NULL), NB_OK);
+    ck_assert_double_eq_tol(mse, rec.train_loss[rec.epochs], 1e-6);
+    nb_train_record_free(&rec);
+    nb_model_free(net);
+}
+END_TEST
+
 START_TEST(test_display)
 {
     nb_model *net = small_net();
@@ -493,6 +517,7 @@ int main(void)
     suite_add_tcase(s, tc);
     tc = nb_test_case("use");
     tcase_add_test(tc, test_fit_reaches_goal);
+    tcase_add_test(tc, test_fit_f32_model);
     tcase_add_test(tc, test_display);
     tcase_add_test(tc, test_bad_options);
     suite_add_tcase(s, tc);
