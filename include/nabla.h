@@ -55,6 +55,7 @@
 #include "nabla/optim.h"     /* SGD, Adam, RMSprop, RPROP */
 #include "nabla/train.h"     /* the training loop, evaluation, progress */
 #include "nabla/train_lm.h"  /* trainlm, trainbr (Levenberg–Marquardt) */
+#include "nabla/train_gd.h"  /* traingd, traingdm, traingdx (full-batch gradient descent) */
 #include "nabla/dist.h"      /* data-parallel training on MPI (stubs without it) */
 #include "nabla/io.h"        /* CSV, IDX, normalisation, model files */
 #include "nabla/dot.h"       /* graph pictures */

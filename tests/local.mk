@@ -85,6 +85,12 @@ TESTS += tests/test_trainlm
 tests_test_trainlm_CFLAGS = $(TEST_CFLAGS)
 tests_test_trainlm_LDADD = $(TEST_LDADD)
 
+# ---- src/train: traingd, traingdm and traingdx (full-batch gradient descent)
+check_PROGRAMS += tests/test_traingd
+TESTS += tests/test_traingd
+tests_test_traingd_CFLAGS = $(TEST_CFLAGS)
+tests_test_traingd_LDADD = $(TEST_LDADD)
+
 # ---- src/verify: nb_check_grad (a hand-derived gradient against autodiff and
 # finite differences) and nb_allclose
 check_PROGRAMS += tests/test_check_grad

@@ -1,6 +1,6 @@
 /* Allocation failure through every path a program takes: a training step,
- * nb_train, nb_trainlm, model save and load, CSV load, IDX load (plain and gzip), the
- * backward-pass page (nb_html_save).  Each path is run once as a
+ * nb_train, nb_trainlm, nb_traingdx, model save and load, CSV load, IDX
+ * load (plain and gzip), the backward-pass page (nb_html_save).  Each path is run once as a
  * reference, then again with its 1st, 2nd, 3rd, ...
  * allocation failing (see tests/alloc_fail.h for what counts: the system
  * allocator, arena chunks and every arena allocation), until a run makes
@@ -594,7 +594,7 @@ static int lm_after_fail(void *vc, char *why, size_t size)
 {
     lm_ctx *c = vc;
     const nb_train_record *r = &c->t.rec;
-    if (r->train_loss || r->val_loss || r->test_loss || r->gradient || r->mu)
+    if (r->train_loss || r->val_loss || r->test_loss || r->gradient || r->mu || r->lr)
         return af_why(why, size, "the record holds arrays after a failure%s", "");
     if (r->stop != NB_STOP_NONE)
         return af_why(why, size, "the record's stop reason is not NB_STOP_NONE%s", "");
@@ -632,6 +632,27 @@ START_TEST(test_nb_trainlm)
     memset(&c, 0, sizeof c);
     af_sweep(&(af_path){"nb_trainlm (2 epochs, validation and test sets)", "nb_trainlm: ",
                         lm_setup, lm_call, lm_after_fail, lm_after_ok, lm_cleanup, &c});
+}
+END_TEST
+
+/* ---- (b3) nb_traingdx, the same set-up: its backward passes and record ---- */
+
+static int gdx_call(void *vc)
+{
+    lm_ctx *c = vc;
+    return nb_traingdx(c->t.net,
+                       &(nb_train_data){.x = c->t.x, .y = c->t.y, .val_x = c->t.vx,
+                                        .val_y = c->t.vy, .test_x = c->t.tx, .test_y = c->t.ty},
+                       &(nb_traingd_opts){.epochs = EPOCHS, .min_grad = -1, .verbose = -1},
+                       &c->t.rec);
+}
+
+START_TEST(test_nb_traingdx)
+{
+    static lm_ctx c;
+    memset(&c, 0, sizeof c);
+    af_sweep(&(af_path){"nb_traingdx (2 epochs, validation and test sets)", "nb_traingdx: ",
+                        lm_setup, gdx_call, lm_after_fail, lm_after_ok, lm_cleanup, &c});
 }
 END_TEST
 
@@ -1228,6 +1249,7 @@ static Suite *alloc_fail_suite(void)
     tcase_add_test(tc, test_train_step_mse_adam);
     tcase_add_test(tc, test_nb_train);
     tcase_add_test(tc, test_nb_trainlm);
+    tcase_add_test(tc, test_nb_traingdx);
     tcase_add_test(tc, test_model_save_and_load);
     tcase_add_test(tc, test_csv_load);
     tcase_add_test(tc, test_idx_load);

@@ -154,6 +154,10 @@
 /* train_lm.h: the Jacobians and forward passes of Levenberg–Marquardt */
 #define nb_trainlm(...)         NB_AT_SITE_INT_(nb_trainlm(__VA_ARGS__))
 #define nb_trainbr(...)         NB_AT_SITE_INT_(nb_trainbr(__VA_ARGS__))
+/* train_gd.h: the forward and backward passes of gradient descent */
+#define nb_traingd(...)         NB_AT_SITE_INT_(nb_traingd(__VA_ARGS__))
+#define nb_traingdm(...)        NB_AT_SITE_INT_(nb_traingdm(__VA_ARGS__))
+#define nb_traingdx(...)        NB_AT_SITE_INT_(nb_traingdx(__VA_ARGS__))
 /* dist.h: nb_train on every rank */
 #define nb_dist_train(...)      NB_AT_SITE_INT_(nb_dist_train(__VA_ARGS__))
 

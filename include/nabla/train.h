@@ -59,13 +59,15 @@ typedef struct nb_train_record {
     double grad_norm;       /* Euclidean norm of the gradient of the last epoch's last
                                minibatch (the full gradient in full-batch training) */
     double seconds;         /* wall time */
-    /* Filled by nb_trainlm and nb_trainbr (NULL otherwise), epochs + 1 entries
-     * like the losses, as MATLAB's tr.gradient, tr.mu, tr.gamk, tr.ssX: */
+    /* Filled by nb_trainlm and nb_trainbr (gradient also by nb_traingd and
+     * friends; NULL otherwise), epochs + 1 entries like the losses, as
+     * MATLAB's tr.gradient, tr.mu, tr.gamk, tr.ssX, tr.lr: */
     double *gradient;       /* norm of the performance's gradient at the epoch's weights */
     double *mu;             /* mu with which the next step starts */
     double *gamma;          /* trainbr: effective number of parameters */
     double *ssx;            /* trainbr: sum of squared weights ||X||^2 */
     double *alpha, *beta;   /* trainbr: the regularisation's weights (of E_W and E_D) */
+    double *lr;             /* traingdx: the learning rate of the epoch's step (MATLAB's tr.lr) */
 } nb_train_record;
 
 /* The reason as text ("validation stop", ...); never NULL. */

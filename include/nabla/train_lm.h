@@ -59,8 +59,9 @@ typedef struct nb_trainlm_opts {
  * else mu = mu·mu_inc and the step is solved again, until mu > mu_max.  A
  * system that is not positive definite in floating point counts as a
  * failed step.  Stops (checked before each epoch, in MATLAB's order): goal,
- * mu_max, min_grad, epochs, validation (max_fail epochs in a row whose
- * vperf fails to improve on the best or stays the same), the callback.
+ * a perf that is not finite (NB_STOP_NOT_FINITE), mu_max, min_grad, epochs,
+ * validation (max_fail epochs in a row whose vperf fails to improve on the
+ * best or stays the same), the callback.
  * With a validation set the weights of the best epoch are put back.  data
  * targets must be N × O floats of the model's dtype (MATLAB's t);
  * val/test sets are optional.  The record (may be NULL; free it with

@@ -5,5 +5,8 @@ libnabla_impl_la_SOURCES += \
 	src/train/evaluate.c \
 	src/train/progress.c \
 	src/train/train.c
-# Levenberg-Marquardt: trainlm, trainbr
-libnabla_impl_la_SOURCES += src/train/lm_solve.c src/train/trainlm.c
+# what MATLAB's full-batch training functions share; Levenberg-Marquardt:
+# trainlm, trainbr
+libnabla_impl_la_SOURCES += src/train/fullbatch.c src/train/lm_solve.c src/train/trainlm.c
+# gradient descent: traingd, traingdm, traingdx
+libnabla_impl_la_SOURCES += src/train/traingd.c

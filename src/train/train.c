@@ -67,6 +67,8 @@ void nb_train_record_free(nb_train_record *r)
     free(r->ssx);
     free(r->alpha);
     free(r->beta);
+    free(r->lr);
+    r->lr = NULL;
     r->train_loss = r->val_loss = r->test_loss = r->train_acc = r->val_acc = NULL;
     r->gradient = r->mu = r->gamma = r->ssx = r->alpha = r->beta = NULL;
 }

@@ -3,6 +3,7 @@
 #ifndef NB_TRAIN_TRAIN_INTERNAL_H
 #define NB_TRAIN_TRAIN_INTERNAL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -53,5 +54,51 @@ int64_t nb__cholesky(double *A, int64_t P);
 void nb__cholesky_solve(const double *L, int64_t P, const double *b, double *x);
 /* tr((L L')^-1); work holds P doubles. */
 double nb__cholesky_trace_inv(const double *L, int64_t P, double *work);
+
+/* ---- MATLAB's full-batch training functions (fullbatch.c): trainlm,
+ * trainbr, traingd, traingdm, traingdx ---- */
+/* Write X into the flat parameters (rounded to their dtype, X too) and bump
+ * their version. */
+void nb__fb_set(nb_tensor *params, double *X);
+/* Sum of squared errors of the model on (x, y), recording off, temporaries
+ * in `scratch` (reset first); NB_ERR_SHAPE naming yname when the output is
+ * not y's size. */
+int nb__fb_sse(const char *api, nb_model *model, nb_arena *scratch, nb_tensor *x, nb_tensor *y,
+               const char *yname, double *sse);
+/* vperf and tperf (mse, or sse when sse_perf) of the sets data has into
+ * r->val_loss / r->test_loss[epoch]. */
+int nb__fb_sets(const char *api, nb_model *model, nb_arena *scratch, const nb_train_data *d,
+                bool sse_perf, nb_train_record *r, int epoch);
+/* NB_ERR_ARG "api: opts->name is v; expected an integer >= lo" unless v >= lo. */
+int nb__fb_check_int(const char *api, const char *name, long long v, long long lo);
+/* The training set is required, val/test sets come in pairs, targets are
+ * N x O floats (`method` names the algorithm in the message for 1-D ones). */
+int nb__fb_check_data(const char *api, const char *method, nb_model *model,
+                      const nb_train_data *d);
+/* Zero *r and allocate epochs + 1 entries of train_loss, gradient, val_loss
+ * and test_loss (when d has those sets) and of each *extra[i]. */
+int nb__fb_alloc_record(const char *api, nb_train_record *r, int epochs, const nb_train_data *d,
+                        double **const *extra, int nextra);
+/* The limits the stop tests and the display read. */
+typedef struct nb_fb_limits {
+    int epochs, max_fail;
+    double goal, min_grad;
+    bool has_val;
+} nb_fb_limits;
+/* MATLAB's stop tests at epoch ep, in its order: goal, (a perf that is not
+ * finite), mu_max (when `mu_max` says it was passed), min_grad, epochs,
+ * validation, then the callback's answer; NB_STOP_NONE to go on. */
+nb_stop_reason nb__fb_stop(const nb_train_record *r, int ep, const nb_fb_limits *l, bool mu_max,
+                           int fails, bool user_stop);
+/* MATLAB's display line of epoch ep ("Epoch 3/1000, Time ..., Performance
+ * .../goal, Gradient .../min_grad<mid>, Validation Checks f/max<tail>"), and
+ * after the last one "Training with NAME completed: <reason>". */
+void nb__fb_display(FILE *out, const char *name, const nb_train_record *r, int ep,
+                    const nb_fb_limits *l, double seconds, const char *mid, int fails,
+                    const char *tail);
+/* The validation check after epoch ep: a better vperf becomes the best (its
+ * weights X copied into best, fails reset), else one more failure. */
+void nb__fb_validate(const nb_train_record *r, int ep, double *best_v, int *best_epoch,
+                     int *fails, double *best, const double *X, int64_t P);
 
 #endif

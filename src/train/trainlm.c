@@ -36,77 +36,20 @@ typedef struct nb_lm {
     nb_arena *scratch;
     FILE *out;
     int display;
+    nb_fb_limits lim;
 } nb_lm;
-
-/* Write X into the model's parameters (rounded to their dtype, X too). */
-static void nb_lm_set(nb_lm *s, double *X)
-{
-    for (int64_t i = 0; i < s->P; i++) {
-        nb__set(s->params, i, X[i]);
-        X[i] = nb__get(s->params, i);
-    }
-    nb_tensor_bump_version(s->params);
-}
-
-/* Sum of squared errors of the model on (x, y), recording off. */
-static int nb_lm_sse(nb_lm *s, nb_tensor *x, nb_tensor *y, const char *yname, double *sse)
-{
-    nb_arena_reset(s->scratch);
-    nb_arena *prev = nb_arena_use(s->scratch);
-    bool was = nb_set_grad_enabled(false);
-    nb_tensor *p = nb_model_forward(s->model, x);
-    nb_set_grad_enabled(was);
-    nb_arena_use(prev);
-    if (!p)
-        return nb_last_status();
-    if (p->ndim != 2 || p->numel != y->numel) {
-        char s1[96], s2[96];
-        return nb__error(NB_ERR_SHAPE, "%s: the model's output is %s but %s is %s (targets must "
-                         "be N x O, one column per output)", s->api,
-                         nb__shape_fmt(p->ndim, p->shape, s1, sizeof s1), yname,
-                         nb__shape_fmt(y->ndim, y->shape, s2, sizeof s2));
-    }
-    double acc = 0;
-    for (int64_t i = 0; i < p->numel; i++) {
-        double e = nb__get(p, i) - nb__get(y, i);
-        acc += e * e;
-    }
-    *sse = acc;
-    return 0;
-}
 
 static double nb_lm_perf(const nb_lm *s, double sse, int64_t count)
 {
     return s->o.sse ? sse : sse / (double)count;
 }
 
-/* vperf and tperf at `epoch`. */
-static int nb_lm_sets(nb_lm *s, int epoch)
-{
-    const nb_train_data *d = s->d;
-    double sse;
-    int rc = 0;
-    if (d->val_x && (rc = nb_lm_sse(s, d->val_x, d->val_y, "data->val_y", &sse)) == 0)
-        s->r->val_loss[epoch] = nb_lm_perf(s, sse, d->val_y->numel);
-    if (rc == 0 && d->test_x && (rc = nb_lm_sse(s, d->test_x, d->test_y, "data->test_y", &sse)) == 0)
-        s->r->test_loss[epoch] = nb_lm_perf(s, sse, d->test_y->numel);
-    return rc;
-}
-
-static int nb_lm_check_int(const char *api, const char *name, long long v, long long lo)
-{
-    if (v >= lo)
-        return 0;
-    return nb__error(NB_ERR_ARG, "%s: opts->%s is %lld; expected an integer >= %lld", api, name, v,
-                     lo);
-}
-
 /* Fill the defaults and check every option (the float ones after their
  * default, so 0 means the default and only a given value can be wrong). */
 static int nb_lm_opts(const char *api, bool br, nb_trainlm_opts *o)
 {
-    if (nb_lm_check_int(api, "epochs", o->epochs, 0) < 0 ||
-        nb_lm_check_int(api, "show", o->show, 0) < 0)
+    if (nb__fb_check_int(api, "epochs", o->epochs, 0) < 0 ||
+        nb__fb_check_int(api, "show", o->show, 0) < 0)
         return nb_last_status();
     if (o->verbose < -1 || o->verbose > 1)
         return nb__error(NB_ERR_ARG, "%s: opts->verbose is %d; expected -1, 0 or 1", api,
@@ -142,51 +85,11 @@ static int nb_lm_opts(const char *api, bool br, nb_trainlm_opts *o)
     return 0;
 }
 
-static int nb_lm_check_data(const char *api, nb_model *model, const nb_train_data *d)
-{
-    if (!model || !d)
-        return nb__error(NB_ERR_NULL, "%s: %s is NULL", api, !model ? "model" : "data");
-    if (!d->x || !d->y)
-        return nb__error(NB_ERR_NULL, "%s: data->%s is NULL (the training set is required)", api,
-                         !d->x ? "x" : "y");
-    if ((!d->val_x != !d->val_y) || (!d->test_x != !d->test_y))
-        return nb__error(NB_ERR_NULL, "%s: give both %s_x and %s_y, or neither", api,
-                         !d->val_x != !d->val_y ? "val" : "test",
-                         !d->val_x != !d->val_y ? "val" : "test");
-    nb_tensor *xs[3] = {d->x, d->val_x, d->test_x}, *ys[3] = {d->y, d->val_y, d->test_y};
-    static const char *xn[3] = {"data->x", "data->val_x", "data->test_x"};
-    static const char *yn[3] = {"data->y", "data->val_y", "data->test_y"};
-    for (int i = 0; i < 3; i++) {
-        if (!xs[i])
-            continue;
-        int rc = nb__check_xy(api, model, xs[i], ys[i], xn[i], yn[i]);
-        if (rc < 0)
-            return rc;
-        if (ys[i]->ndim != 2)
-            return nb__error(NB_ERR_SHAPE, "%s: %s is 1-D (class labels?); Levenberg-Marquardt "
-                             "fits squared errors: give targets as N x O floats (one-hot for "
-                             "classes)", api, yn[i]);
-    }
-    return 0;
-}
-
 static int nb_lm_alloc_record(nb_lm *s)
 {
     nb_train_record *r = s->r;
-    size_t n = (size_t)s->o.epochs + 1;
-    memset(r, 0, sizeof *r);
-    double **arrays[] = {&r->train_loss, &r->gradient, &r->mu, &r->val_loss, &r->test_loss,
-                         &r->gamma, &r->ssx, &r->alpha, &r->beta};
-    int count = s->br ? 9 : 5;
-    for (int i = 0; i < count; i++) {
-        if ((i == 3 && !s->d->val_x) || (i == 4 && !s->d->test_x))
-            continue;
-        if (!(*arrays[i] = calloc(n, sizeof(double)))) {
-            nb_train_record_free(r);
-            return nb__error(NB_ERR_NOMEM, "%s: out of memory for the training record", s->api);
-        }
-    }
-    return 0;
+    double **extra[] = {&r->mu, &r->gamma, &r->ssx, &r->alpha, &r->beta};
+    return nb__fb_alloc_record(s->api, r, s->o.epochs, s->d, extra, s->br ? 5 : 1);
 }
 
 /* The work buffers, after checking their size against max_bytes. */
@@ -231,23 +134,17 @@ static void nb_lm_free(nb_lm *s)
     nb_arena_free(s->scratch);
 }
 
-static void nb_lm_display(nb_lm *s, int epoch, double t0, int fails, bool last)
+static void nb_lm_display(nb_lm *s, int epoch, double t0, int fails)
 {
     const nb_train_record *r = s->r;
-    if (!s->display || (!last && epoch % s->o.show != 0))
+    if (!s->display || (r->stop == NB_STOP_NONE && epoch % s->o.show != 0))
         return;
-    fprintf(s->out, "Epoch %d/%d, Time %.3f, Performance %g/%g, Gradient %g/%g, Mu %g/%g", epoch,
-            s->o.epochs, nb__now() - t0, r->train_loss[epoch], s->o.goal, r->gradient[epoch],
-            s->o.min_grad, r->mu[epoch], s->o.mu_max);
-    if (s->d->val_x)
-        fprintf(s->out, ", Validation Checks %d/%d", fails, s->o.max_fail);
+    char mid[64], tail[80] = "";
+    snprintf(mid, sizeof mid, ", Mu %g/%g", r->mu[epoch], s->o.mu_max);
     if (s->br)
-        fprintf(s->out, ", Gamma %g, SSX %g", r->gamma[epoch], r->ssx[epoch]);
-    fprintf(s->out, "\n");
-    if (last)
-        fprintf(s->out, "Training with %s completed: %s\n", s->br ? "TRAINBR" : "TRAINLM",
-                nb_stop_reason_matlab(r->stop));
-    fflush(s->out);
+        snprintf(tail, sizeof tail, ", Gamma %g, SSX %g", r->gamma[epoch], r->ssx[epoch]);
+    nb__fb_display(s->out, s->br ? "TRAINBR" : "TRAINLM", r, epoch, &s->lim, nb__now() - t0, mid,
+                   fails, tail);
 }
 
 static double nb_dot(const double *a, const double *b, int64_t n)
@@ -271,9 +168,9 @@ static int nb_lm_loop(nb_lm *s)
     for (int64_t i = 0; i < P; i++)
         s->X[i] = nb__get(s->params, i);
     double sse, mu = o->mu, ssx = nb_dot(s->X, s->X, P);
-    int rc = nb_lm_sse(s, d->x, d->y, "data->y", &sse);
+    int rc = nb__fb_sse(s->api, s->model, s->scratch, d->x, d->y, "data->y", &sse);
     if (rc == 0)
-        rc = nb_lm_sets(s, 0);
+        rc = nb__fb_sets(s->api, s->model, s->scratch, d, o->sse, r, 0);
     if (rc < 0)
         return nb__error_context(s->api, "evaluating the starting point");
     double alpha = 0, beta = 1, gamma = (double)P;
@@ -316,19 +213,8 @@ static int nb_lm_loop(nb_lm *s)
         /* the callback sees every epoch, the last one too; then MATLAB's stop
          * tests, in its order, and the callback's answer last */
         int user_stop = ep > 0 && o->callback && o->callback(ep, r, o->callback_ctx);
-        if (r->train_loss[ep] <= o->goal)
-            r->stop = NB_STOP_GOAL;
-        else if (mu > o->mu_max)
-            r->stop = NB_STOP_MU_MAX;
-        else if (o->min_grad > 0 && r->gradient[ep] < o->min_grad)
-            r->stop = NB_STOP_MIN_GRAD;
-        else if (ep == o->epochs)
-            r->stop = NB_STOP_EPOCHS;
-        else if (d->val_x && o->max_fail > 0 && fails >= o->max_fail)
-            r->stop = NB_STOP_VAL_FAIL;
-        else if (user_stop)
-            r->stop = NB_STOP_CALLBACK;
-        nb_lm_display(s, ep, t0, fails, r->stop != NB_STOP_NONE);
+        r->stop = nb__fb_stop(r, ep, &s->lim, mu > o->mu_max, fails, user_stop);
+        nb_lm_display(s, ep, t0, fails);
         if (r->stop != NB_STOP_NONE)
             return 0;
 
@@ -347,8 +233,8 @@ static int nb_lm_loop(nb_lm *s)
                 nb__cholesky_solve(s->A, P, rhs, s->dX);
                 for (int64_t i = 0; i < P; i++)
                     s->X2[i] = s->X[i] + s->dX[i];
-                nb_lm_set(s, s->X2);
-                if ((rc = nb_lm_sse(s, d->x, d->y, "data->y", &sse2)) < 0)
+                nb__fb_set(s->params, s->X2);
+                if ((rc = nb__fb_sse(s->api, s->model, s->scratch, d->x, d->y, "data->y", &sse2)) < 0)
                     return nb__error_context(s->api, "epoch %d", ep + 1);
                 ssx2 = nb_dot(s->X2, s->X2, P);
                 double F2 = beta * sse2 + alpha * ssx2;
@@ -377,22 +263,14 @@ static int nb_lm_loop(nb_lm *s)
             }
             F = beta * sse + alpha * ssx;
         } else {
-            nb_lm_set(s, s->X); /* back to the last kept weights */
+            nb__fb_set(s->params, s->X); /* back to the last kept weights */
         }
         int e1 = ep + 1;
         r->train_loss[e1] = nb_lm_perf(s, sse, rows);
-        if ((rc = nb_lm_sets(s, e1)) < 0)
+        if ((rc = nb__fb_sets(s->api, s->model, s->scratch, d, o->sse, r, e1)) < 0)
             return nb__error_context(s->api, "epoch %d", e1);
-        if (d->val_x) {
-            if (r->val_loss[e1] < best_v) {
-                best_v = r->val_loss[e1];
-                r->best_epoch = e1;
-                fails = 0;
-                memcpy(s->best, s->X, sizeof(double) * (size_t)P);
-            } else {
-                fails++; /* "fails to improve or remains the same" */
-            }
-        }
+        if (d->val_x)
+            nb__fb_validate(r, e1, &best_v, &r->best_epoch, &fails, s->best, s->X, P);
     }
 }
 
@@ -404,7 +282,7 @@ static int nb_lm_run(const char *api, bool br, nb_model *model, const nb_train_d
     nb_train_record local;
     s.r = record ? record : &local;
     memset(s.r, 0, sizeof *s.r);
-    int rc = nb_lm_check_data(api, model, data);
+    int rc = nb__fb_check_data(api, "Levenberg-Marquardt", model, data);
     if (rc == 0)
         rc = nb_lm_opts(api, br, &s.o);
     if (rc < 0)
@@ -414,6 +292,8 @@ static int nb_lm_run(const char *api, bool br, nb_model *model, const nb_train_d
         return nb__error_context(api, "gathering the parameters");
     s.P = s.params->numel;
     s.rows = data->y->numel;
+    s.lim = (nb_fb_limits){.epochs = s.o.epochs, .max_fail = s.o.max_fail, .goal = s.o.goal,
+                           .min_grad = s.o.min_grad, .has_val = data->val_x != NULL};
     s.out = s.o.out ? s.o.out : stderr;
     s.display = s.o.verbose > 0 || (s.o.verbose == 0 && isatty(fileno(s.out)));
     nb_arena_opts ao = {.allocator = nb_model_allocator(model)};
@@ -425,7 +305,7 @@ static int nb_lm_run(const char *api, bool br, nb_model *model, const nb_train_d
     if (rc == 0)
         rc = nb_lm_loop(&s);
     if (rc == 0 && data->val_x && s.r->best_epoch != s.r->epochs)
-        nb_lm_set(&s, s.best); /* MATLAB returns the net of the best epoch */
+        nb__fb_set(s.params, s.best); /* MATLAB returns the net of the best epoch */
     s.r->seconds = nb__now() - t0;
     nb_lm_free(&s);
     if (rc < 0 || !record)
