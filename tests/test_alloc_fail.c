@@ -70,7 +70,8 @@ static void af_bad(af_tally *t, long n, const char *fmt, const char *a, const ch
 {
     if (t->bad++ == 0) {
         char what[600];
-        snprintf(what, sizeof what, fmt, a, b);
+        if (snprintf(what, sizeof what, fmt, a, b) >= (int)sizeof what)
+            memcpy(what + sizeof what - 4, "...", 4); /* a long library message, cut */
         snprintf(t->first_bad, sizeof t->first_bad, "allocation %ld: %s", n, what);
     }
 }
@@ -121,7 +122,7 @@ static bool af_run_one(const af_path *p, long n, bool sticky, af_tally *t)
     } else if (hit)
         t->recovered++;
     p->cleanup(p->ctx);
-    af_block b;
+    af_block b = {0};
     if (af.overflow)
         af_bad(t, n, "more blocks were live at once than the injector tracks%s%s", "", "");
     else if (af_live(&b) > 0) {
