@@ -293,6 +293,26 @@ START_TEST(test_custom_op_has_no_builtin_rule)
 }
 END_TEST
 
+/* A custom op's name is the user's and may hold markup: the page shows it
+ * escaped wherever it writes it (headings, node labels, sums, rules). */
+START_TEST(test_custom_op_name_escaped)
+{
+    nb_op_registry *reg = nb_op_registry_new();
+    nb_custom_op_def d = {.name = "<b>twice&", .n_inputs = 1, .forward = twice_fwd,
+                          .backward = twice_bwd};
+    const nb_custom_op *op = nb_custom_op_define(reg, &d);
+    ck_assert_ptr_nonnull(op);
+    nb_tensor *x = nb_tensor_set_requires_grad(nb_scalar(NB_F64, 1.5), true);
+    nb_tensor *y = nb_custom_op_apply(op, &x, 1);
+    ck_assert_ptr_nonnull(y);
+    char *page = page_of(y, NULL);
+    ck_assert_has(page, "&lt;b&gt;twice&amp;");
+    ck_assert_ptr_null(strstr(page, "<b>twice"));
+    free(page);
+    nb_op_registry_free(reg);
+}
+END_TEST
+
 START_TEST(test_errors)
 {
     graph g = make_graph();
@@ -411,6 +431,7 @@ int main(void)
     tcase_add_test(tc, test_two_roots_and_a_leaf_root);
     tcase_add_test(tc, test_hook_kept);
     tcase_add_test(tc, test_custom_op_has_no_builtin_rule);
+    tcase_add_test(tc, test_custom_op_name_escaped);
     tcase_add_test(tc, test_errors);
     tcase_add_test(tc, test_save_atomic);
     suite_add_tcase(s, tc);

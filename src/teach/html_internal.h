@@ -69,6 +69,11 @@ typedef struct nb_hout {
 void nb__html_printf(nb_hout *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* s with & < > " escaped (names are the user's and may hold anything). */
 void nb__html_text(nb_hout *o, const char *s);
+/* s escaped as nb__html_text does, into buf (cut to fit size), for a
+ * user's name inside a formatted line, e.g. a custom op's name:
+ *     nb__html_printf(o, "node %s", NB_HTML_OP_NAME(node)); */
+const char *nb__html_escaped(const char *s, char *buf, size_t size);
+#define NB_HTML_OP_NAME(node) nb__html_escaped(nb_node_op_name(node), (char[256]){0}, 256)
 /* A number as the page writes it: %.4g, with -0 as 0. */
 void nb__html_num(nb_hout *o, double x);
 /* A matrix (a table with rows and columns), a scalar, or a summary. */

@@ -34,6 +34,23 @@ void nb__html_text(nb_hout *o, const char *s)
     }
 }
 
+const char *nb__html_escaped(const char *s, char *buf, size_t size)
+{
+    size_t n = 0;
+    for (; *s && n + 7 < size; s++) {
+        const char *rep = *s == '&' ? "&amp;" : *s == '<' ? "&lt;" : *s == '>' ? "&gt;"
+                        : *s == '"' ? "&quot;" : NULL;
+        if (rep) {
+            memcpy(buf + n, rep, strlen(rep));
+            n += strlen(rep);
+        } else {
+            buf[n++] = (unsigned char)*s < 0x20 ? ' ' : *s;
+        }
+    }
+    buf[n] = '\0';
+    return buf;
+}
+
 void nb__html_num(nb_hout *o, double x)
 {
     if (x == 0)

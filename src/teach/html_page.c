@@ -91,7 +91,7 @@ static void nb_hv_label(nb_hpage *pg, const nb_hv *v)
         nb__html_text(&pg->o, v->key->name);
     else if (v->node_idx >= 0)
         nb__html_printf(&pg->o, "#%llu %s", (unsigned long long)nb_node_id(pg->nodes[v->node_idx]),
-                        nb_node_op_name(pg->nodes[v->node_idx]));
+                        NB_HTML_OP_NAME(pg->nodes[v->node_idx]));
     else
         nb__html_printf(&pg->o, "%s %lld", v->key->requires_grad ? "leaf" : "constant",
                         (long long)v->idx);
@@ -326,7 +326,7 @@ static void nb_hpage_svg(nb_hpage *pg)
         nb__shape_fmt(v->key->ndim, v->key->shape, shape, sizeof shape);
         nb__html_printf(o, "</text><text class=\"s\" x=\"%lld\" y=\"%lld\">%s%s%s</text>",
                         (long long)x, (long long)(y + 13),
-                        v->node_idx >= 0 && v->key->name ? nb_node_op_name(pg->nodes[v->node_idx])
+                        v->node_idx >= 0 && v->key->name ? NB_HTML_OP_NAME(pg->nodes[v->node_idx])
                                                          : "",
                         v->node_idx >= 0 && v->key->name ? " · " : "", shape);
         if (param)
@@ -388,9 +388,9 @@ static void nb_hpage_forward(nb_hpage *pg)
         nb_hpage_section(pg, i + 1, ov->idx);
         nb__html_printf(o, "<h2>Step %lld · forward %lld of %lld: node #%llu %s</h2><p>",
                         (long long)(i + 1), (long long)(i + 1), (long long)pg->n_nodes,
-                        (unsigned long long)nb_node_id(nd), nb_node_op_name(nd));
+                        (unsigned long long)nb_node_id(nd), NB_HTML_OP_NAME(nd));
         nb_hv_label(pg, ov);
-        nb__html_printf(o, " = %s(", nb_node_op_name(nd));
+        nb__html_printf(o, " = %s(", NB_HTML_OP_NAME(nd));
         for (int k = 0; k < nb_node_num_inputs(nd); k++) {
             nb__html_printf(o, "%s", k ? ", " : "");
             nb_hv_label_of(pg, nb_node_input(nd, k));
@@ -426,7 +426,7 @@ static void nb_hpage_terms(nb_hpage *pg, const nb_hv *v, const nb_hmat *sum)
         nb__html_printf(o, "%s<span class=\"term\">", n ? "<span class=\"op\">+</span>" : "");
         nb__html_mat(o, &m);
         nb__html_printf(o, "<small>from #%llu %s</small></span>",
-                        (unsigned long long)nb_node_id(e->node), nb_node_op_name(e->node));
+                        (unsigned long long)nb_node_id(e->node), NB_HTML_OP_NAME(e->node));
     }
     if (n > 1) {
         nb__html_printf(o, "<span class=\"op\">=</span>");
@@ -456,7 +456,7 @@ static void nb_hpage_backward(nb_hpage *pg)
         nb__html_printf(o, "<h2>Step %lld · backward %lld of %lld: node #%llu %s</h2>",
                         (long long)(first_bwd + e->step), (long long)(e->step + 1),
                         (long long)pg->n_visits, (unsigned long long)nb_node_id(nd),
-                        nb_node_op_name(nd));
+                        NB_HTML_OP_NAME(nd));
         nb__html_printf(o, "<p class=\"arr\">Gradient arriving at its output: ");
         nb_hpage_d(pg, e->tensor);
         nb__html_printf(o, " = </p><div class=\"sum\">");

@@ -121,7 +121,7 @@ static bool nb_hrule_broadcast(const nb_node *node)
 void nb__html_rule(nb_hout *o, const nb_node *node, const nb_hmat *g, const char *loss,
                    int64_t max_values, double *scratch)
 {
-    const char *op = nb_node_op_name(node);
+    const char *op = NB_HTML_OP_NAME(node);
     const nb_op_rule *r = nb__node_rule(node);
     int n_inputs = nb_node_num_inputs(node);
     switch (r ? r->page_numbers : NB_RULE_WORDS) {
