@@ -10,7 +10,7 @@
 TEST_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 TEST_LDADD = libnabla_impl.la $(CHECK_LIBS) $(OPENMP_CFLAGS)
 # helpers included by several suites
-EXTRA_DIST += tests/test_util.h tests/malloc_count.h tests/alloc_fail.h tests/test_errors.h \
+EXTRA_DIST += tests/test_util.h tests/malloc_count.h tests/alloc_fail.h tests/test_errors.h tests/fullbatch_fixtures.h \
 	tests/data
 
 if HAVE_CHECK

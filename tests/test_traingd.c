@@ -8,35 +8,7 @@
 #endif
 
 #include "test_util.h"
-
-/* 3 inputs, 4 tansig hidden, 2 purelin outputs: P = 3*4 + 4 + 4*2 + 2 = 26 */
-#define NI 3
-#define NH 4
-#define NO 2
-#define NS 5
-#define NP (NI * NH + NH + NH * NO + NO)
-
-static nb_model *small_net(void)
-{
-    return nb_bpnet_new((const int64_t[]){NI, NH, NO}, 3, NULL,
-                        &(nb_bpnet_opts){.dtype = NB_F64, .seed = 7});
-}
-
-static nb_tensor *small_x(void)
-{
-    double v[NS * NI];
-    for (int i = 0; i < NS * NI; i++)
-        v[i] = sin(1.7 * i + 0.3);
-    return nb_from_f64(v, NB_SHAPE(NS, NI));
-}
-
-static nb_tensor *small_t(void)
-{
-    double v[NS * NO];
-    for (int i = 0; i < NS * NO; i++)
-        v[i] = cos(0.9 * i);
-    return nb_from_f64(v, NB_SHAPE(NS, NO));
-}
+#include "fullbatch_fixtures.h"
 
 /* The net written from the flat order of nabla/nn.h (W1 in x out row-major,
  * b1, W2, b2), its mse on (x, t) and the gradient of that mse with respect
@@ -72,8 +44,8 @@ static void flat_copy(nb_model *net, double *X)
 
 START_TEST(test_gd_one_step)
 {
-    nb_model *net = small_net();
-    nb_tensor *x = small_x(), *t = small_t();
+    nb_model *net = small_net(NB_F64);
+    nb_tensor *x = small_x(NB_F64), *t = small_t();
     double X[NP], g[NP];
     flat_copy(net, X);
     double perf0 = reference_grad(X, x, t, g);
@@ -102,8 +74,8 @@ END_TEST
 
 START_TEST(test_gdm_recurrence)
 {
-    nb_model *net = small_net();
-    nb_tensor *x = small_x(), *t = small_t();
+    nb_model *net = small_net(NB_F64);
+    nb_tensor *x = small_x(NB_F64), *t = small_t();
     double X[NP], g[NP], dX[NP] = {0}, perf[4];
     flat_copy(net, X);
     const double lr = 0.2, mc = 0.8;
@@ -247,8 +219,8 @@ END_TEST
 
 START_TEST(test_stop_epochs_goal_callback)
 {
-    nb_model *net = small_net();
-    nb_tensor *x = small_x(), *t = small_t();
+    nb_model *net = small_net(NB_F64);
+    nb_tensor *x = small_x(NB_F64), *t = small_t();
     nb_train_record rec;
     ck_assert_int_eq(nb_traingd(net, &(nb_train_data){.x = x, .y = t},
                                 &(nb_traingd_opts){.epochs = 3, .min_grad = -1, .verbose = -1},
@@ -274,17 +246,10 @@ START_TEST(test_stop_epochs_goal_callback)
 }
 END_TEST
 
-static int stop_at_two(int epoch, const nb_train_record *r, void *ctx)
-{
-    (void)r;
-    (*(int *)ctx)++;
-    return epoch == 2;
-}
-
 START_TEST(test_stop_callback)
 {
-    nb_model *net = small_net();
-    nb_tensor *x = small_x(), *t = small_t();
+    nb_model *net = small_net(NB_F64);
+    nb_tensor *x = small_x(NB_F64), *t = small_t();
     nb_train_record rec;
     int calls = 0;
     ck_assert_int_eq(nb_traingdx(net, &(nb_train_data){.x = x, .y = t},
@@ -338,26 +303,9 @@ START_TEST(test_stop_not_finite)
 }
 END_TEST
 
-static void sine_data(int n, double phase, double sign, nb_tensor **x, nb_tensor **t)
-{
-    double xv[64], tv[64];
-    for (int i = 0; i < n; i++) {
-        xv[i] = -2 + 4.0 * i / (n - 1) + phase;
-        tv[i] = sign * sin(xv[i]);
-    }
-    *x = nb_from_f64(xv, NB_SHAPE(n, 1));
-    *t = nb_from_f64(tv, NB_SHAPE(n, 1));
-}
-
-static nb_model *sine_net(int hidden)
-{
-    return nb_bpnet_new((const int64_t[]){1, hidden, 1}, 3, NULL,
-                        &(nb_bpnet_opts){.dtype = NB_F64, .seed = 3});
-}
-
 START_TEST(test_stop_validation)
 {
-    nb_model *net = sine_net(8);
+    nb_model *net = sine_net(NB_F64, 8);
     nb_tensor *x, *t, *vx, *vt, *sx, *st;
     sine_data(20, 0, 1, &x, &t);
     sine_data(10, 0.1, -1, &vx, &vt); /* the opposite function: fitting x makes it worse */
@@ -367,15 +315,7 @@ START_TEST(test_stop_validation)
                                                .test_x = sx, .test_y = st},
                          &(nb_traingd_opts){.max_fail = 3, .verbose = -1}, &rec);
     ck_assert_msg(rc == NB_OK, "%s", nb_last_error());
-    ck_assert_int_eq(rec.stop, NB_STOP_VAL_FAIL);
-    ck_assert_str_eq(nb_stop_reason_matlab(rec.stop), "Validation stop.");
-    ck_assert_int_eq(rec.epochs - rec.best_epoch, 3);
-    double v;
-    ck_assert_int_eq(nb_model_evaluate(net, nb_mse_loss, vx, vt, &v, NULL), NB_OK);
-    ck_assert_double_eq_tol(v, rec.val_loss[rec.best_epoch], 1e-12);
-    for (int e = 0; e <= rec.epochs; e++)
-        ck_assert(rec.val_loss[e] >= rec.val_loss[rec.best_epoch]);
-    ck_assert_ptr_nonnull(rec.test_loss);
+    ck_assert_validation_stop(rec, net, vx, vt);
     nb_train_record_free(&rec);
     nb_model_free(net);
 }
@@ -383,7 +323,7 @@ END_TEST
 
 START_TEST(test_fit_reaches_goal)
 {
-    nb_model *net = sine_net(10);
+    nb_model *net = sine_net(NB_F64, 10);
     nb_tensor *x, *t;
     sine_data(40, 0, 1, &x, &t);
     nb_train_record rec;
@@ -427,8 +367,8 @@ END_TEST
 
 START_TEST(test_display)
 {
-    nb_model *net = small_net();
-    nb_tensor *x = small_x(), *t = small_t();
+    nb_model *net = small_net(NB_F64);
+    nb_tensor *x = small_x(NB_F64), *t = small_t();
     FILE *f = tmpfile();
     ck_assert_ptr_nonnull(f);
     ck_assert_int_eq(nb_traingdx(net, &(nb_train_data){.x = x, .y = t},
@@ -466,8 +406,8 @@ static void bad(gd_fn fn, const char *api, nb_model *net, const nb_train_data *d
 
 START_TEST(test_bad_options)
 {
-    nb_model *net = small_net();
-    nb_tensor *x = small_x(), *t = small_t();
+    nb_model *net = small_net(NB_F64);
+    nb_tensor *x = small_x(NB_F64), *t = small_t();
     nb_train_data d = {.x = x, .y = t};
     bad(nb_traingd, "nb_traingd", net, &d, (nb_traingd_opts){.lr = -0.1}, "lr is -0.1");
     bad(nb_traingdm, "nb_traingdm", net, &d, (nb_traingd_opts){.mc = 1}, "mc is 1");

@@ -8,38 +8,9 @@
 #endif
 
 #include "test_util.h"
+#include "fullbatch_fixtures.h"
 
 #include "train/train_internal.h" /* nb__cholesky, nb__cholesky_solve */
-
-/* 3 inputs, 4 tansig hidden, 2 purelin outputs: P = 3*4 + 4 + 4*2 + 2 = 26 */
-#define NI 3
-#define NH 4
-#define NO 2
-#define NS 5
-#define NP (NI * NH + NH + NH * NO + NO)
-
-static nb_model *small_net(nb_dtype dtype)
-{
-    return nb_bpnet_new((const int64_t[]){NI, NH, NO}, 3, NULL,
-                        &(nb_bpnet_opts){.dtype = dtype, .seed = 7});
-}
-
-static nb_tensor *small_x(nb_dtype dtype)
-{
-    double v[NS * NI];
-    for (int i = 0; i < NS * NI; i++)
-        v[i] = sin(1.7 * i + 0.3);
-    nb_tensor *x = nb_from_f64(v, NB_SHAPE(NS, NI));
-    return dtype == NB_F64 ? x : nb_cast(x, dtype);
-}
-
-static nb_tensor *small_t(void)
-{
-    double v[NS * NO];
-    for (int i = 0; i < NS * NO; i++)
-        v[i] = cos(0.9 * i);
-    return nb_from_f64(v, NB_SHAPE(NS, NO));
-}
 
 /* The same net written from the flat order of nabla/nn.h: W1 (in x out,
  * row-major), b1, W2, b2, sliced out of one flat input. */
@@ -241,22 +212,6 @@ START_TEST(test_gradient_is_two_je_over_n)
 END_TEST
 
 /* y = sin(x) on [-2, 2], n points, in a (n, 1) pair. */
-static void sine_data(int n, double phase, double sign, nb_tensor **x, nb_tensor **t)
-{
-    double xv[64], tv[64];
-    for (int i = 0; i < n; i++) {
-        xv[i] = -2 + 4.0 * i / (n - 1) + phase;
-        tv[i] = sign * sin(xv[i]);
-    }
-    *x = nb_from_f64(xv, NB_SHAPE(n, 1));
-    *t = nb_from_f64(tv, NB_SHAPE(n, 1));
-}
-
-static nb_model *sine_net(nb_dtype dtype, int hidden)
-{
-    return nb_bpnet_new((const int64_t[]){1, hidden, 1}, 3, NULL,
-                        &(nb_bpnet_opts){.dtype = dtype, .seed = 3});
-}
 
 START_TEST(test_fit_reaches_goal)
 {
@@ -365,27 +320,11 @@ START_TEST(test_stop_validation)
                                               .test_x = sx, .test_y = st},
                         &(nb_trainlm_opts){.max_fail = 3, .verbose = -1}, &rec);
     ck_assert_msg(rc == NB_OK, "%s", nb_last_error());
-    ck_assert_int_eq(rec.stop, NB_STOP_VAL_FAIL);
-    ck_assert_str_eq(nb_stop_reason_matlab(rec.stop), "Validation stop.");
-    ck_assert_int_eq(rec.epochs - rec.best_epoch, 3);
-    /* the best epoch's weights are back */
-    double v;
-    ck_assert_int_eq(nb_model_evaluate(net, nb_mse_loss, vx, vt, &v, NULL), NB_OK);
-    ck_assert_double_eq_tol(v, rec.val_loss[rec.best_epoch], 1e-12);
-    for (int e = 0; e <= rec.epochs; e++)
-        ck_assert(rec.val_loss[e] >= rec.val_loss[rec.best_epoch]);
-    ck_assert_ptr_nonnull(rec.test_loss);
+    ck_assert_validation_stop(rec, net, vx, vt);
     nb_train_record_free(&rec);
     nb_model_free(net);
 }
 END_TEST
-
-static int stop_at_two(int epoch, const nb_train_record *r, void *ctx)
-{
-    (void)r;
-    (*(int *)ctx)++;
-    return epoch == 2;
-}
 
 START_TEST(test_stop_callback_and_goal_at_start)
 {
