@@ -19,11 +19,14 @@ LSAN_OPTIONS="suppressions=$NB_MPI_LSAN_SUPP${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}fast_unwind_on_malloc=0"
 OMPI_MCA_mca_base_component_disable_dlclose=1
 export LSAN_OPTIONS ASAN_OPTIONS OMPI_MCA_mca_base_component_disable_dlclose
+# the checkpoint-resume check writes into a folder of its own
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT
 status=0
 for np in 1 2 4; do
     echo "== mpirun -np $np"
     # a bounded wait: a hung collective fails the test instead of CI
-    timeout 120 "$NB_MPIRUN" --oversubscribe -np "$np" tests/test_dist_mpi || {
+    timeout 120 "$NB_MPIRUN" --oversubscribe -np "$np" tests/test_dist_mpi --dir "$tmp" || {
         echo "FAIL: $np ranks (status $?)"
         status=1
     }
@@ -48,5 +51,5 @@ if [ "$rc" -eq 124 ] || ! echo "$out" | grep -q 'rank 0: nb_dist_train returned 
     echo "FAIL: rank 0 did not stop with the timeout's error (status $rc)"
     status=1
 fi
-[ "$status" -eq 0 ] && echo "check_mpi: 1, 2 and 4 ranks agree with one process"
+[ "$status" -eq 0 ] && echo "check_mpi: 1, 2 and 4 ranks agree with one process, resumed runs too"
 exit "$status"

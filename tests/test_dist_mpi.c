@@ -3,7 +3,8 @@
  * gives on the global batches.  Each rank trains a model with the
  * distributed API and a copy with plain nb_train (one process, all rows),
  * from the same start, and compares them: f64 within 1e-12, f32 within 1e-5
- * relative.  A plain program, not a Check suite: Check's fork per test does
+ * relative; with `--dir DIR`, also a run resumed from a checkpoint in DIR
+ * against an uninterrupted one.  A plain program, not a Check suite: Check's fork per test does
  * not mix with MPI.  Prints one line per rank; exits 0 when all passed. */
 #include <math.h>
 #include <signal.h>
@@ -117,6 +118,47 @@ static void check_train(nb_dtype dt, int64_t n, int64_t bs, int epochs, int oneh
     }
     nb_train_record_free(&r1);
     nb_train_record_free(&r2);
+    nb_optim_free(o1);
+    nb_optim_free(o2);
+    nb_model_free(net);
+    nb_model_free(ref);
+}
+
+/* Checkpoint and resume across ranks: 2 epochs written by rank 0, then a
+ * resumed run of 5 on every rank, against one process training 5 epochs
+ * straight.  `dir` is the test's temporary folder (from check_mpi.sh). */
+static void check_resume(const char *dir)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/resume.nbt", dir);
+    nb_tensor *x, *y;
+    make_data(NB_F64, 42, &x, &y, 0);
+    nb_model *net = make_net(NB_F64, 5), *ref = make_net(NB_F64, 5);
+    nb_optim *o1 = nb_adam_new(net, &(nb_adam_opts){.lr = 0.01});
+    nb_optim *o2 = nb_adam_new(ref, &(nb_adam_opts){.lr = 0.01});
+    nb_train_data d = {.x = x, .y = y};
+    nb_train_opts opts = {.epochs = 2, .batch_size = 10, .seed = 5, .verbose = -1, .min_grad = -1,
+                          .checkpoint = path};
+    int rc = nb_dist_train(net, o1, nb_cross_entropy_loss, &d, &opts, NULL);
+    CHECK(rc == NB_OK, "nb_dist_train of 2 epochs returned %d", rc);
+    /* a collective: no rank reads the file before rank 0 has written it */
+    CHECK(nb_dist_broadcast_params(net) == NB_OK, "sync");
+    /* as after a restart: the weights and state come from the file */
+    nb_tensor_fill(nb_model_params_flat(net), 0.25);
+    CHECK(nb_optim_reset(o1) == NB_OK, "reset");
+    opts.epochs = 5;
+    opts.resume = true;
+    rc = nb_dist_train(net, o1, nb_cross_entropy_loss, &d, &opts, NULL);
+    CHECK(rc == NB_OK, "resumed nb_dist_train returned %d", rc);
+    nb_train_opts plain = {.epochs = 5, .batch_size = 10, .seed = 5, .verbose = -1,
+                           .min_grad = -1};
+    rc = nb_train(ref, o2, nb_cross_entropy_loss, &d, &plain, NULL);
+    CHECK(rc == NB_OK, "nb_train returned %d", rc);
+    double diff = weight_diff(net, ref);
+    CHECK(diff <= 1e-12, "resumed run: weights differ by %g from one uninterrupted process", diff);
+    CHECK(nb_optim_steps(o1) == nb_optim_steps(o2), "steps %lld vs %lld",
+          (long long)nb_optim_steps(o1), (long long)nb_optim_steps(o2));
+    CHECK(nb_dist_broadcast_params(net) == NB_OK, "sync"); /* before the next run's writes */
     nb_optim_free(o1);
     nb_optim_free(o2);
     nb_model_free(net);
@@ -266,6 +308,8 @@ int main(int argc, char **argv)
     check_train(NB_F32, 42, 10, 4, 0);
     check_train(NB_F32, 37, 8, 3, 1);
     check_explicit_loop(size);
+    if (argc > 2 && strcmp(argv[1], "--dir") == 0)
+        check_resume(argv[2]);
     check_progress();
     check_errors(size);
     nb_arena_use(NULL);

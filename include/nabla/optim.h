@@ -104,8 +104,21 @@ const char *nb_optim_name(const nb_optim *opt);
  * finite lr > 0 (else NB_ERR_ARG, the rate unchanged). */
 double nb_optim_lr(const nb_optim *opt);
 int nb_optim_set_lr(nb_optim *opt, double lr);
-/* Number of steps taken. */
+/* Number of steps taken (-1 for NULL). */
 int64_t nb_optim_steps(const nb_optim *opt);
+/* Set the step count (Adam's bias correction reads it), e.g. when resuming
+ * from a checkpoint.  NB_OK, or NB_ERR_NULL / NB_ERR_ARG (steps < 0). */
+int nb_optim_set_steps(nb_optim *opt, int64_t steps);
+/* The optimizer's state, for checkpoints: nb_optim_num_state buffers (SGD
+ * with momentum 1, Adam 2 moments, RMSprop up to 3, RPROP step sizes and
+ * previous gradient; -1 for NULL), each a 1-D tensor of the model's dtype
+ * with one entry per scalar of the flat parameter buffer.  The tensor is
+ * borrowed (it lives as long as the optimizer) and is the state itself:
+ * nb_tensors_save writes it, nb_tensors_load_into restores it; together with
+ * the parameters and nb_optim_steps that is everything a step reads.  NULL
+ * with NB_ERR_NULL / NB_ERR_ARG (index out of range). */
+int nb_optim_num_state(const nb_optim *opt);
+nb_tensor *nb_optim_state(const nb_optim *opt, int i);
 /* The model the optimizer updates. */
 nb_model *nb_optim_model(const nb_optim *opt);
 

@@ -120,10 +120,29 @@ typedef struct nb_train_opts {
     nb_epoch_fn callback;/* per-epoch callback (NULL = none) */
     void *callback_ctx;  /* passed to the callback */
     const nb_train_parallel *parallel; /* data-parallel hooks (NULL = one process) */
+    /* Checkpoints (see nb_train): a file written after every
+     * checkpoint_every-th epoch and after the last one, by process 0 only;
+     * NULL = none. */
+    const char *checkpoint;
+    int checkpoint_every; /* epochs between checkpoints, >= 0; 0 = 1 */
+    bool resume;          /* start from `checkpoint` (it must exist) instead of epoch 0 */
 } nb_train_opts;
 
 /* Train `model` with `opt` on `data`, minimising loss(model(x), y,
  * NB_REDUCE_MEAN).
+ * With opts.checkpoint, the state after an epoch (parameters, optimizer
+ * state and step count, the shuffle's order and RNG, the record so far, the
+ * best weights and failure count of early stopping) is written to that file
+ * atomically (a crash while writing leaves the previous one).  A later call
+ * with the same model shape, optimizer kind, data, batch size and
+ * opts.resume loads it and goes on from the next epoch: the weights it
+ * reaches are those of one uninterrupted run of as many epochs.  Epochs,
+ * goal, min_grad, max_fail and the callback are this call's own, so a
+ * resumed run may train longer; a checkpoint whose run had already stopped
+ * for another reason than its epoch count (goal, validation, ...) only
+ * restores its best weights.  A checkpoint of another run (rows, batch
+ * size, parameters, optimizer, validation set differ) is refused with
+ * NB_ERR_ARG before anything changes; a damaged one with NB_ERR_FORMAT.
  * Each minibatch is copied into a step arena (made with the model's
  * allocator, reset after every step: no allocation in steady state).  With a
  * validation set, training stops after max_fail epochs without improvement

@@ -57,11 +57,14 @@ nb_optim *nb__optim_new(const char *api, nb_model *model, nb_optim_kind kind, co
     opt->n = n;
     opt->n_state = n_state;
     for (int s = 0; s < n_state; s++) {
-        opt->state[s] = nb_arena_alloc(arena, (size_t)n * es);
-        if (!opt->state[s]) {
+        /* a tensor, so that checkpoints save and load it like any other */
+        nb_tensor *t = nb__tensor_empty_in(arena, dtype, 1, &n, api);
+        if (!t) {
             nb_arena_free(arena);
             return NULL;
         }
+        opt->state_tensor[s] = t;
+        opt->state[s] = t->data;
     }
     nb__optim_init_state(opt);
     return opt;
@@ -144,6 +147,32 @@ int nb_optim_reset(nb_optim *opt)
 
 const char *nb_optim_name(const nb_optim *opt) { return opt ? opt->name : "(null)"; }
 int64_t nb_optim_steps(const nb_optim *opt) { return opt ? opt->t : -1; }
+int nb_optim_num_state(const nb_optim *opt) { return opt ? opt->n_state : -1; }
+
+nb_tensor *nb_optim_state(const nb_optim *opt, int i)
+{
+    if (!opt) {
+        nb__error(NB_ERR_NULL, "nb_optim_state: optimizer is NULL");
+        return NULL;
+    }
+    if (i < 0 || i >= opt->n_state) {
+        nb__error(NB_ERR_ARG, "nb_optim_state: index %d is out of range; the %s optimizer has %d "
+                  "state buffer%s", i, opt->name, opt->n_state, opt->n_state == 1 ? "" : "s");
+        return NULL;
+    }
+    return opt->state_tensor[i];
+}
+
+int nb_optim_set_steps(nb_optim *opt, int64_t steps)
+{
+    if (!opt)
+        return nb__error(NB_ERR_NULL, "nb_optim_set_steps: optimizer is NULL");
+    if (steps < 0)
+        return nb__error(NB_ERR_ARG, "nb_optim_set_steps: steps is %lld; expected >= 0",
+                         (long long)steps);
+    opt->t = steps;
+    return NB_OK;
+}
 nb_model *nb_optim_model(const nb_optim *opt) { return opt ? opt->model : NULL; }
 
 double nb_optim_lr(const nb_optim *opt)

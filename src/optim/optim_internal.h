@@ -27,7 +27,8 @@ struct nb_optim {
     nb_arena *arena;   /* state */
     nb_optim_update_fn update;
     int n_state;       /* state buffers in use */
-    void *state[3];    /* each n scalars of dtype */
+    void *state[3];    /* each n scalars of dtype: the data of state_tensor[] */
+    nb_tensor *state_tensor[3]; /* 1-D views for nb_optim_state (checkpoints) */
     int64_t n;
     int64_t t;         /* steps taken */
     /* hyper-parameters (meaning per optimizer, see optim.h) */

@@ -4,7 +4,8 @@ libnabla_impl_la_SOURCES += \
 	src/train/train_internal.h \
 	src/train/evaluate.c \
 	src/train/progress.c \
-	src/train/train.c
+	src/train/train.c \
+	src/train/checkpoint.c
 # what MATLAB's full-batch training functions share; Levenberg-Marquardt:
 # trainlm, trainbr
 libnabla_impl_la_SOURCES += src/train/fullbatch.c src/train/lm_solve.c src/train/trainlm.c

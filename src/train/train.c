@@ -115,7 +115,7 @@ typedef struct nb_train_state {
     nb_tensor *params, *grads; /* the model's flat buffers */
     nb_arena *step;
     nb_batch_iter batches; /* the training set's minibatches, shuffled per epoch */
-    void *best;
+    nb_tensor *best;       /* the best weights so far (a copy of params) */
     int cls;
     const nb_train_parallel *par; /* NULL for one process */
 } nb_train_state;
@@ -223,8 +223,12 @@ static int nb_train_check_opts(const nb_train_opts *o)
         nb__check_opt(api, "min_grad", o->min_grad, -INFINITY, INFINITY, "()") < 0 ||
         nb_check_tristate_opt("classification", o->classification) < 0 ||
         nb_check_tristate_opt("verbose", o->verbose) < 0 ||
-        nb_check_int_opt("show", o->show, 0) < 0)
+        nb_check_int_opt("show", o->show, 0) < 0 ||
+        nb_check_int_opt("checkpoint_every", o->checkpoint_every, 0) < 0)
         return nb_last_status();
+    if (o->resume && !o->checkpoint)
+        return nb__error(NB_ERR_ARG, "nb_train: resume is set but checkpoint is NULL (name the "
+                         "checkpoint file to resume from)");
     const nb_train_parallel *p = o->parallel;
     if (p && (p->size < 0 || p->rank < 0 || (p->size > 0 && p->rank >= p->size) ||
               (p->size == 0 && p->rank != 0)))
@@ -295,6 +299,9 @@ int nb_train(nb_model *model, nb_optim *opt, nb_loss_fn loss, const nb_train_dat
     s.step = keep ? nb_arena_new_opts(&ao) : NULL;
     int64_t n = data->x->shape[0];
     size_t wbytes = (size_t)s.params->numel * nb_dtype_size(s.params->dtype);
+    int every = o.checkpoint_every ? o.checkpoint_every : 1;
+    /* process 0 writes; every process reads when resuming */
+    bool writes = o.checkpoint && (!s.par || s.par->rank == 0);
     /* the iterator's order goes to the train arena, the batches to the step arena */
     nb_arena *prev = nb_arena_use(keep);
     int64_t bs = o.batch_size && o.batch_size < n ? o.batch_size : n;
@@ -304,7 +311,8 @@ int nb_train(nb_model *model, nb_optim *opt, nb_loss_fn loss, const nb_train_dat
         bo.shard = s.par->rank;
     }
     rc = s.step ? nb__batch_iter_init_as("nb_train", &s.batches, data->x, data->y, &bo) : nb_last_status();
-    s.best = rc == 0 ? nb_arena_alloc(keep, wbytes) : NULL;
+    s.best = rc == 0 ? nb__tensor_empty_in(keep, s.params->dtype, 1, &s.params->numel, "nb_train")
+                     : NULL;
     nb_arena_use(s.step);
     if (!s.best) {
         /* the arena's own message would name nb_arena_alloc, not nb_train */
@@ -316,24 +324,38 @@ int nb_train(nb_model *model, nb_optim *opt, nb_loss_fn loss, const nb_train_dat
     nb_progress prog;
     nb__progress_init(&prog, o.out, o.verbose, o.show);
     double t0 = nb__now(), samples = 0;
-
-    /* Epoch 0: the starting point. */
-    rc = nb__eval_in("nb_train", model, loss, data->x, data->y, cls ? "data->y" : NULL,
-                     &r->train_loss[0], r->train_acc ? &r->train_acc[0] : NULL);
-    nb_arena_reset(s.step);
-    if (rc == 0)
-        rc = nb_eval_sets(&s, 0);
-    if (rc < 0) {
-        nb__error_context("nb_train", "evaluating the starting point");
-        goto done;
+    nb__train_ckpt ck = {.params = s.params, .best = data->val_x ? s.best : NULL, .opt = opt,
+                         .batches = &s.batches, .record = r};
+    double best_val;
+    int fails;
+    if (o.resume) {
+        /* Go on where the checkpoint's run left off. */
+        if ((rc = nb__checkpoint_load(o.checkpoint, s.step, &ck, epochs)) < 0)
+            goto done;
+        nb_arena_reset(s.step);
+        best_val = data->val_x ? ck.best_val : INFINITY;
+        fails = ck.fails;
+        t0 -= ck.seconds;
+        samples = ck.samples;
+    } else {
+        /* Epoch 0: the starting point. */
+        rc = nb__eval_in("nb_train", model, loss, data->x, data->y, cls ? "data->y" : NULL,
+                         &r->train_loss[0], r->train_acc ? &r->train_acc[0] : NULL);
+        nb_arena_reset(s.step);
+        if (rc == 0)
+            rc = nb_eval_sets(&s, 0);
+        if (rc < 0) {
+            nb__error_context("nb_train", "evaluating the starting point");
+            goto done;
+        }
+        memcpy(s.best->data, s.params->data, wbytes);
+        best_val = data->val_x ? r->val_loss[0] : INFINITY;
+        fails = 0;
+        r->stop = NB_STOP_EPOCHS;
+        if (r->train_loss[0] <= o.goal)
+            r->stop = NB_STOP_GOAL;
     }
-    memcpy(s.best, s.params->data, wbytes);
-    double best_val = data->val_x ? r->val_loss[0] : INFINITY;
-    int fails = 0;
-    r->stop = NB_STOP_EPOCHS;
-    if (r->train_loss[0] <= o.goal)
-        r->stop = NB_STOP_GOAL;
-    for (int e = 1; e <= epochs && r->stop == NB_STOP_EPOCHS; e++) {
+    for (int e = r->epochs + 1; e <= epochs && r->stop == NB_STOP_EPOCHS; e++) {
         if ((rc = nb_train_epoch(&s, e)) < 0 || (rc = nb_eval_sets(&s, e)) < 0) {
             nb__error_context("nb_train", "epoch %d", e);
             goto done;
@@ -347,7 +369,7 @@ int nb_train(nb_model *model, nb_optim *opt, nb_loss_fn loss, const nb_train_dat
                 best_val = r->val_loss[e];
                 r->best_epoch = e;
                 fails = 0;
-                memcpy(s.best, s.params->data, wbytes);
+                memcpy(s.best->data, s.params->data, wbytes);
             } else {
                 fails++;
             }
@@ -363,10 +385,20 @@ int nb_train(nb_model *model, nb_optim *opt, nb_loss_fn loss, const nb_train_dat
         else if (o.callback && o.callback(e, r, o.callback_ctx))
             r->stop = NB_STOP_CALLBACK;
         nb__progress_epoch(&prog, e, epochs, r, nb__now() - t0, samples, 0);
+        if (writes && (e % every == 0 || e == epochs || r->stop != NB_STOP_EPOCHS)) {
+            ck.fails = fails;
+            ck.best_val = best_val;
+            ck.seconds = nb__now() - t0;
+            ck.samples = samples;
+            rc = nb__checkpoint_save(o.checkpoint, s.step, &ck);
+            nb_arena_reset(s.step);
+            if (rc < 0)
+                goto done;
+        }
     }
     /* Keep the best validation weights (MATLAB returns the net of best_epoch). */
     if (data->val_x && r->best_epoch != r->epochs) {
-        memcpy(s.params->data, s.best, wbytes);
+        memcpy(s.params->data, s.best->data, wbytes);
         nb_tensor_bump_version(s.params); /* and so of every parameter */
     }
     r->seconds = nb__now() - t0;

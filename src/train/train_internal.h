@@ -9,6 +9,7 @@
 
 #include "core/option_check.h"
 #include "core/tensor_internal.h"
+#include "nabla/io.h"
 #include "nabla/train.h"
 
 /* Fraction of rows of pred whose class matches y (labels or one-hot / 0-1).
@@ -41,6 +42,27 @@ void nb__progress_epoch(nb_progress *p, int epoch, int epochs, const nb_train_re
                         double seconds, double samples, int final);
 /* Monotonic seconds. */
 double nb__now(void);
+
+/* ---- checkpoints of nb_train (checkpoint.c) ---- */
+/* What a checkpoint saves and restores: the run's objects (read on save,
+ * written on load) and its early-stopping and clock state. */
+typedef struct nb__train_ckpt {
+    nb_tensor *params;             /* the model's flat parameters */
+    nb_tensor *best;               /* best weights so far (NULL without a validation set) */
+    nb_optim *opt;
+    nb_batch_iter *batches;        /* the training set's iterator (order, RNG, epoch) */
+    nb_train_record *record;       /* epochs, best_epoch, stop, grad_norm and the arrays */
+    int fails;                     /* validation failures in a row */
+    double best_val, seconds, samples;
+} nb__train_ckpt;
+/* Write the state after epoch record->epochs to `path` (atomically);
+ * temporaries in `arena`.  NB_OK or negative, the message naming nb_train
+ * and the file. */
+int nb__checkpoint_save(const char *path, nb_arena *arena, const nb__train_ckpt *c);
+/* Read `path` into the run: nothing changes unless the whole file is read
+ * and matches this run (rows, batch size, parameters, optimizer, validation
+ * set, an epoch <= epochs).  NB_OK or negative with a message. */
+int nb__checkpoint_load(const char *path, nb_arena *arena, nb__train_ckpt *c, int epochs);
 
 /* ---- Levenberg–Marquardt's dense algebra (lm_solve.c), f64, row-major ---- */
 /* jj = J'J (P x P, full) and je = J'e (P) for J of `rows` rows of P. */
