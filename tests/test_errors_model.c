@@ -1,6 +1,6 @@
 /* Misuse catalogue, models with blocks: naming blocks, running a block on
  * its own, a block where a whole model is needed, the summary.
- * Entries of docs/errors.md E260..E275, one test each, in the doc's order. */
+ * Entries of docs/errors.md E260..E278, one test each, in the doc's order. */
 #define _GNU_SOURCE
 #include "test_errors.h"
 
@@ -125,6 +125,30 @@ START_TEST(e270_block_without_layers)
 }
 END_TEST
 
+/* ---- renaming layers ---- */
+
+START_TEST(e276_rename_not_linear)
+{
+    E_FAIL(nb_model_set_layer_name(net, 1, "fc"), NB_ERR_ARG,
+           "nb_model_set_layer_name: layer 2 ('res') is not a linear layer; a block or a user "
+           "layer is named when it is added");
+}
+END_TEST
+
+START_TEST(e277_rename_taken)
+{
+    E_FAIL(nb_model_set_layer_name(net, 0, "res"), NB_ERR_ARG,
+           "nb_model_set_layer_name: the model already has a layer named 'res' (layer 2)");
+}
+END_TEST
+
+START_TEST(e278_rename_out_of_range)
+{
+    E_FAIL(nb_model_set_layer_name(net, 2, "fc"), NB_ERR_ARG,
+           "nb_model_set_layer_name: layer index 2 is out of range (the model has 2 layers, 0..1)");
+}
+END_TEST
+
 /* ---- a block where a whole model is needed ---- */
 
 START_TEST(e271_optimizer_of_block)
@@ -184,6 +208,9 @@ static Suite *errors_model_suite(void)
     tcase_add_test(tc, e268_block_first_layer_shape);
     tcase_add_test(tc, e269_block_layer_returns_null);
     tcase_add_test(tc, e270_block_without_layers);
+    tcase_add_test(tc, e276_rename_not_linear);
+    tcase_add_test(tc, e277_rename_taken);
+    tcase_add_test(tc, e278_rename_out_of_range);
     tcase_add_test(tc, e271_optimizer_of_block);
     tcase_add_test(tc, e272_save_block);
     tcase_add_test(tc, e273_summary_wrong_input);

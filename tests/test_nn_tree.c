@@ -165,6 +165,46 @@ START_TEST(test_nested_names_and_counts)
 }
 END_TEST
 
+/* A linear layer renamed takes its parameters' names with it; order,
+ * values and the function stay. */
+START_TEST(test_rename_linear_layers)
+{
+    nb_model *res, *inner;
+    nb_model *net = nested(1, 0, &res, &inner);
+    double p[NP], want[4];
+    set_params(net, p);
+    nb_tensor *w1 = nb_model_param(net, "layer1.weight");
+    ck_assert_int_eq(nb_model_set_layer_name(net, 0, "stem"), NB_OK);
+    ck_assert_int_eq(nb_model_set_layer_name(inner, 0, "proj"), NB_OK);
+    static const char *const names[] = {
+        "stem.weight", "stem.bias", "res.layer1.weight", "res.layer1.bias",
+        "res.inner.proj.weight", "res.inner.proj.bias", "res.gain", "layer3.weight",
+        "layer3.bias"};
+    for (int i = 0; i < 9; i++) {
+        ck_assert_str_eq(nb_model_param_name(net, i), names[i]);
+        ck_assert_str_eq(nb_tensor_name(nb_model_param_at(net, i)), names[i]);
+        ck_assert_ptr_eq(nb_model_param(net, names[i]), nb_model_param_at(net, i));
+    }
+    ck_assert_ptr_eq(nb_model_param(net, "stem.weight"), w1);
+    ck_assert_ptr_null(nb_model_param(net, "layer1.weight"));
+    ck_assert_ptr_eq(nb_model_param(inner, "proj.bias"), nb_model_param_at(net, 5));
+    ck_assert_str_eq(nb_model_param_name(inner, 1), "res.inner.proj.bias");
+    ck_assert_str_eq(nb_model_layer_name(net, 0), "stem");
+    ck_assert_str_eq(nb_model_layer_name(inner, 0), "res.inner.proj");
+    nb_tensor *x = nb_from_f64(X, NB_SHAPE(4, 2));
+    plain_forward(p, X, 4, want);
+    ck_assert_tensor_near(nb_model_forward(net, x), want, 4, 1e-12);
+    /* a taken name changes nothing */
+    ck_assert_int_eq(nb_model_set_layer_name(net, 2, "res"), NB_ERR_ARG);
+    ck_assert_str_eq(nb_model_param_name(net, 7), "layer3.weight");
+    ck_assert_str_eq(nb_model_layer_name(net, 2), "layer3");
+    /* the old name is free again */
+    ck_assert_int_eq(nb_model_set_layer_name(net, 2, "layer1"), NB_OK);
+    ck_assert_str_eq(nb_model_param_name(net, 8), "layer1.bias");
+    nb_model_free(net);
+}
+END_TEST
+
 /* Forward values against plain C; backward against central differences of
  * the plain loss; one SGD step over every parameter, nested ones too. */
 START_TEST(test_forward_backward_step)
@@ -402,7 +442,8 @@ START_TEST(test_summary_nested_keeps_state)
 }
 END_TEST
 
-/* The DOT picture groups a block's ops by their layer's full name. */
+/* The DOT picture groups a block's ops by their layer's full name; the
+ * backward page names nested parameters in full. */
 START_TEST(test_dot_groups_nested_layers)
 {
     nb_model *net = nested(1, 0, NULL, NULL);
@@ -423,6 +464,15 @@ START_TEST(test_dot_groups_nested_layers)
         ck_assert_msg(strstr(text, label) != NULL, "no group %s in\n%s", label, text);
     }
     free(text);
+    /* the backward page names every parameter by its full name, nested too */
+    f = open_memstream(&text, &len);
+    ck_assert_ptr_nonnull(f);
+    ck_assert_int_eq(nb_html_write(f, &y, 1, NULL), NB_OK);
+    fclose(f);
+    for (int i = 0; i < nb_model_num_params(net); i++)
+        ck_assert_msg(strstr(text, nb_model_param_name(net, i)) != NULL, "no %s on the page",
+                      nb_model_param_name(net, i));
+    free(text);
     nb_model_free(net);
 }
 END_TEST
@@ -432,6 +482,7 @@ static Suite *nn_tree_suite(void)
     Suite *s = suite_create("nn_tree");
     TCase *tc = nb_test_case("blocks");
     tcase_add_test(tc, test_nested_names_and_counts);
+    tcase_add_test(tc, test_rename_linear_layers);
     tcase_add_test(tc, test_forward_backward_step);
     tcase_add_test(tc, test_jacobian_through_blocks);
     tcase_add_test(tc, test_save_load_by_name);

@@ -94,7 +94,8 @@ typedef struct nb_model_opts {
 /* A new, empty model (opts NULL = defaults).  Owned by the caller; free with
  * nb_model_free.  NULL with a message on failure. */
 nb_model *nb_model_new(const nb_model_opts *opts);
-/* Free the model, its arena and every parameter in it.  NULL is a no-op. */
+/* Free the model, its arena and every parameter in it.  NULL is a no-op,
+ * and so is a block (nb_model_add_block): it is freed with its model. */
 void nb_model_free(nb_model *model);
 
 /* Register a new parameter named `name` (copied) of the model's dtype, zero
@@ -176,6 +177,15 @@ typedef nb_tensor *(*nb_layer_fn)(nb_model *model, nb_tensor *x, void *ctx);
  * be >= 1, and `in` must equal the previous linear layer's `out`.
  * Returns the layer's index (>= 0) or a negative status with a message. */
 int nb_model_add_linear(nb_model *model, int64_t in, int64_t out, nb_activation act, nb_init init);
+/* Give linear layer i (0-based) of `model` (a model or a block) the name
+ * `name` (one part without '.', unique among the layer table's blocks and
+ * linear layers) in place of "layer<k>", and its parameters with it:
+ * nb_model_set_layer_name(net, 0, "fc1") makes "layer1.weight" "fc1.weight"
+ * (in a block "<block>.fc1.weight").  The flat order does not change; call
+ * it before saving, since files are read by name.  NB_OK, or negative with
+ * a message (NULL, index out of range, not a linear layer, a bad or taken
+ * name); on failure nothing is renamed. */
+int nb_model_set_layer_name(nb_model *model, int i, const char *name);
 /* Append a transfer function as a layer of its own. */
 int nb_model_add_activation(nb_model *model, nb_activation act);
 /* Append a user-defined layer.  `name` labels it in messages (copied);
@@ -255,7 +265,10 @@ int nb_model_summary_string(nb_model *model, int ndim, const int64_t *input_shap
 /* Run the layers on x (rows = samples), recording through ops; the result
  * lives in the current arena.  x must have the model's dtype (and, when the
  * first layer is linear, 2 dims with `in` columns).  NULL x gives NULL
- * silently; other failures NULL with a message naming the layer. */
+ * silently; other failures NULL with a message naming the layer (by its
+ * full dotted name).  On a block, runs the block's own layers, and only
+ * while its parent's forward pass runs (from the block's function, see
+ * nb_model_add_block); otherwise NULL with NB_ERR_STATE. */
 nb_tensor *nb_model_forward(nb_model *model, nb_tensor *x);
 
 /* ---- the BP network (MATLAB newff/feedforwardnet style) ---- */

@@ -16,18 +16,6 @@
 
 #include "nn/nn_internal.h"
 
-/* Is `name` usable as one part of a dotted name? 0, or a status with the
- * message naming `api`. */
-static int nb_check_part(const char *api, const char *name)
-{
-    if (!name[0])
-        return nb__error(NB_ERR_ARG, "%s: the block name is empty", api);
-    if (strchr(name, '.'))
-        return nb__error(NB_ERR_ARG, "%s: block name '%s' contains '.'; a name is one part of a "
-                         "dotted path (nest a block inside another for 'a.b')", api, name);
-    return 0;
-}
-
 nb_model *nb_model_add_block(nb_model *parent, const char *name, nb_layer_fn fn, void *ctx)
 {
     static const char api[] = "nb_model_add_block";
@@ -40,7 +28,7 @@ nb_model *nb_model_add_block(nb_model *parent, const char *name, nb_layer_fn fn,
         snprintf(local, sizeof local, "layer%d", parent->n_layers + 1);
         name = local;
     }
-    if (nb_check_part(api, name) < 0)
+    if (nb__layer_name_check(api, "block", name) < 0)
         return NULL;
     nb_model *block = nb_arena_alloc(parent->arena, sizeof *block);
     char *full = nb__model_full_name(parent, name);
@@ -49,13 +37,11 @@ nb_model *nb_model_add_block(nb_model *parent, const char *name, nb_layer_fn fn,
         return NULL;
     }
     /* names of blocks and linear layers prefix parameters: no two alike */
-    for (int i = 0; i < parent->n_layers; i++) {
-        const nb_layer *l = &parent->layers[i];
-        if ((l->kind == NB_LAYER_BLOCK || l->kind == NB_LAYER_LINEAR) && !strcmp(l->name, full)) {
-            nb__error(NB_ERR_ARG, "%s: the model already has a layer named '%s' (layer %d); "
-                      "give each block of a model its own name", api, full, i + 1);
-            return NULL;
-        }
+    int k = nb__layer_name_taken(parent, full, -1);
+    if (k >= 0) {
+        nb__error(NB_ERR_ARG, "%s: the model already has a layer named '%s' (layer %d); give "
+                  "each block of a model its own name", api, full, k + 1);
+        return NULL;
     }
     nb_layer *layers = nb__model_grow(parent, parent->layers, parent->n_layers,
                                       &parent->cap_layers, sizeof *layers, 8);

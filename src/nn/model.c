@@ -1,5 +1,6 @@
 /* The model object: its arena, its RNG, and the sequential stack of layers
- * that nb_model_forward runs.  Every layer's forward is made of ops, so the
+ * that nb_model_forward runs (a layer may be a block, with a stack of its
+ * own: block.c).  Every layer's forward is made of ops, so the
  * whole forward pass is recorded and nb_backward differentiates it. */
 #ifdef HAVE_CONFIG_H
 #include "config.h"

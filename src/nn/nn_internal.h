@@ -95,6 +95,12 @@ nb_tensor *nb__block_param(const nb_model *block, const char *name);
 /* The status of refusing a block where `api` needs a whole model (its
  * buffers, files, optimizers), with the message. */
 int nb__block_refuse(const nb_model *block, const char *api);
+/* 0 when `name` can name a layer (one part of a dotted path: not empty, no
+ * '.'), else the status, with a message naming `api` and `what` ("block"). */
+int nb__layer_name_check(const char *api, const char *what, const char *name);
+/* Index of a block or linear layer of `model` (other than `except`) whose
+ * full name is `full`, or -1: the names that prefix parameters are unique. */
+int nb__layer_name_taken(const nb_model *model, const char *full, int except);
 /* Copy of "<model's prefix>.<name>" (just `name` for a root) in the model's
  * arena; NULL when out of memory. */
 char *nb__model_full_name(nb_model *model, const char *name);
