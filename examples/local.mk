@@ -55,6 +55,13 @@ examples_fashion_mnist_CPPFLAGS = $(EXAMPLE_CPPFLAGS)
 examples_fashion_mnist_LDADD = $(EXAMPLE_LDADD)
 examples_iris_CPPFLAGS = $(EXAMPLE_CPPFLAGS) -DNB_DATA_DIR='"$(abs_top_srcdir)/data"'
 examples_iris_LDADD = $(EXAMPLE_LDADD)
+# a residual MLP of nested blocks on iris: its summary, training with
+# progress, a save/load round trip by name
+noinst_PROGRAMS += examples/residual
+TESTS += examples/residual
+examples_residual_CPPFLAGS = $(EXAMPLE_CPPFLAGS) -DNB_DATA_DIR='"$(abs_top_srcdir)/data"'
+examples_residual_LDADD = $(EXAMPLE_LDADD)
+CLEANFILES += residual.nbt
 CLEANFILES += fashion_mnist_quick.nbt
 
 # the interactive page of a backward pass (nabla/html.h): writes bp_page.html

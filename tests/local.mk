@@ -103,6 +103,11 @@ check_PROGRAMS += tests/test_nn tests/test_optim tests/test_train tests/test_pro
 TESTS += tests/test_nn tests/test_optim tests/test_train tests/test_progress
 tests_test_nn_CFLAGS = $(TEST_CFLAGS)
 tests_test_nn_LDADD = $(TEST_LDADD)
+# models with blocks (named sub-layers) and nb_model_summary
+check_PROGRAMS += tests/test_nn_tree
+TESTS += tests/test_nn_tree
+tests_test_nn_tree_CFLAGS = $(TEST_CFLAGS)
+tests_test_nn_tree_LDADD = $(TEST_LDADD)
 tests_test_optim_CFLAGS = $(TEST_CFLAGS)
 tests_test_optim_LDADD = $(TEST_LDADD)
 tests_test_train_CFLAGS = $(TEST_CFLAGS)
@@ -164,6 +169,11 @@ check_PROGRAMS += tests/test_errors_ops tests/test_errors_autograd tests/test_er
 	tests/test_errors_train
 TESTS += tests/test_errors_ops tests/test_errors_autograd tests/test_errors_io \
 	tests/test_errors_train
+check_PROGRAMS += tests/test_errors_model
+TESTS += tests/test_errors_model
+tests_test_errors_model_CPPFLAGS = $(ERRORS_TEST_CPPFLAGS)
+tests_test_errors_model_CFLAGS = $(TEST_CFLAGS)
+tests_test_errors_model_LDADD = $(TEST_LDADD)
 tests_test_errors_ops_CPPFLAGS = $(ERRORS_TEST_CPPFLAGS)
 tests_test_errors_ops_CFLAGS = $(TEST_CFLAGS)
 tests_test_errors_ops_LDADD = $(TEST_LDADD)

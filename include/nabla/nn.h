@@ -16,6 +16,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "nabla/arena.h"
 #include "nabla/ops_nn.h" /* nb_reduction, the loss ops */
@@ -93,7 +94,8 @@ typedef struct nb_model_opts {
 /* A new, empty model (opts NULL = defaults).  Owned by the caller; free with
  * nb_model_free.  NULL with a message on failure. */
 nb_model *nb_model_new(const nb_model_opts *opts);
-/* Free the model, its arena and every parameter in it.  NULL is a no-op. */
+/* Free the model, its arena and every parameter in it.  NULL is a no-op,
+ * and so is a block (nb_model_add_block): it is freed with its model. */
 void nb_model_free(nb_model *model);
 
 /* Register a new parameter named `name` (copied) of the model's dtype, zero
@@ -169,23 +171,104 @@ nb_rng *nb_model_rng(nb_model *model);
 typedef nb_tensor *(*nb_layer_fn)(nb_model *model, nb_tensor *x, void *ctx);
 
 /* Append a linear layer y = act(x W + b) with W (in, out) and b (out), named
- * "layer<k>.weight" / "layer<k>.bias" (k = 1, 2, ... counting linear layers),
+ * "layer<k>.weight" / "layer<k>.bias" (k = 1, 2, ... the layer's position
+ * among all the model's layers; in a block, "<block>.layer<k>.weight"),
  * initialised with `init` (NB_INIT_DEFAULT: Nguyen–Widrow).  in and out must
  * be >= 1, and `in` must equal the previous linear layer's `out`.
  * Returns the layer's index (>= 0) or a negative status with a message. */
 int nb_model_add_linear(nb_model *model, int64_t in, int64_t out, nb_activation act, nb_init init);
+/* Give linear layer i (0-based) of `model` (a model or a block) the name
+ * `name` (one part without '.', unique among the layer table's blocks and
+ * linear layers) in place of "layer<k>", and its parameters with it:
+ * nb_model_set_layer_name(net, 0, "fc1") makes "layer1.weight" "fc1.weight"
+ * (in a block "<block>.fc1.weight").  The flat order does not change; call
+ * it before saving, since files are read by name.  NB_OK, or negative with
+ * a message (NULL, index out of range, not a linear layer, a bad or taken
+ * name); on failure nothing is renamed. */
+int nb_model_set_layer_name(nb_model *model, int i, const char *name);
 /* Append a transfer function as a layer of its own. */
 int nb_model_add_activation(nb_model *model, nb_activation act);
 /* Append a user-defined layer.  `name` labels it in messages (copied);
  * register its parameters with nb_model_add_param. */
 int nb_model_add_layer(nb_model *model, const char *name, nb_layer_fn fn, void *ctx);
-/* Number of layers. */
+/* Number of layers (of a block: its own layers). */
 int nb_model_num_layers(const nb_model *model);
+/* The full dotted name of layer i (0-based): "layer1", "block1.layer2",
+ * "tansig", a user's name.  Borrowed (lives as long as the model); NULL
+ * when out of range. */
+const char *nb_model_layer_name(const nb_model *model, int i);
+
+/* ---- blocks: named sub-layers (PyTorch's child modules) ----
+ *
+ * A block is a layer of its parent with layers and parameters of its own:
+ *
+ *     nb_model *blk = nb_model_add_block(net, "block1", residual, NULL);
+ *     nb_model_add_linear(blk, 8, 8, NB_ACT_TANSIG, 0);  // "block1.layer1.weight"
+ *     nb_model_add_linear(blk, 8, 8, NB_ACT_PURELIN, 0); // "block1.layer2.weight"
+ *     // residual(blk, x, ctx) returns nb_add(x, nb_model_forward(blk, x))
+ *
+ * Everything registered through a block goes into the whole model's
+ * registry under "<block>.<name>" (blocks nest: "block1.inner.layer1.bias"),
+ * in creation order, so the flat buffers, optimizers, files and nb_train
+ * see one model.  On a block, nb_model_add_param and nb_model_param take
+ * names relative to it, and nb_model_num_params, nb_model_num_scalars,
+ * nb_model_param_at and nb_model_param_name cover the parameters registered
+ * through it and its blocks (param_name gives the full name).  A block is
+ * owned by its model (nb_model_free on a block does nothing), shares its
+ * dtype, arena, RNG and allocator, and is not a model of its own: functions
+ * that need the buffers (nb_model_params_flat, nb_model_zero_grad,
+ * nb_model_save, the optimizers, nb_train, ...) refuse it with NB_ERR_ARG,
+ * and nb_model_forward runs it only while its parent's forward pass runs. */
+
+/* Append to `parent` (a model or a block) a block named `name` (copied; one
+ * part without '.', unique among the parent's blocks and linear layers;
+ * NULL = "layer<k>", its position) and return it.  When the parent's
+ * forward reaches it, fn(block, x, ctx) gives its output (fn may call
+ * nb_model_forward(block, ...) to run the block's own layers, and reach the
+ * block's parameters with nb_model_param(block, "scale")); fn NULL runs the
+ * block's layers one after another.  NULL with a message (NULL parent, a
+ * bad or duplicate name, out of memory). */
+nb_model *nb_model_add_block(nb_model *parent, const char *name, nb_layer_fn fn, void *ctx);
+/* A block's full dotted name ("block1.inner"); "" for a model; NULL for
+ * NULL.  Borrowed. */
+const char *nb_model_name(const nb_model *model);
+/* The model or block holding `model`; NULL for a model (and NULL). */
+nb_model *nb_model_parent(const nb_model *model);
+/* The block that is layer i (0-based) of `model`; NULL when layer i is not
+ * a block or i is out of range. */
+nb_model *nb_model_layer_block(const nb_model *model, int i);
+
+/* ---- summary (PyTorch's torchsummary, MATLAB's view) ----
+ *
+ * A table of every layer (a block's layers under it, indented two spaces
+ * per level, with their full names): kind, output shape and parameter
+ * scalars (a user layer counts the parameters named "<its name>." or
+ * "layer<k>."), then the totals: parameter tensors, scalars, trainable
+ * scalars (requiring grad) and bytes.  The output shapes come from one
+ * forward pass on zeros of shape input_shape (ndim dimensions, e.g.
+ * NB_SHAPE(8, 4)), run with recording off in a private arena (the model's
+ * allocator): the caller's current arena, grad mode and .grad are kept.  A
+ * layer that the pass did not reach shows "-".  Not to be run while
+ * another thread uses the model.  Errors name the function, with the
+ * forward pass's message when it fails; a block is refused (NB_ERR_ARG). */
+
+/* Write the summary to `out` (not closed).  NB_OK or negative (NB_ERR_IO
+ * when writing fails). */
+int nb_model_summary(nb_model *model, int ndim, const int64_t *input_shape, FILE *out);
+/* The summary into buf with snprintf's rules: at most size - 1 characters
+ * and a '\0' (buf may be NULL when size is 0); returns the length of the
+ * whole text (not counting the '\0'), so a result >= size means it was
+ * cut.  Negative status on failure (buf untouched). */
+int nb_model_summary_string(nb_model *model, int ndim, const int64_t *input_shape, char *buf,
+                            size_t size);
 
 /* Run the layers on x (rows = samples), recording through ops; the result
  * lives in the current arena.  x must have the model's dtype (and, when the
  * first layer is linear, 2 dims with `in` columns).  NULL x gives NULL
- * silently; other failures NULL with a message naming the layer. */
+ * silently; other failures NULL with a message naming the layer (by its
+ * full dotted name).  On a block, runs the block's own layers, and only
+ * while its parent's forward pass runs (from the block's function, see
+ * nb_model_add_block); otherwise NULL with NB_ERR_STATE. */
 nb_tensor *nb_model_forward(nb_model *model, nb_tensor *x);
 
 /* ---- the BP network (MATLAB newff/feedforwardnet style) ---- */

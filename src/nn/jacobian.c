@@ -159,7 +159,8 @@ int nb_model_jacobian(nb_model *model, nb_tensor *x, double *jac, double *out)
                          nb_dtype_name(x->dtype), nb_dtype_name(model->dtype));
     int custom = 0;
     for (int i = 0; i < model->n_layers; i++)
-        custom |= model->layers[i].kind == NB_LAYER_CUSTOM;
+        custom |= model->layers[i].kind != NB_LAYER_LINEAR &&
+                  model->layers[i].kind != NB_LAYER_ACTIVATION; /* user layers, blocks */
     nb_arena_opts ao = {.allocator = nb_model_allocator(model)};
     nb_arena *graph = nb_arena_new_opts(&ao);
     nb_arena *pass = graph ? nb_arena_new_opts(&ao) : NULL;

@@ -4,6 +4,9 @@ libnabla_impl_la_SOURCES += \
 	src/nn/nn_internal.h \
 	src/nn/param_store.c \
 	src/nn/model.c \
+	src/nn/block.c \
+	src/nn/layer_name.c \
+	src/nn/summary.c \
 	src/nn/activation.c \
 	src/nn/init.c \
 	src/nn/bpnet.c \

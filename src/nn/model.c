@@ -1,5 +1,6 @@
 /* The model object: its arena, its RNG, and the sequential stack of layers
- * that nb_model_forward runs.  Every layer's forward is made of ops, so the
+ * that nb_model_forward runs (a layer may be a block, with a stack of its
+ * own: block.c).  Every layer's forward is made of ops, so the
  * whole forward pass is recorded and nb_backward differentiates it. */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -32,6 +33,7 @@ nb_model *nb_model_new(const nb_model_opts *opts)
     }
     memset(model, 0, sizeof *model);
     model->arena = arena;
+    model->root = model;
     model->dtype = o.dtype;
     if (o.allocator) {
         model->allocator = *o.allocator;
@@ -43,26 +45,31 @@ nb_model *nb_model_new(const nb_model_opts *opts)
 
 void nb_model_free(nb_model *model)
 {
-    if (model)
+    if (model && !model->parent) /* a block lives in its root's arena */
         nb_arena_free(model->arena); /* the model itself lives in it */
 }
 
 nb_arena *nb_model_arena(const nb_model *model) { return model ? model->arena : NULL; }
 nb_dtype nb_model_dtype(const nb_model *model) { return model ? model->dtype : NB_F32; }
-nb_rng *nb_model_rng(nb_model *model) { return model ? &model->rng : NULL; }
+nb_rng *nb_model_rng(nb_model *model) { return model ? &model->root->rng : NULL; }
 int nb_model_num_layers(const nb_model *model) { return model ? model->n_layers : -1; }
 
 const nb_allocator *nb_model_allocator(const nb_model *model)
 {
-    return model && model->has_allocator ? &model->allocator : NULL;
+    return model && model->root->has_allocator ? &model->root->allocator : NULL;
 }
 
-static char *nb_model_strdup(nb_model *model, const char *s)
+char *nb__model_full_name(nb_model *model, const char *name)
 {
-    size_t n = strlen(s) + 1;
-    char *c = nb_arena_alloc(model->arena, n);
-    if (c)
-        memcpy(c, s, n);
+    size_t np = model->prefix ? strlen(model->prefix) + 1 : 0, n = strlen(name) + 1;
+    char *c = nb_arena_alloc(model->arena, np + n);
+    if (!c)
+        return NULL;
+    if (np) {
+        memcpy(c, model->prefix, np - 1);
+        c[np - 1] = '.';
+    }
+    memcpy(c + np, name, n);
     return c;
 }
 
@@ -117,7 +124,8 @@ int nb_model_add_linear(nb_model *model, int64_t in, int64_t out, nb_activation 
     if ((int)init < NB_INIT_DEFAULT || init > NB_INIT_ZEROS)
         return nb__error(NB_ERR_ARG, "%s: unknown initialiser %d", api, (int)init);
     char name[64], wname[80], bname[80];
-    /* named by position among all layers (activation and user layers count) */
+    /* named by position among all layers (activation and user layers count);
+     * in a block, the registry puts the block's name in front */
     snprintf(name, sizeof name, "layer%d", model->n_layers + 1);
     snprintf(wname, sizeof wname, "%s.weight", name);
     snprintf(bname, sizeof bname, "%s.bias", name);
@@ -125,11 +133,11 @@ int nb_model_add_linear(nb_model *model, int64_t in, int64_t out, nb_activation 
     nb_tensor *b = W ? nb_model_add_param(model, bname, 1, &out) : NULL;
     if (!b)
         return nb_last_status();
-    int rc = nb_init_apply(init, W, b, &model->rng);
+    int rc = nb_init_apply(init, W, b, nb_model_rng(model));
     if (rc < 0)
         return rc;
     nb_layer *l = nb_layer_push(model);
-    char *lname = nb_model_strdup(model, name);
+    char *lname = nb__model_full_name(model, name);
     if (!l || !lname)
         return nb__error(NB_ERR_NOMEM, "%s: out of memory", api);
     l->kind = NB_LAYER_LINEAR;
@@ -150,10 +158,12 @@ int nb_model_add_activation(nb_model *model, nb_activation act)
     if (nb_check_act(api, act) < 0)
         return nb_last_status();
     nb_layer *l = nb_layer_push(model);
-    if (!l)
+    const char *lname = model->parent ? nb__model_full_name(model, nb_activation_name(act))
+                                      : nb_activation_name(act);
+    if (!l || !lname)
         return nb__error(NB_ERR_NOMEM, "%s: out of memory", api);
     l->kind = NB_LAYER_ACTIVATION;
-    l->name = nb_activation_name(act);
+    l->name = lname;
     l->act = act;
     return model->n_layers++;
 }
@@ -164,7 +174,7 @@ int nb_model_add_layer(nb_model *model, const char *name, nb_layer_fn fn, void *
     if (!model || !fn)
         return nb__error(NB_ERR_NULL, "%s: %s is NULL", api, !model ? "model" : "fn");
     nb_layer *l = nb_layer_push(model);
-    char *lname = nb_model_strdup(model, name ? name : "custom");
+    char *lname = nb__model_full_name(model, name ? name : "custom");
     if (!l || !lname)
         return nb__error(NB_ERR_NOMEM, "%s: out of memory", api);
     l->kind = NB_LAYER_CUSTOM;
@@ -174,37 +184,9 @@ int nb_model_add_layer(nb_model *model, const char *name, nb_layer_fn fn, void *
     return model->n_layers++;
 }
 
-nb_tensor *nb_model_forward(nb_model *model, nb_tensor *x)
+/* The layers of `model` on x, one after another (checks done). */
+static nb_tensor *nb_model_run(nb_model *model, nb_tensor *x, const char *api)
 {
-    static const char api[] = "nb_model_forward";
-    char s1[96];
-    if (!model) {
-        nb__error(NB_ERR_NULL, "%s: model is NULL", api);
-        return NULL;
-    }
-    if (nb__check_tensor(x, api, "x") < 0)
-        return NULL;
-    if (model->n_layers == 0) {
-        nb__error(NB_ERR_STATE, "%s: the model has no layers", api);
-        return NULL;
-    }
-    if (x->dtype != model->dtype) {
-        nb__error(NB_ERR_DTYPE, "%s: x is %s but the model's parameters are %s (convert the data, "
-                  "or build the model with .dtype = %s)", api, nb_dtype_name(x->dtype),
-                  nb_dtype_name(model->dtype), x->dtype == NB_F64 ? "NB_F64" : "NB_F32");
-        return NULL;
-    }
-    const nb_layer *first = &model->layers[0];
-    if (first->kind == NB_LAYER_LINEAR &&
-        (x->ndim != 2 || x->shape[1] != first->weight->shape[0])) {
-        nb__error(NB_ERR_SHAPE, "%s: x is %s but the first layer expects N x %lld (one sample per "
-                  "row, %lld inputs)%s", api, nb__shape_fmt(x->ndim, x->shape, s1, sizeof s1),
-                  (long long)first->weight->shape[0], (long long)first->weight->shape[0],
-                  x->ndim == 2 && x->shape[0] == first->weight->shape[0] ? "; transpose x?" : "");
-        return NULL;
-    }
-    if (model->n_params && nb__model_gather(model, api) < 0)
-        return NULL;
     nb_tensor *h = x;
     for (int i = 0; i < model->n_layers; i++) {
         const nb_layer *l = &model->layers[i];
@@ -218,12 +200,68 @@ nb_tensor *nb_model_forward(nb_model *model, nb_tensor *x)
         case NB_LAYER_CUSTOM:
             h = l->fn(model, h, l->ctx);
             break;
+        case NB_LAYER_BLOCK: /* its function, given the block, or its own layers */
+            h = l->fn ? l->fn(l->child, h, l->ctx) : nb_model_forward(l->child, h);
+            break;
         }
         if (!h) {
             if (!nb__error_pending())
                 nb__error(NB_ERR_ARG, "%s: layer %d ('%s') returned NULL", api, i + 1, l->name);
             return NULL;
         }
+        if (model->root->probe)
+            model->root->probe(model->root->probe_ctx, model, i, h);
     }
+    return h;
+}
+
+nb_tensor *nb_model_forward(nb_model *model, nb_tensor *x)
+{
+    static const char api[] = "nb_model_forward";
+    char s1[96];
+    if (!model) {
+        nb__error(NB_ERR_NULL, "%s: model is NULL", api);
+        return NULL;
+    }
+    if (nb__check_tensor(x, api, "x") < 0)
+        return NULL;
+    if (model->parent && !model->parent->running) {
+        /* its parameters are gathered, and its layers shown, by the model's pass */
+        nb__error(NB_ERR_STATE, "%s: '%s' is a block of a model and runs only inside its "
+                  "parent's forward pass (call nb_model_forward on the model; a layer of the "
+                  "parent runs the block)", api, model->prefix);
+        return NULL;
+    }
+    if (model->n_layers == 0) {
+        if (model->parent)
+            nb__error(NB_ERR_STATE, "%s: block '%s' has no layers", api, model->prefix);
+        else
+            nb__error(NB_ERR_STATE, "%s: the model has no layers", api);
+        return NULL;
+    }
+    if (x->dtype != model->dtype) {
+        nb__error(NB_ERR_DTYPE, "%s: x is %s but the model's parameters are %s (convert the data, "
+                  "or build the model with .dtype = %s)", api, nb_dtype_name(x->dtype),
+                  nb_dtype_name(model->dtype), x->dtype == NB_F64 ? "NB_F64" : "NB_F32");
+        return NULL;
+    }
+    const nb_layer *first = &model->layers[0];
+    if (first->kind == NB_LAYER_LINEAR &&
+        (x->ndim != 2 || x->shape[1] != first->weight->shape[0])) {
+        char where[160] = "the first layer";
+        if (model->parent)
+            snprintf(where, sizeof where, "the first layer of block '%s' ('%s')", model->prefix,
+                     first->name);
+        nb__error(NB_ERR_SHAPE, "%s: x is %s but %s expects N x %lld (one sample per row, %lld "
+                  "inputs)%s", api, nb__shape_fmt(x->ndim, x->shape, s1, sizeof s1), where,
+                  (long long)first->weight->shape[0], (long long)first->weight->shape[0],
+                  x->ndim == 2 && x->shape[0] == first->weight->shape[0] ? "; transpose x?" : "");
+        return NULL;
+    }
+    if (!model->parent && model->n_params && nb__model_gather(model, api) < 0)
+        return NULL;
+    model->running++;
+    nb_tensor *h = nb_model_run(model, x, api);
+    model->running--;
     return h;
 }

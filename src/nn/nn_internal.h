@@ -23,17 +23,27 @@ typedef struct nb_param {
     UT_hash_handle hh;
 } nb_param;
 
-typedef enum nb_layer_kind { NB_LAYER_LINEAR, NB_LAYER_ACTIVATION, NB_LAYER_CUSTOM } nb_layer_kind;
+typedef enum nb_layer_kind {
+    NB_LAYER_LINEAR,
+    NB_LAYER_ACTIVATION,
+    NB_LAYER_CUSTOM,
+    NB_LAYER_BLOCK /* a named block: a model of its own inside this one (block.c) */
+} nb_layer_kind;
 
 typedef struct nb_layer {
     nb_layer_kind kind;
-    const char *name;      /* "layer1", "tansig", or the user's name */
+    const char *name;      /* full dotted name: "layer1", "block1.layer2", "tansig", the user's */
     nb_tensor *weight;     /* linear: (in, out) */
     nb_tensor *bias;       /* linear: (out) */
     nb_activation act;     /* linear and activation layers */
     nb_layer_fn fn;        /* custom */
-    void *ctx;             /* custom */
+    void *ctx;             /* custom and block */
+    nb_model *child;       /* block: its own layers and parameters */
 } nb_layer;
+
+/* Called after each layer of a forward pass while a summary runs (the
+ * root's `probe`): the model whose layer `index` gave `out`. */
+typedef void (*nb_layer_probe)(void *ctx, const nb_model *model, int index, const nb_tensor *out);
 
 struct nb_model {
     nb_arena *arena;          /* parameters, registry, layer table */
@@ -52,6 +62,16 @@ struct nb_model {
     int n_layers, cap_layers;
     int n_linear;
     int64_t last_out;         /* out size of the last linear layer (0 = none yet) */
+    /* The tree of blocks (block.c).  A block shares its root's arena, RNG
+     * and registry (table, flat buffers: only the root's are used); its own
+     * `order`, n_params and n_scalars list the parameters registered through
+     * it and its blocks, in creation order. */
+    nb_model *parent;         /* the model holding this block; NULL for a root */
+    nb_model *root;           /* the model made by nb_model_new (itself for a root) */
+    const char *prefix;       /* a block's full dotted name ("block1.inner"); NULL for a root */
+    int running;              /* > 0 while this model's nb_model_forward runs */
+    nb_layer_probe probe;     /* root only: set during nb_model_summary */
+    void *probe_ctx;
 };
 
 /* Gather every parameter into the contiguous buffers if that is not done
@@ -64,5 +84,25 @@ int nb__model_gather(nb_model *model, const char *api);
  * *cap updated.  The old array stays in the arena until the model is
  * freed.  NULL when out of memory (*cap unchanged). */
 void *nb__model_grow(nb_model *model, void *items, int n, int *cap, size_t size, int first);
+
+/* ---- blocks (block.c) ---- */
+
+/* nb_model_add_param on a block: registers "<prefix>.<name>" in the root's
+ * registry and lists it in the block and each block above it. */
+nb_tensor *nb__block_add_param(nb_model *block, const char *name, int ndim, const int64_t *shape);
+/* nb_model_param on a block: the parameter "<prefix>.<name>". */
+nb_tensor *nb__block_param(const nb_model *block, const char *name);
+/* The status of refusing a block where `api` needs a whole model (its
+ * buffers, files, optimizers), with the message. */
+int nb__block_refuse(const nb_model *block, const char *api);
+/* 0 when `name` can name a layer (one part of a dotted path: not empty, no
+ * '.'), else the status, with a message naming `api` and `what` ("block"). */
+int nb__layer_name_check(const char *api, const char *what, const char *name);
+/* Index of a block or linear layer of `model` (other than `except`) whose
+ * full name is `full`, or -1: the names that prefix parameters are unique. */
+int nb__layer_name_taken(const nb_model *model, const char *full, int except);
+/* Copy of "<model's prefix>.<name>" (just `name` for a root) in the model's
+ * arena; NULL when out of memory. */
+char *nb__model_full_name(nb_model *model, const char *name);
 
 #endif

@@ -24,6 +24,8 @@
 nb_tensor *nb_model_add_param(nb_model *model, const char *name, int ndim, const int64_t *shape)
 {
     static const char api[] = "nb_model_add_param";
+    if (model && model->parent)
+        return nb__block_add_param(model, name, ndim, shape); /* "<block>.<name>" in the root */
     if (!model || !name) {
         nb__error(NB_ERR_NULL, "%s: %s is NULL", api, !model ? "model" : "name");
         return NULL;
@@ -81,6 +83,8 @@ nb_tensor *nb_model_add_param(nb_model *model, const char *name, int ndim, const
 
 int nb__model_gather(nb_model *model, const char *api)
 {
+    if (model->parent)
+        return nb__block_refuse(model, api); /* a block has no buffers of its own */
     if (model->flat)
         return NB_OK;
     if (model->n_params == 0)
@@ -122,6 +126,8 @@ nb_tensor *nb_model_param(const nb_model *model, const char *name)
         nb__error(NB_ERR_NULL, "nb_model_param: %s is NULL", !model ? "model" : "name");
         return NULL;
     }
+    if (model->parent)
+        return nb__block_param(model, name);
     nb_param *p = nb_param_lookup(model, name);
     if (!p) {
         nb__error(NB_ERR_ARG, "nb_model_param: no parameter named '%s' (the model has %d; names "

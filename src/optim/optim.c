@@ -31,6 +31,8 @@ nb_optim *nb__optim_new(const char *api, nb_model *model, nb_optim_kind kind, co
         if (nb_last_status() == NB_ERR_NOMEM)
             nb__error(NB_ERR_NOMEM, "%s: out of memory for the model's parameter and gradient "
                       "buffers (%lld scalars each)", api, (long long)n);
+        else /* e.g. a block given for its model */
+            nb__error_context(api, "the parameters");
         return NULL;
     }
     nb_dtype dtype = nb_model_dtype(model);

@@ -202,7 +202,8 @@ static int nb_dot_group(nb_dot_ctx *dc, const char *name, size_t len)
 
 /* The group a tensor is put in by the user (opts.group_tensors), or by its
  * own name when it is a parameter named as nb_model names them
- * ("layer2.weight" belongs to "layer2"); -1 for none. */
+ * ("layer2.weight" belongs to "layer2", "block1.layer1.bias" to
+ * "block1.layer1"); -1 for none. */
 static int nb_dot_tensor_group(nb_dot_ctx *dc, const nb_tensor *t)
 {
     const nb_dot_opts *o = dc->opts;
@@ -212,7 +213,9 @@ static int nb_dot_tensor_group(nb_dot_ctx *dc, const nb_tensor *t)
                                      : -1;
     if (o->n_groups > 0 || o->hide_layers || t->node || !t->requires_grad || !t->name)
         return -1;
-    const char *dot = strchr(t->name, '.');
+    /* the layer is all before the last dot: a block's layer "block1.layer2.weight"
+     * is "block1.layer2", a top-level "layer2.weight" is "layer2" */
+    const char *dot = strrchr(t->name, '.');
     return dot && dot > t->name ? nb_dot_group(dc, t->name, (size_t)(dot - t->name)) : -1;
 }
 
