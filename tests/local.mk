@@ -241,4 +241,8 @@ TESTS += tests/test_ops_norm
 tests_test_ops_norm_SOURCES = tests/test_ops_norm.c tests/test_ops_grad.h
 tests_test_ops_norm_CFLAGS = $(TEST_CFLAGS)
 tests_test_ops_norm_LDADD = $(TEST_LDADD)
+check_PROGRAMS += tests/test_nn_norm
+TESTS += tests/test_nn_norm
+tests_test_nn_norm_CFLAGS = $(TEST_CFLAGS)
+tests_test_nn_norm_LDADD = $(TEST_LDADD)
 endif

@@ -33,6 +33,7 @@ nb_model *nb_model_new(const nb_model_opts *opts)
     memset(model, 0, sizeof *model);
     model->arena = arena;
     model->dtype = o.dtype;
+    model->training = true;
     if (o.allocator) {
         model->allocator = *o.allocator;
         model->has_allocator = true;

@@ -52,6 +52,9 @@ struct nb_model {
     int n_layers, cap_layers;
     int n_linear;
     int64_t last_out;         /* out size of the last linear layer (0 = none yet) */
+    bool training;            /* train/eval mode (mode.c); true for a new model */
+    nb_tensor **buffers;      /* non-trainable state (buffer.c), creation order; named */
+    int n_buffers, cap_buffers;
 };
 
 /* Gather every parameter into the contiguous buffers if that is not done
