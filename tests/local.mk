@@ -245,4 +245,10 @@ check_PROGRAMS += tests/test_nn_norm
 TESTS += tests/test_nn_norm
 tests_test_nn_norm_CFLAGS = $(TEST_CFLAGS)
 tests_test_nn_norm_LDADD = $(TEST_LDADD)
+# the misuse catalogue's entries E220..E239 (docs/errors.md), as user code
+check_PROGRAMS += tests/test_errors_norm
+TESTS += tests/test_errors_norm
+tests_test_errors_norm_CPPFLAGS = $(ERRORS_TEST_CPPFLAGS)
+tests_test_errors_norm_CFLAGS = $(TEST_CFLAGS)
+tests_test_errors_norm_LDADD = $(TEST_LDADD)
 endif

@@ -22,11 +22,11 @@ static int nb_ln_check_affine(const nb_tensor *x, int k, const nb_tensor *t, con
         fits = t->shape[d] == x->shape[x->ndim - k + d];
     if (fits)
         return 0;
-    char s1[96], s2[96];
+    char s1[96], s2[96], s3[96];
     return nb__error(NB_ERR_SHAPE, "layer_norm: %s is %s but x is %s; with k = %d it must be "
                      "%s (x's last %d axes)", what, nb__shape_fmt(t->ndim, t->shape, s1, sizeof s1),
                      nb__shape_fmt(x->ndim, x->shape, s2, sizeof s2), k,
-                     nb__shape_fmt(k, x->shape + x->ndim - k, s1, sizeof s1), k);
+                     nb__shape_fmt(k, x->shape + x->ndim - k, s3, sizeof s3), k);
 }
 
 nb_tensor *nb_layer_norm(nb_tensor *x, int k, nb_tensor *weight, nb_tensor *bias, double eps)
