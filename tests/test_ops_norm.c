@@ -150,6 +150,9 @@ START_TEST(test_split_chunk_values)
     nb_tensor *six = t_vals(NB_F32, (const double[]){1, 2, 3, 4, 5, 6}, NB_SHAPE(6));
     ck_assert_int_eq(nb_chunk(six, 4, 0, p), 3);
     ck_assert_tensor_near(p[2], ((const double[]){5, 6}), 2, 0);
+    /* an empty axis: `chunks` empty pieces, as torch.chunk */
+    ck_assert_int_eq(nb_chunk(nb_zeros(NB_F64, NB_SHAPE(3, 0)), 2, 1, p), 2);
+    ck_assert_int_eq(nb_tensor_numel(p[1]), 0);
     /* errors leave every slot NULL */
     p[0] = six;
     ck_assert_int_eq(nb_split_sizes(six, (const int64_t[]){2, 2}, 2, 0, p), NB_ERR_ARG);

@@ -132,16 +132,15 @@ int nb_chunk(nb_tensor *x, int chunks, int axis, nb_tensor **out)
     int64_t size = x->shape[a];
     int64_t step = (size + chunks - 1) / chunks;
     /* torch.chunk: pieces of `step` elements while they last (an empty axis
-     * still gives one empty piece) */
-    int made = step ? (int)((size + step - 1) / step) : 1;
-    int64_t sizes_local[64];
-    int64_t *sizes = made <= 64 ? sizes_local : malloc(sizeof *sizes * (size_t)made);
-    if (!sizes)
-        return nb__error(NB_ERR_NOMEM, "chunk: out of memory for %d pieces", made);
-    for (int k = 0; k < made; k++)
-        sizes[k] = k < made - 1 ? step : size - step * (made - 1);
-    rc = nb_split_slices(x, a, sizes, made, out);
-    if (sizes != sizes_local)
-        free(sizes);
-    return rc < 0 ? rc : made;
+     * gives `chunks` empty pieces) */
+    int made = step ? (int)((size + step - 1) / step) : chunks;
+    for (int k = 0; k < made; k++) {
+        int64_t start = step * k, stop = k < made - 1 ? start + step : size;
+        if (!(out[k] = nb_slice(x, a, start, stop))) {
+            for (int j = 0; j < made; j++)
+                out[j] = NULL;
+            return nb_last_status();
+        }
+    }
+    return made;
 }
