@@ -26,12 +26,13 @@ plain_headers="ops.h sites.h arena.h error.h rng.h tensor.h io.h dot.h trace.h h
 # the parameter registry, a copy cut from the graph, and the macros' own
 # helper.
 plain_functions="nb_detach nb_node_input nb_node_output nb_model_add_param nb_model_param
-                 nb_model_param_at nb_model_params_flat nb_model_grads_flat nb_site_leave_tensor"
+                 nb_model_param_at nb_model_params_flat nb_model_grads_flat nb_site_leave_tensor
+                 nb_model_add_buffer nb_model_buffer nb_model_buffer_at"
 # Functions returning an int status that record nodes.
 status_functions="nb_grad nb_gradcheck nb_gradgradcheck nb_vjp nb_jvp nb_check_grad
                   nb_check_grad_f64 nb_train nb_model_jacobian nb_trainlm nb_trainbr
                   nb_traingd nb_traingdm nb_traingdx
-                  nb_dist_train"
+                  nb_dist_train nb_split_sizes nb_chunk"
 
 status=0
 fail() { echo "check_sites: $*"; status=1; }

@@ -247,3 +247,23 @@ tests_test_dist_none_CFLAGS = $(TEST_CFLAGS)
 tests_test_dist_none_LDADD = $(TEST_LDADD)
 endif
 endif
+
+# ---- src/ops and src/nn: gelu, dropout, stack/split/chunk, pad, var/std,
+# layer and batch norm; train/eval mode, model buffers and the norm layers
+if HAVE_CHECK
+check_PROGRAMS += tests/test_ops_norm
+TESTS += tests/test_ops_norm
+tests_test_ops_norm_SOURCES = tests/test_ops_norm.c tests/test_ops_grad.h
+tests_test_ops_norm_CFLAGS = $(TEST_CFLAGS)
+tests_test_ops_norm_LDADD = $(TEST_LDADD)
+check_PROGRAMS += tests/test_nn_norm
+TESTS += tests/test_nn_norm
+tests_test_nn_norm_CFLAGS = $(TEST_CFLAGS)
+tests_test_nn_norm_LDADD = $(TEST_LDADD)
+# the misuse catalogue's entries E220..E239 (docs/errors.md), as user code
+check_PROGRAMS += tests/test_errors_norm
+TESTS += tests/test_errors_norm
+tests_test_errors_norm_CPPFLAGS = $(ERRORS_TEST_CPPFLAGS)
+tests_test_errors_norm_CFLAGS = $(TEST_CFLAGS)
+tests_test_errors_norm_LDADD = $(TEST_LDADD)
+endif

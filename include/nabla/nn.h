@@ -307,6 +307,69 @@ int nb_model_load(nb_model *model, const char *path);
  * NB_REDUCE_MEAN, its sse the same with NB_REDUCE_SUM. */
 typedef nb_tensor *(*nb_loss_fn)(nb_tensor *pred, nb_tensor *target, nb_reduction red);
 
+/* ---- train/eval mode, buffers and normalisation layers ---- */
+
+/* Train or evaluation mode, read by the layers whose forward differs
+ * (dropout: active only when training; batch norm: batch statistics and a
+ * running update when training, the running statistics otherwise).  A new
+ * model is in training mode.  nb_train runs its training passes in training
+ * mode and every evaluation (the starting point, validation and test sets)
+ * in evaluation mode, as nb_model_evaluate does, and leaves the model in
+ * the mode it had.  set returns the previous mode (false for a NULL model,
+ * which is ignored); nb_model_training of NULL is false. */
+bool nb_model_set_training(nb_model *model, bool training);
+bool nb_model_training(const nb_model *model);
+
+/* Register a buffer: a named tensor of the model's dtype (zero filled, not
+ * requiring grad) for state that is not trained, such as batch norm's
+ * running statistics.  Buffers are kept out of the flat parameter and
+ * gradient buffers (optimizers, nb_model_zero_grad and the Jacobian never
+ * touch them) but are saved and loaded with the parameters by
+ * nb_model_save / nb_model_load.  The tensor lives as long as the model;
+ * write it in place (then nb_tensor_bump_version).  Names are shared with
+ * the parameters: NULL with a message for a NULL/empty name, a name already
+ * used by a parameter or buffer, or a bad shape. */
+nb_tensor *nb_model_add_buffer(nb_model *model, const char *name, int ndim, const int64_t *shape);
+/* The buffer called `name`, or NULL (NB_ERR_ARG message naming it). */
+nb_tensor *nb_model_buffer(const nb_model *model, const char *name);
+/* Number of buffers (-1 for NULL); buffer i in creation order and its name
+ * (NULL when out of range).  Borrowed, valid while the model is. */
+int nb_model_num_buffers(const nb_model *model);
+nb_tensor *nb_model_buffer_at(const nb_model *model, int i);
+const char *nb_model_buffer_name(const nb_model *model, int i);
+
+/* Append a dropout layer: nb_dropout(x, p, training mode, the model's RNG),
+ * so masks follow the model's seed.  p in [0, 1).  Returns the layer's
+ * index or a negative status with a message. */
+int nb_model_add_dropout(nb_model *model, double p);
+
+typedef struct nb_batch_norm_opts {
+    double eps;      /* added to the variance, > 0; 0 means 1e-5 */
+    double momentum; /* weight of the new batch in the running statistics, (0, 1]; 0 means 0.1 */
+    bool no_affine;  /* true: no weight and bias (default false: both, as torch's affine=True) */
+} nb_batch_norm_opts;
+
+/* Append a batch norm layer for inputs (N, features), (N, features, L) or
+ * (N, features, H, W) (nb_batch_norm), its k the layer's position (from 1,
+ * counting every layer): parameters layer<k>.weight (ones) and
+ * layer<k>.bias (zeros) unless no_affine, buffers layer<k>.running_mean
+ * (zeros) and layer<k>.running_var (ones), each of `features` elements.
+ * opts NULL = defaults.  Returns the layer's index or a negative status. */
+int nb_model_add_batch_norm(nb_model *model, int64_t features, const nb_batch_norm_opts *opts);
+
+typedef struct nb_layer_norm_opts {
+    double eps;      /* added to the variance, > 0; 0 means 1e-5 */
+    bool no_affine;  /* true: no weight and bias (default false: both) */
+} nb_layer_norm_opts;
+
+/* Append a layer norm layer over the last `ndim` axes of its input, whose
+ * sizes must be shape[0..ndim-1] (nb_layer_norm with k = ndim), with
+ * parameters layer<k>.weight (ones) and layer<k>.bias (zeros) of that shape
+ * unless no_affine.  opts NULL = defaults.  Returns the layer's index or a
+ * negative status with a message. */
+int nb_model_add_layer_norm(nb_model *model, int ndim, const int64_t *shape,
+                            const nb_layer_norm_opts *opts);
+
 #ifdef __cplusplus
 }
 #endif

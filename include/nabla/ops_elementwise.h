@@ -20,6 +20,9 @@
 #ifndef NABLA_OPS_ELEMENTWISE_H
 #define NABLA_OPS_ELEMENTWISE_H
 
+#include <stdbool.h>
+
+#include "nabla/rng.h"
 #include "nabla/tensor.h"
 
 #ifdef __cplusplus
@@ -138,6 +141,25 @@ nb_tensor *nb_sign(nb_tensor *x);
  * passes through unchanged), so writing into the result never changes x.
  * An unknown dtype is an NB_ERR_DTYPE error. */
 nb_tensor *nb_cast(nb_tensor *x, nb_dtype dtype);
+
+/* ---- smooth activations and regularisation ---- */
+
+/* GELU, the exact form (PyTorch's default, approximate='none'):
+ * x * Phi(x) = 0.5 x (1 + erf(x / sqrt 2)), Phi the standard normal CDF.
+ * Finite everywhere: 0 far below, x far above.  Gradient:
+ * g * (Phi(x) + x e^(-x²/2) / sqrt(2 pi)). */
+nb_tensor *nb_gelu(nb_tensor *x);
+
+/* Inverted dropout: while `training` and p > 0, each element is zeroed with
+ * probability p and the others are scaled by 1 / (1 - p), so the expected
+ * value is x.  The mask is drawn from `rng` (one nb_rng_uniform per element,
+ * in row-major order; element dropped when the draw is < p), so a seeded rng
+ * gives the same mask every time; pass the model's (nb_model_rng).  When not
+ * training, or p == 0, x itself is returned (no copy, no node; rng may then
+ * be NULL).  Gradient: g * mask / (1 - p) (the mask is a constant).  p
+ * outside [0, 1) (or NaN) is an NB_ERR_ARG error; a NULL rng when one is
+ * needed is NB_ERR_NULL. */
+nb_tensor *nb_dropout(nb_tensor *x, double p, bool training, nb_rng *rng);
 
 #ifdef __cplusplus
 }

@@ -9,6 +9,8 @@
 #ifndef NABLA_OPS_NN_H
 #define NABLA_OPS_NN_H
 
+#include <stdbool.h>
+
 #include "nabla/tensor.h"
 
 #ifdef __cplusplus
@@ -52,6 +54,35 @@ nb_tensor *nb_nll_loss(nb_tensor *log_probs, nb_tensor *labels, nb_reduction red
  * shapes), elementwise max(x, 0) - x*t + log1p(exp(-|x|)), which never
  * overflows.  Gradients: sigmoid(x) - t for x, -x for t. */
 nb_tensor *nb_bce_with_logits_loss(nb_tensor *logits, nb_tensor *targets, nb_reduction red);
+
+/* ---- normalisation ---- */
+
+/* Layer normalisation over the last k axes (1 <= k <= ndim), as
+ * torch.nn.functional.layer_norm(x, x.shape[-k:], weight, bias, eps):
+ * y = (x - mean) / sqrt(var + eps) * weight + bias, mean and the biased
+ * variance taken over those k axes for each leading index (two passes, so a
+ * large offset is harmless).  weight and bias are optional (NULL); when
+ * given, each has the shape of x's last k axes.  eps must be finite and
+ * >= 0 (torch uses 1e-5).  Differentiable twice in x, weight and bias. */
+nb_tensor *nb_layer_norm(nb_tensor *x, int k, nb_tensor *weight, nb_tensor *bias, double eps);
+
+/* Batch normalisation of x (N, C), (N, C, L) or (N, C, H, W) per channel c,
+ * as torch.nn.functional.batch_norm:
+ * y = (x - mean_c) / sqrt(var_c + eps) * weight_c + bias_c.
+ * When training, mean_c and var_c are the batch's (over N and the spatial
+ * axes; the biased variance normalises) and the running statistics, when
+ * given, are updated in place: r = (1 - momentum) r + momentum s, with the
+ * unbiased variance for running_var (not recorded; each gets one version
+ * bump).  Training needs more than one value per channel (NB_ERR_SHAPE).
+ * When not training, running_mean and running_var (required) are used and
+ * not changed.  running_mean, running_var, weight and bias are 1-D of C
+ * elements of x's dtype; weight and bias may be NULL (no affine part),
+ * running statistics may be NULL when training.  momentum in [0, 1], eps
+ * finite >= 0 (torch: 0.1 and 1e-5).  Differentiable twice in x, weight and
+ * bias (the running statistics are constants). */
+nb_tensor *nb_batch_norm(nb_tensor *x, nb_tensor *running_mean, nb_tensor *running_var,
+                         nb_tensor *weight, nb_tensor *bias, bool training, double momentum,
+                         double eps);
 
 #ifdef __cplusplus
 }

@@ -47,6 +47,19 @@ nb_tensor *nb_argmin_axis(nb_tensor *x, int axis, bool keepdim);
 nb_tensor *nb_logsumexp(nb_tensor *x);
 nb_tensor *nb_logsumexp_axis(nb_tensor *x, int axis, bool keepdim);
 
+/* Variance along an axis, sum((x - mean)²) / (n - correction), as
+ * torch.var(x, axis, correction=..., keepdim=...): correction 1 is the
+ * unbiased (Bessel) estimate, torch's default; 0 the population variance.
+ * Two passes (the mean first, then the centred squares), so a large common
+ * offset (1e4 + small noise) loses no precision.  n <= correction gives NaN
+ * (0/0) or Inf, as in torch.  correction < 0 is an NB_ERR_ARG error.
+ * Gradient: g * 2 (x - mean) / (n - correction). */
+nb_tensor *nb_var_axis(nb_tensor *x, int axis, int correction, bool keepdim);
+
+/* Standard deviation sqrt(nb_var_axis(...)), same arguments.  Gradient:
+ * g * (x - mean) / ((n - correction) std); Inf or NaN where std is 0. */
+nb_tensor *nb_std_axis(nb_tensor *x, int axis, int correction, bool keepdim);
+
 #ifdef __cplusplus
 }
 #endif

@@ -61,6 +61,37 @@ nb_tensor *nb_unsqueeze(nb_tensor *x, int axis);
 /* Remove `axis`, which must have size 1 (NB_ERR_SHAPE otherwise). */
 nb_tensor *nb_squeeze(nb_tensor *x, int axis);
 
+/* Join n >= 1 tensors of one shape along a NEW axis `axis` (0..ndim, or
+ * negative from the end of the result's ndim+1 axes): n tensors of shape
+ * (2, 3) stacked at axis 1 give (2, n, 3).  Different shapes are an
+ * NB_ERR_SHAPE error.  Gradient: each input gets its slice of g. */
+nb_tensor *nb_stack(nb_tensor *const *tensors, int n, int axis);
+
+/* Split x along `axis` into n pieces of sizes[0..n-1] elements, which must
+ * add up to the axis' size (each >= 0; NB_ERR_ARG otherwise), written into
+ * out[0..n-1] (the caller's array).  Like torch.split with a list of sizes
+ * (named apart from the nb_split struct of nabla/io.h, a train/test split).
+ * On failure every out[k] is NULL.  NB_OK or negative.  Each piece is a
+ * slice: its gradient goes back to its range of x. */
+int nb_split_sizes(nb_tensor *x, const int64_t *sizes, int n, int axis, nb_tensor **out);
+
+/* Split x along `axis` into `chunks` pieces of ceil(size / chunks)
+ * elements, the last one smaller when the size does not divide (as
+ * torch.chunk).  Like torch.chunk, fewer pieces come out when the size is
+ * too small to give every piece an element at that length (a size of 5 in 4
+ * chunks gives 3 pieces of 2, 2, 1): the number made is returned (>= 0),
+ * out[] must have room for `chunks` entries and the rest are set to NULL.
+ * chunks < 1 is an NB_ERR_ARG error.  Returns the count or negative. */
+int nb_chunk(nb_tensor *x, int chunks, int axis, nb_tensor **out);
+
+/* Constant padding, as torch.nn.functional.pad(x, pad, value=value):
+ * pad has 2 * n_pairs entries (left, right) starting from the LAST axis:
+ * {1, 2} pads the last axis with 1 in front and 2 after, {1, 2, 0, 3} also
+ * pads the second-to-last with 3 after.  n_pairs <= ndim; entries must be
+ * >= 0 (negative padding, which torch reads as cropping, is an NB_ERR_ARG
+ * error: use nb_slice).  Gradient: the slice of g at x's place. */
+nb_tensor *nb_pad(nb_tensor *x, const int64_t *pad, int n_pairs, double value);
+
 #ifdef __cplusplus
 }
 #endif

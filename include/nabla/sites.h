@@ -93,6 +93,8 @@
 #define nb_equal(...)           NB_AT_SITE_(nb_equal(__VA_ARGS__))
 #define nb_sign(...)            NB_AT_SITE_(nb_sign(__VA_ARGS__))
 #define nb_cast(...)            NB_AT_SITE_(nb_cast(__VA_ARGS__))
+#define nb_gelu(...)            NB_AT_SITE_(nb_gelu(__VA_ARGS__))
+#define nb_dropout(...)         NB_AT_SITE_(nb_dropout(__VA_ARGS__))
 
 /* ops_nn.h */
 #define nb_softmax(...)         NB_AT_SITE_(nb_softmax(__VA_ARGS__))
@@ -101,6 +103,8 @@
 #define nb_cross_entropy_loss(...) NB_AT_SITE_(nb_cross_entropy_loss(__VA_ARGS__))
 #define nb_nll_loss(...)        NB_AT_SITE_(nb_nll_loss(__VA_ARGS__))
 #define nb_bce_with_logits_loss(...) NB_AT_SITE_(nb_bce_with_logits_loss(__VA_ARGS__))
+#define nb_layer_norm(...)      NB_AT_SITE_(nb_layer_norm(__VA_ARGS__))
+#define nb_batch_norm(...)      NB_AT_SITE_(nb_batch_norm(__VA_ARGS__))
 
 /* ops_reduce.h */
 #define nb_mean(...)            NB_AT_SITE_(nb_mean(__VA_ARGS__))
@@ -113,6 +117,8 @@
 #define nb_argmin_axis(...)     NB_AT_SITE_(nb_argmin_axis(__VA_ARGS__))
 #define nb_logsumexp(...)       NB_AT_SITE_(nb_logsumexp(__VA_ARGS__))
 #define nb_logsumexp_axis(...)  NB_AT_SITE_(nb_logsumexp_axis(__VA_ARGS__))
+#define nb_var_axis(...)        NB_AT_SITE_(nb_var_axis(__VA_ARGS__))
+#define nb_std_axis(...)        NB_AT_SITE_(nb_std_axis(__VA_ARGS__))
 
 /* ops_shape.h */
 #define nb_transpose(...)       NB_AT_SITE_(nb_transpose(__VA_ARGS__))
@@ -123,6 +129,10 @@
 #define nb_flatten(...)         NB_AT_SITE_(nb_flatten(__VA_ARGS__))
 #define nb_unsqueeze(...)       NB_AT_SITE_(nb_unsqueeze(__VA_ARGS__))
 #define nb_squeeze(...)         NB_AT_SITE_(nb_squeeze(__VA_ARGS__))
+#define nb_stack(...)           NB_AT_SITE_(nb_stack(__VA_ARGS__))
+#define nb_split_sizes(...)     NB_AT_SITE_INT_(nb_split_sizes(__VA_ARGS__))
+#define nb_chunk(...)           NB_AT_SITE_INT_(nb_chunk(__VA_ARGS__))
+#define nb_pad(...)             NB_AT_SITE_(nb_pad(__VA_ARGS__))
 
 /* nn.h */
 #define nb_activate(...)        NB_AT_SITE_(nb_activate(__VA_ARGS__))

@@ -12,3 +12,8 @@ libnabla_impl_la_SOURCES += \
 	src/nn/bpnet.c \
 	src/nn/save.c \
 	src/nn/jacobian.c
+# train/eval mode, buffers (non-trainable state) and the normalisation layers
+libnabla_impl_la_SOURCES += \
+	src/nn/mode.c \
+	src/nn/buffer.c \
+	src/nn/norm_layers.c

@@ -35,6 +35,7 @@ nb_model *nb_model_new(const nb_model_opts *opts)
     model->arena = arena;
     model->root = model;
     model->dtype = o.dtype;
+    model->training = true;
     if (o.allocator) {
         model->allocator = *o.allocator;
         model->has_allocator = true;

@@ -72,6 +72,9 @@ struct nb_model {
     int running;              /* > 0 while this model's nb_model_forward runs */
     nb_layer_probe probe;     /* root only: set during nb_model_summary */
     void *probe_ctx;
+    bool training;            /* train/eval mode (mode.c); true for a new model */
+    nb_tensor **buffers;      /* non-trainable state (buffer.c), creation order; named */
+    int n_buffers, cap_buffers;
 };
 
 /* Gather every parameter into the contiguous buffers if that is not done

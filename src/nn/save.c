@@ -1,4 +1,4 @@
-/* Model files: the parameters, under their registry names, in nabla's
+/* Model files: the parameters and buffers, under their registry names, in nabla's
  * tensor file format (src/io).  The registry gives the names and creation
  * order; the io layer does the format, checksums and atomic replacement. */
 #ifdef HAVE_CONFIG_H
@@ -10,18 +10,20 @@
 #include "io/tensor_file.h"
 #include "nn/nn_internal.h"
 
-/* The names and tensors of every parameter, in malloc'd arrays (freed by
- * the caller: saving every epoch must not grow the model's arena). */
+/* The names and tensors of every parameter, then every buffer (buffer.c),
+ * in malloc'd arrays (freed by the caller: saving every epoch must not grow
+ * the model's arena). */
 static int nb_model_lists(nb_model *model, const char *api, const char ***names,
-                          nb_tensor ***tensors)
+                          nb_tensor ***tensors, int *n)
 {
     if (!model)
         return nb__error(NB_ERR_NULL, "%s: model is NULL", api);
     int rc = nb__model_gather(model, api);
     if (rc < 0)
         return rc;
-    *names = malloc(sizeof **names * (size_t)model->n_params);
-    *tensors = malloc(sizeof **tensors * (size_t)model->n_params);
+    *n = model->n_params + model->n_buffers;
+    *names = malloc(sizeof **names * (size_t)(*n ? *n : 1));
+    *tensors = malloc(sizeof **tensors * (size_t)(*n ? *n : 1));
     if (!*names || !*tensors) {
         free((void *)*names);
         free(*tensors);
@@ -30,6 +32,10 @@ static int nb_model_lists(nb_model *model, const char *api, const char ***names,
     for (int i = 0; i < model->n_params; i++) {
         (*names)[i] = model->order[i]->name;
         (*tensors)[i] = model->order[i]->tensor;
+    }
+    for (int i = 0; i < model->n_buffers; i++) {
+        (*names)[model->n_params + i] = model->buffers[i]->name;
+        (*tensors)[model->n_params + i] = model->buffers[i];
     }
     return 0;
 }
@@ -43,12 +49,13 @@ static int nb_model_file(const char *api, nb_model *model, const char *path, nb_
 {
     const char **names = NULL;
     nb_tensor **tensors = NULL;
+    int n = 0;
     if (!path)
         return nb__error(NB_ERR_NULL, "%s: path is NULL", api);
-    int rc = nb_model_lists(model, api, &names, &tensors);
+    int rc = nb_model_lists(model, api, &names, &tensors, &n);
     if (rc < 0)
         return rc;
-    rc = io(api, path, names, tensors, model->n_params);
+    rc = io(api, path, names, tensors, n);
     free((void *)names);
     free(tensors);
     return rc;

@@ -34,3 +34,12 @@ libnabla_impl_la_SOURCES += \
 	src/ops/softmax.c \
 	src/ops/nll.c \
 	src/ops/mse_bce.c
+# gelu, dropout, stack/split/chunk, pad, var/std, layer and batch norm
+libnabla_impl_la_SOURCES += \
+	src/ops/gelu.c \
+	src/ops/dropout.c \
+	src/ops/stack_split.c \
+	src/ops/pad.c \
+	src/ops/var_std.c \
+	src/ops/layer_norm.c \
+	src/ops/batch_norm.c

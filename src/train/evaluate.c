@@ -85,6 +85,8 @@ int nb__eval_in(const char *api, nb_model *model, nb_loss_fn loss, nb_tensor *x,
                 const char *labels_name, double *loss_out, double *acc)
 {
     int rc = 0;
+    /* evaluation mode: dropout off, batch norm on its running statistics */
+    bool was_training = nb_model_set_training(model, false);
     NB_NO_GRAD {
         nb_tensor *pred = nb_model_forward(model, x);
         if (pred && labels_name && y->ndim == 1)
@@ -106,6 +108,7 @@ int nb__eval_in(const char *api, nb_model *model, nb_loss_fn loss, nb_tensor *x,
                 *acc = nb__accuracy(pred, y);
         }
     }
+    nb_model_set_training(model, was_training);
     return rc;
 }
 

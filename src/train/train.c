@@ -152,6 +152,7 @@ static int nb_train_epoch(nb_train_state *s, int epoch)
     double sum = 0, hits = 0;
     nb_tensor *xb, *yb;
     const nb_train_parallel *par = s->par;
+    nb_model_set_training(model, true); /* nb_train restores the user's mode at its end */
     while ((rc = nb__batch_next_as("nb_train", it, &xb, &yb)) == 1) {
         int64_t count = xb->shape[0];
         if ((rc = nb_optim_zero_grad(s->opt)) < 0)
@@ -276,6 +277,7 @@ int nb_train(nb_model *model, nb_optim *opt, nb_loss_fn loss, const nb_train_dat
     int rc = nb_train_check(model, opt, loss, data, &o);
     if (rc < 0)
         return rc;
+    bool user_training = nb_model_training(model);
     if ((rc = nb_optim_zero_grad(opt)) < 0)
         return rc;
     int epochs = o.epochs ? o.epochs : 1000;
@@ -405,6 +407,7 @@ int nb_train(nb_model *model, nb_optim *opt, nb_loss_fn loss, const nb_train_dat
     nb__progress_epoch(&prog, r->epochs, epochs, r, r->seconds, samples, 1);
     rc = NB_OK;
 done:
+    nb_model_set_training(model, user_training);
     nb_arena_use(prev);
     nb_arena_free(s.step);
     nb_arena_free(keep);

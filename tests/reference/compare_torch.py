@@ -88,6 +88,8 @@ OPS = {
     "nb_min_axis": lambda x, axis, keep: torch.amin(x, dim=axis, keepdim=keep),
     "nb_logsumexp": lambda x: torch.logsumexp(x, dim=_all_dims(x)),
     "nb_logsumexp_axis": lambda x, axis, keep: torch.logsumexp(x, dim=axis, keepdim=keep),
+    "nb_var_axis": lambda x, axis, corr, keep: torch.var(x, dim=axis, unbiased=bool(corr), keepdim=keep),
+    "nb_std_axis": lambda x, axis, corr, keep: torch.std(x, dim=axis, unbiased=bool(corr), keepdim=keep),
     # moving elements
     "nb_transpose": lambda x: x.transpose(-2, -1),
     "nb_permute": lambda x, perm: x.permute(perm),
@@ -97,6 +99,10 @@ OPS = {
     "nb_unsqueeze": torch.unsqueeze,
     "nb_squeeze": torch.squeeze,
     "nb_gather_rows": lambda table, idx: table[idx.long()],
+    "nb_stack": lambda ts, n, axis: torch.stack(list(ts[:n]), dim=axis),
+    "split_piece": lambda x, sizes, n, axis, k: torch.split(x, list(sizes[:n]), dim=axis)[k],
+    "chunk_piece": lambda x, chunks, axis, k: torch.chunk(x, chunks, dim=axis)[k],
+    "nb_pad": lambda x, pad, n, value: F.pad(x, list(pad[:2 * n]), value=value),
     # network pieces
     "nb_softmax": lambda x, axis: torch.softmax(x, axis),
     "nb_log_softmax": lambda x, axis: torch.log_softmax(x, axis),
@@ -105,6 +111,10 @@ OPS = {
     "nb_nll_loss": lambda x, lab, red: F.nll_loss(x, lab.long(), reduction=REDUCTION[red]),
     "nb_bce_with_logits_loss": lambda x, t, red: F.binary_cross_entropy_with_logits(
         x, t, reduction=REDUCTION[red]),
+    "nb_gelu": F.gelu,
+    "nb_layer_norm": lambda x, k, w, b, eps: F.layer_norm(x, x.shape[x.dim() - k:], w, b, eps),
+    "nb_batch_norm": lambda x, rm, rv, w, b, training, momentum, eps: F.batch_norm(
+        x, rm, rv, w, b, training, momentum, eps),
 }
 
 # The helpers of nb_reference_dump.c's expressions.
@@ -120,6 +130,9 @@ HELPERS = {
     "NB_REDUCE_SUM": 1,
     "NB_REDUCE_NONE": 2,
     "NB_F64": "f64",
+    "NULL": None,
+    "I64": lambda *v: tuple(v),
+    "VEC": lambda *v: torch.tensor(v, dtype=torch.float64),
 }
 
 

@@ -28,6 +28,23 @@
 #define MASK(...)                                                                       \
     nb_from_f64((const double[]){__VA_ARGS__}, 1,                                     \
                 (const int64_t[]){sizeof((const double[]){__VA_ARGS__}) / sizeof(double)})
+/* An int64_t array (pad amounts, split sizes). */
+#define I64(...) ((const int64_t[]){__VA_ARGS__})
+/* A 1-D f64 tensor of given values (batch norm's running statistics). */
+#define VEC(...)                                                                        \
+    nb_from_f64((const double[]){__VA_ARGS__}, 1,                                     \
+                (const int64_t[]){sizeof((const double[]){__VA_ARGS__}) / sizeof(double)})
+/* Piece k of nb_split_sizes / nb_chunk (mirrored in compare_torch.py). */
+static nb_tensor *split_piece(nb_tensor *x, const int64_t *sizes, int n, int axis, int k)
+{
+    nb_tensor *out[8];
+    return n <= 8 && nb_split_sizes(x, sizes, n, axis, out) == NB_OK ? out[k] : NULL;
+}
+static nb_tensor *chunk_piece(nb_tensor *x, int chunks, int axis, int k)
+{
+    nb_tensor *out[8];
+    return chunks <= 8 && nb_chunk(x, chunks, axis, out) > k ? out[k] : NULL;
+}
 /* A 1-D tensor of class labels / row indices (integral f64 values). */
 #define LABELS(...)                                                                     \
     nb_from_f64((const double[]){__VA_ARGS__}, 1,                                     \
@@ -86,6 +103,9 @@
     X(min_axis, "3x4", -1, 1, nb_min_axis(a, 0, true))                                   \
     X(logsumexp, "2x3", -2, 2, nb_logsumexp(a))                                          \
     X(logsumexp_axis, "2x3", -2, 2, nb_logsumexp_axis(a, -1, false))                     \
+    X(var_axis, "3x5", -1, 1, nb_var_axis(a, 1, 1, false))                               \
+    X(var_axis_biased, "3x5", -1, 1, nb_var_axis(a, 0, 0, true))                         \
+    X(std_axis, "3x5", -1, 1, nb_std_axis(a, -1, 1, true))                               \
     /* moving elements */                                                                \
     X(transpose, "2x3", -1, 1, nb_transpose(a))                                          \
     X(permute, "2x3x4", -1, 1, nb_permute(a, PERM(2, 0, 1)))                             \
@@ -94,6 +114,10 @@
     X(flatten, "2x3x2", -1, 1, nb_flatten(a, 1))                                         \
     X(unsqueeze_squeeze, "2x3", -1, 1, nb_squeeze(nb_unsqueeze(a, 1), 1))                \
     X(gather_rows, "4x3", -1, 1, nb_gather_rows(a, LABELS(2, 0, 2)))                     \
+    X(stack, "2x3 2x3", -1, 1, nb_stack(TENSORS(a, b), 2, 1))                            \
+    X(split_sizes, "5x3", -1, 1, nb_square(split_piece(a, I64(2, 3), 2, 0, 1)))          \
+    X(chunk, "3x7", -1, 1, chunk_piece(a, 3, -1, 2))                                     \
+    X(pad, "2x3", -1, 1, nb_pad(a, I64(1, 2, 0, 1), 2, 0.5))                             \
     /* network pieces */                                                                 \
     X(softmax, "2x4", -2, 2, nb_softmax(a, 1))                                           \
     X(log_softmax, "2x4", -2, 2, nb_log_softmax(a, -1))                                  \
@@ -102,6 +126,14 @@
     X(cross_entropy, "3x4", -2, 2, nb_cross_entropy_loss(a, LABELS(1, 3, 0), NB_REDUCE_MEAN)) \
     X(nll_loss, "3x4", -2, 2, nb_nll_loss(nb_log_softmax(a, 1), LABELS(2, 2, 1), NB_REDUCE_SUM)) \
     X(bce_with_logits, "2x3 2x3", -1, 1, nb_bce_with_logits_loss(a, nb_sigmoid(b), NB_REDUCE_NONE)) \
+    X(gelu, "2x3", -3, 3, nb_gelu(a))                                                    \
+    X(layer_norm, "2x3x4 3x4 3x4", -1, 1, nb_layer_norm(a, 2, b, c, 1e-5))               \
+    X(layer_norm_plain, "3x5", -1, 1, nb_layer_norm(a, 1, NULL, NULL, 1e-5))             \
+    X(batch_norm, "4x3 3 3", -1, 1, nb_batch_norm(a, NULL, NULL, b, c, true, 0.1, 1e-5)) \
+    X(batch_norm_ncl, "2x3x5", -1, 1, nb_batch_norm(a, NULL, NULL, NULL, NULL, true, 0.1, 1e-5)) \
+    X(batch_norm_nchw, "2x2x3x2 2", -1, 1, nb_batch_norm(a, NULL, NULL, b, NULL, true, 0.1, 1e-5)) \
+    X(batch_norm_eval, "4x3 3 3", -1, 1,                                                 \
+      nb_batch_norm(a, VEC(0.1, -0.2, 0.3), VEC(0.5, 1.5, 2), b, c, false, 0.1, 1e-5))   \
     /* compositions */                                                                   \
     X(mlp_layer, "4x3 3x2 2", -1, 1, nb_tanh(nb_add(nb_matmul(a, b), c)))                \
     X(mlp_loss, "4x3 3x2 2", -1, 1,                                                      \
