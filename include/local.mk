@@ -11,7 +11,7 @@ nabla_include_HEADERS += include/nabla/autograd.h include/nabla/custom_op.h incl
 # src/ops
 nabla_include_HEADERS += include/nabla/ops.h include/nabla/ops_basic.h \
 	include/nabla/ops_elementwise.h include/nabla/ops_reduce.h include/nabla/ops_shape.h \
-	include/nabla/ops_nn.h
+	include/nabla/ops_nn.h include/nabla/ops_conv.h
 # src/verify
 nabla_include_HEADERS += include/nabla/verify.h
 # src/nn, src/optim, src/train
