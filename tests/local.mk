@@ -71,6 +71,12 @@ tests_test_ops_nn_LDADD = $(TEST_LDADD)
 tests_test_ops_matmul_SOURCES = tests/test_ops_matmul.c tests/test_ops_grad.h
 tests_test_ops_matmul_CFLAGS = $(TEST_CFLAGS)
 tests_test_ops_matmul_LDADD = $(TEST_LDADD)
+# convolution and pooling
+check_PROGRAMS += tests/test_ops_conv
+TESTS += tests/test_ops_conv
+tests_test_ops_conv_SOURCES = tests/test_ops_conv.c tests/test_ops_grad.h
+tests_test_ops_conv_CFLAGS = $(TEST_CFLAGS)
+tests_test_ops_conv_LDADD = $(TEST_LDADD)
 
 # ---- src/verify
 check_PROGRAMS += tests/test_verify
