@@ -15,7 +15,7 @@ nabla_include_HEADERS += include/nabla/ops.h include/nabla/ops_basic.h \
 # src/verify
 nabla_include_HEADERS += include/nabla/verify.h
 # src/nn, src/optim, src/train
-nabla_include_HEADERS += include/nabla/nn.h include/nabla/optim.h include/nabla/train.h \
+nabla_include_HEADERS += include/nabla/nn.h include/nabla/nn_conv.h include/nabla/optim.h include/nabla/train.h \
 	include/nabla/train_lm.h \
 	include/nabla/train_gd.h
 # src/io

@@ -117,6 +117,12 @@ tests_test_train_LDADD = $(TEST_LDADD)
 tests_test_train_LDFLAGS = -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc
 tests_test_progress_CFLAGS = $(TEST_CFLAGS)
 tests_test_progress_LDADD = $(TEST_LDADD)
+# convolution, pooling and flatten layers
+check_PROGRAMS += tests/test_nn_conv
+TESTS += tests/test_nn_conv
+tests_test_nn_conv_SOURCES = tests/test_nn_conv.c tests/test_ops_grad.h
+tests_test_nn_conv_CFLAGS = $(TEST_CFLAGS)
+tests_test_nn_conv_LDADD = $(TEST_LDADD)
 
 # ---- src/io (test files in tests/data)
 IO_TEST_CFLAGS = $(TEST_CFLAGS) -DNB_IO_TEST_DIR='"$(abs_top_srcdir)/tests/data"'

@@ -8,4 +8,5 @@ libnabla_impl_la_SOURCES += \
 	src/nn/init.c \
 	src/nn/bpnet.c \
 	src/nn/save.c \
-	src/nn/jacobian.c
+	src/nn/jacobian.c \
+	src/nn/conv_layers.c
