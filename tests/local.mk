@@ -183,6 +183,11 @@ tests_test_errors_io_LDADD = $(TEST_LDADD)
 tests_test_errors_train_CPPFLAGS = $(ERRORS_TEST_CPPFLAGS)
 tests_test_errors_train_CFLAGS = $(TEST_CFLAGS)
 tests_test_errors_train_LDADD = $(TEST_LDADD)
+check_PROGRAMS += tests/test_errors_conv
+TESTS += tests/test_errors_conv
+tests_test_errors_conv_CPPFLAGS = $(ERRORS_TEST_CPPFLAGS)
+tests_test_errors_conv_CFLAGS = $(TEST_CFLAGS)
+tests_test_errors_conv_LDADD = $(TEST_LDADD)
 endif
 
 # Tests that need no Check.
