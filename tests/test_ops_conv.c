@@ -134,6 +134,22 @@ START_TEST(test_max_pool_grad_by_hand)
 }
 END_TEST
 
+/* A NaN in a window is its maximum (as in PyTorch), with padding or not;
+ * the other windows keep their values. */
+START_TEST(test_max_pool_nan)
+{
+    for (int dt = 0; dt < 2; dt++) {
+        nb_tensor *x = t_vals(dt, (const double[]){1, NAN, 3, 2, 5, 6, 7, 8}, NB_SHAPE(1, 2, 2, 2));
+        nb_tensor *y = nb_max_pool2d(x, 2, 2, NULL);
+        ck_assert_tensor_near(y, ((double[]){NAN, 8}), 2, 0);
+        nb_pool2d_opts p1 = {.padding = {1, 1}};
+        /* windows of the padded 4x4 image: (0,0) holds x00, (0,1) x01, ... */
+        ck_assert_tensor_near(nb_max_pool2d(x, 2, 2, &p1), ((double[]){1, NAN, 3, 2, 5, 6, 7, 8}),
+                              8, 0);
+    }
+}
+END_TEST
+
 /* ---- against independent computations ---- */
 
 /* The definition of conv2d, loop by loop. */
@@ -373,6 +389,7 @@ int main(void)
     tcase_add_test(tc, test_unfold_fold_values);
     tcase_add_test(tc, test_pool_values);
     tcase_add_test(tc, test_max_pool_grad_by_hand);
+    tcase_add_test(tc, test_max_pool_nan);
     tcase_add_test(tc, test_conv2d_matches_definition);
     tcase_add_test(tc, test_fold_is_adjoint_of_unfold);
     tcase_add_test(tc, test_f32_agrees_with_f64);

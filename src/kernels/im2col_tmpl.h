@@ -57,9 +57,39 @@ void FN(nb_k_col2im_)(const nb_k_conv_geom *g, const T *cols, T *x)
             }
 }
 
+/* Without padding every tap is inside the image: no bounds tests. */
+static void FN(nb_max_pool2d_inside_)(const nb_k_conv_geom *g, const T *x, T *out, T *idx)
+{
+    for (int64_t ch = 0; ch < g->c; ch++) {
+        const T *plane = x + ch * g->h * g->w;
+        T *o = out + ch * g->oh * g->ow, *ix = idx + ch * g->oh * g->ow;
+        for (int64_t oy = 0; oy < g->oh; oy++)
+            for (int64_t ox = 0; ox < g->ow; ox++) {
+                int64_t start = oy * g->sh * g->w + ox * g->sw, best = start;
+                T m = plane[start];
+                for (int64_t i = 0; i < g->kh; i++) {
+                    const T *row = plane + start + i * g->dh * g->w;
+                    for (int64_t j = 0; j < g->kw; j++) {
+                        T v = row[j * g->dw];
+                        if (v > m || (v != v && m == m)) {
+                            m = v;
+                            best = start + i * g->dh * g->w + j * g->dw;
+                        }
+                    }
+                }
+                o[oy * g->ow + ox] = m;
+                ix[oy * g->ow + ox] = (T)best;
+            }
+    }
+}
+
 void FN(nb_k_max_pool2d_)(const nb_k_conv_geom *g, const T *x, T *out, T *idx)
 {
     const int64_t npos = g->oh * g->ow;
+    if (g->ph == 0 && g->pw == 0) {
+        FN(nb_max_pool2d_inside_)(g, x, out, idx);
+        return;
+    }
     for (int64_t ch = 0; ch < g->c; ch++) {
         const T *plane = x + ch * g->h * g->w;
         for (int64_t oy = 0; oy < g->oh; oy++)
