@@ -1,6 +1,6 @@
 #!/bin/sh
 # Run nabla and PyTorch side by side on the standard workloads W1 (1 and 2
-# threads), W2, W3 and W5, one after the other, with the same thread
+# threads), W2, W3, W5 and W6 (a LeNet-style CNN), one after the other, with the same thread
 # settings, and print a table of figures and ratios.
 #
 # Usage: bench/compare.sh [BUILD_DIR]
@@ -84,6 +84,26 @@ na=$(printf '%s\n' "$a" | sed -n 's/.*: \([0-9.]*\) ns per op.*/\1/p')
 nb=$(printf '%s\n' "$b" | sed -n 's/.*: \([0-9.]*\) ns per op.*/\1/p')
 rows="${rows}W5 1 $na $nb $c ns/op
 "
+
+# W6: a LeNet-style CNN's training step, batch 64 (bench/bench_cnn.c and
+# its PyTorch side bench/bench_cnn_torch.py, which lives in this folder)
+cnn=$build/bench/bench_cnn
+if [ -x "$cnn" ]; then
+    a=$(with 1 "$cnn" --threads 1 --batch 64) || { echo "compare.sh: bench_cnn failed" >&2; exit 1; }
+    echo "  $a" >&2
+    b=$(with 1 "$py" "$here/bench_cnn_torch.py" --threads 1 --batch 64)
+    echo "  $b" >&2
+    c=-
+    if [ "$skx" = 1 ]; then
+        c=$(OPENBLAS_CORETYPE=SkylakeX with 1 "$py" "$here/bench_cnn_torch.py" --threads 1 --batch 64)
+        echo "  $c (OPENBLAS_CORETYPE=SkylakeX)" >&2
+        c=$(field samples_per_s "$c")
+    fi
+    rows="${rows}W6 1 $(field samples_per_s "$a") $(field samples_per_s "$b") $c samples/s
+"
+else
+    echo "compare.sh: $cnn not built, W6 skipped (make bench/bench_cnn)" >&2
+fi
 
 echo
 printf '%s' "$rows" | awk '

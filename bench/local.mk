@@ -12,4 +12,7 @@ bench_bench_gemm_LDADD = $(BENCH_LDADD)
 noinst_PROGRAMS += bench/bench_overhead bench/bench_mlp
 bench_bench_overhead_LDADD = $(BENCH_LDADD)
 bench_bench_mlp_LDADD = $(BENCH_LDADD)
-EXTRA_DIST += bench/compare.sh bench/README.md
+# a LeNet-style CNN's training step (W6); bench_cnn_torch.py is its PyTorch side
+noinst_PROGRAMS += bench/bench_cnn
+bench_bench_cnn_LDADD = $(BENCH_LDADD)
+EXTRA_DIST += bench/compare.sh bench/README.md bench/bench_cnn_torch.py

@@ -64,6 +64,15 @@ examples_residual_LDADD = $(EXAMPLE_LDADD)
 CLEANFILES += residual.nbt
 CLEANFILES += fashion_mnist_quick.nbt
 
+# a LeNet-style CNN on Fashion-MNIST (conv, pool and flatten layers); its
+# smoke test trains on a subset, skipping (77) when the data set is absent
+noinst_PROGRAMS += examples/fashion_cnn
+TESTS += examples/fashion_cnn_quick.sh
+EXTRA_DIST += examples/fashion_cnn_quick.sh
+examples_fashion_cnn_CPPFLAGS = $(EXAMPLE_CPPFLAGS)
+examples_fashion_cnn_LDADD = $(EXAMPLE_LDADD)
+CLEANFILES += fashion_cnn_quick.nbt
+
 # the interactive page of a backward pass (nabla/html.h): writes bp_page.html
 # and checks it
 noinst_PROGRAMS += examples/bp_page

@@ -11,11 +11,11 @@ nabla_include_HEADERS += include/nabla/autograd.h include/nabla/custom_op.h incl
 # src/ops
 nabla_include_HEADERS += include/nabla/ops.h include/nabla/ops_basic.h \
 	include/nabla/ops_elementwise.h include/nabla/ops_reduce.h include/nabla/ops_shape.h \
-	include/nabla/ops_nn.h
+	include/nabla/ops_nn.h include/nabla/ops_conv.h
 # src/verify
 nabla_include_HEADERS += include/nabla/verify.h
 # src/nn, src/optim, src/train
-nabla_include_HEADERS += include/nabla/nn.h include/nabla/optim.h include/nabla/train.h \
+nabla_include_HEADERS += include/nabla/nn.h include/nabla/nn_conv.h include/nabla/optim.h include/nabla/train.h \
 	include/nabla/train_lm.h \
 	include/nabla/train_gd.h
 # src/io

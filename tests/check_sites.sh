@@ -19,7 +19,7 @@ inc="$top/include/nabla"
 sites="$inc/sites.h"
 [ -f "$sites" ] || { echo "check_sites: $sites not found" >&2; exit 2; }
 
-recording_headers="ops_basic.h ops_elementwise.h ops_nn.h ops_reduce.h ops_shape.h nn.h custom_op.h
+recording_headers="ops_basic.h ops_elementwise.h ops_nn.h ops_reduce.h ops_shape.h ops_conv.h nn.h nn_conv.h custom_op.h
                    verify.h autograd.h optim.h train.h train_lm.h train_gd.h dist.h"
 plain_headers="ops.h sites.h arena.h error.h rng.h tensor.h io.h dot.h trace.h html.h"
 # nb_tensor * functions of recording headers that record nothing: accessors,

@@ -71,6 +71,12 @@ tests_test_ops_nn_LDADD = $(TEST_LDADD)
 tests_test_ops_matmul_SOURCES = tests/test_ops_matmul.c tests/test_ops_grad.h
 tests_test_ops_matmul_CFLAGS = $(TEST_CFLAGS)
 tests_test_ops_matmul_LDADD = $(TEST_LDADD)
+# convolution and pooling
+check_PROGRAMS += tests/test_ops_conv
+TESTS += tests/test_ops_conv
+tests_test_ops_conv_SOURCES = tests/test_ops_conv.c tests/test_ops_grad.h
+tests_test_ops_conv_CFLAGS = $(TEST_CFLAGS)
+tests_test_ops_conv_LDADD = $(TEST_LDADD)
 
 # ---- src/verify
 check_PROGRAMS += tests/test_verify
@@ -121,6 +127,12 @@ tests_test_checkpoint_LDADD = $(TEST_LDADD)
 tests_test_train_LDFLAGS = -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc
 tests_test_progress_CFLAGS = $(TEST_CFLAGS)
 tests_test_progress_LDADD = $(TEST_LDADD)
+# convolution, pooling and flatten layers
+check_PROGRAMS += tests/test_nn_conv
+TESTS += tests/test_nn_conv
+tests_test_nn_conv_SOURCES = tests/test_nn_conv.c tests/test_ops_grad.h
+tests_test_nn_conv_CFLAGS = $(TEST_CFLAGS)
+tests_test_nn_conv_LDADD = $(TEST_LDADD)
 
 # ---- src/io (test files in tests/data)
 IO_TEST_CFLAGS = $(TEST_CFLAGS) -DNB_IO_TEST_DIR='"$(abs_top_srcdir)/tests/data"'
@@ -186,6 +198,11 @@ tests_test_errors_io_LDADD = $(TEST_LDADD)
 tests_test_errors_train_CPPFLAGS = $(ERRORS_TEST_CPPFLAGS)
 tests_test_errors_train_CFLAGS = $(TEST_CFLAGS)
 tests_test_errors_train_LDADD = $(TEST_LDADD)
+check_PROGRAMS += tests/test_errors_conv
+TESTS += tests/test_errors_conv
+tests_test_errors_conv_CPPFLAGS = $(ERRORS_TEST_CPPFLAGS)
+tests_test_errors_conv_CFLAGS = $(TEST_CFLAGS)
+tests_test_errors_conv_LDADD = $(TEST_LDADD)
 endif
 
 # Tests that need no Check.

@@ -7,5 +7,6 @@
 #include "nabla/ops_reduce.h"      /* mean, max, min, argmax, logsumexp */
 #include "nabla/ops_shape.h"       /* reshape, permute, concat, slice, gather */
 #include "nabla/ops_nn.h"          /* softmax, log_softmax, losses */
+#include "nabla/ops_conv.h"        /* conv1d/2d, unfold/fold, pooling */
 
 #endif

@@ -134,6 +134,15 @@
 #define nb_chunk(...)           NB_AT_SITE_INT_(nb_chunk(__VA_ARGS__))
 #define nb_pad(...)             NB_AT_SITE_(nb_pad(__VA_ARGS__))
 
+/* ops_conv.h */
+#define nb_conv2d(...)          NB_AT_SITE_(nb_conv2d(__VA_ARGS__))
+#define nb_conv1d(...)          NB_AT_SITE_(nb_conv1d(__VA_ARGS__))
+#define nb_unfold(...)          NB_AT_SITE_(nb_unfold(__VA_ARGS__))
+#define nb_fold(...)            NB_AT_SITE_(nb_fold(__VA_ARGS__))
+#define nb_max_pool2d(...)      NB_AT_SITE_(nb_max_pool2d(__VA_ARGS__))
+#define nb_avg_pool2d(...)      NB_AT_SITE_(nb_avg_pool2d(__VA_ARGS__))
+#define nb_global_avg_pool2d(...) NB_AT_SITE_(nb_global_avg_pool2d(__VA_ARGS__))
+
 /* nn.h */
 #define nb_activate(...)        NB_AT_SITE_(nb_activate(__VA_ARGS__))
 #define nb_model_forward(...)   NB_AT_SITE_(nb_model_forward(__VA_ARGS__))

@@ -22,3 +22,6 @@ libnabla_impl_la_SOURCES += \
 	src/kernels/tanh.h src/kernels/tanh.c src/kernels/fast_tanh.h \
 	src/kernels/reduce.h src/kernels/reduce.c src/kernels/reduce_tmpl.h \
 	src/kernels/select.h src/kernels/select.c src/kernels/select_tmpl.h
+# convolution packing: im2col / col2im and max pooling
+libnabla_impl_la_SOURCES += \
+	src/kernels/im2col.h src/kernels/im2col.c src/kernels/im2col_tmpl.h

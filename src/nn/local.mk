@@ -11,7 +11,8 @@ libnabla_impl_la_SOURCES += \
 	src/nn/init.c \
 	src/nn/bpnet.c \
 	src/nn/save.c \
-	src/nn/jacobian.c
+	src/nn/jacobian.c \
+	src/nn/conv_layers.c
 # train/eval mode, buffers (non-trainable state) and the normalisation layers
 libnabla_impl_la_SOURCES += \
 	src/nn/mode.c \

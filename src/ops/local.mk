@@ -43,3 +43,10 @@ libnabla_impl_la_SOURCES += \
 	src/ops/var_std.c \
 	src/ops/layer_norm.c \
 	src/ops/batch_norm.c
+# convolution and pooling: unfold/fold (im2col and its adjoint), conv1d/2d
+# on them, max/avg/global pools
+libnabla_impl_la_SOURCES += \
+	src/ops/conv_util.h src/ops/conv_util.c \
+	src/ops/unfold.c \
+	src/ops/conv.c \
+	src/ops/pool.c

@@ -117,6 +117,48 @@ OPS = {
         x, rm, rv, w, b, training, momentum, eps),
 }
 
+
+
+def _conv2d_opts(sh, sw, ph, pw, dh, dw, g):
+    """nabla's nb_conv2d_opts (a zero means the default) as PyTorch keywords."""
+    return {"stride": (sh or 1, sw or 1), "padding": (ph, pw),
+            "dilation": (dh or 1, dw or 1), "groups": g or 1}
+
+
+def _conv1d_opts(s, p, d, g):
+    return {"stride": s or 1, "padding": p, "dilation": d or 1, "groups": g or 1}
+
+
+def _pool2d_opts(sh, sw, ph, pw):
+    return {"stride": (sh, sw), "padding": (ph, pw)}
+
+
+def _conv(fn, x, w, b, opts):
+    return fn(x, w, b, **(opts or {}))
+
+
+def _unfold_kw(opts):
+    kw = dict(opts or {})
+    kw.pop("groups", None)
+    return kw
+
+
+def _pool(fn, x, kh, kw, opts):
+    o = opts or {"stride": (0, 0), "padding": (0, 0)}
+    stride = (o["stride"][0] or kh, o["stride"][1] or kw)
+    return fn(x, (kh, kw), stride=stride, padding=o["padding"])
+
+
+OPS.update({
+    "nb_conv2d": lambda x, w, b, o: _conv(F.conv2d, x, w, b, o),
+    "nb_conv1d": lambda x, w, b, o: _conv(F.conv1d, x, w, b, o),
+    "nb_unfold": lambda x, kh, kw, o: F.unfold(x, (kh, kw), **_unfold_kw(o)),
+    "nb_fold": lambda c, h, w, kh, kw, o: F.fold(c, (h, w), (kh, kw), **_unfold_kw(o)),
+    "nb_max_pool2d": lambda x, kh, kw, o: _pool(F.max_pool2d, x, kh, kw, o),
+    "nb_avg_pool2d": lambda x, kh, kw, o: _pool(F.avg_pool2d, x, kh, kw, o),
+    "nb_global_avg_pool2d": lambda x: F.adaptive_avg_pool2d(x, 1),
+})
+
 # The helpers of nb_reference_dump.c's expressions.
 HELPERS = {
     "NB_SHAPE": lambda *dims: tuple(dims),
@@ -133,6 +175,9 @@ HELPERS = {
     "NULL": None,
     "I64": lambda *v: tuple(v),
     "VEC": lambda *v: torch.tensor(v, dtype=torch.float64),
+    "CONV2D": _conv2d_opts,
+    "CONV1D": _conv1d_opts,
+    "POOL2D": _pool2d_opts,
 }
 
 

@@ -50,6 +50,11 @@ static nb_tensor *chunk_piece(nb_tensor *x, int chunks, int axis, int k)
     nb_from_f64((const double[]){__VA_ARGS__}, 1,                                     \
                 (const int64_t[]){sizeof((const double[]){__VA_ARGS__}) / sizeof(double)})
 
+/* Options of the convolution and pooling ops (zeros are the defaults). */
+#define CONV2D(sh, sw, ph, pw, dh, dw, g) (&(const nb_conv2d_opts){{sh, sw}, {ph, pw}, {dh, dw}, g})
+#define CONV1D(s, p, d, g) (&(const nb_conv1d_opts){s, p, d, g})
+#define POOL2D(sh, sw, ph, pw) (&(const nb_pool2d_opts){{sh, sw}, {ph, pw}})
+
 #define REF_CASES(X)                                                                     \
     /* arithmetic core */                                                                \
     X(add, "2x3 2x3", -1, 1, nb_add(a, b))                                               \
@@ -138,7 +143,19 @@ static nb_tensor *chunk_piece(nb_tensor *x, int chunks, int axis, int k)
     X(mlp_layer, "4x3 3x2 2", -1, 1, nb_tanh(nb_add(nb_matmul(a, b), c)))                \
     X(mlp_loss, "4x3 3x2 2", -1, 1,                                                      \
       nb_mean(nb_square(nb_sub(nb_tanh(nb_add(nb_matmul(a, b), c)), nb_sum_axis(a, 1, true))))) \
-    X(rational, "2x3 3", 0.5, 2, nb_div(nb_sub(nb_mul(a, b), nb_square(b)), nb_add(a, b)))
+    X(rational, "2x3 3", 0.5, 2, nb_div(nb_sub(nb_mul(a, b), nb_square(b)), nb_add(a, b))) \
+    /* convolution and pooling */                                                        \
+    X(conv2d, "2x3x5x6 4x3x3x2 4", -1, 1, nb_conv2d(a, b, c, CONV2D(1, 1, 0, 0, 1, 1, 1)))  \
+    X(conv2d_all_opts, "1x4x7x6 6x2x3x3 6", -1, 1,                                        \
+      nb_conv2d(a, b, c, CONV2D(2, 1, 1, 2, 2, 1, 2)))                                   \
+    X(conv2d_no_bias, "2x2x4x4 3x2x2x2", -1, 1, nb_conv2d(a, b, NULL, NULL))             \
+    X(conv1d, "2x4x9 6x2x3 6", -1, 1, nb_conv1d(a, b, c, CONV1D(2, 1, 2, 2)))           \
+    X(unfold, "2x2x5x4", -1, 1, nb_unfold(a, 3, 2, CONV2D(2, 1, 1, 0, 1, 2, 0)))        \
+    X(fold, "2x12x9", -1, 1, nb_fold(a, 4, 5, 2, 3, CONV2D(2, 2, 1, 1, 1, 1, 0)))       \
+    X(max_pool2d, "2x3x5x7", -1, 1, nb_max_pool2d(a, 3, 2, POOL2D(2, 2, 1, 1)))         \
+    X(max_pool2d_default, "1x2x6x6", -1, 1, nb_max_pool2d(a, 2, 2, NULL))               \
+    X(avg_pool2d, "2x2x5x7", -1, 1, nb_avg_pool2d(a, 3, 3, POOL2D(2, 2, 1, 1)))         \
+    X(global_avg_pool2d, "2x3x4x5", -1, 1, nb_global_avg_pool2d(a))
 
 /* One C function per case: in[0..2] are a, b, c. */
 #define REF_FN(id, shapes, lo, hi, ...)                                                  \

@@ -1,0 +1,119 @@
+/* Body of im2col, col2im and max pooling for one element type,
+ * instantiated for f32 and f64 by im2col.c through kernels/instantiate.h
+ * (T, SFX, FN).  Not a public header: no include guard on purpose. */
+
+void FN(nb_k_im2col_)(const nb_k_conv_geom *g, const T *x, T *cols)
+{
+    const int64_t npos = g->oh * g->ow;
+    for (int64_t ch = 0; ch < g->c; ch++)
+        for (int64_t i = 0; i < g->kh; i++)
+            for (int64_t j = 0; j < g->kw; j++) {
+                T *row = cols + ((ch * g->kh + i) * g->kw + j) * npos;
+                const T *plane = x + ch * g->h * g->w;
+                int64_t x0, x1;
+                nb_k_valid_range(g->ow, g->sw, j * g->dw - g->pw, g->w, &x0, &x1);
+                for (int64_t oy = 0; oy < g->oh; oy++) {
+                    T *dst = row + oy * g->ow;
+                    int64_t iy = oy * g->sh - g->ph + i * g->dh;
+                    if (iy < 0 || iy >= g->h || x0 >= x1) {
+                        for (int64_t ox = 0; ox < g->ow; ox++)
+                            dst[ox] = 0;
+                        continue;
+                    }
+                    const T *src = plane + iy * g->w + j * g->dw - g->pw;
+                    for (int64_t ox = 0; ox < x0; ox++)
+                        dst[ox] = 0;
+                    if (g->sw == 1)
+                        memcpy(dst + x0, src + x0, sizeof(T) * (size_t)(x1 - x0));
+                    else
+                        for (int64_t ox = x0; ox < x1; ox++)
+                            dst[ox] = src[ox * g->sw];
+                    for (int64_t ox = x1; ox < g->ow; ox++)
+                        dst[ox] = 0;
+                }
+            }
+}
+
+void FN(nb_k_col2im_)(const nb_k_conv_geom *g, const T *cols, T *x)
+{
+    const int64_t npos = g->oh * g->ow;
+    memset(x, 0, sizeof(T) * (size_t)(g->c * g->h * g->w));
+    for (int64_t ch = 0; ch < g->c; ch++)
+        for (int64_t i = 0; i < g->kh; i++)
+            for (int64_t j = 0; j < g->kw; j++) {
+                const T *row = cols + ((ch * g->kh + i) * g->kw + j) * npos;
+                T *plane = x + ch * g->h * g->w;
+                int64_t x0, x1;
+                nb_k_valid_range(g->ow, g->sw, j * g->dw - g->pw, g->w, &x0, &x1);
+                for (int64_t oy = 0; oy < g->oh; oy++) {
+                    int64_t iy = oy * g->sh - g->ph + i * g->dh;
+                    if (iy < 0 || iy >= g->h)
+                        continue;
+                    const T *src = row + oy * g->ow;
+                    T *dst = plane + iy * g->w + j * g->dw - g->pw;
+                    for (int64_t ox = x0; ox < x1; ox++)
+                        dst[ox * g->sw] += src[ox];
+                }
+            }
+}
+
+/* Without padding every tap is inside the image: no bounds tests. */
+static void FN(nb_max_pool2d_inside_)(const nb_k_conv_geom *g, const T *x, T *out, T *idx)
+{
+    for (int64_t ch = 0; ch < g->c; ch++) {
+        const T *plane = x + ch * g->h * g->w;
+        T *o = out + ch * g->oh * g->ow, *ix = idx + ch * g->oh * g->ow;
+        for (int64_t oy = 0; oy < g->oh; oy++)
+            for (int64_t ox = 0; ox < g->ow; ox++) {
+                int64_t start = oy * g->sh * g->w + ox * g->sw, best = start;
+                T m = plane[start];
+                for (int64_t i = 0; i < g->kh; i++) {
+                    const T *row = plane + start + i * g->dh * g->w;
+                    for (int64_t j = 0; j < g->kw; j++) {
+                        T v = row[j * g->dw];
+                        if (v > m || (v != v && m == m)) {
+                            m = v;
+                            best = start + i * g->dh * g->w + j * g->dw;
+                        }
+                    }
+                }
+                o[oy * g->ow + ox] = m;
+                ix[oy * g->ow + ox] = (T)best;
+            }
+    }
+}
+
+void FN(nb_k_max_pool2d_)(const nb_k_conv_geom *g, const T *x, T *out, T *idx)
+{
+    const int64_t npos = g->oh * g->ow;
+    if (g->ph == 0 && g->pw == 0) {
+        FN(nb_max_pool2d_inside_)(g, x, out, idx);
+        return;
+    }
+    for (int64_t ch = 0; ch < g->c; ch++) {
+        const T *plane = x + ch * g->h * g->w;
+        for (int64_t oy = 0; oy < g->oh; oy++)
+            for (int64_t ox = 0; ox < g->ow; ox++) {
+                int64_t best = -1;
+                T m = 0;
+                for (int64_t i = 0; i < g->kh; i++) {
+                    int64_t iy = oy * g->sh - g->ph + i * g->dh;
+                    if (iy < 0 || iy >= g->h)
+                        continue;
+                    for (int64_t j = 0; j < g->kw; j++) {
+                        int64_t ix = ox * g->sw - g->pw + j * g->dw;
+                        if (ix < 0 || ix >= g->w)
+                            continue;
+                        T v = plane[iy * g->w + ix];
+                        if (best < 0 || v > m || (v != v && m == m)) {
+                            m = v;
+                            best = iy * g->w + ix;
+                        }
+                    }
+                }
+                int64_t o = ch * npos + oy * g->ow + ox;
+                out[o] = best < 0 ? (T)-INFINITY : m;
+                idx[o] = (T)(best < 0 ? 0 : best);
+            }
+    }
+}
