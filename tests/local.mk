@@ -111,6 +111,12 @@ tests_test_train_LDADD = $(TEST_LDADD)
 tests_test_train_LDFLAGS = -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc
 tests_test_progress_CFLAGS = $(TEST_CFLAGS)
 tests_test_progress_LDADD = $(TEST_LDADD)
+# recurrent cells and sequence layers (src/nn/rnn_*.c)
+check_PROGRAMS += tests/test_rnn
+TESTS += tests/test_rnn
+tests_test_rnn_SOURCES = tests/test_rnn.c tests/test_ops_grad.h
+tests_test_rnn_CFLAGS = $(TEST_CFLAGS)
+tests_test_rnn_LDADD = $(TEST_LDADD)
 
 # ---- src/io (test files in tests/data)
 IO_TEST_CFLAGS = $(TEST_CFLAGS) -DNB_IO_TEST_DIR='"$(abs_top_srcdir)/tests/data"'

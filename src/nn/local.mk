@@ -8,4 +8,8 @@ libnabla_impl_la_SOURCES += \
 	src/nn/init.c \
 	src/nn/bpnet.c \
 	src/nn/save.c \
-	src/nn/jacobian.c
+	src/nn/jacobian.c \
+	src/nn/rnn_internal.h \
+	src/nn/rnn_cell.c \
+	src/nn/rnn_layer.c \
+	src/nn/rnn_state.c
