@@ -177,6 +177,11 @@ tests_test_errors_io_LDADD = $(TEST_LDADD)
 tests_test_errors_train_CPPFLAGS = $(ERRORS_TEST_CPPFLAGS)
 tests_test_errors_train_CFLAGS = $(TEST_CFLAGS)
 tests_test_errors_train_LDADD = $(TEST_LDADD)
+check_PROGRAMS += tests/test_errors_rnn
+TESTS += tests/test_errors_rnn
+tests_test_errors_rnn_CPPFLAGS = $(ERRORS_TEST_CPPFLAGS)
+tests_test_errors_rnn_CFLAGS = $(TEST_CFLAGS)
+tests_test_errors_rnn_LDADD = $(TEST_LDADD)
 endif
 
 # Tests that need no Check.

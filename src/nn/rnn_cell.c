@@ -56,11 +56,11 @@ int nb__rnn_check_cell(const char *who, nb_rnn_kind kind, const nb_tensor *x, co
     if (h->shape[0] != n)
         return nb__error(NB_ERR_SHAPE, "%s: h has %lld rows but x has %lld; both hold one row "
                          "per sample", who, (long long)h->shape[0], (long long)n);
-    static const char *const layout[] = {"hidden x input", "4*hidden x input (gates i, f, g, o)",
-                                         "3*hidden x input (gates r, z, n)"};
+    static const char *const layout[] = {"hidden x input", "4*hidden x input, gates i, f, g, o",
+                                         "3*hidden x input, gates r, z, n"};
     static const char *const layout_hh[] = {"hidden x hidden",
-                                            "4*hidden x hidden (gates i, f, g, o)",
-                                            "3*hidden x hidden (gates r, z, n)"};
+                                            "4*hidden x hidden, gates i, f, g, o",
+                                            "3*hidden x hidden, gates r, z, n"};
     const nb_tensor *all[] = {x, h, c, w_ih, w_hh, b_ih, b_hh};
     static const char *const names[] = {"x", "h", "c", "w_ih", "w_hh", "b_ih", "b_hh"};
     for (int i = 1; i < 7; i++) {

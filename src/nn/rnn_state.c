@@ -98,9 +98,9 @@ int nb__rnn_state_start(nb_rnn_state *state, const char *who, nb_dtype dtype, in
     if (!state->h)
         return 0;
     if (state->h->dtype != dtype || state->h->shape[0] != n || state->h->shape[1] != hidden)
-        return nb__error(NB_ERR_SHAPE, "%s: the attached state holds %lld rows of %s but x has "
-                         "%lld samples of %s; call nb_rnn_state_reset before changing the batch "
-                         "size", who, (long long)state->h->shape[0],
+        return nb__error(NB_ERR_SHAPE, "%s: the attached state is for a batch of %lld (%s) but x "
+                         "is a batch of %lld (%s); call nb_rnn_state_reset before changing the "
+                         "batch size", who, (long long)state->h->shape[0],
                          nb_dtype_name(state->h->dtype), (long long)n, nb_dtype_name(dtype));
     /* copies in the step arena: the forward's graph never sees the state's
      * own tensors, which the next store overwrites */
