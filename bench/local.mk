@@ -12,4 +12,7 @@ bench_bench_gemm_LDADD = $(BENCH_LDADD)
 noinst_PROGRAMS += bench/bench_overhead bench/bench_mlp
 bench_bench_overhead_LDADD = $(BENCH_LDADD)
 bench_bench_mlp_LDADD = $(BENCH_LDADD)
-EXTRA_DIST += bench/compare.sh bench/README.md
+# a 1-layer LSTM training step (W7); its PyTorch peer is bench/torch_lstm.py
+noinst_PROGRAMS += bench/bench_lstm
+bench_bench_lstm_LDADD = $(BENCH_LDADD)
+EXTRA_DIST += bench/compare.sh bench/README.md bench/torch_lstm.py

@@ -57,6 +57,15 @@ examples_iris_CPPFLAGS = $(EXAMPLE_CPPFLAGS) -DNB_DATA_DIR='"$(abs_top_srcdir)/d
 examples_iris_LDADD = $(EXAMPLE_LDADD)
 CLEANFILES += fashion_mnist_quick.nbt
 
+# a character-level LSTM on the GPL-3 text of Debian's base-files, trained
+# with truncated BPTT (nabla/rnn.h); `make check` runs its --quick variant
+# through a wrapper (a skip, 77, when the text is not installed)
+noinst_PROGRAMS += examples/char_lstm
+TESTS += examples/char_lstm_quick.sh
+EXTRA_DIST += examples/char_lstm_quick.sh
+examples_char_lstm_CPPFLAGS = $(EXAMPLE_CPPFLAGS)
+examples_char_lstm_LDADD = $(EXAMPLE_LDADD)
+
 # the interactive page of a backward pass (nabla/html.h): writes bp_page.html
 # and checks it
 noinst_PROGRAMS += examples/bp_page
