@@ -1,11 +1,14 @@
 #!/bin/sh
 # Run nabla and PyTorch side by side on the standard workloads W1 (1 and 2
-# threads), W2, W3, W5 and W6 (a LeNet-style CNN), one after the other, with the same thread
-# settings, and print a table of figures and ratios.
+# threads), W2, W3, W5, W6 (a LeNet-style CNN) and W7, one after the other,
+# with the same thread settings, and print a table of figures and ratios.  W7 (a 1-layer LSTM
+# training step) runs both sides alternately 5 times and reports each
+# side's median.
 #
 # Usage: bench/compare.sh [BUILD_DIR]
-#   BUILD_DIR     the (out-of-tree) build folder holding bench/bench_mlp and
-#                 bench/bench_overhead; default: the current folder
+#   BUILD_DIR     the (out-of-tree) build folder holding bench/bench_mlp,
+#                 bench/bench_overhead and bench/bench_lstm; default: the
+#                 current folder
 # Environment:
 #   NB_PEER_DIR   folder of the peer scripts torch_mlp.py / torch_overhead.py
 #                 (default: ../shared/bench beside the repository)
@@ -24,8 +27,9 @@ build=${1:-.}
 peers=${NB_PEER_DIR:-$here/../../shared/bench}
 mlp=$build/bench/bench_mlp
 ovh=$build/bench/bench_overhead
-for f in "$mlp" "$ovh"; do
-    [ -x "$f" ] || { echo "compare.sh: $f not built (make bench/bench_mlp bench/bench_overhead in the build folder, or pass it)" >&2; exit 2; }
+lstm=$build/bench/bench_lstm
+for f in "$mlp" "$ovh" "$lstm"; do
+    [ -x "$f" ] || { echo "compare.sh: $f not built (make bench/bench_mlp bench/bench_overhead bench/bench_lstm in the build folder, or pass it)" >&2; exit 2; }
 done
 for f in torch_mlp.py torch_overhead.py; do
     [ -f "$peers/$f" ] || { echo "compare.sh: no $peers/$f (set NB_PEER_DIR)" >&2; exit 2; }
@@ -104,6 +108,25 @@ if [ -x "$cnn" ]; then
 else
     echo "compare.sh: $cnn not built, W6 skipped (make bench/bench_cnn)" >&2
 fi
+# W7: alternate the two sides 5 times (the machine's load drifts), medians
+med() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+w7a= w7b= w7c=
+for rep in 1 2 3 4 5; do
+    a=$(with 1 "$lstm" --threads 1) || { echo "compare.sh: bench_lstm failed" >&2; exit 1; }
+    echo "  $a" >&2
+    b=$(with 1 "$py" "$here/torch_lstm.py" --threads 1)
+    echo "  $b" >&2
+    w7a="$w7a $(field samples_per_s "$a")" w7b="$w7b $(field samples_per_s "$b")"
+    if [ "$skx" = 1 ]; then
+        c=$(OPENBLAS_CORETYPE=SkylakeX with 1 "$py" "$here/torch_lstm.py" --threads 1)
+        echo "  $c (OPENBLAS_CORETYPE=SkylakeX)" >&2
+        w7c="$w7c $(field samples_per_s "$c")"
+    fi
+done
+c=-
+[ "$skx" = 1 ] && c=$(printf '%s\n' $w7c | med)
+rows="${rows}W7 1 $(printf '%s\n' $w7a | med) $(printf '%s\n' $w7b | med) $c samples/s
+"
 
 echo
 printf '%s' "$rows" | awk '

@@ -16,3 +16,7 @@ bench_bench_mlp_LDADD = $(BENCH_LDADD)
 noinst_PROGRAMS += bench/bench_cnn
 bench_bench_cnn_LDADD = $(BENCH_LDADD)
 EXTRA_DIST += bench/compare.sh bench/README.md bench/bench_cnn_torch.py
+# a 1-layer LSTM training step (W7); its PyTorch peer is bench/torch_lstm.py
+noinst_PROGRAMS += bench/bench_lstm
+bench_bench_lstm_LDADD = $(BENCH_LDADD)
+EXTRA_DIST += bench/torch_lstm.py

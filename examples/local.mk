@@ -72,6 +72,14 @@ EXTRA_DIST += examples/fashion_cnn_quick.sh
 examples_fashion_cnn_CPPFLAGS = $(EXAMPLE_CPPFLAGS)
 examples_fashion_cnn_LDADD = $(EXAMPLE_LDADD)
 CLEANFILES += fashion_cnn_quick.nbt
+# a character-level LSTM on the GPL-3 text of Debian's base-files, trained
+# with truncated BPTT (nabla/rnn.h); `make check` runs its --quick variant
+# through a wrapper (a skip, 77, when the text is not installed)
+noinst_PROGRAMS += examples/char_lstm
+TESTS += examples/char_lstm_quick.sh
+EXTRA_DIST += examples/char_lstm_quick.sh
+examples_char_lstm_CPPFLAGS = $(EXAMPLE_CPPFLAGS)
+examples_char_lstm_LDADD = $(EXAMPLE_LDADD)
 
 # the interactive page of a backward pass (nabla/html.h): writes bp_page.html
 # and checks it

@@ -53,6 +53,7 @@
 #include "nabla/custom_op.h" /* user-defined ops */
 #include "nabla/nn.h"        /* layers, BP networks, losses, initialisers */
 #include "nabla/nn_conv.h"   /* convolution, pooling and flatten layers */
+#include "nabla/rnn.h"       /* RNN, LSTM and GRU cells and sequence layers */
 #include "nabla/optim.h"     /* SGD, Adam, RMSprop, RPROP */
 #include "nabla/train.h"     /* the training loop, evaluation, progress */
 #include "nabla/train_lm.h"  /* trainlm, trainbr (Levenberg–Marquardt) */

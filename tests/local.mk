@@ -133,6 +133,12 @@ TESTS += tests/test_nn_conv
 tests_test_nn_conv_SOURCES = tests/test_nn_conv.c tests/test_ops_grad.h
 tests_test_nn_conv_CFLAGS = $(TEST_CFLAGS)
 tests_test_nn_conv_LDADD = $(TEST_LDADD)
+# recurrent cells and sequence layers (src/nn/rnn_*.c)
+check_PROGRAMS += tests/test_rnn
+TESTS += tests/test_rnn
+tests_test_rnn_SOURCES = tests/test_rnn.c tests/test_ops_grad.h
+tests_test_rnn_CFLAGS = $(TEST_CFLAGS)
+tests_test_rnn_LDADD = $(TEST_LDADD)
 
 # ---- src/io (test files in tests/data)
 IO_TEST_CFLAGS = $(TEST_CFLAGS) -DNB_IO_TEST_DIR='"$(abs_top_srcdir)/tests/data"'
@@ -203,6 +209,11 @@ TESTS += tests/test_errors_conv
 tests_test_errors_conv_CPPFLAGS = $(ERRORS_TEST_CPPFLAGS)
 tests_test_errors_conv_CFLAGS = $(TEST_CFLAGS)
 tests_test_errors_conv_LDADD = $(TEST_LDADD)
+check_PROGRAMS += tests/test_errors_rnn
+TESTS += tests/test_errors_rnn
+tests_test_errors_rnn_CPPFLAGS = $(ERRORS_TEST_CPPFLAGS)
+tests_test_errors_rnn_CFLAGS = $(TEST_CFLAGS)
+tests_test_errors_rnn_LDADD = $(TEST_LDADD)
 endif
 
 # Tests that need no Check.

@@ -148,6 +148,11 @@
 #define nb_model_forward(...)   NB_AT_SITE_(nb_model_forward(__VA_ARGS__))
 #define nb_model_jacobian(...)  NB_AT_SITE_INT_(nb_model_jacobian(__VA_ARGS__))
 
+/* rnn.h */
+#define nb_rnn_cell(...)        NB_AT_SITE_(nb_rnn_cell(__VA_ARGS__))
+#define nb_lstm_cell(...)       NB_AT_SITE_INT_(nb_lstm_cell(__VA_ARGS__))
+#define nb_gru_cell(...)        NB_AT_SITE_(nb_gru_cell(__VA_ARGS__))
+
 /* custom_op.h */
 #define nb_custom_op_apply(...) NB_AT_SITE_(nb_custom_op_apply(__VA_ARGS__))
 #define nb_custom_call(...)     NB_AT_SITE_(nb_custom_call(__VA_ARGS__))

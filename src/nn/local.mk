@@ -12,7 +12,11 @@ libnabla_impl_la_SOURCES += \
 	src/nn/bpnet.c \
 	src/nn/save.c \
 	src/nn/jacobian.c \
-	src/nn/conv_layers.c
+	src/nn/conv_layers.c \
+	src/nn/rnn_internal.h \
+	src/nn/rnn_cell.c \
+	src/nn/rnn_layer.c \
+	src/nn/rnn_state.c
 # train/eval mode, buffers (non-trainable state) and the normalisation layers
 libnabla_impl_la_SOURCES += \
 	src/nn/mode.c \

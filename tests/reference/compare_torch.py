@@ -181,6 +181,26 @@ HELPERS = {
 }
 
 
+def _torch_cell(cls, x, h, c, w_ih, w_hh, b_ih, b_hh):
+    """A torch.nn cell of x's and h's sizes with our tensors as its weights
+    (torch's own shapes and gate order, so they go in unchanged)."""
+    cell = cls(x.shape[1], h.shape[1], dtype=torch.float64)
+    weights = {"weight_ih": w_ih, "weight_hh": w_hh, "bias_ih": b_ih, "bias_hh": b_hh}
+    state = (h, c) if c is not None else h
+    return torch.nn.utils.stateless.functional_call(cell, weights, (x, state))
+
+
+def _lstm_hc(x, h, c, w_ih, w_hh, b_ih, b_hh):
+    h1, c1 = _torch_cell(torch.nn.LSTMCell, x, h, c, w_ih, w_hh, b_ih, b_hh)
+    return torch.cat([h1, c1], dim=1)
+
+
+# recurrent cells, evaluated by torch.nn's cells
+OPS["nb_rnn_cell"] = lambda x, h, *w: _torch_cell(torch.nn.RNNCell, x, h, None, *w)
+OPS["nb_gru_cell"] = lambda x, h, *w: _torch_cell(torch.nn.GRUCell, x, h, None, *w)
+HELPERS["LSTM_HC"] = _lstm_hc  # nb_lstm_cell's h1 and c1 side by side
+
+
 def tensor(obj, requires_grad=False):
     t = torch.tensor(obj["data"], dtype=torch.float64).reshape(obj["shape"])
     return t.requires_grad_(requires_grad)
@@ -214,7 +234,7 @@ def run_case(case):
     names = dict(OPS)
     names.update(HELPERS)
     inputs = [tensor(x["t"], requires_grad=True) for x in case["inputs"]]
-    for name, t in zip("abc", inputs):
+    for name, t in zip("abcdefg", inputs):
         names[name] = t
     try:
         out = eval(case["expr"], {"__builtins__": {}}, names)  # our own dump's text
@@ -225,7 +245,7 @@ def run_case(case):
     if tuple(w.shape) == tuple(out.shape):
         (out * w).sum().backward()
     for k, (t, g) in enumerate(zip(inputs, case["grads"])):
-        problems += compare("grad of %s" % "abc"[k], g["t"], t.grad)
+        problems += compare("grad of %s" % "abcdefg"[k], g["t"], t.grad)
     return problems
 
 

@@ -7,8 +7,8 @@
  *     X(id, "input shapes", lo, hi, expression)
  * - input shapes: one per input, separated by spaces; dims joined by 'x'
  *   ("2x3 3" is a 2x3 and a 3-vector); "-" is a 0-d input.  Inputs are
- *   named a, b, c in the expression, all f64 and requiring grad, with
- *   fixed values in [lo, hi).
+ *   named a, b, c, ... g (up to REF_MAX_INPUTS) in the expression, all f64
+ *   and requiring grad, with fixed values in [lo, hi).
  * - expression: C using nabla ops.  Its text is sent to the comparison
  *   script, which evaluates it with PyTorch; the helpers below (NB_SHAPE,
  *   PERM, TENSORS, LABELS, MASK, true/false, NB_REDUCE_*) exist on both sides.
@@ -54,6 +54,17 @@ static nb_tensor *chunk_piece(nb_tensor *x, int chunks, int axis, int k)
 #define CONV2D(sh, sw, ph, pw, dh, dw, g) (&(const nb_conv2d_opts){{sh, sw}, {ph, pw}, {dh, dw}, g})
 #define CONV1D(s, p, d, g) (&(const nb_conv1d_opts){s, p, d, g})
 #define POOL2D(sh, sw, ph, pw) (&(const nb_pool2d_opts){{sh, sw}, {ph, pw}})
+/* An LSTM cell's two outputs side by side, (N, 2H): h1 then c1. */
+static nb_tensor *LSTM_HC(nb_tensor *x, nb_tensor *h, nb_tensor *c, nb_tensor *w_ih,
+                          nb_tensor *w_hh, nb_tensor *b_ih, nb_tensor *b_hh)
+{
+    nb_tensor *h1, *c1;
+    if (nb_lstm_cell(x, h, c, w_ih, w_hh, b_ih, b_hh, &h1, &c1) < 0)
+        return NULL;
+    return nb_concat((nb_tensor *[]){h1, c1}, 2, 1);
+}
+
+#define REF_MAX_INPUTS 7
 
 #define REF_CASES(X)                                                                     \
     /* arithmetic core */                                                                \
@@ -156,15 +167,18 @@ static nb_tensor *chunk_piece(nb_tensor *x, int chunks, int axis, int k)
     X(max_pool2d_default, "1x2x6x6", -1, 1, nb_max_pool2d(a, 2, 2, NULL))               \
     X(avg_pool2d, "2x2x5x7", -1, 1, nb_avg_pool2d(a, 3, 3, POOL2D(2, 2, 1, 1)))         \
     X(global_avg_pool2d, "2x3x4x5", -1, 1, nb_global_avg_pool2d(a))
+    /* recurrent cells (x, h, [c], w_ih, w_hh, b_ih, b_hh), against torch.nn cells */    \
+    X(rnn_cell, "3x4 3x5 5x4 5x5 5 5", -0.9, 0.9, nb_rnn_cell(a, b, c, d, e, f))          \
+    X(lstm_cell, "3x4 3x5 3x5 20x4 20x5 20 20", -0.9, 0.9, LSTM_HC(a, b, c, d, e, f, g))  \
+    X(gru_cell, "3x4 3x5 15x4 15x5 15 15", -0.9, 0.9, nb_gru_cell(a, b, c, d, e, f))
 
-/* One C function per case: in[0..2] are a, b, c. */
+/* One C function per case: in[0..6] are a, b, c, ... g. */
 #define REF_FN(id, shapes, lo, hi, ...)                                                  \
     static nb_tensor *ref_##id(nb_tensor *const *in)                                     \
     {                                                                                    \
-        nb_tensor *a = in[0], *b = in[1], *c = in[2];                                    \
-        (void)a;                                                                         \
-        (void)b;                                                                         \
-        (void)c;                                                                         \
+        nb_tensor *a = in[0], *b = in[1], *c = in[2], *d = in[3], *e = in[4], *f = in[5];  \
+        nb_tensor *g = in[6];                                                            \
+        (void)a, (void)b, (void)c, (void)d, (void)e, (void)f, (void)g;                   \
         return __VA_ARGS__;                                                              \
     }
 REF_CASES(REF_FN)
@@ -181,7 +195,7 @@ typedef struct ref_case {
 static const ref_case ref_cases[] = {REF_CASES(REF_ROW)};
 #define N_REF_CASES ((int)(sizeof ref_cases / sizeof ref_cases[0]))
 
-/* Parse "2x3 3 -" into up to 3 shapes; returns the count or -1. */
+/* Parse "2x3 3 -" into up to REF_MAX_INPUTS shapes; returns the count or -1. */
 static int parse_shapes(const char *s, int *ndim, int64_t shape[][NB_MAX_DIMS])
 {
     int n = 0;
@@ -190,7 +204,7 @@ static int parse_shapes(const char *s, int *ndim, int64_t shape[][NB_MAX_DIMS])
             s++;
         if (!*s)
             break;
-        if (n == 3)
+        if (n == REF_MAX_INPUTS)
             return -1;
         ndim[n] = 0;
         if (*s == '-') {
@@ -246,14 +260,14 @@ static nb_tensor *fixed_input(int which, int ndim, const int64_t *shape, double 
 /* Print one case as a JSON object; returns 0 or -1 (message on stderr). */
 static int run_case(const ref_case *rc, int first)
 {
-    int ndim[3] = {0};
-    int64_t shape[3][NB_MAX_DIMS];
+    int ndim[REF_MAX_INPUTS] = {0};
+    int64_t shape[REF_MAX_INPUTS][NB_MAX_DIMS];
     int n = parse_shapes(rc->shapes, ndim, shape);
     if (n < 1) {
         fprintf(stderr, "case %s: bad shape list \"%s\"\n", rc->id, rc->shapes);
         return -1;
     }
-    nb_tensor *in[3] = {NULL, NULL, NULL};
+    nb_tensor *in[REF_MAX_INPUTS] = {NULL};
     for (int i = 0; i < n; i++)
         if (!(in[i] = fixed_input(i, ndim[i], shape[i], rc->lo, rc->hi)))
             goto fail;
