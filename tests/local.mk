@@ -91,6 +91,12 @@ TESTS += tests/test_traingd
 tests_test_traingd_CFLAGS = $(TEST_CFLAGS)
 tests_test_traingd_LDADD = $(TEST_LDADD)
 
+# ---- src/train: trainscg (scaled conjugate gradient) and MATLAB's perf functions
+check_PROGRAMS += tests/test_trainscg
+TESTS += tests/test_trainscg
+tests_test_trainscg_CFLAGS = $(TEST_CFLAGS)
+tests_test_trainscg_LDADD = $(TEST_LDADD)
+
 # ---- src/verify: nb_check_grad (a hand-derived gradient against autodiff and
 # finite differences) and nb_allclose
 check_PROGRAMS += tests/test_check_grad

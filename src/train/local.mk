@@ -10,3 +10,5 @@ libnabla_impl_la_SOURCES += \
 libnabla_impl_la_SOURCES += src/train/fullbatch.c src/train/lm_solve.c src/train/trainlm.c
 # gradient descent: traingd, traingdm, traingdx
 libnabla_impl_la_SOURCES += src/train/traingd.c
+# scaled conjugate gradient: trainscg
+libnabla_impl_la_SOURCES += src/train/trainscg.c
