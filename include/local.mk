@@ -18,7 +18,8 @@ nabla_include_HEADERS += include/nabla/verify.h
 nabla_include_HEADERS += include/nabla/nn.h include/nabla/optim.h include/nabla/train.h \
 	include/nabla/train_lm.h \
 	include/nabla/train_gd.h \
-	include/nabla/train_scg.h
+	include/nabla/train_scg.h \
+	include/nabla/train_net.h
 # src/io
 nabla_include_HEADERS += include/nabla/io.h
 # src/teach: DOT export, the backward trace, the backward-pass page

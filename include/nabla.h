@@ -56,6 +56,7 @@
 #include "nabla/train.h"     /* the training loop, evaluation, progress */
 #include "nabla/train_lm.h"  /* trainlm, trainbr (Levenberg–Marquardt) */
 #include "nabla/train_gd.h"  /* traingd, traingdm, traingdx (full-batch gradient descent) */
+#include "nabla/train_net.h" /* fitnet, patternnet, feedforwardnet; regression R, confusion */
 #include "nabla/train_scg.h" /* trainscg (scaled conjugate gradient), MATLAB's perf functions */
 #include "nabla/dist.h"      /* data-parallel training on MPI (stubs without it) */
 #include "nabla/io.h"        /* CSV, IDX, normalisation, model files */

@@ -97,6 +97,12 @@ TESTS += tests/test_trainscg
 tests_test_trainscg_CFLAGS = $(TEST_CFLAGS)
 tests_test_trainscg_LDADD = $(TEST_LDADD)
 
+# ---- src/train: MATLAB's builders (fitnet, patternnet), regression R, confusion
+check_PROGRAMS += tests/test_train_net
+TESTS += tests/test_train_net
+tests_test_train_net_CFLAGS = $(TEST_CFLAGS)
+tests_test_train_net_LDADD = $(TEST_LDADD)
+
 # ---- src/verify: nb_check_grad (a hand-derived gradient against autodiff and
 # finite differences) and nb_allclose
 check_PROGRAMS += tests/test_check_grad

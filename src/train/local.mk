@@ -12,3 +12,5 @@ libnabla_impl_la_SOURCES += src/train/fullbatch.c src/train/lm_solve.c src/train
 libnabla_impl_la_SOURCES += src/train/traingd.c
 # scaled conjugate gradient: trainscg
 libnabla_impl_la_SOURCES += src/train/trainscg.c
+# MATLAB's builders (feedforwardnet, fitnet, patternnet), regression R, confusion
+libnabla_impl_la_SOURCES += src/train/net.c src/train/metrics.c
