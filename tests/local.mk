@@ -183,6 +183,12 @@ tests_test_errors_io_LDADD = $(TEST_LDADD)
 tests_test_errors_train_CPPFLAGS = $(ERRORS_TEST_CPPFLAGS)
 tests_test_errors_train_CFLAGS = $(TEST_CFLAGS)
 tests_test_errors_train_LDADD = $(TEST_LDADD)
+# the catalogue's entries of MATLAB's training functions and builders
+check_PROGRAMS += tests/test_errors_matlab
+TESTS += tests/test_errors_matlab
+tests_test_errors_matlab_CPPFLAGS = $(ERRORS_TEST_CPPFLAGS)
+tests_test_errors_matlab_CFLAGS = $(TEST_CFLAGS)
+tests_test_errors_matlab_LDADD = $(TEST_LDADD)
 endif
 
 # Tests that need no Check.
