@@ -23,4 +23,5 @@ nabla_include_HEADERS += include/nabla/nn.h include/nabla/optim.h include/nabla/
 # src/io
 nabla_include_HEADERS += include/nabla/io.h
 # src/teach: DOT export, the backward trace, the backward-pass page
-nabla_include_HEADERS += include/nabla/dot.h include/nabla/trace.h include/nabla/html.h
+nabla_include_HEADERS += include/nabla/dot.h include/nabla/trace.h include/nabla/html.h \
+	include/nabla/plot.h

@@ -63,6 +63,7 @@
 #include "nabla/dot.h"       /* graph pictures */
 #include "nabla/trace.h"     /* the backward trace */
 #include "nabla/html.h"      /* an interactive page of a backward pass */
+#include "nabla/plot.h"      /* plotperform, plotregression, plotconfusion (CSV; SVG/PNG) */
 #include "nabla/sites.h"     /* records the caller's file:line in each node (last) */
 
 #endif

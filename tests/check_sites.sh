@@ -21,7 +21,7 @@ sites="$inc/sites.h"
 
 recording_headers="ops_basic.h ops_elementwise.h ops_nn.h ops_reduce.h ops_shape.h nn.h custom_op.h
                    verify.h autograd.h optim.h train.h train_lm.h train_gd.h train_scg.h train_net.h dist.h"
-plain_headers="ops.h sites.h arena.h error.h rng.h tensor.h io.h dot.h trace.h html.h"
+plain_headers="ops.h sites.h arena.h error.h rng.h tensor.h io.h dot.h trace.h html.h plot.h"
 # nb_tensor * functions of recording headers that record nothing: accessors,
 # the parameter registry, a copy cut from the graph, and the macros' own
 # helper.

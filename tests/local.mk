@@ -103,6 +103,12 @@ TESTS += tests/test_train_net
 tests_test_train_net_CFLAGS = $(TEST_CFLAGS)
 tests_test_train_net_LDADD = $(TEST_LDADD)
 
+# ---- src/teach: the training plots (CSV; SVG/PNG with PLplot)
+check_PROGRAMS += tests/test_plot
+TESTS += tests/test_plot
+tests_test_plot_CFLAGS = $(TEST_CFLAGS)
+tests_test_plot_LDADD = $(TEST_LDADD)
+
 # ---- src/verify: nb_check_grad (a hand-derived gradient against autodiff and
 # finite differences) and nb_allclose
 check_PROGRAMS += tests/test_check_grad
