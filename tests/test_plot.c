@@ -74,9 +74,24 @@ START_TEST(test_perform)
         const char *svg = slurp("perf.svg");
         ck_assert_msg(strstr(svg, "<svg") != NULL, "not an SVG: %.80s", svg);
     }
+    /* PNG needs PLplot's cairo driver: drawn, or refused after the CSV; the
+     * program goes on either way (PLplot would prompt and exit on an
+     * unknown driver) */
+    int rc = nb_plot_perform(base("png"), perf, NULL, NULL, 2, 1,
+                             &(nb_plot_opts){.format = NB_PLOT_PNG});
+    if (nb_plot_can_draw() && rc != NB_OK) {
+        ck_assert_int_eq(rc, NB_ERR_STATE);
+        ck_assert_error(NB_ERR_STATE, "nb_plot_perform: this PLplot has no 'pngcairo' driver");
+    } else if (!nb_plot_can_draw()) {
+        ck_assert_int_eq(rc, NB_OK);
+    }
+    /* two CSVs, the SVG and the PNG when drawn */
+    int files = 2 + nb_plot_can_draw() + (nb_plot_can_draw() && rc == NB_OK);
+    ck_assert_str_eq(slurp("png.csv"), "epoch,train,validation,test\n0,1,,\n1,0.5,,\n"
+                                       "2,0.25,,\n");
     ck_assert_int_eq(nb_plot_perform(base("p2"), perf, NULL, NULL, 2, 3, NULL), NB_ERR_ARG);
     ck_assert_error(NB_ERR_ARG, "nb_plot_perform: epochs is 2 and best_epoch 3");
-    ck_assert_int_eq(plot_teardown_count(), nb_plot_can_draw() ? 2 : 1);
+    ck_assert_int_eq(plot_teardown_count(), files);
     plot_setup();
 }
 END_TEST

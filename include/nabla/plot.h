@@ -10,7 +10,9 @@
  * `base` is a path without extension; ".csv" and ".svg" or ".png" are
  * appended.  Files are written atomically (a temporary beside them, then
  * renamed), so a failure leaves no half-written file.  PLplot keeps global
- * state: draw from one thread at a time. */
+ * state: draw from one thread at a time.  A format whose PLplot driver is
+ * missing (PNG needs pngcairo, Debian plplot-driver-cairo) is an
+ * NB_ERR_STATE error after the CSV is written. */
 #ifndef NABLA_PLOT_H
 #define NABLA_PLOT_H
 

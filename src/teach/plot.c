@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #ifdef NB_HAVE_PLPLOT
@@ -48,6 +49,15 @@ static int nb_plot_open(const char *api, nb_plot_file *pf, const char *base, con
         return nb__error(NB_ERR_IO, "%s: cannot create a file beside '%s': %s", api, pf->final,
                          strerror(errno));
     pf->f = NULL;
+    /* mkstemp makes the file private; a plot is an ordinary file (as the
+     * backward-pass page is) */
+    if (fchmod(fd, 0644) != 0) {
+        int e = errno;
+        close(fd);
+        unlink(pf->tmp);
+        return nb__error(NB_ERR_IO, "%s: cannot set the mode of a file beside '%s': %s", api,
+                         pf->final, strerror(e));
+    }
     if (!open_stream) {
         close(fd);
         return 0;
@@ -82,6 +92,23 @@ static int nb_plot_close(const char *api, nb_plot_file *pf, bool ok)
 static const char *nb_plot_ext(const nb_plot_opts *o)
 {
     return o->format == NB_PLOT_PNG ? "png" : "svg";
+}
+
+/* Whether PLplot has the output device: asked first, because PLplot given
+ * an unknown device prompts on stdin and then ends the program. */
+static int nb_plot_check_device(const char *api, const nb_plot_opts *o)
+{
+    const char *want = o->format == NB_PLOT_PNG ? "pngcairo" : "svg";
+    const char *menu_buf[128], *names_buf[128];
+    const char **menu = menu_buf, **names = names_buf;
+    int n = 128; /* in: room in the arrays; out: the drivers */
+    plgDevs(&menu, &names, &n);
+    for (int i = 0; i < n && i < 128; i++)
+        if (strcmp(names[i], want) == 0)
+            return 0;
+    return nb__error(NB_ERR_STATE, "%s: this PLplot has no '%s' driver (install its driver "
+                     "package, e.g. plplot-driver-cairo for PNG, or ask for NB_PLOT_SVG or "
+                     "NB_PLOT_CSV_ONLY); the CSV was written", api, want);
 }
 
 /* A new PLplot stream drawing into pf's temporary; the caller draws, then
@@ -138,7 +165,8 @@ int nb_plot_perform(const char *base, const double *perf, const double *vperf,
     if ((rc = nb_plot_close(api, &pf, true)) < 0 || o.format == NB_PLOT_CSV_ONLY)
         return rc;
 #ifdef NB_HAVE_PLPLOT
-    if ((rc = nb_plot_open(api, &pf, base, nb_plot_ext(&o), false)) < 0)
+    if ((rc = nb_plot_check_device(api, &o)) < 0 ||
+        (rc = nb_plot_open(api, &pf, base, nb_plot_ext(&o), false)) < 0)
         return rc;
     const double *sets[3] = {perf, vperf, tperf};
     double lo = INFINITY, hi = -INFINITY;
@@ -249,7 +277,8 @@ int nb_plot_regression(const char *base, const nb_tensor *y, const nb_tensor *t,
         lo -= 1;
         hi += 1;
     }
-    if ((rc = nb_plot_open(api, &pf, base, nb_plot_ext(&o), false)) < 0)
+    if ((rc = nb_plot_check_device(api, &o)) < 0 ||
+        (rc = nb_plot_open(api, &pf, base, nb_plot_ext(&o), false)) < 0)
         return rc;
     PLFLT *xs = malloc(sizeof(PLFLT) * (size_t)n * 2);
     if (!xs) {
@@ -324,7 +353,8 @@ int nb_plot_confusion(const char *base, const int64_t *counts, int classes,
     if ((rc = nb_plot_close(api, &pf, true)) < 0 || o.format == NB_PLOT_CSV_ONLY)
         return rc;
 #ifdef NB_HAVE_PLPLOT
-    if ((rc = nb_plot_open(api, &pf, base, nb_plot_ext(&o), false)) < 0)
+    if ((rc = nb_plot_check_device(api, &o)) < 0 ||
+        (rc = nb_plot_open(api, &pf, base, nb_plot_ext(&o), false)) < 0)
         return rc;
     PLINT old;
     nb_plot_begin(&pf, &o, &old);
