@@ -128,3 +128,16 @@ noinst_PROGRAMS += examples/fashion_mnist_mpi
 examples_fashion_mnist_mpi_CPPFLAGS = $(EXAMPLE_CPPFLAGS)
 examples_fashion_mnist_mpi_LDADD = $(EXAMPLE_LDADD)
 endif
+
+# MATLAB's patternnet on scikit-learn's data (skipped, status 77, without
+# python3-sklearn): trainscg on the breast cancer data, trainbr on the wine
+# data; each fails below 0.95 test accuracy
+noinst_PROGRAMS += examples/cancer_scg examples/wine_br
+TESTS += examples/cancer_scg examples/wine_br
+examples_cancer_scg_SOURCES = examples/cancer_scg.c examples/sklearn_data.c \
+	examples/sklearn_data.h
+examples_cancer_scg_CPPFLAGS = $(EXAMPLE_CPPFLAGS)
+examples_cancer_scg_LDADD = $(EXAMPLE_LDADD)
+examples_wine_br_SOURCES = examples/wine_br.c examples/sklearn_data.c examples/sklearn_data.h
+examples_wine_br_CPPFLAGS = $(EXAMPLE_CPPFLAGS)
+examples_wine_br_LDADD = $(EXAMPLE_LDADD)

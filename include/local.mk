@@ -17,8 +17,11 @@ nabla_include_HEADERS += include/nabla/verify.h
 # src/nn, src/optim, src/train
 nabla_include_HEADERS += include/nabla/nn.h include/nabla/nn_conv.h include/nabla/optim.h include/nabla/train.h \
 	include/nabla/train_lm.h \
-	include/nabla/train_gd.h include/nabla/rnn.h
+	include/nabla/train_gd.h include/nabla/rnn.h \
+	include/nabla/train_scg.h \
+	include/nabla/train_net.h
 # src/io
 nabla_include_HEADERS += include/nabla/io.h
 # src/teach: DOT export, the backward trace, the backward-pass page
-nabla_include_HEADERS += include/nabla/dot.h include/nabla/trace.h include/nabla/html.h
+nabla_include_HEADERS += include/nabla/dot.h include/nabla/trace.h include/nabla/html.h \
+	include/nabla/plot.h

@@ -58,11 +58,14 @@
 #include "nabla/train.h"     /* the training loop, evaluation, progress */
 #include "nabla/train_lm.h"  /* trainlm, trainbr (Levenberg–Marquardt) */
 #include "nabla/train_gd.h"  /* traingd, traingdm, traingdx (full-batch gradient descent) */
+#include "nabla/train_net.h" /* fitnet, patternnet, feedforwardnet; regression R, confusion */
+#include "nabla/train_scg.h" /* trainscg (scaled conjugate gradient), MATLAB's perf functions */
 #include "nabla/dist.h"      /* data-parallel training on MPI (stubs without it) */
 #include "nabla/io.h"        /* CSV, IDX, normalisation, model files */
 #include "nabla/dot.h"       /* graph pictures */
 #include "nabla/trace.h"     /* the backward trace */
 #include "nabla/html.h"      /* an interactive page of a backward pass */
+#include "nabla/plot.h"      /* plotperform, plotregression, plotconfusion (CSV; SVG/PNG) */
 #include "nabla/sites.h"     /* records the caller's file:line in each node (last) */
 
 #endif

@@ -20,19 +20,19 @@ sites="$inc/sites.h"
 [ -f "$sites" ] || { echo "check_sites: $sites not found" >&2; exit 2; }
 
 recording_headers="ops_basic.h ops_elementwise.h ops_nn.h ops_reduce.h ops_shape.h ops_conv.h nn.h nn_conv.h rnn.h custom_op.h
-                   verify.h autograd.h optim.h train.h train_lm.h train_gd.h dist.h"
-plain_headers="ops.h sites.h arena.h error.h rng.h tensor.h io.h dot.h trace.h html.h"
+                   verify.h autograd.h optim.h train.h train_lm.h train_gd.h train_scg.h train_net.h dist.h"
+plain_headers="ops.h sites.h arena.h error.h rng.h tensor.h io.h dot.h trace.h html.h plot.h"
 # nb_tensor * functions of recording headers that record nothing: accessors,
 # the parameter registry, a copy cut from the graph, and the macros' own
 # helper.
 plain_functions="nb_detach nb_node_input nb_node_output nb_model_add_param nb_model_param
                  nb_model_param_at nb_model_params_flat nb_model_grads_flat nb_site_leave_tensor
                  nb_model_add_buffer nb_model_buffer nb_model_buffer_at nb_rnn_state_h nb_rnn_state_c
-                 nb_optim_state"
+                 nb_optim_state nb_net_predict"
 # Functions returning an int status that record nodes.
 status_functions="nb_grad nb_gradcheck nb_gradgradcheck nb_vjp nb_jvp nb_check_grad
                   nb_check_grad_f64 nb_train nb_model_jacobian nb_trainlm nb_trainbr
-                  nb_traingd nb_traingdm nb_traingdx nb_lstm_cell
+                  nb_traingd nb_traingdm nb_traingdx nb_trainscg nb_net_train nb_lstm_cell
                   nb_dist_train nb_split_sizes nb_chunk"
 
 status=0

@@ -97,6 +97,24 @@ TESTS += tests/test_traingd
 tests_test_traingd_CFLAGS = $(TEST_CFLAGS)
 tests_test_traingd_LDADD = $(TEST_LDADD)
 
+# ---- src/train: trainscg (scaled conjugate gradient) and MATLAB's perf functions
+check_PROGRAMS += tests/test_trainscg
+TESTS += tests/test_trainscg
+tests_test_trainscg_CFLAGS = $(TEST_CFLAGS)
+tests_test_trainscg_LDADD = $(TEST_LDADD)
+
+# ---- src/train: MATLAB's builders (fitnet, patternnet), regression R, confusion
+check_PROGRAMS += tests/test_train_net
+TESTS += tests/test_train_net
+tests_test_train_net_CFLAGS = $(TEST_CFLAGS)
+tests_test_train_net_LDADD = $(TEST_LDADD)
+
+# ---- src/teach: the training plots (CSV; SVG/PNG with PLplot)
+check_PROGRAMS += tests/test_plot
+TESTS += tests/test_plot
+tests_test_plot_CFLAGS = $(TEST_CFLAGS)
+tests_test_plot_LDADD = $(TEST_LDADD)
+
 # ---- src/verify: nb_check_grad (a hand-derived gradient against autodiff and
 # finite differences) and nb_allclose
 check_PROGRAMS += tests/test_check_grad
@@ -214,6 +232,12 @@ TESTS += tests/test_errors_rnn
 tests_test_errors_rnn_CPPFLAGS = $(ERRORS_TEST_CPPFLAGS)
 tests_test_errors_rnn_CFLAGS = $(TEST_CFLAGS)
 tests_test_errors_rnn_LDADD = $(TEST_LDADD)
+# the catalogue's entries of MATLAB's training functions and builders
+check_PROGRAMS += tests/test_errors_matlab
+TESTS += tests/test_errors_matlab
+tests_test_errors_matlab_CPPFLAGS = $(ERRORS_TEST_CPPFLAGS)
+tests_test_errors_matlab_CFLAGS = $(TEST_CFLAGS)
+tests_test_errors_matlab_LDADD = $(TEST_LDADD)
 endif
 
 # Tests that need no Check.

@@ -182,6 +182,10 @@
 #define nb_traingd(...)         NB_AT_SITE_INT_(nb_traingd(__VA_ARGS__))
 #define nb_traingdm(...)        NB_AT_SITE_INT_(nb_traingdm(__VA_ARGS__))
 #define nb_traingdx(...)        NB_AT_SITE_INT_(nb_traingdx(__VA_ARGS__))
+/* train_scg.h: the forward and backward passes of scaled conjugate gradient */
+#define nb_trainscg(...)        NB_AT_SITE_INT_(nb_trainscg(__VA_ARGS__))
+/* train_net.h: the training function a builder runs */
+#define nb_net_train(...)       NB_AT_SITE_INT_(nb_net_train(__VA_ARGS__))
 /* dist.h: nb_train on every rank */
 #define nb_dist_train(...)      NB_AT_SITE_INT_(nb_dist_train(__VA_ARGS__))
 

@@ -17,3 +17,6 @@ libnabla_impl_la_SOURCES += \
 	src/teach/html_page.c \
 	src/teach/html_assets.c \
 	src/teach/html_save.c
+# the training plots (plotperform, plotregression, plotconfusion): CSV
+# always, SVG/PNG through PLplot when configure found it
+libnabla_impl_la_SOURCES += src/teach/plot.c

@@ -95,8 +95,8 @@ int nb__fb_check_data(const char *api, const char *method, nb_model *model,
         if (rc < 0)
             return rc;
         if (ys[i]->ndim != 2)
-            return nb__error(NB_ERR_SHAPE, "%s: %s is 1-D (class labels?); %s fits squared "
-                             "errors: give targets as N x O floats (one-hot for classes)", api,
+            return nb__error(NB_ERR_SHAPE, "%s: %s is 1-D (class labels?); %s trains on N x "
+                             "O float targets (one-hot rows for classes)", api,
                              yn[i], method);
     }
     return 0;

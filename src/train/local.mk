@@ -11,3 +11,7 @@ libnabla_impl_la_SOURCES += \
 libnabla_impl_la_SOURCES += src/train/fullbatch.c src/train/lm_solve.c src/train/trainlm.c
 # gradient descent: traingd, traingdm, traingdx
 libnabla_impl_la_SOURCES += src/train/traingd.c
+# scaled conjugate gradient: trainscg
+libnabla_impl_la_SOURCES += src/train/trainscg.c
+# MATLAB's builders (feedforwardnet, fitnet, patternnet), regression R, confusion
+libnabla_impl_la_SOURCES += src/train/net.c src/train/metrics.c
