@@ -66,14 +66,15 @@ int cli_load_for_model(const char *cmd, const char *path, const cli_meta *m, nb_
     int rc = load(path, m, true, &d, names);
     if (rc == NB_ERR_ARG || (rc == NB_OK && d.n_features != want) ||
         (rc == NB_ERR_FORMAT && strstr(nb_last_error(), "header"))) {
-        /* no target columns in this file: every column is an input */
+        /* perhaps no target columns in this file: every column an input */
         nb_csv_data d2;
-        if (load(path, m, false, &d2, names) == NB_OK && d2.n_features == want) {
+        int rc2 = load(path, m, false, &d2, names);
+        if (rc2 == NB_OK && (d2.n_features == want || rc != NB_OK)) {
             d = d2;
             d.y = NULL;
             rc = NB_OK;
-        } else if (rc != NB_OK && nb_last_status() != NB_ERR_ARG) {
-            return cli_lib_fail(cmd);
+        } else if (rc != NB_OK) {
+            return cli_lib_fail(cmd); /* the file's own problem, found without targets */
         }
     }
     if (rc < 0)
