@@ -7,8 +7,9 @@
  * validation loss has not improved for 6 epochs, keeping the best weights.
  *
  * Usage: iris [--seed N] [--seeds N] [path/to/iris.csv]
- * The file defaults to $NB_TEST_DATA_DIR/iris.csv, else the source tree's
- * data/iris.csv.  --seeds N trains once per seed 1..N and prints the spread
+ * The file defaults to $NB_TEST_DATA_DIR/iris.csv, else NB_DATA_DIR/iris.csv
+ * (the source tree's data/ in the build, the installed data folder when built
+ * with the installed examples' Makefile).  --seeds N trains once per seed 1..N and prints the spread
  * of the test accuracy.  Exits non-zero if the test accuracy is below 0.93.
  */
 #include <stdio.h>

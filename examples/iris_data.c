@@ -4,7 +4,9 @@
  * normalisation settings in a tensor file next to a model.
  *
  * Usage: iris_data [path/to/iris.csv]   (default: $NB_TEST_DATA_DIR/iris.csv,
- * else data/iris.csv).  Exits non-zero if any step fails. */
+ * else NB_DATA_DIR/iris.csv: the installed data folder when built with the
+ * installed examples' Makefile, data/ otherwise).  Exits non-zero if any step
+ * fails. */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +14,10 @@
 #include <unistd.h>
 
 #include <nabla.h>
+
+#ifndef NB_DATA_DIR
+#define NB_DATA_DIR "data"
+#endif
 
 static int fail(const char *what)
 {
@@ -23,7 +29,7 @@ int main(int argc, char **argv)
 {
     char path[4096];
     const char *dir = getenv("NB_TEST_DATA_DIR");
-    snprintf(path, sizeof path, "%s", argc > 1 ? argv[1] : dir ? dir : "data");
+    snprintf(path, sizeof path, "%s", argc > 1 ? argv[1] : dir && *dir ? dir : NB_DATA_DIR);
     if (argc <= 1)
         snprintf(path + strlen(path), sizeof path - strlen(path), "/iris.csv");
 

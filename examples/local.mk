@@ -141,3 +141,20 @@ examples_cancer_scg_LDADD = $(EXAMPLE_LDADD)
 examples_wine_br_SOURCES = examples/wine_br.c examples/sklearn_data.c examples/sklearn_data.h
 examples_wine_br_CPPFLAGS = $(EXAMPLE_CPPFLAGS)
 examples_wine_br_LDADD = $(EXAMPLE_LDADD)
+# installed: the examples' sources in $(docdir)/examples with a Makefile
+# that builds them against the installed library through pkg-config
+# (examples/Makefile.installed, installed as Makefile)
+nbexamplesdir = $(docdir)/examples
+nbexamples_DATA = examples/anomaly.c examples/bp_by_hand.c examples/bp_page.c \
+	examples/chain_rule.c examples/check_grad.c examples/custom_model.c examples/custom_op.c \
+	examples/fashion_mnist.c examples/fashion_mnist_mpi.c examples/house_lm.c examples/iris.c \
+	examples/iris_data.c examples/regression.c examples/train_loop.c examples/xor.c
+EXTRA_DIST += examples/Makefile.installed
+install-data-local: install-examples-makefile
+uninstall-local: uninstall-examples-makefile
+.PHONY: install-examples-makefile uninstall-examples-makefile
+install-examples-makefile:
+	$(MKDIR_P) '$(DESTDIR)$(nbexamplesdir)'
+	$(INSTALL_DATA) '$(srcdir)/examples/Makefile.installed' '$(DESTDIR)$(nbexamplesdir)/Makefile'
+uninstall-examples-makefile:
+	rm -f '$(DESTDIR)$(nbexamplesdir)/Makefile'

@@ -15,12 +15,17 @@
  * accuracy; the program exits non-zero below 0.9 test accuracy.
  *
  * Usage: train_loop [path/to/iris.csv]  (default: $NB_TEST_DATA_DIR/iris.csv,
- * else data/iris.csv)
+ * else NB_DATA_DIR/iris.csv: the installed data folder when built with the
+ * installed examples' Makefile, data/ otherwise)
  */
 #include <stdio.h>
 #include <stdlib.h>
 
 #include <nabla.h>
+
+#ifndef NB_DATA_DIR
+#define NB_DATA_DIR "data"
+#endif
 
 enum { EPOCHS = 60, BATCH = 16 };
 
@@ -53,7 +58,7 @@ int main(int argc, char **argv)
     const char *dir = getenv("NB_TEST_DATA_DIR");
     snprintf(path, sizeof path, "%s", argc > 1 ? argv[1] : "");
     if (argc < 2)
-        snprintf(path, sizeof path, "%s/iris.csv", dir && *dir ? dir : "data");
+        snprintf(path, sizeof path, "%s/iris.csv", dir && *dir ? dir : NB_DATA_DIR);
 
     /* Long-lived things (data, splits) in one arena; the model and the
      * optimizer keep their own. */

@@ -319,3 +319,16 @@ tests_test_errors_norm_CPPFLAGS = $(ERRORS_TEST_CPPFLAGS)
 tests_test_errors_norm_CFLAGS = $(TEST_CFLAGS)
 tests_test_errors_norm_LDADD = $(TEST_LDADD)
 endif
+# ---- tools: the nabla program end to end (train, predict, info, gradcheck,
+# graph, bad input: exit codes and messages), then `make install
+# DESTDIR=...` (docs, examples with their Makefile, data) and an installed
+# example built against that install through pkg-config.  The install test
+# runs after the program's test, so that its relink does not race the runs.
+TESTS += tests/check_cli.sh tests/check_install.sh
+EXTRA_DIST += tests/check_cli.sh tests/check_install.sh
+tests/check_install.log: tests/check_cli.log
+AM_TESTS_ENVIRONMENT += NB_BUILDDIR='$(abs_top_builddir)'; NB_MAKE='$(MAKE)'; \
+  NB_PREFIX='$(prefix)'; NB_LIBDIR='$(libdir)'; NB_BINDIR='$(bindir)'; NB_DOCDIR='$(docdir)'; \
+  NB_PKGDATADIR='$(pkgdatadir)'; NB_MANDIR='$(mandir)'; NB_LDFLAGS='$(LDFLAGS)'; \
+  export NB_BUILDDIR NB_MAKE NB_PREFIX NB_LIBDIR NB_BINDIR NB_DOCDIR NB_PKGDATADIR NB_MANDIR \
+  NB_LDFLAGS;

@@ -1,0 +1,162 @@
+#!/bin/sh
+# The nabla program end to end: train on the bundled iris data (classes, and
+# a fit of one measurement from the others), predict, info, gradcheck and
+# graph on the result, the Boston housing data when python3-sklearn's copy
+# is there, and bad input: exit codes and messages.
+set -u
+nabla="${NB_BUILDDIR:-.}/tools/nabla"
+data="${NB_TEST_DATA_DIR:-data}"
+housing="${NB_BOSTON_CSV:-/usr/lib/python3/dist-packages/sklearn/datasets/data/boston_house_prices.csv}"
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/check_cli.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT
+fails=0 checks=0
+
+ok() { checks=$((checks + 1)); }
+bad() { checks=$((checks + 1)); fails=$((fails + 1)); echo "FAIL: $*"; }
+# expect CODE TEXT CMD...: run CMD, check its exit code and that TEXT is in
+# its standard output or error
+expect() {
+    code=$1 text=$2
+    shift 2
+    "$@" > "$tmp/out" 2> "$tmp/err"
+    rc=$?
+    if [ "$rc" -ne "$code" ]; then
+        bad "exit $rc (expected $code): $*"; sed 's/^/  | /' "$tmp/err" | head -5
+    elif ! grep -qF -- "$text" "$tmp/out" "$tmp/err"; then
+        bad "no '$text' in the output of: $*"; sed 's/^/  | /' "$tmp/out" "$tmp/err" | head -8
+    else
+        ok
+    fi
+}
+# at_least VALUE MIN WHAT
+at_least() {
+    if awk -v v="$1" -v m="$2" 'BEGIN { exit !(v + 0 >= m + 0 && v != "") }'; then ok
+    else bad "$3 is '$1', expected at least $2"; fi
+}
+at_most() {
+    if awk -v v="$1" -v m="$2" 'BEGIN { exit !(v != "" && v + 0 <= m + 0) }'; then ok
+    else bad "$3 is '$1', expected at most $2"; fi
+}
+
+# ---- help and usage
+expect 0 "Usage: nabla COMMAND" "$nabla" --help
+for c in train predict info gradcheck graph; do
+    expect 0 "Usage: nabla $c" "$nabla" "$c" --help
+done
+expect 2 "Usage: nabla COMMAND" "$nabla"
+expect 2 "unknown command 'frob'; valid commands: train, predict, info, gradcheck, graph" \
+    "$nabla" frob
+
+# ---- iris, three classes (patternnet defaults)
+iris="$data/iris.csv"
+expect 0 "Training with trainrp completed" \
+    "$nabla" train "$iris" --target species --classes --net 4-10-3 --out "$tmp/iris.nbt" \
+    --plot "$tmp/plot"
+test_acc=$(sed -n 's/^test accuracy \([0-9.]*\).*/\1/p' "$tmp/out")
+at_least "$test_acc" 0.9 "iris test accuracy"
+grep -q "^Epoch [0-9]*/1000  perf" "$tmp/err" && ok || bad "no progress line"
+[ -f "$tmp/iris.nbt" ] && ok || bad "no model file"
+head -1 "$tmp/iris.record.csv" | grep -q '^epoch,perf,vperf,tperf' && ok || bad "record header"
+rows=$(wc -l < "$tmp/iris.record.csv")
+epochs=$(sed -n 's/^best epoch [0-9]* of \([0-9]*\).*/\1/p' "$tmp/out")
+[ "$rows" -eq $((epochs + 2)) ] && ok || bad "record has $rows lines for $epochs epochs"
+grep -q '<svg' "$tmp/plot/performance.svg" && ok || bad "no performance plot"
+
+expect 0 "accuracy" "$nabla" predict "$tmp/iris.nbt" "$iris" --out "$tmp/pred.csv"
+head -1 "$tmp/pred.csv" | grep -qx 'species,p_setosa,p_versicolor,p_virginica' && ok ||
+    bad "prediction header: $(head -1 "$tmp/pred.csv")"
+[ "$(wc -l < "$tmp/pred.csv")" -eq 151 ] && ok || bad "prediction rows"
+# accuracy worked out here from the two files, and the probabilities sum to 1
+acc=$(paste -d, "$iris" "$tmp/pred.csv" | awk -F, 'NR > 1 { n++; h += ($5 == $6) }
+    END { print h / n }')
+at_least "$acc" 0.9 "accuracy of the predictions"
+worst=$(awk -F, 'NR > 1 { d = $2 + $3 + $4 - 1; d = d < 0 ? -d : d; if (d > w) w = d }
+    END { print w + 0 }' "$tmp/pred.csv")
+at_most "$worst" 1e-5 "|sum of probabilities - 1|"
+# without the target column, the same predictions
+cut -d, -f1-4 "$iris" > "$tmp/iris_x.csv"
+expect 0 "" "$nabla" predict "$tmp/iris.nbt" "$tmp/iris_x.csv"
+cmp -s "$tmp/out" "$tmp/pred.csv" && ok || bad "predictions without the target column differ"
+
+expect 0 "layer 1: 4 -> 10, tansig; layer1.weight 4x10, layer1.bias 10: 50 parameters" \
+    "$nabla" info "$tmp/iris.nbt"
+for t in "layer 2: 10 -> 3, purelin" "parameters: 83 in 4 tensors" \
+    "classes (3) of species: setosa versicolor virginica" "min 4.3          max 7.9" \
+    "trained with trainrp on $iris (seed 1)" "rows: 104 train, 23 validation, 23 test"; do
+    grep -qF -- "$t" "$tmp/out" && ok || bad "info lacks '$t'"
+done
+expect 0 "83 entries (every parameter), passed" "$nabla" gradcheck "$tmp/iris.nbt" "$iris"
+expect 0 "wrote" "$nabla" graph "$tmp/iris.nbt" "$iris" --html "$tmp/g.html" --dot "$tmp/g.dot"
+grep -q '<html' "$tmp/g.html" && ok || bad "no page"
+grep -q '^digraph' "$tmp/g.dot" && ok || bad "no DOT graph"
+grep -q 'layer2.weight' "$tmp/g.dot" && ok || bad "DOT graph lacks the parameters"
+expect 0 "wrote" "$nabla" graph "$tmp/iris.nbt" --dot "$tmp/g2.dot"
+expect 2 "give --html PAGE.html or --dot FILE.dot" "$nabla" graph "$tmp/iris.nbt"
+
+# ---- a fit: petal width from the other measurements, by trainlm
+cut -d, -f1-4 "$iris" > "$tmp/num.csv"
+expect 0 "Training with trainlm completed" \
+    "$nabla" train "$tmp/num.csv" --target petal_width --net 3-8-1 --out "$tmp/fit.nbt" \
+    --epochs 200 --seed 3
+grep -q "  mu " "$tmp/err" && ok || bad "no mu in trainlm's progress"
+expect 0 "target normalisation: mapminmax to [-1, 1]" "$nabla" info "$tmp/fit.nbt"
+grep -qF "petal_width          min 0.1          max 2.5" "$tmp/out" && ok || bad "target range"
+expect 0 "RMSE" "$nabla" predict "$tmp/fit.nbt" "$tmp/num.csv" --out "$tmp/fit.csv"
+# in the targets' units (cm): RMSE against the file worked out here
+rmse=$(paste -d, "$tmp/num.csv" "$tmp/fit.csv" | awk -F, 'NR > 1 { n++; s += ($4 - $5)^2 }
+    END { print sqrt(s / n) }')
+at_most "$rmse" 0.3 "petal width RMSE (cm)"
+expect 0 "41 entries (every parameter), passed" "$nabla" gradcheck "$tmp/fit.nbt" "$tmp/num.csv"
+# column numbers instead of names, and the other trainers run
+for t in br gdx rp adam; do
+    expect 0 "completed" "$nabla" train "$tmp/num.csv" --target 4 --net 3-4-1 --train "$t" \
+        --epochs 20 --out "$tmp/t_$t.nbt" --quiet
+done
+
+# ---- the Boston housing data (MATLAB's house_dataset), when installed
+if [ -f "$housing" ]; then
+    tail -n +2 "$housing" > "$tmp/housing.csv" # its first line holds counts
+    expect 0 "Training with trainlm completed" \
+        "$nabla" train "$tmp/housing.csv" --target MEDV --net 13-10-1 --out "$tmp/house.nbt" \
+        --seed 11
+    expect 0 "RMSE" "$nabla" predict "$tmp/house.nbt" "$tmp/housing.csv" --out "$tmp/house.csv"
+    rmse=$(paste -d, "$tmp/housing.csv" "$tmp/house.csv" | awk -F, 'NR > 1 { n++; s += ($14 - $15)^2 }
+        END { print sqrt(s / n) }')
+    at_most "$rmse" 5 "housing RMSE (\$1000s)"
+    expect 0 "passed" "$nabla" gradcheck "$tmp/house.nbt" "$tmp/housing.csv"
+else
+    echo "check_cli: no $housing (python3-sklearn): the housing part is skipped"
+fi
+
+# ---- bad input
+expect 1 "cannot open $tmp/missing.csv" \
+    "$nabla" train "$tmp/missing.csv" --target c --net 2-3-1 --out "$tmp/x.nbt"
+printf 'a,b,c\n1,2,3\n4,5\n' > "$tmp/ragged.csv"
+expect 1 "$tmp/ragged.csv line 3, column 3: the row has 2 columns, expected 3" \
+    "$nabla" train "$tmp/ragged.csv" --target c --net 2-3-1 --out "$tmp/x.nbt"
+expect 1 "$iris line 2, column 5: 'setosa' is not a number" \
+    "$nabla" train "$iris" --target petal_width --net 4-8-1 --out "$tmp/x.nbt"
+expect 2 "unknown option '--bogus'; valid options: --target, --net, --out, --classes, --train" \
+    "$nabla" train "$iris" --target species --classes --net 4-10-3 --out "$tmp/x.nbt" --bogus
+expect 2 "--net '4-x-3' is not a list of layer sizes" \
+    "$nabla" train "$iris" --target species --classes --net 4-x-3 --out "$tmp/x.nbt"
+expect 2 "--net '4' needs at least the inputs and the outputs" \
+    "$nabla" train "$iris" --target species --classes --net 4 --out "$tmp/x.nbt"
+expect 2 "it has 4 input columns and 3 classes, so the network must be 4-...-3" \
+    "$nabla" train "$iris" --target species --classes --net 4-10-2 --out "$tmp/x.nbt"
+expect 2 "unknown training function 'xyz'; valid: lm, br, gd" \
+    "$nabla" train "$iris" --target species --classes --net 4-10-3 --train xyz --out "$tmp/x.nbt"
+expect 2 "--epochs expects a whole number" \
+    "$nabla" train "$iris" --target species --classes --net 4-10-3 --epochs ten --out "$tmp/x.nbt"
+expect 2 "--split '1,2' is not three ratios" \
+    "$nabla" train "$iris" --target species --classes --net 4-10-3 --split 1,2 --out "$tmp/x.nbt"
+expect 2 "--out MODEL.nbt is required" "$nabla" train "$iris" --target species --net 4-10-3
+[ ! -e "$tmp/x.nbt" ] && ok || bad "a failed training left a model file"
+expect 1 "not a nabla tensor file" "$nabla" info "$iris"
+expect 1 "cannot open $tmp/none.nbt" "$nabla" predict "$tmp/none.nbt" "$iris"
+cut -d, -f1-3 "$iris" > "$tmp/three.csv"
+expect 1 "has 3 input columns, the model takes 4" "$nabla" predict "$tmp/iris.nbt" "$tmp/three.csv"
+expect 2 "unexpected argument" "$nabla" info "$tmp/iris.nbt" extra
+
+echo "check_cli: $checks checks, $fails failed"
+[ "$fails" -eq 0 ]
