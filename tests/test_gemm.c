@@ -185,6 +185,31 @@ START_TEST(test_shapes)
 }
 END_TEST
 
+/* Shapes of the small-shape paths (kernels/gemm_small_tmpl.h): a row or
+ * column vector (m == 1, n == 1), outer products (k == 1), and narrow
+ * products (n <= 16) with tiles of one and two vectors, ragged last tiles
+ * and k spanning several 256-deep chunks. */
+static const int64_t small_shapes[][3] = {
+    {1, 37, 19},  {1, 100, 300}, {1, 7, 1},    {1, 16, 33},  {45, 1, 33},
+    {300, 1, 7},  {1, 1, 40},    {33, 70, 1},  {5, 3, 1},    {64, 10, 256},
+    {256, 10, 64}, {17, 10, 300}, {29, 16, 31}, {13, 9, 5},  {50, 8, 600},
+    {7, 2, 2},    {23, 4, 513},  {19, 12, 257}, {2, 11, 3},  {31, 5, 17},
+};
+
+START_TEST(test_small_shapes)
+{
+    static const double alphas[] = {1, -0.5}, betas[] = {0, 1, -1.5};
+    for (int i = 0; i < 2; i++)
+        for (int j = 0; j < 3; j++) {
+            gemm_case g = {.m = small_shapes[_i][0], .n = small_shapes[_i][1],
+                           .k = small_shapes[_i][2], .alpha = alphas[i],
+                           .beta = betas[j], .pad = i + j,
+                           .nan_c = betas[j] == 0};
+            run_transposes(g);
+        }
+}
+END_TEST
+
 START_TEST(test_alpha_beta)
 {
     static const double alphas[] = {1, -0.5, 2.5}, betas[] = {0, 1, -1.5};
@@ -405,6 +430,8 @@ static Suite *gemm_suite(void)
     tcase_set_timeout(tc, 600);
     tcase_add_loop_test(tc, test_shapes, 0,
                         (int)(sizeof shapes / sizeof shapes[0]));
+    tcase_add_loop_test(tc, test_small_shapes, 0,
+                        (int)(sizeof small_shapes / sizeof small_shapes[0]));
     tcase_add_test(tc, test_alpha_beta);
     tcase_add_test(tc, test_ld_padding);
     tcase_add_test(tc, test_beta0_nan);

@@ -666,6 +666,102 @@ START_TEST(test_labels_checked_for_accuracy)
 }
 END_TEST
 
+/* Bytes that arenas made with this allocator asked for. */
+static size_t sized_bytes;
+static void *sized_alloc(size_t bytes, void *ctx)
+{
+    (void)ctx;
+    sized_bytes += bytes;
+    return malloc(bytes);
+}
+static const nb_allocator sized = {sized_alloc, count_release, NULL};
+
+/* Evaluating 10,000 rows of a 64-wide net asks for less memory than one
+ * whole-set hidden activation (10,000 x 64 doubles): the chunks' arena holds
+ * one chunk's temporaries at a time (before chunking it held them all). */
+START_TEST(test_evaluate_memory_is_one_chunk)
+{
+    enum { N = 10000, H = 64 };
+    static double xs[N * 2], ls[N];
+    for (int i = 0; i < N; i++) {
+        xs[2 * i] = (double)(i % 17) / 17.0;
+        xs[2 * i + 1] = (double)(i % 5) / 5.0;
+        ls[i] = i % 3;
+    }
+    nb_model *net = nb_bpnet_new((const int64_t[]){2, H, 3}, 3,
+                                 (const nb_activation[]){NB_ACT_TANSIG, NB_ACT_PURELIN},
+                                 &(nb_bpnet_opts){.dtype = NB_F64, .seed = 3,
+                                                  .allocator = &sized});
+    nb_tensor *x = nb_from_f64(xs, NB_SHAPE(N, 2)), *y = nb_from_f64(ls, NB_SHAPE(N));
+    /* with no current arena the evaluation makes its own from the model's allocator */
+    nb_arena *prev = nb_arena_use(NULL);
+    sized_bytes = 0;
+    double loss, acc;
+    int rc = nb_model_evaluate(net, nb_cross_entropy_loss, x, y, &loss, &acc);
+    size_t used = sized_bytes;
+    nb_arena_use(prev);
+    ck_assert_msg(rc == NB_OK, "%s", nb_last_error());
+    ck_assert_msg(used < (size_t)N * H * sizeof(double), "evaluation asked for %zu bytes", used);
+    ck_assert(loss > 0 && acc >= 0 && acc <= 1);
+    nb_model_free(net);
+}
+END_TEST
+
+/* A set larger than one evaluation pass (1024 rows) is evaluated in
+ * chunks: the loss and accuracy equal one forward pass over the whole set,
+ * and a bad label in a later chunk is named by its row in the whole set. */
+START_TEST(test_evaluate_in_chunks)
+{
+    enum { N = 2600 };
+    static double xs[N * 2], ls[N];
+    nb_rng rng;
+    nb_rng_seed(&rng, 5);
+    for (int i = 0; i < N; i++) {
+        xs[2 * i] = nb_rng_normal(&rng);
+        xs[2 * i + 1] = nb_rng_normal(&rng);
+        ls[i] = (xs[2 * i] > 0) + (xs[2 * i + 1] > 0.5);
+    }
+    nb_model *net = nb_bpnet_new((const int64_t[]){2, 8, 3}, 3,
+                                 (const nb_activation[]){NB_ACT_TANSIG, NB_ACT_PURELIN},
+                                 &(nb_bpnet_opts){.dtype = NB_F64, .seed = 9});
+    nb_tensor *x = nb_from_f64(xs, NB_SHAPE(N, 2)), *y = nb_from_f64(ls, NB_SHAPE(N));
+    double loss = -1, acc = -1;
+    ck_assert_msg(nb_model_evaluate(net, nb_cross_entropy_loss, x, y, &loss, &acc) == NB_OK, "%s",
+                  nb_last_error());
+
+    /* the whole set in one pass, accuracy counted here */
+    nb_arena *ar = nb_arena_new();
+    nb_arena *prev = nb_arena_use(ar);
+    double want_loss = 0;
+    int hits = 0;
+    NB_NO_GRAD {
+        nb_tensor *pred = nb_model_forward(net, x);
+        ck_assert_ptr_nonnull(pred);
+        want_loss = nb_tensor_item(nb_cross_entropy_loss(pred, y, NB_REDUCE_MEAN));
+        const double *p = nb_tensor_data_f64(pred);
+        for (int i = 0; i < N; i++) {
+            int best = 0;
+            for (int j = 1; j < 3; j++)
+                if (p[3 * i + j] > p[3 * i + best])
+                    best = j;
+            hits += best == (int)ls[i];
+        }
+    }
+    nb_arena_use(prev);
+    nb_arena_free(ar);
+    ck_assert_double_eq_tol(loss, want_loss, 1e-12 * fabs(want_loss));
+    ck_assert_double_eq_tol(acc, (double)hits / N, 1e-15);
+    ck_assert(acc > 0.2 && acc < 1.0); /* an untrained net: not a trivial score */
+
+    ls[2000] = -1;
+    nb_tensor *bad = nb_from_f64(ls, NB_SHAPE(N));
+    ck_assert_msg(nb_model_evaluate(net, nb_cross_entropy_loss, x, bad, &loss, &acc) ==
+                      NB_ERR_ARG, "%s", nb_last_error());
+    ck_assert_error(NB_ERR_ARG, "nb_model_evaluate: y: label -1 in row 2000 is out of range");
+    nb_model_free(net);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("train");
@@ -681,6 +777,8 @@ int main(void)
     tcase_add_test(tc, test_bad_inputs);
     tcase_add_test(tc, test_train_options_out_of_range);
     tcase_add_test(tc, test_labels_checked_for_accuracy);
+    tcase_add_test(tc, test_evaluate_in_chunks);
+    tcase_add_test(tc, test_evaluate_memory_is_one_chunk);
     tcase_add_test(tc, test_train_parallel_hooks);
     suite_add_tcase(s, tc);
     return nb_test_run(s);

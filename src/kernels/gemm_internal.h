@@ -80,6 +80,23 @@ size_t nb__gemm_ws_bytes_f32(const nb__gemm_kernel_f32 *kern, int64_t m,
 size_t nb__gemm_ws_bytes_f64(const nb__gemm_kernel_f64 *kern, int64_t m,
                              int64_t n, int64_t k);
 
+/* Small-shape paths (gemm_small_*.c): m == 1, n == 1, k == 1, and narrow
+ * n for the SIMD ones.  Same arguments as nb__gemm_run_* (validated,
+ * m, n, k > 0, alpha != 0), no workspace; return 1 when they computed C,
+ * 0 when the shape is not theirs (C untouched). */
+#define NB__GEMM_SMALL_DECL(isa, T, sfx)                                       \
+    int nb__gemm_small_##isa##_##sfx(bool ta, bool tb, int64_t m, int64_t n,  \
+                                     int64_t k, T alpha, const T *a,           \
+                                     int64_t lda, const T *b, int64_t ldb,     \
+                                     T beta, T *c, int64_t ldc);
+NB__GEMM_SMALL_DECL(portable, float, f32)
+NB__GEMM_SMALL_DECL(portable, double, f64)
+NB__GEMM_SMALL_DECL(avx2, float, f32)
+NB__GEMM_SMALL_DECL(avx2, double, f64)
+NB__GEMM_SMALL_DECL(avx512, float, f32)
+NB__GEMM_SMALL_DECL(avx512, double, f64)
+#undef NB__GEMM_SMALL_DECL
+
 /* CBLAS backend (gemm_blas.c); returns -2 when not built in. */
 int nb__gemm_blas_f32(bool ta, bool tb, int64_t m, int64_t n, int64_t k,
                       float alpha, const float *a, int64_t lda,

@@ -35,6 +35,26 @@ static const FN(nb__gemm_kernel_) *FN(kernel_)(nb_gemm_impl impl)
     }
 }
 
+/* The small-shape path of impl, before any workspace is touched. */
+static int FN(small_)(nb_gemm_impl impl, bool ta, bool tb, int64_t m,
+                      int64_t n, int64_t k, T alpha, const T *a, int64_t lda,
+                      const T *b, int64_t ldb, T beta, T *c, int64_t ldc)
+{
+    switch (impl) {
+    case NB_GEMM_PORTABLE:
+        return FN(nb__gemm_small_portable_)(ta, tb, m, n, k, alpha, a, lda, b,
+                                            ldb, beta, c, ldc);
+    case NB_GEMM_AVX2:
+        return FN(nb__gemm_small_avx2_)(ta, tb, m, n, k, alpha, a, lda, b,
+                                        ldb, beta, c, ldc);
+    case NB_GEMM_AVX512:
+        return FN(nb__gemm_small_avx512_)(ta, tb, m, n, k, alpha, a, lda, b,
+                                          ldb, beta, c, ldc);
+    default:
+        return 0;
+    }
+}
+
 int FN3(nb_gemm_, _with)(nb_gemm_impl impl, bool ta, bool tb, int64_t m,
                          int64_t n, int64_t k, T alpha, const T *a,
                          int64_t lda, const T *b, int64_t ldb, T beta,
@@ -54,6 +74,9 @@ int FN3(nb_gemm_, _with)(nb_gemm_impl impl, bool ta, bool tb, int64_t m,
     if (impl == NB_GEMM_BLAS)
         return FN(nb__gemm_blas_)(ta, tb, m, n, k, alpha, a, lda, b, ldb,
                                   beta, c, ldc);
+    if (FN(small_)(impl, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c,
+                   ldc))
+        return 0;
     const FN(nb__gemm_kernel_) *kern = FN(kernel_)(impl);
     if (kern == NULL)
         return -2;

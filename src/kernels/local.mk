@@ -12,7 +12,11 @@ libnabla_impl_la_SOURCES += \
 	src/kernels/gemm_portable.c \
 	src/kernels/gemm_avx2.c \
 	src/kernels/gemm_avx512.c \
-	src/kernels/gemm_blas.c
+	src/kernels/gemm_blas.c \
+	src/kernels/gemm_small_tmpl.h \
+	src/kernels/gemm_small_portable.c \
+	src/kernels/gemm_small_avx2.c \
+	src/kernels/gemm_small_avx512.c
 # the loops of the non-GEMM ops: elementwise, broadcast, reductions, take/put
 libnabla_impl_la_SOURCES += \
 	src/kernels/elementwise.h src/kernels/elementwise_loops.h src/kernels/elementwise_tmpl.h \

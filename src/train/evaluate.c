@@ -4,7 +4,9 @@
 #endif
 
 #include "core/index_check.h"
+#include "nabla/arena.h"
 #include "nabla/autograd.h"
+#include "nabla/ops_shape.h"
 #include "train/train_internal.h"
 
 double nb__accuracy(const nb_tensor *pred, const nb_tensor *y)
@@ -81,16 +83,19 @@ static int nb_check_labels(const char *api, const char *name, const nb_tensor *p
     return nb__check_index_values(&d, y, k == 1 ? 2 : k);
 }
 
-int nb__eval_in(const char *api, nb_model *model, nb_loss_fn loss, nb_tensor *x, nb_tensor *y,
-                const char *labels_name, double *loss_out, double *acc)
+/* One forward pass and loss over (x, y).  labels: the whole set's 1-D labels
+ * to check (so a message names the row in the whole set), or NULL. */
+static int nb_eval_once(const char *api, nb_model *model, nb_loss_fn loss, nb_tensor *x,
+                        nb_tensor *y, const nb_tensor *labels, const char *labels_name,
+                        double *loss_out, double *acc)
 {
     int rc = 0;
     /* evaluation mode: dropout off, batch norm on its running statistics */
     bool was_training = nb_model_set_training(model, false);
     NB_NO_GRAD {
         nb_tensor *pred = nb_model_forward(model, x);
-        if (pred && labels_name && y->ndim == 1)
-            rc = nb_check_labels(api, labels_name, pred, y);
+        if (pred && labels)
+            rc = nb_check_labels(api, labels_name, pred, labels);
         nb_tensor *l = pred && rc == 0 ? loss(pred, y, NB_REDUCE_MEAN) : NULL;
         if (rc < 0) {
             /* reported */
@@ -110,6 +115,59 @@ int nb__eval_in(const char *api, nb_model *model, nb_loss_fn loss, nb_tensor *x,
     }
     nb_model_set_training(model, was_training);
     return rc;
+}
+
+/* Rows per evaluation pass.  A whole test set at once would hold its
+ * activations (10,000 x 1024 floats per layer of a 1024-wide net) beside
+ * the training's, raising the run's peak well above its training plateau;
+ * chunks of this many rows cost no more than a few training steps and run
+ * the matrix products at full speed. */
+#define NB__EVAL_CHUNK 1024
+
+int nb__eval_in(const char *api, nb_model *model, nb_loss_fn loss, nb_tensor *x, nb_tensor *y,
+                const char *labels_name, double *loss_out, double *acc)
+{
+    const nb_tensor *labels = labels_name && y->ndim == 1 ? y : NULL;
+    int64_t n = x->shape[0];
+    if (n <= NB__EVAL_CHUNK)
+        return nb_eval_once(api, model, loss, x, y, labels, labels_name, loss_out, acc);
+    /* Each chunk's temporaries live in an arena of its own, reset after it,
+     * so memory stays at one chunk's worth.  The loss is taken to be a mean
+     * over rows (as every loss of the library is): chunk means weighted by
+     * their rows give the whole set's mean. */
+    nb_arena_opts ao = {.allocator = nb_model_allocator(model)};
+    nb_arena *chunk = nb_arena_new_opts(&ao);
+    if (!chunk)
+        return nb_last_status();
+    nb_arena *prev = nb_arena_current();
+    double loss_sum = 0, hit_sum = 0;
+    int rc = 0;
+    for (int64_t r0 = 0; r0 < n && rc == 0; r0 += NB__EVAL_CHUNK) {
+        int64_t r1 = n - r0 < NB__EVAL_CHUNK ? n : r0 + NB__EVAL_CHUNK;
+        double l = 0, a = 0;
+        nb_arena_use(chunk);
+        nb_tensor *xs = NULL, *ys = NULL;
+        NB_NO_GRAD {
+            xs = nb_slice(x, 0, r0, r1);
+            ys = xs ? nb_slice(y, 0, r0, r1) : NULL;
+        }
+        /* labels are checked once, on the whole set, with the first chunk */
+        rc = !ys ? nb_last_status()
+                 : nb_eval_once(api, model, loss, xs, ys, r0 == 0 ? labels : NULL, labels_name,
+                                &l, acc ? &a : NULL);
+        loss_sum += l * (double)(r1 - r0);
+        hit_sum += a * (double)(r1 - r0);
+        nb_arena_use(prev);
+        nb_arena_reset(chunk);
+    }
+    nb_arena_free(chunk);
+    if (rc < 0)
+        return rc;
+    if (loss_out)
+        *loss_out = loss_sum / (double)n;
+    if (acc)
+        *acc = hit_sum / (double)n;
+    return 0;
 }
 
 int nb_model_evaluate(nb_model *model, nb_loss_fn loss, nb_tensor *x, nb_tensor *y,
