@@ -486,6 +486,53 @@ START_TEST(test_hook_and_graph_nodes)
 }
 END_TEST
 
+/* A pass started inside another on the same graph (here nb_grad from a
+ * backward hook) keeps its records apart: the outer pass keeps its own in
+ * the nodes, and both give the closed form.  L = sum(tanh(3x)^2),
+ * dL/dx = 6 t (1 - t^2) with t = tanh(3x). */
+typedef struct nested_ctx {
+    nb_tensor *L, *x;
+    int calls;
+    double inner[2];
+    int rc;
+} nested_ctx;
+
+static void nested_hook(const nb_backward_event *ev, void *vctx)
+{
+    nested_ctx *c = vctx;
+    if (ev->kind != NB_EVENT_NODE || c->calls++ != 1)
+        return; /* once, in the middle of the outer sweep */
+    nb_tensor *g = NULL;
+    c->rc = nb_grad(&c->L, 1, &c->x, 1, NULL, 0, &g);
+    for (int i = 0; i < 2 && g; i++)
+        c->inner[i] = nb_tensor_get(g, i);
+}
+
+START_TEST(test_nested_pass_keeps_outer_records)
+{
+    nb_tensor *x = leaf64((double[]){0.5, -0.2}, 2);
+    nb_tensor *t = nb_tanh(nb_mul_scalar(x, 3));
+    nb_tensor *L = nb_sum(nb_mul(t, t));
+    nested_ctx c = {L, x, 0, {0, 0}, -1};
+    void *old_ctx;
+    nb_backward_hook old = nb_set_backward_hook(nested_hook, &c, &old_ctx);
+    ck_assert_int_eq(nb_backward(L, NULL), NB_OK);
+    nb_set_backward_hook(old, old_ctx, NULL);
+    ck_assert_int_eq(c.rc, NB_OK);
+    double want[2];
+    for (int i = 0; i < 2; i++) {
+        double ti = tanh(3 * (i ? -0.2 : 0.5));
+        want[i] = 6 * ti * (1 - ti * ti);
+        ck_assert_double_eq_tol(c.inner[i], want[i], 1e-12);
+    }
+    ck_assert_tensor_near(nb_tensor_grad(x), want, 2, 1e-12);
+    /* and a later pass over the same nodes starts afresh */
+    nb_tensor *g = NULL;
+    ck_assert_int_eq(nb_grad(&L, 1, &x, 1, NULL, 0, &g), NB_OK);
+    ck_assert_tensor_near(g, want, 2, 1e-12);
+}
+END_TEST
+
 /* Formulas that break the contract: one gives no gradient, one fails
  * without a message.  The engine names the node, and its status is the one
  * it recorded. */
@@ -544,6 +591,7 @@ int main(void)
     tcase_add_test(tc, test_failed_pass_after_adding_uses_the_graph);
     tcase_add_test(tc, test_hook_and_graph_nodes);
     tcase_add_test(tc, test_broken_formulas_name_the_node);
+    tcase_add_test(tc, test_nested_pass_keeps_outer_records);
     suite_add_tcase(s, tc);
     return nb_test_run(s);
 }

@@ -2,17 +2,23 @@
  * order that calls each node's backward and accumulates gradients.
  *
  * Bookkeeping (visited nodes, gradient per tensor, edges still to arrive per
- * tensor) is one uthash table keyed by tensor address, its entries and
- * buckets taken from the step arena: a repeated step allocates nothing from
- * the system, and nothing needs freeing.  None of it is stored in the
- * nodes, so several passes over one graph (or concurrent graphs on other
- * threads) never see each other's bookkeeping.  The one mark a pass leaves
- * is nb_backward's "consumed" flag on the nodes it added into .grad from,
- * which refuses a second nb_backward over them (it would add again). */
+ * tensor) is one small record per tensor, struct nb_pass_slot.  A node's
+ * output keeps its record in the node itself, stamped with the serial of
+ * the pass that wrote it: a pass reads a record only under its own serial,
+ * so several passes over one graph never see each other's bookkeeping and
+ * nothing needs resetting, while reaching a tensor's gradient costs no hash
+ * lookup.  Leaves (no node) have theirs in a uthash table keyed by address,
+ * its entries and buckets taken from the step arena.  A pass started while
+ * another runs on the thread (from a hook or a custom op's backward) keeps
+ * every record in its table, so it cannot overwrite the outer pass's.  The
+ * one lasting mark a pass leaves is nb_backward's "consumed" flag on the
+ * nodes it added into .grad from, which refuses a second nb_backward over
+ * them (it would add again). */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
+#include <stdatomic.h>
 #include <string.h>
 
 #include "autograd/graph.h"
@@ -20,9 +26,18 @@
 #include "autograd/pass_observers.h"
 #include "autograd/call_site_internal.h"
 
+/* Pass serials, unique in the process (a graph recorded on one thread may
+ * be differentiated on another), so a stamp is never taken for another
+ * pass's.  0 is no pass: a new node's record. */
+static _Atomic uint64_t nb_pass_serials = 1;
+/* Passes running on this thread: only the outermost keeps records in nodes. */
+static _Thread_local int nb_pass_depth = 0;
+
 typedef struct nb_bw_ctx {
     nb_arena *arena;
     int oom;
+    uint64_t serial; /* this pass's stamp */
+    bool in_nodes;   /* records of node outputs live in the nodes */
 } nb_bw_ctx;
 
 /* uthash allocates through these: from the pass's arena, never freed one by
@@ -43,26 +58,35 @@ typedef struct nb_bw_ctx {
 
 typedef struct nb_entry {
     const nb_tensor *key;
-    nb_tensor *grad;  /* accumulated gradient so far (NULL: none arrived) */
-    int64_t pending;  /* edges from graph nodes that have not delivered yet */
-    int visited;      /* the tensor's node was expanded by the sort */
+    struct nb_pass_slot slot;
     UT_hash_handle hh;
 } nb_entry;
 
-/* The entry of t, or NULL when the pass has not met t. */
-static inline nb_entry *nb_entry_find(nb_entry *table, const nb_tensor *t)
+/* The record of t, or NULL when the pass has not met t. */
+static inline struct nb_pass_slot *nb_slot_find(const nb_bw_ctx *ctx, nb_entry *table,
+                                                const nb_tensor *t)
 {
+    if (ctx->in_nodes && t->node)
+        return t->node->slot.pass == ctx->serial ? &t->node->slot : NULL;
     nb_entry *e = NULL;
     HASH_FIND_PTR(table, &t, e);
-    return e;
+    return e ? &e->slot : NULL;
 }
 
-/* The entry of t, made on first use; NULL when memory runs out. */
-static nb_entry *nb_entry_get(nb_bw_ctx *ctx, nb_entry **table, const nb_tensor *t)
+/* The record of t, made on first use; NULL when memory runs out. */
+static inline struct nb_pass_slot *nb_slot_get(nb_bw_ctx *ctx, nb_entry **table,
+                                               const nb_tensor *t)
 {
-    nb_entry *e = nb_entry_find(*table, t);
+    if (ctx->in_nodes && t->node) {
+        struct nb_pass_slot *s = &t->node->slot;
+        if (s->pass != ctx->serial)
+            *s = (struct nb_pass_slot){.pass = ctx->serial, .next = -1};
+        return s;
+    }
+    nb_entry *e = NULL;
+    HASH_FIND_PTR(*table, &t, e);
     if (e)
-        return e;
+        return &e->slot;
     e = nb__arena_alloc_aligned(ctx->arena, sizeof *e, 16);
     if (!e) {
         ctx->oom = 1;
@@ -70,104 +94,137 @@ static nb_entry *nb_entry_get(nb_bw_ctx *ctx, nb_entry **table, const nb_tensor 
     }
     memset(e, 0, sizeof *e);
     e->key = t;
+    e->slot.pass = ctx->serial;
+    e->slot.next = -1;
     HASH_ADD_PTR(*table, key, e);
     if (ctx->oom)
         return NULL;
-    return e;
+    return &e->slot;
 }
 
-/* A growable array of node pointers in the arena (old blocks are left behind
- * in the arena: total waste is at most the final size). */
-typedef struct nb_vec {
-    void **items;
-    int64_t len, cap;
-} nb_vec;
+/* A list of pointers in the arena, in blocks that double up to a bound and
+ * are never copied: a pass over 10^6 nodes costs 8 bytes per node and
+ * entry, and a stack that shrinks keeps its blocks for when it grows again. */
+typedef struct nb_block {
+    struct nb_block *prev, *next;
+    int64_t cap, len;
+    void *items[];
+} nb_block;
 
-static int nb_vec_push(nb_bw_ctx *ctx, nb_vec *v, void *item)
+typedef struct nb_list {
+    nb_block *first, *last;
+    int64_t len;
+} nb_list;
+
+static int nb_list_push(nb_bw_ctx *ctx, nb_list *l, void *item)
 {
-    if (v->len == v->cap) {
-        int64_t cap = v->cap ? v->cap * 2 : 64;
-        void **items = nb__arena_alloc_aligned(ctx->arena, sizeof *items * (size_t)cap, 16);
-        if (!items) {
-            ctx->oom = 1;
-            return -1;
+    nb_block *b = l->last;
+    if (!b || b->len == b->cap) {
+        if (b && b->next) {
+            b = b->next;
+            b->len = 0;
+        } else {
+            int64_t cap = b ? (b->cap < 8192 ? b->cap * 2 : b->cap) : 64;
+            nb_block *nb = nb__arena_alloc_aligned(ctx->arena,
+                                                   sizeof *nb + sizeof(void *) * (size_t)cap, 16);
+            if (!nb) {
+                ctx->oom = 1;
+                return -1;
+            }
+            *nb = (nb_block){.prev = b, .cap = cap};
+            if (b)
+                b->next = nb;
+            else
+                l->first = nb;
+            b = nb;
         }
-        if (v->len)
-            memcpy(items, v->items, sizeof *items * (size_t)v->len);
-        v->items = items;
-        v->cap = cap;
+        l->last = b;
     }
-    v->items[v->len++] = item;
+    b->items[b->len++] = item;
+    l->len++;
     return 0;
 }
 
-/* Depth-first post-order over nodes reachable from the roots, with an
- * explicit stack of (node, next input) frames: no recursion, so a chain of
- * millions of ops needs no deep C stack.  Also counts, per tensor, how many
- * node-input edges point at it (for "gradient is final" events).  When
- * `links` is given, it receives, parallel to `order`, each node's table
- * entries (output first, then one per input that requires grad), so the
- * sweep reaches them without hashing again. */
-static int nb_topo_sort(nb_bw_ctx *ctx, nb_entry **table, nb_tensor *const *roots, int n_roots,
-                        nb_vec *order, nb_vec *links)
+/* The last item (the list must not be empty). */
+static inline void *nb_list_top(const nb_list *l) { return l->last->items[l->last->len - 1]; }
+
+static inline void nb_list_pop(nb_list *l)
 {
-    nb_vec stack = {0}, next = {0}, frame_links = {0};
+    l->len--;
+    if (--l->last->len == 0 && l->last->prev)
+        l->last = l->last->prev;
+}
+
+/* Walk the items first to last (f) or last to first (r). */
+#define NB_LIST_FOR(l, it)                                                                  \
+    for (nb_block *b_ = (l)->first, *end_ = (l)->last ? (l)->last->next : NULL;            \
+         b_ != end_; b_ = b_->next)                                                         \
+        for (int64_t i_ = 0; i_ < b_->len && ((it) = b_->items[i_], 1); i_++)
+#define NB_LIST_FOR_REV(l, it)                                                              \
+    for (nb_block *b_ = (l)->last; b_; b_ = b_->prev)                                       \
+        for (int64_t i_ = b_->len - 1; i_ >= 0 && ((it) = b_->items[i_], 1); i_--)
+
+/* The record of a node's own output, which the sort made. */
+static inline struct nb_pass_slot *nb_out_slot(nb_bw_ctx *ctx, nb_entry *table,
+                                               struct nb_node *node)
+{
+    return ctx->in_nodes ? &node->slot : nb_slot_find(ctx, table, node->output);
+}
+
+/* Depth-first post-order over nodes reachable from the roots, with an
+ * explicit stack of nodes whose next input to visit is kept in their output's
+ * record: no recursion, so a chain of millions of ops needs no deep C
+ * stack.  Also counts, per tensor, how many node-input edges point at it
+ * (for "gradient is final" events). */
+static int nb_topo_sort(nb_bw_ctx *ctx, nb_entry **table, nb_tensor *const *roots, int n_roots,
+                        nb_list *order)
+{
+    nb_list stack = {0};
     for (int r = 0; r < n_roots; r++) {
         nb_tensor *root = roots[r];
         if (!root->node)
             continue;
-        nb_entry *e = nb_entry_get(ctx, table, root);
+        struct nb_pass_slot *e = nb_slot_get(ctx, table, root);
         if (!e)
             return NB_ERR_NOMEM;
-        if (e->visited)
+        if (e->next >= 0)
             continue;
-        e->visited = 1;
-        nb_entry *out_entry = e;
-        struct nb_node *push = root->node;
-        for (;;) {
-            if (push) { /* open a frame for `push`, whose output's entry is out_entry */
-                if (nb_vec_push(ctx, &stack, push) < 0 || nb_vec_push(ctx, &next, (void *)0) < 0)
-                    return NB_ERR_NOMEM;
-                if (links) {
-                    nb_entry **arr = nb__arena_alloc_aligned(
-                        ctx->arena, sizeof *arr * (size_t)(push->n_inputs + 1), 8);
-                    if (!arr || nb_vec_push(ctx, &frame_links, arr) < 0)
-                        return NB_ERR_NOMEM;
-                    arr[0] = out_entry;
-                }
-                push = NULL;
-            }
-            if (!stack.len)
-                break;
-            struct nb_node *node = stack.items[stack.len - 1];
-            intptr_t k = (intptr_t)next.items[next.len - 1];
+        e->next = 0;
+        if (nb_list_push(ctx, &stack, root->node) < 0)
+            return NB_ERR_NOMEM;
+        while (stack.len) {
+            struct nb_node *node = nb_list_top(&stack);
+            struct nb_pass_slot *os = nb_out_slot(ctx, *table, node);
+            int k = os->next;
             if (k == node->n_inputs) {
-                stack.len--;
-                next.len--;
-                if (nb_vec_push(ctx, order, node) < 0)
-                    return NB_ERR_NOMEM;
-                if (links && nb_vec_push(ctx, links, frame_links.items[--frame_links.len]) < 0)
+                nb_list_pop(&stack);
+                if (nb_list_push(ctx, order, node) < 0)
                     return NB_ERR_NOMEM;
                 continue;
             }
-            next.items[next.len - 1] = (void *)(k + 1);
+            os->next = k + 1;
             nb_tensor *in = node->inputs[k];
             if (!in->requires_grad)
                 continue;
-            nb_entry *ie = nb_entry_get(ctx, table, in);
+            struct nb_pass_slot *ie = nb_slot_get(ctx, table, in);
             if (!ie)
                 return NB_ERR_NOMEM;
             ie->pending++;
-            if (links)
-                ((nb_entry **)frame_links.items[frame_links.len - 1])[k + 1] = ie;
-            if (in->node && !ie->visited) {
-                ie->visited = 1;
-                push = in->node;
-                out_entry = ie;
+            if (in->node && ie->next < 0) {
+                ie->next = 0;
+                if (nb_list_push(ctx, &stack, in->node) < 0)
+                    return NB_ERR_NOMEM;
             }
         }
     }
     return 0;
+}
+
+/* Serial and record placement for a pass (or a sort) starting now. */
+static void nb_ctx_begin(nb_bw_ctx *ctx)
+{
+    ctx->serial = atomic_fetch_add_explicit(&nb_pass_serials, 1, memory_order_relaxed);
+    ctx->in_nodes = nb_pass_depth == 0;
 }
 
 int nb_graph_nodes(nb_tensor *const *roots, int n_roots, const nb_node ***nodes, int64_t *count)
@@ -176,14 +233,21 @@ int nb_graph_nodes(nb_tensor *const *roots, int n_roots, const nb_node ***nodes,
         return nb__null_input("nb_graph_nodes", !roots ? "roots" : !nodes ? "nodes" : "count");
     if (nb__check_inputs("nb_graph_nodes", roots, n_roots) < 0)
         return nb_last_status();
-    nb_bw_ctx ctx_store = {nb_arena_current(), 0}, *ctx = &ctx_store;
+    nb_bw_ctx ctx_store = {nb_arena_current(), 0, 0, false}, *ctx = &ctx_store;
     if (!ctx->arena)
         return nb__error(NB_ERR_STATE, "nb_graph_nodes: no current arena (call nb_arena_use first)");
+    nb_ctx_begin(ctx);
     nb_entry *table = NULL;
-    nb_vec order = {0};
-    if (nb_topo_sort(ctx, &table, roots, n_roots, &order, NULL) < 0 || ctx->oom)
+    nb_list order = {0};
+    const nb_node **arr = NULL;
+    if (nb_topo_sort(ctx, &table, roots, n_roots, &order) < 0 || ctx->oom ||
+        !(arr = nb__arena_alloc_aligned(ctx->arena, sizeof *arr * (size_t)(order.len ? order.len : 1), 8)))
         return nb__error(NB_ERR_NOMEM, "nb_graph_nodes: out of memory");
-    *nodes = (const nb_node **)order.items;
+    int64_t i = 0;
+    struct nb_node *node;
+    NB_LIST_FOR(&order, node)
+        arr[i++] = node;
+    *nodes = arr;
     *count = order.len;
     return NB_OK;
 }
@@ -216,7 +280,7 @@ static const nb_op nb_op_accumulate = {
     .backward = nb_accum_backward,
 };
 
-static int nb_accumulate(nb_entry *e, nb_tensor *g)
+static int nb_accumulate(struct nb_pass_slot *e, nb_tensor *g)
 {
     if (!e->grad) {
         e->grad = g;
@@ -280,14 +344,14 @@ static int nb_check_saved(const struct nb_node *node)
         if (!(node->op->saved & NB_SAVES_INPUT(k > 30 ? 30 : k)))
             continue;
         const nb_tensor *in = node->inputs[k];
-        if (nb__version(in) != node->input_versions[k])
+        if (nb__version(in) != nb__node_input_versions(node)[k])
             return nb__error(NB_ERR_STATE,
                              "backward of '%s'%s: input %d (%s) was modified in place after the "
                              "forward pass saved it (version %llu when saved, now %llu); do the "
                              "in-place update after backward, or work on a copy",
                              node->op->name, nb__node_site(node, site, sizeof site), k + 1,
                              nb__shape_fmt(in->ndim, in->shape, shape, sizeof shape),
-                             (unsigned long long)node->input_versions[k],
+                             (unsigned long long)nb__node_input_versions(node)[k],
                              (unsigned long long)nb__version(in));
     }
     if ((node->op->saved & NB_SAVES_OUTPUT) && nb__version(node->output) != node->output_version)
@@ -298,12 +362,12 @@ static int nb_check_saved(const struct nb_node *node)
                          (unsigned long long)node->output_version,
                          (unsigned long long)nb__version(node->output));
     for (int s = 0; s < node->n_saved; s++)
-        if (nb__version(node->saved[s]) != node->saved_versions[s])
+        if (nb__version(node->saved[s]) != nb__node_saved_versions(node)[s])
             return nb__error(NB_ERR_STATE,
                              "backward of '%s'%s: saved tensor %d was modified in place (version "
                              "%llu when saved, now %llu)",
                              node->op->name, nb__node_site(node, site, sizeof site), s + 1,
-                             (unsigned long long)node->saved_versions[s],
+                             (unsigned long long)nb__node_saved_versions(node)[s],
                              (unsigned long long)nb__version(node->saved[s]));
     return 0;
 }
@@ -328,10 +392,10 @@ enum { NB_MODE_LEAVES = 0, NB_MODE_RETURN = 1 };
  * its gradients twice.  Checked for every node before anything is added, so
  * a refused pass leaves every .grad as it was.  The node met first by the
  * sweep (nearest the loss) is named. */
-static int nb_check_not_consumed(const char *api, const nb_vec *order)
+static int nb_check_not_consumed(const char *api, const nb_list *order)
 {
-    for (int64_t s = order->len - 1; s >= 0; s--) {
-        const struct nb_node *node = order->items[s];
+    const struct nb_node *node;
+    NB_LIST_FOR_REV(order, node) {
         if (node->consumed) {
             char site[300];
             return nb__error(NB_ERR_STATE,
@@ -346,12 +410,13 @@ static int nb_check_not_consumed(const char *api, const nb_vec *order)
 
 /* Mark every node of the pass once, when the first .grad is about to change:
  * a pass that fails before that leaves the graph usable. */
-static void nb_consume(const nb_vec *order, bool *done)
+static void nb_consume(const nb_list *order, bool *done)
 {
     if (*done)
         return;
-    for (int64_t s = 0; s < order->len; s++)
-        ((struct nb_node *)order->items[s])->consumed = true;
+    struct nb_node *node;
+    NB_LIST_FOR(order, node)
+        node->consumed = true;
     *done = true;
 }
 
@@ -359,9 +424,8 @@ static void nb_consume(const nb_vec *order, bool *done)
 typedef struct nb_run {
     const char *api;   /* the public function called, for messages */
     nb_bw_ctx *ctx;    /* the pass's arena and out-of-memory flag */
-    nb_entry *table;   /* bookkeeping per tensor */
-    nb_vec order;      /* the nodes, each after every node it depends on */
-    nb_vec links;      /* per node: its output's entry, then one per input */
+    nb_entry *table;   /* bookkeeping of the leaves (and of every tensor when nested) */
+    nb_list order;     /* the nodes, each after every node it depends on */
     int mode;          /* NB_MODE_LEAVES: add into .grad; NB_MODE_RETURN: keep in table */
     bool create_graph; /* NB_CREATE_GRAPH: the formulas' ops are recorded */
     bool marked;       /* the consumed marks are set, or there are none to set */
@@ -402,7 +466,7 @@ static int nb_seed(nb_run *r, nb_tensor *const *outputs, int n_outputs,
                              "%s: output %d does not require grad: nothing it depends on was "
                              "marked with nb_tensor_set_requires_grad (or it was computed in a no-grad scope)",
                              api, j + 1);
-        nb_entry *e = nb_entry_get(r->ctx, &r->table, out);
+        struct nb_pass_slot *e = nb_slot_get(r->ctx, &r->table, out);
         if (!e)
             return nb__error(NB_ERR_NOMEM, "%s: out of memory", api);
         int rc = nb_accumulate(e, g);
@@ -479,25 +543,19 @@ static nb_tensor *nb_refuse_input_grad(const struct nb_node *node, int k, const 
  * site (the nodes it records and anomaly messages from its ops point at the
  * forward op), and a failure inside it is reported as this node's.  On
  * success *grad_in holds one gradient per input, NULL where none was asked
- * for. */
+ * for (gi comes zeroed, one slot per input). */
 static int nb_node_backward(nb_run *r, const struct nb_node *node, nb_tensor *grad,
-                            nb_tensor ***grad_in)
+                            nb_tensor **gi)
 {
     int rc = nb_check_saved(node);
     if (rc < 0)
         return rc;
     if (r->create_graph && (node->op->flags & NB_OP_ONCE_DIFFERENTIABLE))
         return nb_refuse_second_order(r->api, node);
-    size_t size = sizeof **grad_in * (size_t)node->n_inputs;
-    nb_tensor **gi = nb__arena_alloc_aligned(r->ctx->arena, size, 8);
-    if (!gi)
-        return nb_last_status();
-    memset(gi, 0, size);
     nb_set_call_site(node->file, node->line);
     rc = node->op->backward(node, grad, gi);
     if (rc < 0 || nb_last_status() == NB_ERR_NUMERIC)
         return nb_formula_error(node);
-    *grad_in = gi;
     return 0;
 }
 
@@ -526,8 +584,8 @@ static nb_tensor *nb_input_grad(const struct nb_node *node, int k, nb_tensor *g)
  * that was the input's last edge and the input is a leaf, its gradient is
  * final: the hook hears of it and nb_backward adds it into the leaf's .grad
  * (marking the graph consumed first). */
-static int nb_deliver(nb_run *r, const struct nb_node *node, int k, nb_tensor *g, nb_entry *ie,
-                      int64_t step)
+static int nb_deliver(nb_run *r, const struct nb_node *node, int k, nb_tensor *g,
+                      struct nb_pass_slot *ie, int64_t step)
 {
     nb_tensor *in = node->inputs[k];
     nb_emit(NB_EVENT_PASS, node, k, in, g, step, false);
@@ -547,26 +605,35 @@ static int nb_deliver(nb_run *r, const struct nb_node *node, int k, nb_tensor *g
 static int nb_sweep(nb_run *r)
 {
     int64_t step = 0; /* nodes visited so far: the hook's step */
-    for (int64_t s = r->order.len - 1; s >= 0; s--) {
-        struct nb_node *node = r->order.items[s];
-        nb_entry **link = r->links.items[s]; /* the output's entry, then the inputs' */
-        nb_entry *oe = link[0];
+    nb_tensor *gi_small[8];
+    struct nb_node *node;
+    NB_LIST_FOR_REV(&r->order, node) {
+        struct nb_pass_slot *oe = nb_out_slot(r->ctx, r->table, node);
         if (!oe)
             return nb__error(NB_ERR_NOMEM, "%s: out of memory", r->api);
         if (!oe->grad)
             continue; /* no gradient flows through this node */
         nb_emit(NB_EVENT_NODE, node, -1, node->output, oe->grad, step, false);
-        nb_tensor **grad_in = NULL;
-        int rc = nb_node_backward(r, node, oe->grad, &grad_in);
+        /* one gradient slot per input: on the stack for the usual few */
+        size_t n = (size_t)node->n_inputs;
+        nb_tensor **gi = n <= 8 ? gi_small : nb__arena_alloc_aligned(r->ctx->arena, sizeof *gi * n, 8);
+        if (!gi)
+            return nb_last_status();
+        memset(gi, 0, sizeof *gi * n);
+        int rc = nb_node_backward(r, node, oe->grad, gi);
         if (rc < 0)
             return rc;
         for (int k = 0; k < node->n_inputs; k++) {
-            if (!node->inputs[k]->requires_grad)
+            nb_tensor *in = node->inputs[k];
+            if (!in->requires_grad)
                 continue;
-            nb_tensor *g = nb_input_grad(node, k, grad_in[k]);
+            nb_tensor *g = nb_input_grad(node, k, gi[k]);
             if (!g)
                 return nb_last_status();
-            if ((rc = nb_deliver(r, node, k, g, link[k + 1], step)) < 0)
+            struct nb_pass_slot *ie = nb_slot_find(r->ctx, r->table, in);
+            if (!ie)
+                return nb__error(NB_ERR_NOMEM, "%s: out of memory", r->api);
+            if ((rc = nb_deliver(r, node, k, g, ie, step)) < 0)
                 return rc;
         }
         step++;
@@ -585,7 +652,7 @@ static int nb_finish(nb_run *r, nb_tensor *const *outputs, int n_outputs)
     for (int j = 0; j < n_outputs; j++) {
         if (outputs[j]->node)
             continue;
-        nb_entry *e = nb_entry_find(r->table, outputs[j]);
+        struct nb_pass_slot *e = nb_slot_find(r->ctx, r->table, outputs[j]);
         int rc = e && e->grad && e->pending == 0 ? nb_accumulate_leaf(outputs[j], e->grad) : 0;
         if (rc < 0)
             return rc;
@@ -612,7 +679,7 @@ static int nb_run_backward(const char *api, nb_tensor *const *outputs, int n_out
     /* The inputs are valid: start with a clean slate, so that a failure
      * inside a backward formula is told apart from an old, ignored one. */
     nb_clear_error();
-    int rc = nb_topo_sort(ctx, &r.table, outputs, n_outputs, &r.order, &r.links);
+    int rc = nb_topo_sort(ctx, &r.table, outputs, n_outputs, &r.order);
     if (rc < 0 || ctx->oom)
         return nb__error(NB_ERR_NOMEM, "%s: out of memory while sorting the graph", api);
     rc = nb_seed(&r, outputs, n_outputs, grad_outputs);
@@ -630,22 +697,26 @@ static int nb_run_backward(const char *api, nb_tensor *const *outputs, int n_out
  * checked, and put back afterwards, failed or not: temporaries go to the
  * current arena (the first output's when none is current), grad mode is on
  * only to record a create-graph pass, the pass observers (NB_TRACE) see it,
- * and the caller's call site survives the nodes' sites set by the sweep. */
+ * and the caller's call site survives the nodes' sites set by the sweep.
+ * *ctx gets the pass's serial, with which *table finds its records. */
 static int nb_run_pass(const char *api, nb_tensor *const *outputs, int n_outputs,
                        nb_tensor *const *grad_outputs, unsigned flags, int mode,
-                       nb_entry **table)
+                       nb_entry **table, nb_bw_ctx *ctx)
 {
     nb_arena *prev = nb_arena_current();
-    nb_bw_ctx ctx = {prev ? prev : outputs[0]->arena, 0};
-    nb_arena_use(ctx.arena);
+    *ctx = (nb_bw_ctx){.arena = prev ? prev : outputs[0]->arena};
+    nb_ctx_begin(ctx);
+    nb_pass_depth++;
+    nb_arena_use(ctx->arena);
     bool prev_grad = nb_set_grad_enabled((flags & NB_CREATE_GRAPH) != 0);
     bool observed = nb__pass_observers_begin();
     const char *site_file;
     int site_line;
     nb__get_call_site(&site_file, &site_line);
-    int rc = nb_run_backward(api, outputs, n_outputs, grad_outputs, flags, mode, table, &ctx);
+    int rc = nb_run_backward(api, outputs, n_outputs, grad_outputs, flags, mode, table, ctx);
     if (observed)
         nb__pass_observers_end();
+    nb_pass_depth--;
     nb_set_call_site(site_file, site_line);
     nb_set_grad_enabled(prev_grad);
     nb_arena_use(prev);
@@ -659,8 +730,10 @@ static int nb_backward_impl(const char *api, nb_tensor *loss, nb_tensor *grad_ou
     if (rc < 0)
         return rc;
     nb_entry *table = NULL;
+    nb_bw_ctx ctx;
     nb_tensor *grads[1] = {grad_output};
-    return nb_run_pass(api, &loss, 1, grad_output ? grads : NULL, flags, NB_MODE_LEAVES, &table);
+    return nb_run_pass(api, &loss, 1, grad_output ? grads : NULL, flags, NB_MODE_LEAVES, &table,
+                       &ctx);
 }
 
 int nb_backward(nb_tensor *loss, nb_tensor *grad_output)
@@ -699,11 +772,15 @@ int nb_grad(nb_tensor *const *outputs, int n_outputs, nb_tensor *const *inputs, 
     if (rc < 0)
         return rc;
     nb_entry *table = NULL;
-    rc = nb_run_pass("nb_grad", outputs, n_outputs, grad_outputs, flags, NB_MODE_RETURN, &table);
+    nb_bw_ctx ctx;
+    rc = nb_run_pass("nb_grad", outputs, n_outputs, grad_outputs, flags, NB_MODE_RETURN, &table,
+                     &ctx);
     if (rc < 0)
         return rc;
     for (int i = 0; i < n_inputs; i++) {
-        nb_entry *e = nb_entry_find(table, inputs[i]);
+        /* the records of an outermost pass stay in the nodes until another
+         * pass over them starts: none has yet on this thread */
+        struct nb_pass_slot *e = nb_slot_find(&ctx, table, inputs[i]);
         if (e && e->grad) {
             grads[i] = e->grad;
         } else if (!(flags & NB_ALLOW_UNUSED)) {

@@ -20,9 +20,11 @@
  * lives at least as long as the node) are one named struct of the op's own,
  * e.g. `typedef struct { double slope; } nb_leaky_relu_params;`, read as
  * p->slope.  The descriptor's params_size says how many bytes of it the node
- * keeps (NB_PARAMS(T) checks at compile time that T fits). */
+ * keeps (NB_PARAMS(T) checks at compile time that T fits, and that it needs
+ * no more than 8-byte alignment, which the node's copy has). */
 #define NB_OP_PARAMS_MAX 64
-#define NB_PARAMS(T) (sizeof(T) + 0 * sizeof(char[sizeof(T) <= NB_OP_PARAMS_MAX ? 1 : -1]))
+#define NB_PARAMS(T)                                                                         \
+    (sizeof(T) + 0 * sizeof(char[sizeof(T) <= NB_OP_PARAMS_MAX && _Alignof(T) <= 8 ? 1 : -1]))
 
 /* Bits of nb_op.saved: what backward reads, so that an in-place change to it
  * between forward and backward is reported instead of silently used. */
@@ -74,29 +76,54 @@ struct nb_op {
     } zip;
 };
 
+/* The backward engine's bookkeeping for one tensor in one pass (backward.c):
+ * in the node for a node's output, in a small table for leaves. */
+struct nb_pass_slot {
+    nb_tensor *grad;  /* gradient accumulated so far (NULL: none arrived) */
+    uint64_t pass;    /* the serial of the pass the rest belongs to */
+    int32_t pending;  /* edges from graph nodes that have not delivered yet */
+    int32_t next;     /* the sort: -1 not expanded, else the next input to visit */
+};
+
+/* A node is one arena record sized to its op: the fixed part below, then
+ * the inputs' versions, the input pointers and the parameter copy (op->
+ * params_size bytes), so a scalar op of a long chain costs about 120 bytes
+ * instead of a fixed 64-byte parameter block and four saved slots. */
 struct nb_node {
     const nb_op *op;
-    int n_inputs;
-    nb_tensor **inputs;
-    uint64_t *input_versions; /* versions of the inputs when recorded */
     nb_tensor *output;
-    uint64_t output_version;
-    union { /* a copy of the op's parameter struct (nb__node_params) */
-        unsigned char bytes[NB_OP_PARAMS_MAX];
-        max_align_t align;
-    } params;
-    int n_saved; /* extra tensors saved with nb__node_save */
-    nb_tensor *saved[NB_MAX_SAVED];
-    uint64_t saved_versions[NB_MAX_SAVED];
-    uint64_t id;
+    nb_tensor **inputs;       /* n_inputs, stored after the node */
     const char *file;
+    uint64_t id;
+    uint64_t output_version;
+    /* Extra tensors saved with nb__node_save: NULL until the first one, then
+     * NB_MAX_SAVED slots followed by their versions (nb__node_saved_versions). */
+    nb_tensor **saved;
+    /* The backward engine's bookkeeping for this node's output, valid only in
+     * the pass whose serial is slot.pass (backward.c): a pass never reads
+     * what another pass left, so no field needs resetting. */
+    struct nb_pass_slot slot;
+    int n_inputs;
     int line;
+    unsigned char n_saved;
     /* An nb_backward pass added gradients from this node into .grad: a
      * second one would count them again, so it is refused (NB_RETAIN_GRAPH
      * keeps the mark off).  The only mark a pass leaves in a node. */
     bool consumed;
-    void *user; /* custom ops: state owned by the op's author */
 };
+
+/* The versions of the inputs when the node was recorded (n_inputs of them,
+ * just after the node). */
+static inline uint64_t *nb__node_input_versions(const struct nb_node *node)
+{
+    return (uint64_t *)(void *)((unsigned char *)(uintptr_t)node + sizeof *node);
+}
+
+/* The versions of the saved tensors when they were saved. */
+static inline uint64_t *nb__node_saved_versions(const struct nb_node *node)
+{
+    return (uint64_t *)(void *)(node->saved + NB_MAX_SAVED);
+}
 
 /* True for the descriptor of an op made by nb_custom_op_define (custom_op.c):
  * the teaching tools show no built-in rule for it, even when its name is a
@@ -115,7 +142,7 @@ nb_tensor *nb__op_apply(const nb_op *op, nb_tensor *const *inputs, int n_inputs,
  *     const nb_leaky_relu_params *p = nb__node_params(node); */
 static inline const void *nb__node_params(const struct nb_node *node)
 {
-    return node->params.bytes;
+    return node->inputs + node->n_inputs; /* after the input pointers (record.c) */
 }
 
 /* Save an extra tensor (e.g. argmax indices) on the node that produced `out`

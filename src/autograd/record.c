@@ -194,17 +194,20 @@ nb_tensor *nb__op_apply(const nb_op *op, nb_tensor *const *inputs, int n_inputs,
     if (!record)
         return out;
 
-    nb_arena *arena = out->arena;
-    struct nb_node *node = nb__arena_alloc_aligned(arena, sizeof *node, 16);
-    nb_tensor **ins = node ? nb__arena_alloc_aligned(arena, sizeof *ins * (size_t)(n_inputs ? n_inputs : 1), 8) : NULL;
-    uint64_t *vers = ins ? nb__arena_alloc_aligned(arena, sizeof *vers * (size_t)(n_inputs ? n_inputs : 1), 8) : NULL;
-    if (!vers)
+    /* One record sized to the op: node, input versions, input pointers, the
+     * parameter copy (graph.h). */
+    size_t n = (size_t)n_inputs;
+    size_t params_bytes = (op->params_size + 7) & ~(size_t)7;
+    size_t bytes = sizeof(struct nb_node) + n * (sizeof(uint64_t) + sizeof(nb_tensor *)) + params_bytes;
+    struct nb_node *node = nb__arena_alloc_aligned(out->arena, bytes, 8);
+    if (!node)
         return NULL;
     memset(node, 0, sizeof *node);
+    uint64_t *vers = nb__node_input_versions(node);
+    nb_tensor **ins = (nb_tensor **)(void *)(vers + n);
     node->op = op;
     node->n_inputs = n_inputs;
     node->inputs = ins;
-    node->input_versions = vers;
     for (int k = 0; k < n_inputs; k++) {
         ins[k] = inputs[k];
         vers[k] = nb__version(inputs[k]);
@@ -214,9 +217,9 @@ nb_tensor *nb__op_apply(const nb_op *op, nb_tensor *const *inputs, int n_inputs,
     /* Most parameter structs are one double (x + c, x * c on every step of
      * a chain): a fixed-size copy is a move, not a call. */
     if (op->params_size == sizeof(double))
-        memcpy(node->params.bytes, params, sizeof(double));
+        memcpy(ins + n, params, sizeof(double));
     else if (op->params_size)
-        memcpy(node->params.bytes, params, op->params_size);
+        memcpy(ins + n, params, op->params_size);
     node->id = nb_next_node_id++;
     const nb_site *site = nb_site_now();
     node->file = site->file;
@@ -233,8 +236,14 @@ int nb__node_save(nb_tensor *out, nb_tensor *saved)
     struct nb_node *node = out->node;
     if (node->n_saved >= NB_MAX_SAVED)
         return nb__error(NB_ERR_STATE, "%s: more than %d saved tensors", node->op->name, NB_MAX_SAVED);
+    if (!node->saved) { /* the slots come with the first saved tensor: most nodes save none */
+        node->saved = nb__arena_alloc_aligned(out->arena,
+                                              NB_MAX_SAVED * (sizeof(nb_tensor *) + sizeof(uint64_t)), 8);
+        if (!node->saved)
+            return nb_last_status();
+    }
     node->saved[node->n_saved] = saved;
-    node->saved_versions[node->n_saved] = nb__version(saved);
+    nb__node_saved_versions(node)[node->n_saved] = nb__version(saved);
     node->n_saved++;
     return 0;
 }
