@@ -24,6 +24,7 @@
  *            run's settings (defaults below, in full_run).
  * Exits 77 (a skip for `make check`) when the text is not installed.
  */
+#define _POSIX_C_SOURCE 200809L /* popen */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>

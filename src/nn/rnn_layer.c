@@ -1,6 +1,6 @@
 /* Sequence layers: a cell unrolled over the time axis of x (N, T, I) on the
- * dynamic graph, as a model layer.  The input projection of every step is one
- * matrix product over N*T rows; only the recurrent product runs per step. */
+ * dynamic graph, as a model layer: step t runs the cell on x[:, t, :] and
+ * the previous step's state, and the steps' h are joined into (N, T, H). */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
@@ -107,7 +107,6 @@ nb_tensor *nb__rnn_layer_forward(nb_model *model, nb_tensor *x, void *ctx)
         return NULL;
     }
     int64_t n = x->shape[0], T = x->shape[1], in = L->input_size, hid = L->hidden_size;
-    int64_t gh = nb__rnn_gates(L->kind) * hid;
     if (T < 1) {
         nb__error(NB_ERR_SHAPE, "%s: x has no time steps (%s)", who,
                   nb__shape_fmt(x->ndim, x->shape, s1, sizeof s1));
@@ -120,12 +119,7 @@ nb_tensor *nb__rnn_layer_forward(nb_model *model, nb_tensor *x, void *ctx)
         h = nb_zeros(x->dtype, 2, (const int64_t[]){n, hid});
     if (L->kind == NB_RNN_LSTM && !c)
         c = nb_zeros(x->dtype, 2, (const int64_t[]){n, hid});
-    /* all steps' x w_ih^T + b_ih at once, viewed as (N, T, G*H) */
-    nb_tensor *xg = nb_reshape(nb_add(nb_matmul_t(nb_reshape(x, 2, (const int64_t[]){n * T, in}),
-                                                  L->w_ih, false, true),
-                                      L->b_ih),
-                               3, (const int64_t[]){n, T, gh});
-    if (!xg || !h || (L->kind == NB_RNN_LSTM && !c))
+    if (!h || (L->kind == NB_RNN_LSTM && !c))
         return NULL;
     nb_tensor **hs = malloc((size_t)T * sizeof *hs);
     if (!hs) {
@@ -134,9 +128,15 @@ nb_tensor *nb__rnn_layer_forward(nb_model *model, nb_tensor *x, void *ctx)
     }
     nb_tensor *out = NULL;
     for (int64_t t = 0; t < T; t++) {
-        nb_tensor *xt = nb_reshape(nb_slice(xg, 1, t, t + 1), 2, (const int64_t[]){n, gh});
+        /* The input projection is made per step, not once for all steps and
+         * then sliced: the backward of a slice is a zero tensor of its
+         * source's size, so slicing an (N, T, G*H) projection would cost
+         * O(T^2 N G H) in backward.  Here only an x that requires grad (a
+         * stacked layer's input) pays that, at the smaller size N*T*I. */
+        nb_tensor *xt = nb_reshape(nb_slice(x, 1, t, t + 1), 2, (const int64_t[]){n, in});
+        nb_tensor *xg = nb_add(nb_matmul_t(xt, L->w_ih, false, true), L->b_ih);
         nb_tensor *h1 = NULL, *c1 = NULL;
-        if (!xt || nb__rnn_step(L->kind, xt, h, c, L->w_hh, L->b_hh, &h1,
+        if (!xg || nb__rnn_step(L->kind, xg, h, c, L->w_hh, L->b_hh, &h1,
                                 L->kind == NB_RNN_LSTM ? &c1 : NULL) < 0)
             goto done;
         hs[t] = h = h1;
