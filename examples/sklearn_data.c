@@ -36,7 +36,9 @@ static FILE *open_data(const char *file, char *path, size_t size)
     for (int i = 0; i < 3; i++) {
         if (!dirs[i][0])
             continue;
-        snprintf(path, size, "%s/%s", dirs[i], file);
+        int w = snprintf(path, size, "%s/%s", dirs[i], file);
+        if (w < 0 || (size_t)w >= size)
+            continue; /* too long for the caller's buffer: not a path to try */
         FILE *f = fopen(path, "r");
         if (f)
             return f;
