@@ -166,7 +166,7 @@ static nb_tensor *LSTM_HC(nb_tensor *x, nb_tensor *h, nb_tensor *c, nb_tensor *w
     X(max_pool2d, "2x3x5x7", -1, 1, nb_max_pool2d(a, 3, 2, POOL2D(2, 2, 1, 1)))         \
     X(max_pool2d_default, "1x2x6x6", -1, 1, nb_max_pool2d(a, 2, 2, NULL))               \
     X(avg_pool2d, "2x2x5x7", -1, 1, nb_avg_pool2d(a, 3, 3, POOL2D(2, 2, 1, 1)))         \
-    X(global_avg_pool2d, "2x3x4x5", -1, 1, nb_global_avg_pool2d(a))
+    X(global_avg_pool2d, "2x3x4x5", -1, 1, nb_global_avg_pool2d(a))                   \
     /* recurrent cells (x, h, [c], w_ih, w_hh, b_ih, b_hh), against torch.nn cells */    \
     X(rnn_cell, "3x4 3x5 5x4 5x5 5 5", -0.9, 0.9, nb_rnn_cell(a, b, c, d, e, f))          \
     X(lstm_cell, "3x4 3x5 3x5 20x4 20x5 20 20", -0.9, 0.9, LSTM_HC(a, b, c, d, e, f, g))  \
