@@ -431,6 +431,35 @@ typedef struct nb_run {
     bool marked;       /* the consumed marks are set, or there are none to set */
 } nb_run;
 
+/* The run whose sweep is calling an op's backward on this thread, for
+ * nb__grad_sink; saved and put back around each run, so a pass nested in a
+ * custom op's backward has its own. */
+static _Thread_local nb_run *nb_sink_run = NULL;
+
+nb_tensor nb__grad_added_marker;
+
+nb_tensor *nb__grad_sink(const struct nb_node *node, int k)
+{
+    nb_run *r = nb_sink_run;
+    /* Only where adding straight into .grad is what the usual path would do
+     * and nobody could tell the difference: an nb_backward pass that records
+     * nothing and that no hook (trace, DOT, page) or anomaly check watches. */
+    if (!r || r->mode != NB_MODE_LEAVES || r->create_graph || nb_hook || nb_anomaly_mode())
+        return NULL;
+    nb_tensor *in = node->inputs[k];
+    nb_tensor *acc = in->grad;
+    if (in->node || !in->requires_grad || !acc || acc->dtype != in->dtype ||
+        !nb_tensor_same_shape(acc, in))
+        return NULL;
+    /* This edge must be the input's only one in the pass, so that the sum
+     * this pass would have added into .grad is exactly this contribution. */
+    struct nb_pass_slot *ie = nb_slot_find(r->ctx, r->table, in);
+    if (!ie || ie->grad || ie->pending != 1)
+        return NULL;
+    nb_consume(&r->order, &r->marked);
+    return acc;
+}
+
 /* Seed the pass: each output's entry gets d(output)/d(output), the given
  * grad_output (which must match the output) or, for a one-element output,
  * ones. */
@@ -588,6 +617,11 @@ static int nb_deliver(nb_run *r, const struct nb_node *node, int k, nb_tensor *g
                       struct nb_pass_slot *ie, int64_t step)
 {
     nb_tensor *in = node->inputs[k];
+    if (g == NB__GRAD_ADDED) { /* the formula added it into .grad itself */
+        ie->pending--;
+        nb__bump_version(in->grad);
+        return 0;
+    }
     nb_emit(NB_EVENT_PASS, node, k, in, g, step, false);
     int rc = nb_accumulate(ie, g);
     if (rc < 0 || --ie->pending > 0 || in->node)
@@ -627,7 +661,7 @@ static int nb_sweep(nb_run *r)
             nb_tensor *in = node->inputs[k];
             if (!in->requires_grad)
                 continue;
-            nb_tensor *g = nb_input_grad(node, k, gi[k]);
+            nb_tensor *g = gi[k] == NB__GRAD_ADDED ? gi[k] : nb_input_grad(node, k, gi[k]);
             if (!g)
                 return nb_last_status();
             struct nb_pass_slot *ie = nb_slot_find(r->ctx, r->table, in);
@@ -679,6 +713,8 @@ static int nb_run_backward(const char *api, nb_tensor *const *outputs, int n_out
     /* The inputs are valid: start with a clean slate, so that a failure
      * inside a backward formula is told apart from an old, ignored one. */
     nb_clear_error();
+    nb_run *prev_run = nb_sink_run;
+    nb_sink_run = &r;
     int rc = nb_topo_sort(ctx, &r.table, outputs, n_outputs, &r.order);
     if (rc < 0 || ctx->oom)
         return nb__error(NB_ERR_NOMEM, "%s: out of memory while sorting the graph", api);
@@ -689,6 +725,7 @@ static int nb_run_backward(const char *api, nb_tensor *const *outputs, int n_out
         rc = nb_sweep(&r);
     if (rc == 0)
         rc = nb_finish(&r, outputs, n_outputs);
+    nb_sink_run = prev_run;
     *table_out = r.table;
     return rc;
 }

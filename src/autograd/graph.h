@@ -171,6 +171,21 @@ int nb__check_inputs(const char *op, nb_tensor *const *inputs, int n_inputs);
  * promotion: use nb_cast). */
 int nb__check_same_dtype(const char *op, nb_tensor *const *inputs, int n_inputs);
 
+/* Fused gradient accumulation, for formulas whose kernel can add into an
+ * existing buffer (a GEMM with beta = 1): in an nb_backward pass, the leaf
+ * .grad into which input k's gradient may be added directly, or NULL when
+ * the formula must return the gradient as usual.  Non-NULL only when this
+ * edge is the input's only one in the pass, the input is a leaf whose .grad
+ * exists with its shape and dtype, and no create-graph, hook or anomaly mode
+ * watches the pass, so the result is the same as the usual path's (which
+ * would add the returned gradient into .grad).  A formula that took the sink
+ * adds its gradient into sink->data and sets grad_in[k] = NB__GRAD_ADDED;
+ * the engine then bumps the version of .grad.  Saves one temporary of the
+ * weight's size and one pass over it per step. */
+nb_tensor *nb__grad_sink(const struct nb_node *node, int k);
+extern nb_tensor nb__grad_added_marker;
+#define NB__GRAD_ADDED (&nb__grad_added_marker)
+
 /* "created at file:line" for messages, or "" when unknown. */
 const char *nb__node_site(const struct nb_node *node, char *buf, size_t size);
 

@@ -87,15 +87,49 @@ static int nb_mm_forward(const nb_op *op, nb_tensor *out, nb_tensor *const *in, 
  *   dB = op(A)^T dC          (when tb: dB = dC^T op(A))
  * in the output's batch shape: the engine sums over the batch axes an operand
  * was broadcast along. */
+/* sink += op(x) op(y) for 2-D operands, with the GEMM's beta = 1: the
+ * gradient goes straight into a leaf's .grad (nb__grad_sink). */
+static int nb_mm_add_into(nb_tensor *sink, const nb_tensor *x, bool tx, const nb_tensor *y,
+                          bool ty)
+{
+    int64_t m, k, k2, n;
+    nb_mm_dims(x, tx, &m, &k);
+    nb_mm_dims(y, ty, &k2, &n);
+    (void)k2;
+    size_t ws_bytes = nb_gemm_workspace_bytes(nb_dtype_size(sink->dtype), m, n, k);
+    void *ws = ws_bytes ? nb_arena_alloc(nb_arena_current(), ws_bytes) : NULL;
+    if (ws_bytes && !ws)
+        return nb__error(NB_ERR_NOMEM, "matmul: out of memory in backward");
+    int64_t ldx = x->shape[1], ldy = y->shape[1];
+    int rc = sink->dtype == NB_F32
+                 ? nb_gemm_f32(tx, ty, m, n, k, 1.0f, x->data, ldx, y->data, ldy, 1.0f,
+                               sink->data, n, ws)
+                 : nb_gemm_f64(tx, ty, m, n, k, 1.0, x->data, ldx, y->data, ldy, 1.0,
+                               sink->data, n, ws);
+    if (rc < 0)
+        return nb__error(NB_ERR_NOMEM, "matmul: GEMM kernel failed (%d)", rc);
+    return 0;
+}
+
 static int nb_mm_backward(const struct nb_node *node, nb_tensor *g, nb_tensor **gi)
 {
     const nb_matmul_params *p = nb__node_params(node);
     nb_tensor *a = node->inputs[0], *b = node->inputs[1];
     bool ta = p->trans_a, tb = p->trans_b;
+    bool plain = a->ndim == 2 && b->ndim == 2; /* no batch axes to sum over */
     if (nb__needs_grad(node, 0))
         gi[0] = ta ? nb_matmul_t(b, g, tb, true) : nb_matmul_t(g, b, false, !tb);
-    if (nb__needs_grad(node, 1))
-        gi[1] = tb ? nb_matmul_t(g, a, true, ta) : nb_matmul_t(a, g, !ta, false);
+    if (nb__needs_grad(node, 1)) {
+        nb_tensor *sink = plain ? nb__grad_sink(node, 1) : NULL;
+        if (sink) { /* a weight's gradient: add it into .grad from the GEMM */
+            int rc = tb ? nb_mm_add_into(sink, g, true, a, ta) : nb_mm_add_into(sink, a, !ta, g, false);
+            if (rc < 0)
+                return rc;
+            gi[1] = NB__GRAD_ADDED;
+        } else {
+            gi[1] = tb ? nb_matmul_t(g, a, true, ta) : nb_matmul_t(a, g, !ta, false);
+        }
+    }
     return 0;
 }
 
