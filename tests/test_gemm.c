@@ -374,6 +374,35 @@ START_TEST(test_threads)
 }
 END_TEST
 
+/* A threaded call and a one-thread call give the same bits: the driver
+ * picks either way per call from the speeds it measures (the first two calls
+ * of a shape try both, then every 32nd tries the slower one), so 70 calls of
+ * one shape take both ways whatever the machine's load. */
+START_TEST(test_threads_bitwise)
+{
+#ifdef _OPENMP
+    int saved = omp_get_max_threads();
+    const int64_t m = 96, n = 256, k = 300;
+    float *a = xmalloc(sizeof(float) * (size_t)(m * k)), *b = xmalloc(sizeof(float) * (size_t)(k * n));
+    float *want = xmalloc(sizeof(float) * (size_t)(m * n)), *got = xmalloc(sizeof(float) * (size_t)(m * n));
+    for (int64_t i = 0; i < m * k; i++)
+        a[i] = (float)rnd();
+    for (int64_t i = 0; i < k * n; i++)
+        b[i] = (float)rnd();
+    omp_set_num_threads(1);
+    ck_assert_int_eq(nb_gemm_f32(false, true, m, n, k, 1.0f, a, k, b, k, 0.0f, want, n, NULL), 0);
+    omp_set_num_threads(2);
+    for (int rep = 0; rep < 70; rep++) {
+        memset(got, 0, sizeof(float) * (size_t)(m * n));
+        ck_assert_int_eq(nb_gemm_f32(false, true, m, n, k, 1.0f, a, k, b, k, 0.0f, got, n, NULL), 0);
+        ck_assert_msg(memcmp(got, want, sizeof(float) * (size_t)(m * n)) == 0, "call %d differs", rep);
+    }
+    omp_set_num_threads(saved);
+    free(a), free(b), free(want), free(got);
+#endif
+}
+END_TEST
+
 START_TEST(test_api)
 {
     ck_assert_str_eq(nb_gemm_impl_name(NB_GEMM_PORTABLE), "portable");
@@ -443,6 +472,7 @@ static Suite *gemm_suite(void)
     tcase_add_test(tc, test_w2_shapes);
     tcase_add_test(tc, test_user_workspace);
     tcase_add_test(tc, test_threads);
+    tcase_add_test(tc, test_threads_bitwise);
     tcase_add_test(tc, test_api);
     suite_add_tcase(s, tc);
     return s;

@@ -201,6 +201,59 @@ static void FN(serial_)(const KERN *kd, bool ta, bool tb, int64_t m,
     }
 }
 
+/* One multi-threaded call: C is cut into chunks of whole tiles along the
+ * dimension with more tiles, and every thread (the caller included) claims
+ * the next chunk from a shared counter until none is left. */
+typedef struct FN(gemm_job_) {
+    const KERN *kd;
+    bool ta, tb, split_n;
+    int64_t m, n, k, lda, ldb, ldc;
+    T alpha, beta;
+    const T *a, *b;
+    T *c;
+    char *base;                /* the workspace: one slice per thread */
+    size_t per, a_bytes;       /* bytes of a slice, and of its A part */
+    int64_t chunk, extent;     /* rows or columns per chunk; m or n */
+    _Atomic int64_t next;      /* the next chunk to claim */
+} FN(gemm_job_);
+
+typedef struct FN(gemm_worker_) {
+    FN(gemm_job_) *job;
+    int slot; /* the workspace slice this thread packs into */
+} FN(gemm_worker_);
+
+static void FN(gemm_chunks_)(FN(gemm_job_) *j, int slot)
+{
+    T *ap = (T *)(j->base + (size_t)slot * j->per);
+    T *bp = (T *)(j->base + (size_t)slot * j->per + j->a_bytes);
+    for (;;) {
+        int64_t lo = atomic_fetch_add_explicit(&j->next, 1, memory_order_relaxed) * j->chunk;
+        if (lo >= j->extent)
+            return;
+        int64_t hi = lo + j->chunk < j->extent ? lo + j->chunk : j->extent;
+        if (j->split_n)
+            FN(serial_)(j->kd, j->ta, j->tb, j->m, hi - lo, j->k, j->alpha, j->a, j->lda,
+                        j->tb ? j->b + lo * j->ldb : j->b + lo, j->ldb, j->beta, j->c + lo,
+                        j->ldc, ap, bp);
+        else
+            FN(serial_)(j->kd, j->ta, j->tb, hi - lo, j->n, j->k, j->alpha,
+                        j->ta ? j->a + lo : j->a + lo * j->lda, j->lda, j->b, j->ldb, j->beta,
+                        j->c + lo * j->ldc, j->ldc, ap, bp);
+    }
+}
+
+static void *FN(gemm_worker_main_)(void *arg)
+{
+    FN(gemm_worker_) *w = arg;
+    FN(gemm_chunks_)(w->job, w->slot);
+    return NULL;
+}
+
+static void FN(run_threads_)(const KERN *kd, int nt, bool ta, bool tb, int64_t m, int64_t n,
+                             int64_t k, T alpha, const T *a, int64_t lda, const T *b,
+                             int64_t ldb, T beta, T *c, int64_t ldc, char *base, size_t per,
+                             size_t a_bytes);
+
 void FN(nb__gemm_run_)(const KERN *kd, bool ta, bool tb, int64_t m,
                        int64_t n, int64_t k, T alpha, const T *a,
                        int64_t lda, const T *b, int64_t ldb, T beta, T *c,
@@ -218,33 +271,55 @@ void FN(nb__gemm_run_)(const KERN *kd, bool ta, bool tb, int64_t m,
                     (T *)base, (T *)(base + a_bytes));
         return;
     }
-    /* Split C into nt slabs of whole tiles along the dimension with more
-     * tiles; each thread packs its own operands into its own slice. */
+    nb__gemm_pace *pace = nb__gemm_pace_of(nb__gemm_shape_key(ta, tb, m, n, k, nt));
+    bool threaded = nb__gemm_pick_threads(pace);
+    uint64_t t0 = nb__now_ns();
+    if (threaded)
+        FN(run_threads_)(kd, nt, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc,
+                         base, per, a_bytes);
+    else
+        FN(serial_)(kd, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc,
+                    (T *)base, (T *)(base + a_bytes));
+    nb__gemm_record(pace, threaded, nb__now_ns() - t0, (double)m * (double)n * (double)k);
+}
+
+/* The threaded way of nb__gemm_run_. */
+static void FN(run_threads_)(const KERN *kd, int nt, bool ta, bool tb, int64_t m, int64_t n,
+                             int64_t k, T alpha, const T *a, int64_t lda, const T *b,
+                             int64_t ldb, T beta, T *c, int64_t ldc, char *base, size_t per,
+                             size_t a_bytes)
+{
+    /* Threads started for this call and joined before it returns: nothing
+     * waits by spinning, so when another program holds the other core the
+     * caller is not slowed by a partner burning its share at a barrier
+     * (with an OpenMP team, 2 threads ran W2 3x slower than 1 on a loaded
+     * machine).  Chunks are claimed dynamically, 4 per thread, so a thread
+     * that is descheduled leaves its work to the others instead of making
+     * them wait; a thread that cannot be started leaves it too. */
     int64_t mt = (m + kd->mr - 1) / kd->mr, ntl = (n + kd->nr - 1) / kd->nr;
     bool split_n = ntl >= mt;
     int64_t tiles = split_n ? ntl : mt, step = split_n ? kd->nr : kd->mr;
-    int64_t per_t = (tiles + nt - 1) / nt;
-#ifdef _OPENMP
-#pragma omp parallel for num_threads(nt) schedule(static)
-#endif
-    for (int t = 0; t < nt; t++) {
-        int64_t lo = (int64_t)t * per_t * step;
-        int64_t hi = lo + per_t * step;
-        int64_t lim = split_n ? n : m;
-        if (hi > lim) hi = lim;
-        if (lo >= hi)
-            continue;
-        T *ap = (T *)(base + (size_t)t * per);
-        T *bp = (T *)(base + (size_t)t * per + a_bytes);
-        if (split_n)
-            FN(serial_)(kd, ta, tb, m, hi - lo, k, alpha, a, lda,
-                        tb ? b + lo * ldb : b + lo, ldb, beta, c + lo, ldc,
-                        ap, bp);
-        else
-            FN(serial_)(kd, ta, tb, hi - lo, n, k, alpha,
-                        ta ? a + lo : a + lo * lda, lda, b, ldb, beta,
-                        c + lo * ldc, ldc, ap, bp);
+    int64_t chunks = 4 * (int64_t)nt < tiles ? 4 * (int64_t)nt : tiles;
+    FN(gemm_job_) job = {
+        .kd = kd, .ta = ta, .tb = tb, .split_n = split_n,
+        .m = m, .n = n, .k = k, .lda = lda, .ldb = ldb, .ldc = ldc,
+        .alpha = alpha, .beta = beta, .a = a, .b = b, .c = c,
+        .base = base, .per = per, .a_bytes = a_bytes,
+        .chunk = (tiles + chunks - 1) / chunks * step, .extent = split_n ? n : m,
+    };
+    atomic_init(&job.next, 0);
+    pthread_t tid[NB__GEMM_MAX_THREADS];
+    FN(gemm_worker_) wk[NB__GEMM_MAX_THREADS];
+    int started = 0;
+    for (int t = 1; t < nt; t++) {
+        wk[started] = (FN(gemm_worker_)){&job, t};
+        if (pthread_create(&tid[started], NULL, FN(gemm_worker_main_), &wk[started]) != 0)
+            break; /* the threads running (or the caller alone) do it all */
+        started++;
     }
+    FN(gemm_chunks_)(&job, 0);
+    for (int t = 0; t < started; t++)
+        pthread_join(tid[t], NULL);
 }
 
 #undef KERN
