@@ -131,9 +131,42 @@ fi
 # ---- bad input
 expect 1 "cannot open $tmp/missing.csv" \
     "$nabla" train "$tmp/missing.csv" --target c --net 2-3-1 --out "$tmp/x.nbt"
+# bad data: the message names the file, the line and the column(s), exactly
+# (expect_line compares the whole line of standard error)
+expect_line() {
+    code=$1 line=$2
+    shift 2
+    "$@" > "$tmp/out" 2> "$tmp/err"
+    rc=$?
+    if [ "$rc" -ne "$code" ]; then
+        bad "exit $rc (expected $code): $*"; sed 's/^/  | /' "$tmp/err" | head -5
+    elif ! grep -qxF -- "$line" "$tmp/err"; then
+        bad "no line '$line' from: $*"; sed 's/^/  | /' "$tmp/err" | head -5
+    else
+        ok
+    fi
+}
 printf 'a,b,c\n1,2,3\n4,5\n' > "$tmp/ragged.csv"
-expect 1 "$tmp/ragged.csv line 3, column 3: the row has 2 columns, expected 3" \
+expect_line 1 "nabla train: $tmp/ragged.csv line 3 has 2 columns, expected 3 (ragged row): column 3 is missing" \
     "$nabla" train "$tmp/ragged.csv" --target c --net 2-3-1 --out "$tmp/x.nbt"
+printf 'a,b,c\n1,2,3\n4,5,6,7\n' > "$tmp/long.csv"
+expect_line 1 "nabla train: $tmp/long.csv line 3 has 4 columns, expected 3 (ragged row): column 4 is extra" \
+    "$nabla" train "$tmp/long.csv" --target c --net 2-3-1 --out "$tmp/x.nbt"
+# predict reads a ragged file of its own with the same message
+expect_line 1 "nabla predict: $tmp/ragged.csv line 3 has 2 columns, expected 3 (ragged row): column 3 is missing" \
+    "$nabla" predict "$tmp/fit.nbt" "$tmp/ragged.csv"
+printf 'a,b,c\n1,2,3\n4,x5,6\n' > "$tmp/word.csv"
+expect_line 1 "nabla train: $tmp/word.csv line 3, column 2: 'x5' is not a number" \
+    "$nabla" train "$tmp/word.csv" --target c --net 2-3-1 --out "$tmp/x.nbt"
+printf 'a,b,c\n1,,3\n' > "$tmp/hole.csv"
+expect_line 1 "nabla train: $tmp/hole.csv line 2, column 2: empty cell" \
+    "$nabla" train "$tmp/hole.csv" --target c --net 2-3-1 --out "$tmp/x.nbt"
+expect_line 1 "nabla train: $iris has no column named 'Species' (its columns: 'sepal_length', 'sepal_width', 'petal_length', 'petal_width', 'species')" \
+    "$nabla" train "$iris" --target Species --classes --net 4-10-3 --out "$tmp/x.nbt"
+expect_line 1 "nabla train: --target 2,10: $iris has 5 columns, so a column number is 1 to 5 (or -1 to -5 from the end), not 10" \
+    "$nabla" train "$iris" --target 2,10 --net 3-10-2 --out "$tmp/x.nbt"
+expect_line 1 "nabla train: --target -6: $iris has 5 columns, so a column number is 1 to 5 (or -1 to -5 from the end), not -6" \
+    "$nabla" train "$iris" --target -6 --net 4-10-1 --out "$tmp/x.nbt"
 expect 1 "$iris line 2, column 5: 'setosa' is not a number" \
     "$nabla" train "$iris" --target petal_width --net 4-8-1 --out "$tmp/x.nbt"
 expect 2 "unknown option '--bogus'; valid options: --target, --net, --out, --classes, --train" \

@@ -102,6 +102,25 @@ static int parse_targets(const char *s, targets *t)
     return CLI_OK;
 }
 
+/* nb_csv_load failed with column numbers given: a number out of range is
+ * said in the numbering of --target (from 1), not in nb_csv_opts' (from 0);
+ * the column count is the one of the library's message (docs/errors.md,
+ * E98).  Any other failure is the library's message. */
+static int target_number_fail(const char *arg, const targets *t, const char *path)
+{
+    const char *at = nb_last_status() == NB_ERR_ARG ? strstr(nb_last_error(), "is out of range (")
+                                                   : NULL;
+    int ncols;
+    if (!at || sscanf(at, "is out of range (%d columns)", &ncols) != 1)
+        return cli_lib_fail(CMD);
+    for (int i = 0; i < t->n; i++)
+        if (t->cols[i] >= ncols || t->cols[i] < -ncols)
+            return cli_fail(CMD, "--target %s: %s has %d columns, so a column number is 1 to %d "
+                            "(or -1 to -%d from the end), not %s", arg, path, ncols, ncols, ncols,
+                            t->names[i]);
+    return cli_lib_fail(CMD);
+}
+
 /* Join the names of columns in `want` (is_target true or false) by '\n'. */
 static char *join_columns(const nb_csv_data *d, const bool *is_target, bool want)
 {
@@ -269,7 +288,7 @@ static int run(const train_args *a, const char *data_path)
     }
     nb_csv_data d;
     if (nb_csv_load(data_path, &co, &d) < 0)
-        return cli_lib_fail(CMD);
+        return tg.by_number ? target_number_fail(a->target, &tg, data_path) : cli_lib_fail(CMD);
     int64_t outputs = a->classes ? d.n_classes : d.n_targets;
     if (sizes[0] != d.n_features || sizes[n_sizes - 1] != outputs)
         return cli_usage(CMD, "--net %s does not fit %s: it has %d input columns and %lld %s, so "
