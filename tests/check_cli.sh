@@ -47,9 +47,9 @@ expect 2 "Usage: nabla COMMAND" "$nabla"
 expect 2 "unknown command 'frob'; valid commands: train, predict, info, gradcheck, graph" \
     "$nabla" frob
 
-# ---- iris, three classes (patternnet defaults)
+# ---- iris, three classes (patternnet defaults: trainscg on crossentropy)
 iris="$data/iris.csv"
-expect 0 "Training with trainrp completed" \
+expect 0 "Training with trainscg completed" \
     "$nabla" train "$iris" --target species --classes --net 4-10-3 --out "$tmp/iris.nbt" \
     --plot "$tmp/plot"
 test_acc=$(sed -n 's/^test accuracy \([0-9.]*\).*/\1/p' "$tmp/out")
@@ -80,12 +80,14 @@ cmp -s "$tmp/out" "$tmp/pred.csv" && ok || bad "predictions without the target c
 
 expect 0 "layer 1: 4 -> 10, tansig; layer1.weight 4x10, layer1.bias 10: 50 parameters" \
     "$nabla" info "$tmp/iris.nbt"
-for t in "layer 2: 10 -> 3, purelin" "parameters: 83 in 4 tensors" \
+for t in "layer 2: 10 -> 3, softmax" "parameters: 83 in 4 tensors" \
+    "loss: crossentropy of the softmax outputs" \
     "classes (3) of species: setosa versicolor virginica" "min 4.3          max 7.9" \
-    "trained with trainrp on $iris (seed 1)" "rows: 104 train, 23 validation, 23 test"; do
+    "trained with trainscg on $iris (seed 1)" "rows: 104 train, 23 validation, 23 test"; do
     grep -qF -- "$t" "$tmp/out" && ok || bad "info lacks '$t'"
 done
-expect 0 "83 entries (every parameter), passed" "$nabla" gradcheck "$tmp/iris.nbt" "$iris"
+expect 0 "crossentropy of the softmax outputs on 4 rows of $iris: 83 entries (every parameter), passed" \
+    "$nabla" gradcheck "$tmp/iris.nbt" "$iris"
 expect 0 "wrote" "$nabla" graph "$tmp/iris.nbt" "$iris" --html "$tmp/g.html" --dot "$tmp/g.dot"
 grep -q '<html' "$tmp/g.html" && ok || bad "no page"
 grep -q '^digraph' "$tmp/g.dot" && ok || bad "no DOT graph"
@@ -107,11 +109,29 @@ rmse=$(paste -d, "$tmp/num.csv" "$tmp/fit.csv" | awk -F, 'NR > 1 { n++; s += ($4
     END { print sqrt(s / n) }')
 at_most "$rmse" 0.3 "petal width RMSE (cm)"
 expect 0 "41 entries (every parameter), passed" "$nabla" gradcheck "$tmp/fit.nbt" "$tmp/num.csv"
-# column numbers instead of names, and the other trainers run
-for t in br gdx rp adam; do
-    expect 0 "completed" "$nabla" train "$tmp/num.csv" --target 4 --net 3-4-1 --train "$t" \
-        --epochs 20 --out "$tmp/t_$t.nbt" --quiet
+# every training function of the library is offered (the issue's list and
+# MATLAB's gd, gdm), each one trains a fit (column numbers instead of names)
+# and the three classes, lowering its performance, and each class model's
+# loss passes the gradient check (softmax and squared errors, softmax and
+# crossentropy, logits and cross-entropy)
+"$nabla" train --help > "$tmp/help" 2>&1
+trainers=$(sed -n '/^Trainers/,/^$/s/^  \([a-z]*\)  *\(train[a-z]*\|[a-z]*\) .*/\1/p' "$tmp/help" | tr '\n' ' ')
+for t in lm br scg gdx gd gdm rp adam sgd; do
+    case " $trainers " in *" $t "*) ok ;; *) bad "--train $t is not offered (offered: $trainers)" ;; esac
 done
+for t in $trainers; do
+    fn=$(sed -n "s/^  $t  *\([a-z]*\) .*/\1/p" "$tmp/help")
+    expect 0 "Training with $fn completed" "$nabla" train "$tmp/num.csv" --target 4 --net 3-4-1 \
+        --train "$t" --epochs 20 --out "$tmp/t_$t.nbt" --quiet
+    # the record's perf: epoch 0 above the best epoch's
+    awk -F, 'NR == 2 { p0 = $2 } NR > 2 && (m == "" || $2 < m) { m = $2 }
+        END { exit !(m < p0) }' "$tmp/t_$t.record.csv" && ok || bad "$t did not lower perf"
+    expect 0 "Training with $fn completed" "$nabla" train "$iris" --target species --classes \
+        --net 4-5-3 --train "$t" --epochs 30 --out "$tmp/c_$t.nbt" --quiet
+    expect 0 "passed" "$nabla" gradcheck "$tmp/c_$t.nbt" "$iris"
+done
+expect 0 "loss: mse of one-hot targets" "$nabla" info "$tmp/c_lm.nbt"
+expect 0 "loss: cross-entropy of the logits" "$nabla" info "$tmp/c_adam.nbt"
 
 # ---- the Boston housing data (MATLAB's house_dataset), when installed
 if [ -f "$housing" ]; then

@@ -11,9 +11,9 @@
 #include "trainers.h"
 
 #define CMD "train"
-/* patternnet's trainscg is not in the library yet: Resilient backpropagation
- * is its nearest full-batch relative here (set to "scg" once it lands). */
-#define DEFAULT_CLASSIFY_TRAINER "rp"
+/* MATLAB's patternnet trains by trainscg on crossentropy; fitnet by trainlm. */
+#define DEFAULT_CLASSIFY_TRAINER "scg"
+#define DEFAULT_FIT_TRAINER "lm"
 
 typedef struct train_args {
     const char *target, *net, *train, *split, *out, *plot;
@@ -215,9 +215,9 @@ int cli_train(int argc, char **argv)
              "with --classes) does by default: inputs and targets mapped to [-1, 1]\n"
              "(mapminmax), rows divided at random 0.7/0.15/0.15 (dividerand), tansig hidden\n"
              "layers, a purelin output layer (softmax for classes), trained by trainlm\n"
-             "(classes: trainrp) with a validation stop.  The model file keeps the\n"
-             "normalisation, so 'nabla predict' answers in the targets' units; the\n"
-             "training record is written beside it as MODEL.record.csv.\n\n"
+             "(classes: trainscg on crossentropy) with a validation stop.  The model\n"
+             "file keeps the normalisation, so 'nabla predict' answers in the targets'\n"
+             "units; the training record is written beside it as MODEL.record.csv.\n\n"
              "Trainers (--train):\n");
     FILE *mem = fmemopen(about + strlen(about), sizeof about - strlen(about), "w");
     if (mem) {
@@ -231,7 +231,7 @@ int cli_train(int argc, char **argv)
         {"net", CLI_STRING, &a.net, "SIZES", "layer sizes, inputs to outputs, e.g. 13-10-1"},
         {"out", CLI_STRING, &a.out, "MODEL.nbt", "where to save the model"},
         {"classes", CLI_FLAG, &a.classes, NULL, "the one target column holds class labels"},
-        {"train", CLI_STRING, &a.train, "NAME", "training function (default lm; classes: rp)"},
+        {"train", CLI_STRING, &a.train, "NAME", "training function (default lm; classes: scg)"},
         {"epochs", CLI_INT, &a.epochs, "N", "most epochs (default 1000)"},
         {"split", CLI_STRING, &a.split, "TR,VAL,TEST", "dividerand ratios (default "
                                                         "0.7,0.15,0.15)"},
@@ -268,7 +268,8 @@ static int run(const train_args *a, const char *data_path)
         (rc = parse_targets(a->target, &tg)) != CLI_OK)
         return rc;
     const cli_trainer *tr = cli_trainer_find(a->train ? a->train
-                                             : a->classes ? DEFAULT_CLASSIFY_TRAINER : "lm");
+                                             : a->classes ? DEFAULT_CLASSIFY_TRAINER
+                                                          : DEFAULT_FIT_TRAINER);
     if (!tr) {
         char names[256];
         cli_trainer_names(names, sizeof names);
@@ -297,12 +298,15 @@ static int run(const train_args *a, const char *data_path)
                          d.n_features, (long long)outputs);
 
     cli_meta m = {.n_sizes = n_sizes, .classify = a->classes};
-    bool ce = a->classes && !tr->squared_errors;
-    m.cross_entropy = ce;
+    /* classes: softmax outputs against one-hot targets (squared errors or
+     * MATLAB's crossentropy), or logits against the labels */
+    bool logits = a->classes && tr->class_loss == CLI_CLASS_LOGITS;
+    m.cross_entropy = logits;
+    m.crossentropy_perf = a->classes && tr->class_loss == CLI_CLASS_CROSSENTROPY;
     memcpy(m.sizes, sizes, sizeof sizes);
     for (int i = 0; i + 1 < n_sizes; i++)
         m.acts[i] = NB_ACT_TANSIG;
-    m.acts[n_sizes - 2] = a->classes && !ce ? NB_ACT_SOFTMAX : NB_ACT_PURELIN;
+    m.acts[n_sizes - 2] = a->classes && !logits ? NB_ACT_SOFTMAX : NB_ACT_PURELIN;
     /* target columns, 0-based, for files without a header */
     bool is_target[4096] = {false};
     m.n_target_cols = tg.n;
@@ -365,7 +369,8 @@ static int run(const train_args *a, const char *data_path)
     cli_progress prog = {.out = stderr, .tty = isatty(fileno(stderr)), .quiet = a->quiet,
                          .show = a->show ? a->show : 25, .epochs = epochs, .max_fail = 6,
                          .start = cli_now(), .printed = -1, .best_val = INFINITY};
-    cli_train_cfg cfg = {.epochs = epochs, .batch = a->batch, .seed = a->seed, .classify = ce,
+    cli_train_cfg cfg = {.epochs = epochs, .batch = a->batch, .seed = a->seed,
+                         .classify = a->classes && tr->class_loss != CLI_CLASS_MSE,
                          .callback = cli_progress_epoch, .callback_ctx = &prog};
     if (!a->quiet)
         fprintf(stderr, "Training %s with %s on %s: %lld/%lld/%lld rows (train/val/test)\n",
@@ -401,8 +406,7 @@ static int run(const train_args *a, const char *data_path)
             printf(", vperf %.6g", s[3]);
         if (rec.test_loss)
             printf(", tperf %.6g", s[4]);
-        printf(" (%s), %.2f s\n", ce ? "cross-entropy" : a->classes ? "mse of one-hot targets"
-                                  : "mse of the mapped targets", rec.seconds);
+        printf(" (%s), %.2f s\n", cli_loss_name(&m), rec.seconds);
         if (a->classes) {
             /* accuracies from the labels of each part (rows of d.y by index) */
             nb_tensor *parts[3] = {sp.x_train, sp.x_val, sp.x_test};
