@@ -55,12 +55,27 @@ expect 0 "Training with trainscg completed" \
 test_acc=$(sed -n 's/^test accuracy \([0-9.]*\).*/\1/p' "$tmp/out")
 at_least "$test_acc" 0.9 "iris test accuracy"
 grep -q "^Epoch [0-9]*/1000  perf" "$tmp/err" && ok || bad "no progress line"
+# MATLAB's display starts with the untrained network, epoch 0
+grep -q "^Epoch 0/1000  perf [0-9.]*  val [0-9.]* (checks 0/6)  gradient " "$tmp/err" && ok ||
+    bad "no progress line for epoch 0"
 [ -f "$tmp/iris.nbt" ] && ok || bad "no model file"
 head -1 "$tmp/iris.record.csv" | grep -q '^epoch,perf,vperf,tperf' && ok || bad "record header"
 rows=$(wc -l < "$tmp/iris.record.csv")
 epochs=$(sed -n 's/^best epoch [0-9]* of \([0-9]*\).*/\1/p' "$tmp/out")
 [ "$rows" -eq $((epochs + 2)) ] && ok || bad "record has $rows lines for $epochs epochs"
 grep -q '<svg' "$tmp/plot/performance.svg" && ok || bad "no performance plot"
+# three curves drawn where their values put them: none inside the legend's
+# layout (a group moved the validation and test curves down once)
+[ "$(grep -c '<polyline' "$tmp/plot/performance.svg")" -eq 3 ] && ok || bad "not 3 curves"
+grep -q '<g' "$tmp/plot/performance.svg" && bad "the performance plot has a moved group" || ok
+# MATLAB's plotperform and plotconfusion (CSV always; pictures with PLplot)
+[ "$(wc -l < "$tmp/plot/plotperform.csv")" -eq $((epochs + 2)) ] && ok || bad "plotperform.csv rows"
+head -1 "$tmp/plot/plotconfusion.csv" | grep -qx 'target\\output,0,1,2' && ok ||
+    bad "plotconfusion.csv header: $(head -1 "$tmp/plot/plotconfusion.csv")"
+# every row counted once, the diagonal as the accuracy of the predictions below
+awk -F, 'NR > 1 { for (j = 2; j <= NF; j++) { n += $j; if (j == NR) d += $j } }
+    END { exit !(n == 150 && d >= 135) }' "$tmp/plot/plotconfusion.csv" && ok ||
+    bad "plotconfusion.csv counts"
 
 expect 0 "accuracy" "$nabla" predict "$tmp/iris.nbt" "$iris" --out "$tmp/pred.csv"
 head -1 "$tmp/pred.csv" | grep -qx 'species,p_setosa,p_versicolor,p_virginica' && ok ||
@@ -99,7 +114,12 @@ expect 2 "give --html PAGE.html or --dot FILE.dot" "$nabla" graph "$tmp/iris.nbt
 cut -d, -f1-4 "$iris" > "$tmp/num.csv"
 expect 0 "Training with trainlm completed" \
     "$nabla" train "$tmp/num.csv" --target petal_width --net 3-8-1 --out "$tmp/fit.nbt" \
-    --epochs 200 --seed 3
+    --epochs 200 --seed 3 --plot "$tmp/fitplot"
+# plotregression: every row's target and output in the target's units (cm)
+[ "$(wc -l < "$tmp/fitplot/plotregression.csv")" -eq 151 ] && ok || bad "plotregression.csv rows"
+awk -F, 'NR > 1 { n++; s += ($1 - $2)^2; if ($1 < 0.1 || $1 > 2.5) out++ }
+    END { exit !(out == 0 && sqrt(s / n) < 0.3) }' "$tmp/fitplot/plotregression.csv" && ok ||
+    bad "plotregression.csv is not in cm or fits badly"
 grep -q "  mu " "$tmp/err" && ok || bad "no mu in trainlm's progress"
 expect 0 "target normalisation: mapminmax to [-1, 1]" "$nabla" info "$tmp/fit.nbt"
 grep -qF "petal_width          min 0.1          max 2.5" "$tmp/out" && ok || bad "target range"

@@ -238,7 +238,8 @@ int cli_train(int argc, char **argv)
         {"seed", CLI_U64, &a.seed, "S", "seed of the split, the weights, the shuffles "
                                         "(default 1)"},
         {"batch", CLI_INT, &a.batch, "N", "rows per step of adam, sgd, rmsprop (default 32)"},
-        {"plot", CLI_STRING, &a.plot, "DIR", "write DIR/performance.svg"},
+        {"plot", CLI_STRING, &a.plot, "DIR", "write DIR/performance.svg and MATLAB's "
+                                              "plotperform, plotregression or plotconfusion"},
         {"show", CLI_INT, &a.show, "N", "off a terminal, a progress line every N epochs "
                                         "(default 25)"},
         {"quiet", CLI_FLAG, &a.quiet, NULL, "no progress lines"},
@@ -399,6 +400,17 @@ static int run(const train_args *a, const char *data_path)
         rc = cli_record_csv(CMD, &rec, rpath);
     if (rc == CLI_OK && a->plot)
         rc = cli_record_plot(CMD, &rec, a->out, a->plot);
+    if (rc == CLI_OK && a->plot) {
+        /* every row through the trained network: outputs in the targets'
+         * units against the file's targets, or against one-hot classes */
+        cli_meta onehot = m; /* a shallow copy: only its flags differ */
+        onehot.cross_entropy = false;
+        nb_tensor *out = nb_model_forward(net, xn);
+        nb_tensor *y = a->classes || !out ? out : nb_mapminmax_reverse(out, &ys);
+        nb_tensor *t = a->classes ? cli_train_targets(&onehot, d.y) : d.y;
+        rc = y && t ? cli_train_plots(CMD, a->plot, &rec, y, t, a->classes ? (int)outputs : 0)
+                    : cli_lib_fail(CMD);
+    }
     if (rc == CLI_OK) {
         printf("Training with %s completed: %s\n", tr->function, m.stop ? m.stop : "");
         printf("best epoch %d of %d: perf %.6g", b, rec.epochs, s[2]);
