@@ -6,7 +6,23 @@
 set -u
 nabla="${NB_BUILDDIR:-.}/tools/nabla"
 data="${NB_TEST_DATA_DIR:-data}"
-housing="${NB_BOSTON_CSV:-/usr/lib/python3/dist-packages/sklearn/datasets/data/boston_house_prices.csv}"
+# boston_house_prices.csv, found as examples/sklearn_data.c finds
+# scikit-learn's files: $NB_BOSTON_CSV (the file), $NB_SKLEARN_DATA (its
+# folder), the folder python3 reports for sklearn.datasets, Debian's
+# python3-sklearn folder
+find_housing() {
+    if [ -n "${NB_BOSTON_CSV:-}" ]; then echo "$NB_BOSTON_CSV"; return; fi
+    py=$(python3 -c 'import os, sklearn.datasets as d; print(os.path.dirname(d.__file__))' \
+        2>/dev/null)
+    for dir in "${NB_SKLEARN_DATA:-}" "${py:+$py/data}" \
+        /usr/lib/python3/dist-packages/sklearn/datasets/data; do
+        if [ -n "$dir" ] && [ -f "$dir/boston_house_prices.csv" ]; then
+            echo "$dir/boston_house_prices.csv"; return
+        fi
+    done
+}
+housing=$(find_housing)
+skipped=""
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/check_cli.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
 fails=0 checks=0
@@ -154,7 +170,8 @@ expect 0 "loss: mse of one-hot targets" "$nabla" info "$tmp/c_lm.nbt"
 expect 0 "loss: cross-entropy of the logits" "$nabla" info "$tmp/c_adam.nbt"
 
 # ---- the Boston housing data (MATLAB's house_dataset), when installed
-if [ -f "$housing" ]; then
+if [ -n "$housing" ] && [ -f "$housing" ]; then
+    echo "check_cli: the housing data: $housing"
     tail -n +2 "$housing" > "$tmp/housing.csv" # its first line holds counts
     expect 0 "Training with trainlm completed" \
         "$nabla" train "$tmp/housing.csv" --target MEDV --net 13-10-1 --out "$tmp/house.nbt" \
@@ -164,8 +181,12 @@ if [ -f "$housing" ]; then
         END { print sqrt(s / n) }')
     at_most "$rmse" 5 "housing RMSE (\$1000s)"
     expect 0 "passed" "$nabla" gradcheck "$tmp/house.nbt" "$tmp/housing.csv"
+    expect 0 "inputs: 13 (CRIM, ZN, INDUS, CHAS, NOX, RM, AGE, DIS, RAD, TAX, PTRATIO, B, LSTAT)" \
+        "$nabla" info "$tmp/house.nbt"
+    grep -qF "MEDV                 min 5            max 50" "$tmp/out" && ok || bad "MEDV's range"
 else
-    echo "check_cli: no $housing (python3-sklearn): the housing part is skipped"
+    skipped="the housing part (no boston_house_prices.csv: install python3-sklearn, or set NB_SKLEARN_DATA or NB_BOSTON_CSV)"
+    echo "SKIP: check_cli: $skipped"
 fi
 
 # ---- bad input
@@ -231,5 +252,5 @@ cut -d, -f1-3 "$iris" > "$tmp/three.csv"
 expect 1 "has 3 input columns, the model takes 4" "$nabla" predict "$tmp/iris.nbt" "$tmp/three.csv"
 expect 2 "unexpected argument" "$nabla" info "$tmp/iris.nbt" extra
 
-echo "check_cli: $checks checks, $fails failed"
+echo "check_cli: $checks checks, $fails failed${skipped:+; SKIP: $skipped}"
 [ "$fails" -eq 0 ]
