@@ -63,6 +63,35 @@ expect 2 "Usage: nabla COMMAND" "$nabla"
 expect 2 "unknown command 'frob'; valid commands: train, predict, info, gradcheck, graph" \
     "$nabla" frob
 
+# ---- the man page describes what --help prints: the same subcommands, and
+# for each the same options (--help aside, which the page gives once)
+man="${NB_BUILDDIR:-.}/tools/nabla.1"
+if [ -f "$man" ]; then
+    ok
+    # man_flags SECTION: the options named in ".SS SECTION" (or ".SH OPTIONS")
+    man_flags() {
+        awk -v s="$1" '/^\.S[SH] / { on = ($0 == ".SS " s || ($0 == ".SH OPTIONS" && s == "")) ; next }
+            on' "$man" | grep -o '\\-\\-[a-z]*' | sed 's/\\-\\-/--/' | sort -u | grep -vx -- --help
+    }
+    "$nabla" --help > "$tmp/help"
+    cmds=$(sed -n '/^Commands:/,/^$/s/^  \([a-z]*\) .*/\1/p' "$tmp/help")
+    man_cmds=$(sed -n 's/^\.SS //p' "$man")
+    [ "$(echo $cmds)" = "$(echo $man_cmds)" ] && ok ||
+        bad "subcommands: --help lists '$(echo $cmds)', the man page '$(echo $man_cmds)'"
+    top=$(sed -n 's/^Options: //p' "$tmp/help" | grep -o -- '--[a-z]*' | sort -u)
+    [ "$(echo $top)" = "$(echo --help $(man_flags "" | grep -vx -- --help))" ] && ok ||
+        bad "nabla --help names '$(echo $top)', the man page's OPTIONS '$(echo $(man_flags ""))'"
+    for c in $cmds; do
+        "$nabla" "$c" --help > "$tmp/help"
+        want=$(sed -n 's/^  \(--[a-z]*\).*/\1/p' "$tmp/help" | sort -u | grep -vx -- --help)
+        got=$(man_flags "$c")
+        [ "$(echo $want)" = "$(echo $got)" ] && ok ||
+            bad "nabla $c: --help has '$(echo $want)', the man page '$(echo $got)'"
+    done
+else
+    bad "no man page $man"
+fi
+
 # ---- iris, three classes (patternnet defaults: trainscg on crossentropy)
 iris="$data/iris.csv"
 expect 0 "Training with trainscg completed" \

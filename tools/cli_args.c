@@ -59,8 +59,7 @@ double cli_now(void)
 void cli_help(const cli_cmd *cmd, FILE *out)
 {
     fprintf(out, "Usage: nabla %s %s\n\n%s\n", cmd->name, cmd->synopsis, cmd->about);
-    if (cmd->n_opts > 0)
-        fputs("\nOptions:\n", out);
+    fputs("\nOptions:\n", out);
     for (int i = 0; i < cmd->n_opts; i++) {
         const cli_opt *o = &cmd->opts[i];
         char left[64];
