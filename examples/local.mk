@@ -145,10 +145,14 @@ examples_wine_br_LDADD = $(EXAMPLE_LDADD)
 # that builds them against the installed library through pkg-config
 # (examples/Makefile.installed, installed as Makefile)
 nbexamplesdir = $(docdir)/examples
+# Every example is listed (check_install.sh compares this list with the
+# folder), the scikit-learn reader of cancer_scg and wine_br too.
 nbexamples_DATA = examples/anomaly.c examples/bp_by_hand.c examples/bp_page.c \
-	examples/chain_rule.c examples/check_grad.c examples/custom_model.c examples/custom_op.c \
+	examples/cancer_scg.c examples/chain_rule.c examples/char_lstm.c examples/check_grad.c \
+	examples/custom_model.c examples/custom_op.c examples/fashion_cnn.c \
 	examples/fashion_mnist.c examples/fashion_mnist_mpi.c examples/house_lm.c examples/iris.c \
-	examples/iris_data.c examples/regression.c examples/train_loop.c examples/xor.c
+	examples/iris_data.c examples/regression.c examples/residual.c examples/sklearn_data.c \
+	examples/sklearn_data.h examples/train_loop.c examples/wine_br.c examples/xor.c
 EXTRA_DIST += examples/Makefile.installed
 install-data-local: install-examples-makefile
 uninstall-local: uninstall-examples-makefile

@@ -238,6 +238,13 @@ TESTS += tests/test_errors_matlab
 tests_test_errors_matlab_CPPFLAGS = $(ERRORS_TEST_CPPFLAGS)
 tests_test_errors_matlab_CFLAGS = $(TEST_CFLAGS)
 tests_test_errors_matlab_LDADD = $(TEST_LDADD)
+# the catalogue's entries of CSV data gone wrong (E310..E312): the messages
+# the nabla program passes on
+check_PROGRAMS += tests/test_errors_csv
+TESTS += tests/test_errors_csv
+tests_test_errors_csv_CPPFLAGS = $(ERRORS_TEST_CPPFLAGS)
+tests_test_errors_csv_CFLAGS = $(TEST_CFLAGS)
+tests_test_errors_csv_LDADD = $(TEST_LDADD)
 endif
 
 # Tests that need no Check.

@@ -74,6 +74,7 @@ typedef struct cli_meta {
     nb_activation acts[CLI_MAX_LAYERS];
     bool classify;          /* targets are class labels */
     bool cross_entropy;     /* trained on cross-entropy of logits (else squared errors) */
+    bool crossentropy_perf; /* trained on MATLAB's crossentropy of the softmax outputs */
     char *inputs;           /* input column names (NULL without a header) */
     char *targets;          /* target column names (NULL without a header) */
     int n_target_cols;
@@ -117,8 +118,10 @@ nb_tensor *cli_map_inputs(const cli_meta *m, nb_tensor *x);
 /* Targets as the network was trained on them: mapped fitting targets, or
  * for classes one-hot rows (squared errors) or the labels (cross-entropy). */
 nb_tensor *cli_train_targets(const cli_meta *m, nb_tensor *y);
-/* The loss the network was trained on (mean reduction), as a nb_loss_fn. */
+/* The loss the network was trained on (mean reduction), as a nb_loss_fn,
+ * and its name for messages ("mse of the mapped targets", ...). */
 nb_loss_fn cli_loss(const cli_meta *m);
+const char *cli_loss_name(const cli_meta *m);
 /* The first `n` rows of t (all when it has fewer), a new tensor. */
 nb_tensor *cli_head_rows(nb_tensor *t, int64_t n);
 

@@ -46,15 +46,6 @@ int cli_lib_fail(const char *cmd)
         if (colon && (!space || colon < space))
             msg = colon + 2;
     }
-    /* a ragged row: name the column where the row ends short (or the first
-     * one too many), as every other malformed-data message does */
-    const char *at = strstr(msg, " line ");
-    long line, found, expected;
-    if (at && strstr(msg, "(ragged row)") &&
-        sscanf(at, " line %ld has %ld columns, expected %ld", &line, &found, &expected) == 3)
-        return cli_fail(cmd, "%.*s line %ld, column %ld: the row has %ld columns, expected %ld "
-                        "(ragged row)", (int)(at - msg), msg, line,
-                        found < expected ? found + 1 : expected + 1, found, expected);
     return cli_fail(cmd, "%s", msg);
 }
 
@@ -68,8 +59,7 @@ double cli_now(void)
 void cli_help(const cli_cmd *cmd, FILE *out)
 {
     fprintf(out, "Usage: nabla %s %s\n\n%s\n", cmd->name, cmd->synopsis, cmd->about);
-    if (cmd->n_opts > 0)
-        fputs("\nOptions:\n", out);
+    fputs("\nOptions:\n", out);
     for (int i = 0; i < cmd->n_opts; i++) {
         const cli_opt *o = &cmd->opts[i];
         char left[64];

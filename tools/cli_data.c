@@ -116,9 +116,28 @@ nb_tensor *cli_train_targets(const cli_meta *m, nb_tensor *y)
     return t;
 }
 
+/* MATLAB's crossentropy for softmax outputs y and one-hot targets t: the
+ * mean over all N·O values of -t·log(y), y clamped to [1e-300, 1] as
+ * nb_trainscg does (NB_PERF_CROSSENTROPY). */
+static nb_tensor *crossentropy(nb_tensor *y, nb_tensor *t, nb_reduction red)
+{
+    (void)red; /* always the mean, as the trainer's perf */
+    return nb_neg(nb_mean(nb_mul(t, nb_log(nb_clamp(y, 1e-300, 1)))));
+}
+
 nb_loss_fn cli_loss(const cli_meta *m)
 {
-    return m->cross_entropy ? nb_cross_entropy_loss : nb_mse_loss;
+    return m->cross_entropy       ? nb_cross_entropy_loss
+           : m->crossentropy_perf ? crossentropy
+                                  : nb_mse_loss;
+}
+
+const char *cli_loss_name(const cli_meta *m)
+{
+    return m->cross_entropy       ? "cross-entropy of the logits"
+           : m->crossentropy_perf ? "crossentropy of the softmax outputs"
+           : m->classify          ? "mse of one-hot targets"
+                                  : "mse of the mapped targets";
 }
 
 nb_tensor *cli_head_rows(nb_tensor *t, int64_t n)

@@ -133,6 +133,10 @@ int cli_model_save(nb_model *net, const cli_meta *m, const char *path)
     add_text(&r, "nabla.train.function", m->trainer);
     add_text(&r, "nabla.train.data", m->data);
     add_text(&r, "nabla.train.stop", m->stop);
+    /* MATLAB's performFcn, or nabla's loss of the logits */
+    add_text(&r, "nabla.train.perf", m->cross_entropy       ? "cross_entropy_loss"
+                                     : m->crossentropy_perf ? "crossentropy"
+                                                            : "mse");
     add_f64(&r, "nabla.train.summary", m->summary, CLI_SUMMARY_LEN);
     if (m->has_xnorm)
         add_norm(&r, "x", &m->xnorm);
@@ -260,6 +264,9 @@ int cli_model_load(const char *cmd, const char *path, nb_model **net, cli_meta *
     m->trainer = text(&l, "nabla.train.function", &nomem);
     m->data = text(&l, "nabla.train.data", &nomem);
     m->stop = text(&l, "nabla.train.stop", &nomem);
+    char *perf = text(&l, "nabla.train.perf", &nomem); /* absent before trainscg: mse */
+    m->crossentropy_perf = m->classify && perf && strcmp(perf, "crossentropy") == 0;
+    free(perf);
     for (int i = 0; i < CLI_SUMMARY_LEN; i++)
         m->summary[i] = NAN;
     nb_tensor *sum = find(&l, "nabla.train.summary");

@@ -68,7 +68,7 @@ int cli_gradcheck(int argc, char **argv)
                 rc = cli_lib_fail(CMD);
             } else {
                 printf("gradient check in f64 of the %s on %lld rows of %s: %lld entries "
-                       "(every parameter), %s\n", m.cross_entropy ? "cross-entropy" : "mse",
+                       "(every parameter), %s\n", cli_loss_name(&m),
                        (long long)nb_tensor_dim(b.x, 0), pos[1], (long long)res.checked,
                        res.passed ? "passed" : "FAILED");
                 printf("max abs error %.3g, max rel error %.3g (atol 1e-5, rtol 1e-3), %.2f s\n",

@@ -54,8 +54,7 @@ int cli_graph(int argc, char **argv)
         if (!loss)
             rc = cli_lib_fail(CMD);
         char title[512];
-        snprintf(title, sizeof title, "%s: one %s pass", pos[0],
-                 m.cross_entropy ? "cross-entropy" : "mse");
+        snprintf(title, sizeof title, "%s: one pass, %s", pos[0], cli_loss_name(&m));
         if (rc == CLI_OK && html &&
             nb_html_save(html, &loss, 1, &(nb_html_opts){.title = title}) < 0)
             rc = cli_lib_fail(CMD);

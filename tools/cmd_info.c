@@ -60,8 +60,8 @@ int cli_info(int argc, char **argv)
                m.targets ? cli_list_item(m.targets, 0, buf, sizeof buf) : "the target column");
         for (int i = 0; i < cli_list_count(m.classes); i++)
             printf(" %s", cli_list_item(m.classes, i, buf, sizeof buf));
-        printf("\nloss: %s\n", m.cross_entropy ? "cross-entropy of the logits (softmax applied "
-                                                  "by predict)" : "mse of one-hot targets");
+        printf("\nloss: %s%s\n", cli_loss_name(&m),
+               m.cross_entropy ? " (softmax applied by predict)" : "");
     } else {
         printf("targets:");
         for (int i = 0; i < m.n_target_cols; i++)

@@ -11,9 +11,9 @@
 #include "trainers.h"
 
 #define CMD "train"
-/* patternnet's trainscg is not in the library yet: Resilient backpropagation
- * is its nearest full-batch relative here (set to "scg" once it lands). */
-#define DEFAULT_CLASSIFY_TRAINER "rp"
+/* MATLAB's patternnet trains by trainscg on crossentropy; fitnet by trainlm. */
+#define DEFAULT_CLASSIFY_TRAINER "scg"
+#define DEFAULT_FIT_TRAINER "lm"
 
 typedef struct train_args {
     const char *target, *net, *train, *split, *out, *plot;
@@ -100,6 +100,25 @@ static int parse_targets(const char *s, targets *t)
         return cli_usage(CMD, "--target mixes column names and numbers; use one kind");
     t->by_number = numbers > 0;
     return CLI_OK;
+}
+
+/* nb_csv_load failed with column numbers given: a number out of range is
+ * said in the numbering of --target (from 1), not in nb_csv_opts' (from 0);
+ * the column count is the one of the library's message (docs/errors.md,
+ * E98).  Any other failure is the library's message. */
+static int target_number_fail(const char *arg, const targets *t, const char *path)
+{
+    const char *at = nb_last_status() == NB_ERR_ARG ? strstr(nb_last_error(), "is out of range (")
+                                                   : NULL;
+    int ncols;
+    if (!at || sscanf(at, "is out of range (%d columns)", &ncols) != 1)
+        return cli_lib_fail(CMD);
+    for (int i = 0; i < t->n; i++)
+        if (t->cols[i] >= ncols || t->cols[i] < -ncols)
+            return cli_fail(CMD, "--target %s: %s has %d columns, so a column number is 1 to %d "
+                            "(or -1 to -%d from the end), not %s", arg, path, ncols, ncols, ncols,
+                            t->names[i]);
+    return cli_lib_fail(CMD);
 }
 
 /* Join the names of columns in `want` (is_target true or false) by '\n'. */
@@ -196,9 +215,9 @@ int cli_train(int argc, char **argv)
              "with --classes) does by default: inputs and targets mapped to [-1, 1]\n"
              "(mapminmax), rows divided at random 0.7/0.15/0.15 (dividerand), tansig hidden\n"
              "layers, a purelin output layer (softmax for classes), trained by trainlm\n"
-             "(classes: trainrp) with a validation stop.  The model file keeps the\n"
-             "normalisation, so 'nabla predict' answers in the targets' units; the\n"
-             "training record is written beside it as MODEL.record.csv.\n\n"
+             "(classes: trainscg on crossentropy) with a validation stop.  The model\n"
+             "file keeps the normalisation, so 'nabla predict' answers in the targets'\n"
+             "units; the training record is written beside it as MODEL.record.csv.\n\n"
              "Trainers (--train):\n");
     FILE *mem = fmemopen(about + strlen(about), sizeof about - strlen(about), "w");
     if (mem) {
@@ -212,14 +231,15 @@ int cli_train(int argc, char **argv)
         {"net", CLI_STRING, &a.net, "SIZES", "layer sizes, inputs to outputs, e.g. 13-10-1"},
         {"out", CLI_STRING, &a.out, "MODEL.nbt", "where to save the model"},
         {"classes", CLI_FLAG, &a.classes, NULL, "the one target column holds class labels"},
-        {"train", CLI_STRING, &a.train, "NAME", "training function (default lm; classes: rp)"},
+        {"train", CLI_STRING, &a.train, "NAME", "training function (default lm; classes: scg)"},
         {"epochs", CLI_INT, &a.epochs, "N", "most epochs (default 1000)"},
         {"split", CLI_STRING, &a.split, "TR,VAL,TEST", "dividerand ratios (default "
                                                         "0.7,0.15,0.15)"},
         {"seed", CLI_U64, &a.seed, "S", "seed of the split, the weights, the shuffles "
                                         "(default 1)"},
         {"batch", CLI_INT, &a.batch, "N", "rows per step of adam, sgd, rmsprop (default 32)"},
-        {"plot", CLI_STRING, &a.plot, "DIR", "write DIR/performance.svg"},
+        {"plot", CLI_STRING, &a.plot, "DIR", "write DIR/performance.svg and MATLAB's "
+                                              "plotperform, plotregression or plotconfusion"},
         {"show", CLI_INT, &a.show, "N", "off a terminal, a progress line every N epochs "
                                         "(default 25)"},
         {"quiet", CLI_FLAG, &a.quiet, NULL, "no progress lines"},
@@ -249,7 +269,8 @@ static int run(const train_args *a, const char *data_path)
         (rc = parse_targets(a->target, &tg)) != CLI_OK)
         return rc;
     const cli_trainer *tr = cli_trainer_find(a->train ? a->train
-                                             : a->classes ? DEFAULT_CLASSIFY_TRAINER : "lm");
+                                             : a->classes ? DEFAULT_CLASSIFY_TRAINER
+                                                          : DEFAULT_FIT_TRAINER);
     if (!tr) {
         char names[256];
         cli_trainer_names(names, sizeof names);
@@ -269,7 +290,7 @@ static int run(const train_args *a, const char *data_path)
     }
     nb_csv_data d;
     if (nb_csv_load(data_path, &co, &d) < 0)
-        return cli_lib_fail(CMD);
+        return tg.by_number ? target_number_fail(a->target, &tg, data_path) : cli_lib_fail(CMD);
     int64_t outputs = a->classes ? d.n_classes : d.n_targets;
     if (sizes[0] != d.n_features || sizes[n_sizes - 1] != outputs)
         return cli_usage(CMD, "--net %s does not fit %s: it has %d input columns and %lld %s, so "
@@ -278,12 +299,15 @@ static int run(const train_args *a, const char *data_path)
                          d.n_features, (long long)outputs);
 
     cli_meta m = {.n_sizes = n_sizes, .classify = a->classes};
-    bool ce = a->classes && !tr->squared_errors;
-    m.cross_entropy = ce;
+    /* classes: softmax outputs against one-hot targets (squared errors or
+     * MATLAB's crossentropy), or logits against the labels */
+    bool logits = a->classes && tr->class_loss == CLI_CLASS_LOGITS;
+    m.cross_entropy = logits;
+    m.crossentropy_perf = a->classes && tr->class_loss == CLI_CLASS_CROSSENTROPY;
     memcpy(m.sizes, sizes, sizeof sizes);
     for (int i = 0; i + 1 < n_sizes; i++)
         m.acts[i] = NB_ACT_TANSIG;
-    m.acts[n_sizes - 2] = a->classes && !ce ? NB_ACT_SOFTMAX : NB_ACT_PURELIN;
+    m.acts[n_sizes - 2] = a->classes && !logits ? NB_ACT_SOFTMAX : NB_ACT_PURELIN;
     /* target columns, 0-based, for files without a header */
     bool is_target[4096] = {false};
     m.n_target_cols = tg.n;
@@ -346,7 +370,8 @@ static int run(const train_args *a, const char *data_path)
     cli_progress prog = {.out = stderr, .tty = isatty(fileno(stderr)), .quiet = a->quiet,
                          .show = a->show ? a->show : 25, .epochs = epochs, .max_fail = 6,
                          .start = cli_now(), .printed = -1, .best_val = INFINITY};
-    cli_train_cfg cfg = {.epochs = epochs, .batch = a->batch, .seed = a->seed, .classify = ce,
+    cli_train_cfg cfg = {.epochs = epochs, .batch = a->batch, .seed = a->seed,
+                         .classify = a->classes && tr->class_loss != CLI_CLASS_MSE,
                          .callback = cli_progress_epoch, .callback_ctx = &prog};
     if (!a->quiet)
         fprintf(stderr, "Training %s with %s on %s: %lld/%lld/%lld rows (train/val/test)\n",
@@ -375,6 +400,17 @@ static int run(const train_args *a, const char *data_path)
         rc = cli_record_csv(CMD, &rec, rpath);
     if (rc == CLI_OK && a->plot)
         rc = cli_record_plot(CMD, &rec, a->out, a->plot);
+    if (rc == CLI_OK && a->plot) {
+        /* every row through the trained network: outputs in the targets'
+         * units against the file's targets, or against one-hot classes */
+        cli_meta onehot = m; /* a shallow copy: only its flags differ */
+        onehot.cross_entropy = false;
+        nb_tensor *out = nb_model_forward(net, xn);
+        nb_tensor *y = a->classes || !out ? out : nb_mapminmax_reverse(out, &ys);
+        nb_tensor *t = a->classes ? cli_train_targets(&onehot, d.y) : d.y;
+        rc = y && t ? cli_train_plots(CMD, a->plot, &rec, y, t, a->classes ? (int)outputs : 0)
+                    : cli_lib_fail(CMD);
+    }
     if (rc == CLI_OK) {
         printf("Training with %s completed: %s\n", tr->function, m.stop ? m.stop : "");
         printf("best epoch %d of %d: perf %.6g", b, rec.epochs, s[2]);
@@ -382,8 +418,7 @@ static int run(const train_args *a, const char *data_path)
             printf(", vperf %.6g", s[3]);
         if (rec.test_loss)
             printf(", tperf %.6g", s[4]);
-        printf(" (%s), %.2f s\n", ce ? "cross-entropy" : a->classes ? "mse of one-hot targets"
-                                  : "mse of the mapped targets", rec.seconds);
+        printf(" (%s), %.2f s\n", cli_loss_name(&m), rec.seconds);
         if (a->classes) {
             /* accuracies from the labels of each part (rows of d.y by index) */
             nb_tensor *parts[3] = {sp.x_train, sp.x_val, sp.x_test};

@@ -8,4 +8,14 @@ tools_nabla_SOURCES = tools/nabla.c tools/cli.h tools/cli_args.c tools/cli_model
 	tools/cmd_graph.c
 tools_nabla_CPPFLAGS = -I$(top_srcdir)/include -DNB_TOOLS_VERSION='"$(PACKAGE_VERSION)"'
 tools_nabla_LDADD = libnabla.la $(OPENMP_CFLAGS) -lm
-dist_man1_MANS = tools/nabla.1
+# the man page names the folders of this install (docs, data) and the version
+man1_MANS = tools/nabla.1
+EXTRA_DIST += tools/nabla.1.in
+CLEANFILES += tools/nabla.1
+tools/nabla.1: $(top_srcdir)/tools/nabla.1.in Makefile
+	$(AM_V_GEN)$(MKDIR_P) tools && \
+	doc=$$(echo '$(docdir)' | sed 's/-/\\\\-/g') && \
+	data=$$(echo '$(pkgdatadir)' | sed 's/-/\\\\-/g') && \
+	sed -e "s|@docdir[@]|$$doc|g" -e "s|@pkgdatadir[@]|$$data|g" \
+	    -e 's|@VERSION[@]|$(PACKAGE_VERSION)|g' $(top_srcdir)/tools/nabla.1.in > $@.tmp && \
+	mv $@.tmp $@

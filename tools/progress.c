@@ -2,6 +2,7 @@
 #define _POSIX_C_SOURCE 200809L /* fmemopen, fileno, isatty, clock_gettime, mkdir */
 #include <errno.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -31,16 +32,22 @@ static void print_line(cli_progress *p, int epoch, const nb_train_record *r)
 int cli_progress_epoch(int epoch, const nb_train_record *r, void *ctx)
 {
     cli_progress *p = ctx;
-    if (r->val_loss) {
-        if (r->val_loss[epoch] < p->best_val) {
-            p->best_val = r->val_loss[epoch];
-            p->fails = 0;
-        } else {
-            p->fails++;
+    for (int e = p->next; e <= epoch; e++) {
+        if (r->val_loss && e > 0) {
+            if (r->val_loss[e] < p->best_val) {
+                p->best_val = r->val_loss[e];
+                p->fails = 0;
+            } else {
+                p->fails++;
+            }
+        } else if (r->val_loss) {
+            p->best_val = r->val_loss[0];
         }
+        if (!p->quiet && (e == epoch ? p->tty || p->show <= 0 || e % p->show == 0
+                                     : e == 0 && !p->tty))
+            print_line(p, e, r);
     }
-    if (!p->quiet && (p->tty || p->show <= 0 || epoch % p->show == 0))
-        print_line(p, epoch, r);
+    p->next = epoch + 1;
     return 0;
 }
 
@@ -137,16 +144,16 @@ int cli_record_plot(const char *cmd, const nb_train_record *r, const char *title
                "stroke='#888'/>\n<text x='310' y='350' text-anchor='middle'>%d epochs</text>\n"
                "<text x='20' y='180' transform='rotate(-90 20 180)' text-anchor='middle'>"
                "performance (log scale, 1e%.1f .. 1e%.1f)</text>\n", r->epochs, lo, hi);
+    /* the curves, then the legend: one entry a line for the sets there are */
+    int shown = 0;
     for (int k = 0; k < 3; k++)
         if (s[k]) {
             line(f, s[k], r->epochs, lo, hi, col[k]);
-            fprintf(f, "<text x='%d' y='58' fill='%s'>%s</text>\n", 420, col[k], lab[k]);
-            fprintf(f, "<rect x='405' y='%d' width='10' height='3' fill='%s'/>\n", 50, col[k]);
-            fputs("<g transform='translate(0,16)'>\n", f);
+            int y = 58 + 16 * shown++;
+            fprintf(f, "<rect x='405' y='%d' width='10' height='3' fill='%s'/>\n"
+                       "<text x='420' y='%d' fill='%s'>%s</text>\n", y - 4, col[k], y, col[k],
+                    lab[k]);
         }
-    for (int k = 0; k < 3; k++)
-        if (s[k])
-            fputs("</g>\n", f);
     double bx = 60 + 500.0 * r->best_epoch / (r->epochs ? r->epochs : 1);
     fprintf(f, "<line x1='%.1f' y1='40' x2='%.1f' y2='320' stroke='#555' "
                "stroke-dasharray='4 3'/>\n<text x='%.1f' y='335' text-anchor='middle'>best "
@@ -154,4 +161,39 @@ int cli_record_plot(const char *cmd, const nb_train_record *r, const char *title
     if (ferror(f) | (fclose(f) != 0))
         return cli_fail(cmd, "cannot write %s", path);
     return CLI_OK;
+}
+
+/* One of MATLAB's plots: a picture PLplot cannot draw here (its driver
+ * missing) is not a failure, the CSV beside it is written all the same. */
+static int plot_status(const char *cmd, int status)
+{
+    if (status == NB_ERR_STATE) {
+        fprintf(stderr, "nabla %s: %s (the CSV is written)\n", cmd, nb_last_error());
+        return CLI_OK;
+    }
+    return status < 0 ? cli_lib_fail(cmd) : CLI_OK;
+}
+
+int cli_train_plots(const char *cmd, const char *dir, const nb_train_record *r, nb_tensor *y,
+                    nb_tensor *t, int classes)
+{
+    char base[4096];
+    snprintf(base, sizeof base, "%s/plotperform", dir);
+    int rc = plot_status(cmd, nb_plot_perform(base, r->train_loss, r->val_loss, r->test_loss,
+                                              r->epochs, r->best_epoch, NULL));
+    if (rc != CLI_OK || !y || !t)
+        return rc;
+    if (classes < 2) {
+        snprintf(base, sizeof base, "%s/plotregression", dir);
+        return plot_status(cmd, nb_plot_regression(base, y, t, NULL));
+    }
+    int64_t *counts = malloc(sizeof *counts * (size_t)classes * (size_t)classes);
+    if (!counts)
+        return cli_fail(cmd, "out of memory");
+    snprintf(base, sizeof base, "%s/plotconfusion", dir);
+    rc = nb_confusion_matrix(y, t, classes, counts, NULL) < 0
+             ? cli_lib_fail(cmd)
+             : plot_status(cmd, nb_plot_confusion(base, counts, classes, NULL));
+    free(counts);
+    return rc;
 }

@@ -16,11 +16,14 @@ typedef struct cli_progress {
     double best_val; /* for the validation checks shown */
     int fails;
     int printed;     /* the last epoch shown (-1: none yet) */
+    int next;        /* the first epoch not yet counted (0 at the start) */
 } cli_progress;
 
 /* An nb_epoch_fn printing MATLAB's command-line display for one epoch:
  * epoch, performance, validation performance and checks, gradient, mu,
- * time left.  ctx is a cli_progress.  Never stops training. */
+ * time left.  The trainers call it after each epoch from 1; epoch 0 (the
+ * untrained network, MATLAB's first line) is shown at the first call.
+ * ctx is a cli_progress.  Never stops training. */
 int cli_progress_epoch(int epoch, const nb_train_record *rec, void *ctx);
 /* After training: show the last epoch if it was not (rec may be NULL after
  * a failure), and end the line a terminal display left open. */
@@ -33,5 +36,14 @@ int cli_record_csv(const char *cmd, const nb_train_record *rec, const char *path
  * the best epoch marked, like MATLAB's plotperform).  CLI_OK or CLI_FAIL. */
 int cli_record_plot(const char *cmd, const nb_train_record *rec, const char *title,
                     const char *dir);
+
+/* MATLAB's plots of nabla/plot.h into DIR: plotperform (the record), and
+ * over every row of the data plotregression (classes < 2: outputs y against
+ * targets t, N x O in the targets' units) or plotconfusion (classes >= 2:
+ * y the network's outputs, t one-hot rows).  Each writes its CSV, and a
+ * picture when PLplot draws (a missing driver is only reported).  CLI_OK
+ * or CLI_FAIL after a message. */
+int cli_train_plots(const char *cmd, const char *dir, const nb_train_record *rec, nb_tensor *y,
+                    nb_tensor *t, int classes);
 
 #endif

@@ -1,8 +1,9 @@
-/* The trainer table.  A MATLAB full-batch training function of the library
- * (int nb_trainXX(model, data, const nb_trainXX_opts *, record), its opts
- * having epochs, verbose, callback and callback_ctx) is added with one line
- * in FULLBATCH_TRAINERS; an optimizer driven by nb_train with one line in
- * OPTIMIZERS. */
+/* The trainer table: every training function of the library.  A MATLAB
+ * full-batch training function on squared errors (int nb_trainXX(model,
+ * data, const nb_trainXX_opts *, record), its opts having epochs, verbose,
+ * callback and callback_ctx) is added with one line in FULLBATCH_TRAINERS;
+ * an optimizer driven by nb_train with one line in OPTIMIZERS.  trainscg,
+ * which also minimises MATLAB's crossentropy, has a row of its own. */
 #include <string.h>
 
 #include "trainers.h"
@@ -33,6 +34,20 @@
     }
 FULLBATCH_TRAINERS(DEFINE_FULLBATCH)
 
+/* Scaled conjugate gradient: on classes MATLAB's crossentropy of the softmax
+ * outputs (patternnet's performFcn), else the mse. */
+static int run_scg(nb_model *net, const nb_train_data *data, const cli_train_cfg *cfg,
+                   nb_train_record *rec)
+{
+    return nb_trainscg(net, data,
+                       &(nb_trainscg_opts){.epochs = cfg->epochs, .verbose = -1,
+                                           .perf = cfg->classify ? NB_PERF_CROSSENTROPY
+                                                                 : NB_PERF_MSE,
+                                           .callback = cfg->callback,
+                                           .callback_ctx = cfg->callback_ctx},
+                       rec);
+}
+
 /* nb_train with an optimizer: cross-entropy of logits for classes, else
  * the mean squared error. */
 static int run_optimizer(nb_model *net, nb_optim *opt, int64_t batch, const nb_train_data *data,
@@ -59,9 +74,14 @@ static int run_optimizer(nb_model *net, nb_optim *opt, int64_t batch, const nb_t
     }
 OPTIMIZERS(DEFINE_OPTIMIZER)
 
-#define ROW_FULLBATCH(name, fn, opts_t, about) {#name, #fn, run_##name, true, about},
-#define ROW_OPTIMIZER(name, shown, make, batch, about) {#name, #shown, run_##name, false, about},
-static const cli_trainer trainers[] = {FULLBATCH_TRAINERS(ROW_FULLBATCH) OPTIMIZERS(ROW_OPTIMIZER)};
+#define ROW_FULLBATCH(name, fn, opts_t, about) {#name, #fn, run_##name, CLI_CLASS_MSE, about},
+#define ROW_OPTIMIZER(name, shown, make, batch, about)                                         \
+    {#name, #shown, run_##name, CLI_CLASS_LOGITS, about},
+static const cli_trainer trainers[] = {
+    FULLBATCH_TRAINERS(ROW_FULLBATCH)
+    {"scg", "trainscg", run_scg, CLI_CLASS_CROSSENTROPY,
+     "scaled conjugate gradient (MATLAB's default for classes, on crossentropy)"},
+    OPTIMIZERS(ROW_OPTIMIZER)};
 #define N_TRAINERS ((int)(sizeof trainers / sizeof trainers[0]))
 
 const cli_trainer *cli_trainer_find(const char *name)

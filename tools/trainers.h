@@ -4,12 +4,21 @@
 
 #include "cli.h"
 
+/* What a trainer minimises on classes (fitting is always the mse of the
+ * mapped targets). */
+typedef enum cli_class_loss {
+    CLI_CLASS_MSE,          /* softmax outputs, one-hot targets, squared errors (trainlm...) */
+    CLI_CLASS_CROSSENTROPY, /* softmax outputs, one-hot targets, MATLAB's crossentropy
+                               (trainscg: patternnet's default) */
+    CLI_CLASS_LOGITS        /* purelin outputs, class labels, nb_cross_entropy_loss */
+} cli_class_loss;
+
 /* What every trainer is run with. */
 typedef struct cli_train_cfg {
     int epochs;        /* 0 = the trainer's default (1000) */
     int64_t batch;     /* minibatch trainers: rows per step (0 = their default) */
     uint64_t seed;     /* minibatch shuffles */
-    bool classify;     /* 1-D labels (cross-entropy) instead of squared errors */
+    bool classify;     /* classes: the trainer minimises its class_loss, not the mse */
     nb_epoch_fn callback;
     void *callback_ctx;
 } cli_train_cfg;
@@ -21,8 +30,7 @@ typedef struct cli_trainer {
     const char *name;     /* --train NAME */
     const char *function; /* the name it is shown and stored under: "trainlm", "adam" */
     cli_run_fn run;
-    bool squared_errors;  /* a full-batch MATLAB trainer on squared errors (classes are
-                             then one-hot targets of a softmax layer) */
+    cli_class_loss class_loss; /* what it minimises on classes */
     const char *about;
 } cli_trainer;
 

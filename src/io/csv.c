@@ -200,6 +200,26 @@ static int parse_integer(const char *c, long long *v)
 
 static int nomem(void) { return nb__error(NB_ERR_NOMEM, "%s: out of memory", op); }
 
+/* A target name the header lacks: the message lists the header's names
+ * (the first ones, when they are many), since a typo is the usual cause. */
+static int unknown_column(const csv_state *s, const char *name)
+{
+    char names[240];
+    size_t used = 0;
+    names[0] = '\0';
+    for (int c = 0; c < s->ncols; c++) {
+        const char *h = s->header[c];
+        size_t need = strlen(h) + 4; /* "'h', " */
+        if (used + need + 4 >= sizeof names) {
+            snprintf(names + used, sizeof names - used, "%s...", c ? ", " : "");
+            break;
+        }
+        used += (size_t)snprintf(names + used, sizeof names - used, "%s'%s'", c ? ", " : "", h);
+    }
+    return nb__error(NB_ERR_ARG, "%s: %s has no column named '%s' (its columns: %s)", op,
+                     s->path, name, names);
+}
+
 /* Decide which columns are targets.  Needs ncols, and header for names. */
 static int resolve_targets(csv_state *s, const nb_csv_opts *o)
 {
@@ -226,7 +246,7 @@ static int resolve_targets(csv_state *s, const nb_csv_opts *o)
             for (col = 0; col < s->ncols && strcmp(s->header[col], name) != 0; col++)
                 ;
             if (col == s->ncols)
-                return nb__error(NB_ERR_ARG, "%s: %s has no column named '%s'", op, s->path, name);
+                return unknown_column(s, name);
         }
         if (s->role[col] >= 0)
             return nb__error(NB_ERR_ARG, "%s: column %d is chosen as a target twice", op, col + 1);
@@ -288,9 +308,21 @@ static int cmp_str_label(const void *a, const void *b)
 /* Parse one data row into s->x / s->y. */
 static int parse_row(csv_state *s, const nb_csv_opts *o, int ncells, long lineno)
 {
-    if (ncells != s->ncols)
-        return nb__error(NB_ERR_FORMAT, "%s: %s line %ld has %d columns, expected %d (ragged row)",
-                         op, s->path, lineno, ncells, s->ncols);
+    if (ncells != s->ncols) {
+        /* name the columns too, as every other message about a cell does:
+         * the first one the row lacks, or the first one too many */
+        int first = ncells < s->ncols ? ncells + 1 : s->ncols + 1;
+        int last = ncells < s->ncols ? s->ncols : ncells;
+        char cols[64];
+        if (first == last)
+            snprintf(cols, sizeof cols, "column %d is", first);
+        else
+            snprintf(cols, sizeof cols, "columns %d to %d are", first, last);
+        return nb__error(NB_ERR_FORMAT,
+                         "%s: %s line %ld has %d columns, expected %d (ragged row): %s %s", op,
+                         s->path, lineno, ncells, s->ncols, cols,
+                         ncells < s->ncols ? "missing" : "extra");
+    }
     for (int c = 0; c < s->ncols; c++) {
         const char *cell = s->cells[c];
         double v = 0;
