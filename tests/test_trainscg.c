@@ -268,6 +268,31 @@ START_TEST(test_stop_validation)
 }
 END_TEST
 
+/* A target that is not finite: perf is Inf from the start, and the run
+ * stops there, before any step, in MATLAB's order (after the goal test). */
+START_TEST(test_stop_not_finite)
+{
+    nb_model *net = sine_net(NB_F64, 5);
+    nb_tensor *x, *t;
+    sine_data(20, 0, 1, &x, &t);
+    nb_tensor_data_f64(t)[3] = INFINITY;
+    nb_tensor_bump_version(t);
+    nb_tensor *w = nb_detach(nb_model_params_flat(net));
+    nb_train_record rec;
+    ck_assert_int_eq(nb_trainscg(net, &(nb_train_data){.x = x, .y = t},
+                                &(nb_trainscg_opts){.verbose = -1}, &rec), NB_OK);
+    ck_assert_int_eq(rec.stop, NB_STOP_NOT_FINITE);
+    ck_assert_int_eq(rec.epochs, 0);
+    ck_assert(!isfinite(rec.train_loss[0]));
+    /* no step was taken */
+    const double *w0 = nb_tensor_data_f64(w), *w1 = nb_tensor_data_f64(nb_model_params_flat(net));
+    for (int64_t i = 0; i < nb_tensor_numel(w); i++)
+        ck_assert_double_eq(w1[i], w0[i]);
+    nb_train_record_free(&rec);
+    nb_model_free(net);
+}
+END_TEST
+
 /* A 2-3-2 softmax net and a 2-3-1 logsig net on 4 samples: MATLAB's
  * crossentropy by hand from the outputs. */
 START_TEST(test_crossentropy_value)
@@ -481,6 +506,7 @@ int main(void)
     tcase_add_test(tc, test_stop_epochs_goal_callback);
     tcase_add_test(tc, test_stop_min_grad);
     tcase_add_test(tc, test_stop_validation);
+    tcase_add_test(tc, test_stop_not_finite);
     suite_add_tcase(s, tc);
     tc = nb_test_case("use");
     tcase_add_test(tc, test_crossentropy_value);
