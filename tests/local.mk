@@ -238,6 +238,12 @@ TESTS += tests/test_errors_matlab
 tests_test_errors_matlab_CPPFLAGS = $(ERRORS_TEST_CPPFLAGS)
 tests_test_errors_matlab_CFLAGS = $(TEST_CFLAGS)
 tests_test_errors_matlab_LDADD = $(TEST_LDADD)
+# the catalogue's entries of the memory Levenberg-Marquardt needs
+check_PROGRAMS += tests/test_errors_lm
+TESTS += tests/test_errors_lm
+tests_test_errors_lm_CPPFLAGS = $(ERRORS_TEST_CPPFLAGS)
+tests_test_errors_lm_CFLAGS = $(TEST_CFLAGS)
+tests_test_errors_lm_LDADD = $(TEST_LDADD)
 endif
 
 # Tests that need no Check.
