@@ -34,7 +34,25 @@ int64_t nb__cholesky(double *A, int64_t P)
             return j;
         d = sqrt(d);
         aj[j] = d;
-        for (int64_t i = j + 1; i < P; i++) {
+        int64_t i = j + 1;
+        /* four rows at a time: four independent sums (each in the same order
+         * as one row alone, so the result is the same) that share aj's loads */
+        for (; i + 3 < P; i += 4) {
+            double *a0 = A + i * P, *a1 = a0 + P, *a2 = a1 + P, *a3 = a2 + P;
+            double s0 = a0[j], s1 = a1[j], s2 = a2[j], s3 = a3[j];
+            for (int64_t k = 0; k < j; k++) {
+                double v = aj[k];
+                s0 -= a0[k] * v;
+                s1 -= a1[k] * v;
+                s2 -= a2[k] * v;
+                s3 -= a3[k] * v;
+            }
+            a0[j] = s0 / d;
+            a1[j] = s1 / d;
+            a2[j] = s2 / d;
+            a3[j] = s3 / d;
+        }
+        for (; i < P; i++) {
             double *ai = A + i * P;
             double s = ai[j];
             for (int64_t k = 0; k < j; k++)
