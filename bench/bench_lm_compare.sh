@@ -34,6 +34,8 @@ field() { printf '%s\n' "$2" | sed -n "s/.*[ ]$1=\([^ ]*\).*/\1/p"; }
 one() { OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 "$@"; }
 # the median and (min-max) of the numbers on stdin
 stats() { sort -g | awk '{ v[NR] = $1 } END { printf "%s(%s-%s)", v[int((NR + 1) / 2)], v[1], v[NR] }'; }
+med() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2fx", a / b }'; }
 
 # NET-HIDDEN EPOCHS: 13-50-50-1 has more parameters (3301) than errors
 # (354), where nabla solves through J J' + mu I; PyTorch runs it both ways
@@ -66,7 +68,12 @@ for spec in "10 100" "50,50 4"; do
         echo "bench_lm_compare.sh: warning: the two sides' runs differ (epochs or final perf)" >&2
     fi
     net=$(field net "$a")
+    ma=$(printf '%s\n' $na | med) mt=$(printf '%s\n' $nt | med)
     echo "W8/$net 1 $(printf '%s\n' $na | stats) $(printf '%s\n' $nt | stats) - epochs/s"
-    [ -z "$dual" ] ||
+    echo "W8 $net: nabla $ma, PyTorch $mt epochs/s (medians of $reps): nabla/PyTorch $(ratio "$ma" "$mt")" >&2
+    if [ -n "$dual" ]; then
+        md=$(printf '%s\n' $nd | med)
         echo "W8/$net(torch:JJ') 1 $(printf '%s\n' $na | stats) $(printf '%s\n' $nd | stats) - epochs/s"
+        echo "W8 $net: PyTorch through J J' $md epochs/s: nabla/PyTorch $(ratio "$ma" "$md")" >&2
+    fi
 done
