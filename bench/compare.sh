@@ -3,7 +3,8 @@
 # threads), W2, W3, W5, W6 (a LeNet-style CNN) and W7, one after the other,
 # with the same thread settings, and print a table of figures and ratios.  W7 (a 1-layer LSTM
 # training step) runs both sides alternately 5 times and reports each
-# side's median.
+# side's median.  W8 (trainlm epochs/s on the housing data, two nets) does
+# the same through bench/bench_lm_compare.sh, with each median's (min-max).
 #
 # Usage: bench/compare.sh [BUILD_DIR]
 #   BUILD_DIR     the (out-of-tree) build folder holding bench/bench_mlp,
@@ -127,6 +128,15 @@ c=-
 [ "$skx" = 1 ] && c=$(printf '%s\n' $w7c | med)
 rows="${rows}W7 1 $(printf '%s\n' $w7a | med) $(printf '%s\n' $w7b | med) $c samples/s
 "
+# W8: trainlm epochs/s on the housing data, 13-10-1 and 13-50-50-1, both
+# sides alternating (bench/bench_lm_compare.sh): medians with (min-max)
+if [ -x "$build/bench/bench_lm" ]; then
+    w8=$("$here/bench_lm_compare.sh" "$build") || { echo "compare.sh: W8 failed" >&2; exit 1; }
+    rows="$rows$w8
+"
+else
+    echo "compare.sh: $build/bench/bench_lm not built, W8 skipped (make bench/bench_lm)" >&2
+fi
 
 echo
 printf '%s' "$rows" | awk '

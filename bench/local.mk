@@ -20,3 +20,8 @@ EXTRA_DIST += bench/compare.sh bench/README.md bench/bench_cnn_torch.py
 noinst_PROGRAMS += bench/bench_lstm
 bench_bench_lstm_LDADD = $(BENCH_LDADD)
 EXTRA_DIST += bench/torch_lstm.py
+# trainlm epochs per second on the housing data (W8); bench_lm_torch.py is
+# its PyTorch side, starting from the weights bench_lm --dump writes
+noinst_PROGRAMS += bench/bench_lm
+bench_bench_lm_LDADD = $(BENCH_LDADD)
+EXTRA_DIST += bench/bench_lm_torch.py bench/bench_lm_compare.sh

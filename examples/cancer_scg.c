@@ -6,8 +6,9 @@
  * the test confusion matrix and exits non-zero below 0.95 test accuracy.
  *
  * With NB_PLOT_DIR set, also writes MATLAB's plotperform and
- * plotconfusion there (perform.csv, confusion.csv, and .svg pictures when
- * nabla was built with PLplot).
+ * plotconfusion there (perform.csv, confusion.csv, and .svg and .png
+ * pictures when nabla was built with PLplot; PNG needs its cairo driver,
+ * Debian plplot-driver-cairo).
  *
  * The data is the CSV that scikit-learn ships (Debian: python3-sklearn);
  * exits 77 (a skip for make check) when it is not found. */
@@ -46,14 +47,18 @@ int main(void)
     const char *plots = getenv("NB_PLOT_DIR");
     char base[1024];
     if (plots && *plots) {
+        static const nb_plot_format formats[] = {NB_PLOT_SVG, NB_PLOT_PNG};
         snprintf(base, sizeof base, "%s/perform", plots);
-        if (nb_plot_perform(base, tr.train_loss, tr.val_loss, tr.test_loss, tr.epochs, b,
-                            NULL) < 0)
-            fprintf(stderr, "%s: %s\n", prog, nb_last_error());
+        for (int f = 0; f < 2; f++)
+            if (nb_plot_perform(base, tr.train_loss, tr.val_loss, tr.test_loss, tr.epochs, b,
+                                &(nb_plot_opts){.format = formats[f]}) < 0)
+                fprintf(stderr, "%s: %s\n", prog, nb_last_error());
         int64_t cm[4];
         snprintf(base, sizeof base, "%s/confusion", plots);
-        if (nb_confusion_matrix(nb_net_predict(net, x), t, 2, cm, NULL) < 0 ||
-            nb_plot_confusion(base, cm, 2, NULL) < 0)
+        int bad = nb_confusion_matrix(nb_net_predict(net, x), t, 2, cm, NULL) < 0;
+        for (int f = 0; !bad && f < 2; f++)
+            bad = nb_plot_confusion(base, cm, 2, &(nb_plot_opts){.format = formats[f]}) < 0;
+        if (bad)
             fprintf(stderr, "%s: %s\n", prog, nb_last_error());
         else
             printf("%s: plots written to %s (pictures: %s)\n", prog, plots,

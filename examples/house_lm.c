@@ -6,6 +6,11 @@
  * regression (R, slope and offset of outputs against targets, in the
  * targets' units) and exits non-zero when the test R is below 0.85.
  *
+ * With NB_PLOT_DIR set, also writes MATLAB's plotperform and plotregression
+ * (of the test set) there: perform.csv and regression.csv, and perform.svg,
+ * perform.png, regression.svg and regression.png when nabla was built with
+ * PLplot (PNG needs its cairo driver, Debian plplot-driver-cairo).
+ *
  * The data is the CSV that Debian's python3-sklearn ships; set
  * NB_BOSTON_CSV to read another copy.  Exits 77 (a skip for make check)
  * when the file is not there.
@@ -127,6 +132,16 @@ int main(void)
            (long long)sp.n_train, (long long)sp.n_val, (long long)sp.n_test, rec.epochs,
            nb_stop_reason_matlab(rec.stop), b, rec.train_loss[b], rec.val_loss[b],
            rec.test_loss[b], rec.seconds);
+    const char *plots = getenv("NB_PLOT_DIR");
+    char base[1024];
+    static const nb_plot_format formats[] = {NB_PLOT_SVG, NB_PLOT_PNG};
+    if (plots && *plots) {
+        snprintf(base, sizeof base, "%s/perform", plots);
+        for (int f = 0; f < 2; f++)
+            if (nb_plot_perform(base, rec.train_loss, rec.val_loss, rec.test_loss, rec.epochs,
+                                b, &(nb_plot_opts){.format = formats[f]}) < 0)
+                fprintf(stderr, "house_lm: %s\n", nb_last_error());
+    }
     nb_train_record_free(&rec);
 
     /* the test set in the targets' units (thousands of dollars) */
@@ -144,6 +159,14 @@ int main(void)
         mse += (y[i] - tg[i]) * (y[i] - tg[i]) / (double)sp.n_test;
     printf("test: R = %.4f, output = %.3f * target + %.3f, RMSE %.3f (MEDV, $1000s)\n", r, slope,
            offset, sqrt(mse));
+    if (plots && *plots) {
+        snprintf(base, sizeof base, "%s/regression", plots);
+        for (int f = 0; f < 2; f++)
+            if (nb_plot_regression(base, yt, tt, &(nb_plot_opts){.format = formats[f]}) < 0)
+                fprintf(stderr, "house_lm: %s\n", nb_last_error());
+        printf("house_lm: plots written to %s (pictures: %s)\n", plots,
+               nb_plot_can_draw() ? "yes" : "no, CSV only");
+    }
     nb_model_free(net);
     nb_arena_free(arena);
     if (!(r >= 0.85)) {

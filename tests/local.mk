@@ -245,6 +245,12 @@ TESTS += tests/test_errors_csv
 tests_test_errors_csv_CPPFLAGS = $(ERRORS_TEST_CPPFLAGS)
 tests_test_errors_csv_CFLAGS = $(TEST_CFLAGS)
 tests_test_errors_csv_LDADD = $(TEST_LDADD)
+# the catalogue's entries of the memory Levenberg-Marquardt needs
+check_PROGRAMS += tests/test_errors_lm
+TESTS += tests/test_errors_lm
+tests_test_errors_lm_CPPFLAGS = $(ERRORS_TEST_CPPFLAGS)
+tests_test_errors_lm_CFLAGS = $(TEST_CFLAGS)
+tests_test_errors_lm_LDADD = $(TEST_LDADD)
 endif
 
 # Tests that need no Check.
@@ -270,6 +276,12 @@ check_PROGRAMS += tests/reference/nb_reference_dump
 tests_reference_nb_reference_dump_LDADD = libnabla_impl.la $(OPENMP_CFLAGS) -lm
 TESTS += tests/reference/test_torch_reference.sh
 EXTRA_DIST += tests/reference/test_torch_reference.sh tests/reference/compare_torch.py
+# trainlm, epoch by epoch, against an independent numpy implementation of
+# the documented algorithm (skipped without numpy)
+check_PROGRAMS += tests/reference/nb_lm_dump
+tests_reference_nb_lm_dump_LDADD = libnabla_impl.la $(OPENMP_CFLAGS) -lm
+TESTS += tests/reference/test_lm_reference.sh
+EXTRA_DIST += tests/reference/test_lm_reference.sh tests/reference/lm_reference.py
 
 # ---- src/teach: the interactive page of a backward pass, its content and
 # errors (Check), and in a headless browser when Debian's chromium is there

@@ -177,6 +177,67 @@ START_TEST(test_one_step_is_the_closed_form)
 }
 END_TEST
 
+/* The 1-H-1 sine net of fullbatch_fixtures.h written from the flat order,
+ * for nb_jacobian. */
+#define SH 3
+#define SP (3 * SH + 1)
+static nb_tensor *sine_from_flat(nb_tensor *const *in, int n, void *ctx)
+{
+    (void)n;
+    nb_tensor *p = in[0], *x = ctx;
+    nb_tensor *W1 = nb_reshape(nb_slice(p, 0, 0, SH), NB_SHAPE(1, SH));
+    nb_tensor *b1 = nb_slice(p, 0, SH, 2 * SH);
+    nb_tensor *W2 = nb_reshape(nb_slice(p, 0, 2 * SH, 3 * SH), NB_SHAPE(SH, 1));
+    nb_tensor *b2 = nb_slice(p, 0, 3 * SH, SP);
+    return nb_add(nb_matmul(nb_tanh(nb_add(nb_matmul(x, W1), b1)), W2), b2);
+}
+
+/* More errors (20) than parameters (10): trainlm solves the P x P system
+ * here (the test above, 10 errors and 26 parameters, takes the N·O x N·O
+ * one); the kept step is again the closed form from nb_jacobian's J. */
+START_TEST(test_one_step_closed_form_more_errors)
+{
+    enum { N = 20 };
+    nb_model *net = sine_net(NB_F64, SH);
+    nb_tensor *x, *t;
+    sine_data(N, 0, 1, &x, &t);
+    double X0[SP], e[N], jj[SP * SP], dX[SP];
+    memcpy(X0, nb_tensor_data_f64(nb_model_params_flat(net)), sizeof X0);
+    nb_tensor *p = nb_from_f64(X0, NB_SHAPE(SP));
+    nb_tensor_set_requires_grad(p, true);
+    nb_tensor *Jt = nb_jacobian(sine_from_flat, &p, 1, x, 0);
+    nb_tensor *y = nb_model_forward(net, x);
+    ck_assert_ptr_nonnull(Jt);
+    ck_assert_ptr_nonnull(y);
+    for (int i = 0; i < N; i++)
+        e[i] = nb_tensor_get(y, i) - nb_tensor_get(t, i);
+    nb_train_record rec;
+    int rc = nb_trainlm(net, &(nb_train_data){.x = x, .y = t},
+                        &(nb_trainlm_opts){.epochs = 1, .verbose = -1}, &rec);
+    ck_assert_msg(rc == NB_OK, "%s", nb_last_error());
+    ck_assert(rec.train_loss[1] < rec.train_loss[0]);
+    double mu = rec.mu[1] / 0.1; /* the mu of the kept step */
+    for (int i = 0; i < SP; i++) {
+        dX[i] = 0;
+        for (int r = 0; r < N; r++)
+            dX[i] -= nb_tensor_get(Jt, r * SP + i) * e[r];
+        for (int k = 0; k < SP; k++) {
+            double s = 0;
+            for (int r = 0; r < N; r++)
+                s += nb_tensor_get(Jt, r * SP + i) * nb_tensor_get(Jt, r * SP + k);
+            jj[i * SP + k] = s + (i == k ? mu : 0);
+        }
+    }
+    dense_solve(jj, dX, SP);
+    const double *X1 = nb_tensor_data_f64(nb_model_params_flat(net));
+    for (int i = 0; i < SP; i++)
+        ck_assert_msg(fabs(X1[i] - (X0[i] + dX[i])) < 1e-10, "parameter %d: %.15g vs %.15g", i,
+                      X1[i], X0[i] + dX[i]);
+    nb_train_record_free(&rec);
+    nb_model_free(net);
+}
+END_TEST
+
 START_TEST(test_gradient_is_two_je_over_n)
 {
     nb_model *net = small_net(NB_F64);
@@ -303,6 +364,31 @@ START_TEST(test_stop_mu_max)
     ck_assert(rec.mu[rec.epochs] > 1e10);
     ck_assert_int_lt(rec.epochs, 1000);
     ck_assert_double_eq_tol(rec.train_loss[rec.epochs], 0.25, 1e-12);
+    nb_train_record_free(&rec);
+    nb_model_free(net);
+}
+END_TEST
+
+/* A target that is not finite: perf is Inf from the start, and the run
+ * stops there, before any step, in MATLAB's order (after the goal test). */
+START_TEST(test_stop_not_finite)
+{
+    nb_model *net = sine_net(NB_F64, 5);
+    nb_tensor *x, *t;
+    sine_data(20, 0, 1, &x, &t);
+    nb_tensor_data_f64(t)[3] = INFINITY;
+    nb_tensor_bump_version(t);
+    nb_tensor *w = nb_detach(nb_model_params_flat(net));
+    nb_train_record rec;
+    ck_assert_int_eq(nb_trainlm(net, &(nb_train_data){.x = x, .y = t},
+                                &(nb_trainlm_opts){.verbose = -1}, &rec), NB_OK);
+    ck_assert_int_eq(rec.stop, NB_STOP_NOT_FINITE);
+    ck_assert_int_eq(rec.epochs, 0);
+    ck_assert(!isfinite(rec.train_loss[0]));
+    /* no step was taken */
+    const double *w0 = nb_tensor_data_f64(w), *w1 = nb_tensor_data_f64(nb_model_params_flat(net));
+    for (int64_t i = 0; i < nb_tensor_numel(w); i++)
+        ck_assert_double_eq(w1[i], w0[i]);
     nb_train_record_free(&rec);
     nb_model_free(net);
 }
@@ -593,12 +679,14 @@ int main(void)
     suite_add_tcase(s, tc);
     tc = nb_test_case("trainlm");
     tcase_add_test(tc, test_one_step_is_the_closed_form);
+    tcase_add_test(tc, test_one_step_closed_form_more_errors);
     tcase_add_test(tc, test_gradient_is_two_je_over_n);
     tcase_add_test(tc, test_fit_reaches_goal);
     tcase_add_test(tc, test_fit_f32_model);
     tcase_add_test(tc, test_stop_epochs);
     tcase_add_test(tc, test_stop_min_grad);
     tcase_add_test(tc, test_stop_mu_max);
+    tcase_add_test(tc, test_stop_not_finite);
     tcase_add_test(tc, test_stop_validation);
     tcase_add_test(tc, test_stop_callback_and_goal_at_start);
     tcase_add_test(tc, test_display);

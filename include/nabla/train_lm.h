@@ -9,10 +9,11 @@
  *     nb_train_record_free(&rec);
  *
  * Memory: the Jacobian J has N·O rows (samples × outputs) of P doubles
- * (parameters), and J'J and its factor P×P doubles each: LM suits the
- * small nets and data sets MATLAB uses it for (a 13-10-1 net on 500
- * samples needs well under 1 MB; 100 000 samples × 10 000 parameters would
- * need 8 GB and is refused). */
+ * (parameters), and the damped system and its factor n×n doubles each (n
+ * = P, or N·O for trainlm when that is smaller): LM suits the small nets
+ * and data sets MATLAB uses it for (a 13-10-1 net on 354 samples needs
+ * 1 MB; 100 000 samples × 10 501 parameters would need 11.1 GB and are
+ * refused with that size, see max_bytes). */
 #ifndef NABLA_TRAIN_LM_H
 #define NABLA_TRAIN_LM_H
 
@@ -40,7 +41,8 @@ typedef struct nb_trainlm_opts {
     double mu_inc;    /* mu factor after a failed step, > 1; 0 = 10 */
     double mu_max;    /* stop when mu exceeds it, > 0; 0 = 1e10 */
     bool sse;         /* perf = sum of squared errors (default: their mean, MATLAB's mse) */
-    size_t max_bytes; /* most memory for J, J'J and the solve; 0 = 1 GiB */
+    size_t max_bytes; /* most memory for J, the system and the solve; 0 = 1 GiB; above it
+                         training is refused (NB_ERR_NOMEM) naming the size it needs */
     int verbose;      /* MATLAB's display: 0 = on a terminal only, 1 = always, -1 = never */
     int show;         /* display every `show` epochs, >= 0; 0 = 25 */
     FILE *out;        /* display stream; NULL = stderr */
@@ -54,8 +56,9 @@ typedef struct nb_trainlm_opts {
  * mse (e·e / (N·O)) or sse; J = de/dX (N·O × P, the flat parameter order of
  * nabla/nn.h, from nb_model_jacobian); jj = J'J, je = J'e; the gradient
  * reported and compared with min_grad is 2·je/(N·O) (2·je for sse).  Each
- * epoch solves (jj + mu·I) dX = -je in f64 by Cholesky (for f32 models too);
- * if perf(X + dX) < perf(X) the step is kept and mu = max(mu·mu_dec, 1e-20),
+ * epoch solves (jj + mu·I) dX = -je in f64 by Cholesky (for f32 models too;
+ * with fewer errors than parameters as dX = -J'(J J' + mu·I)^-1 e, the same
+ * step through the N·O × N·O system); if perf(X + dX) < perf(X) the step is kept and mu = max(mu·mu_dec, 1e-20),
  * else mu = mu·mu_inc and the step is solved again, until mu > mu_max.  A
  * system that is not positive definite in floating point counts as a
  * failed step.  Stops (checked before each epoch, in MATLAB's order): goal,

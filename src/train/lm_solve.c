@@ -1,8 +1,8 @@
-/* The dense linear algebra of Levenberg–Marquardt, in f64: J'J and J'e
- * from the Jacobian, a Cholesky factorisation of the damped system and its
- * solve, and the trace of the inverse trainbr needs.  P is a few hundred or
- * thousand, so plain loops (over the lower triangle, rows contiguous) are
- * enough next to the Jacobian's cost. */
+/* The dense linear algebra of Levenberg–Marquardt, in f64: J'v from the
+ * Jacobian, a Cholesky factorisation of the damped system and its solve,
+ * and the trace of the inverse trainbr needs (J'J itself is a GEMM, in
+ * trainlm.c).  The system is a few hundred rows, so plain loops (over the
+ * lower triangle, rows contiguous) are enough next to the Jacobian's cost. */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
@@ -12,27 +12,15 @@
 
 #include "train/train_internal.h"
 
-void nb__lm_normal(const double *J, const double *e, int64_t rows, int64_t P, double *jj,
-                   double *je)
+void nb__lm_jt(const double *J, const double *v, int64_t rows, int64_t P, double *out)
 {
-    memset(jj, 0, sizeof *jj * (size_t)(P * P));
-    memset(je, 0, sizeof *je * (size_t)P);
-    for (int64_t r = 0; r < rows; r++) {
+    memset(out, 0, sizeof *out * (size_t)P);
+    for (int64_t r = 0; r < rows; r++) { /* by rows of J: contiguous, vectorisable */
         const double *row = J + r * P;
-        double er = e[r];
-        for (int64_t i = 0; i < P; i++) {
-            double ji = row[i];
-            if (ji == 0.0)
-                continue;
-            je[i] += ji * er;
-            double *jji = jj + i * P;
-            for (int64_t k = 0; k <= i; k++)
-                jji[k] += ji * row[k];
-        }
+        double vr = v[r];
+        for (int64_t i = 0; i < P; i++)
+            out[i] += row[i] * vr;
     }
-    for (int64_t i = 0; i < P; i++) /* mirror the lower triangle */
-        for (int64_t k = 0; k < i; k++)
-            jj[k * P + i] = jj[i * P + k];
 }
 
 int64_t nb__cholesky(double *A, int64_t P)
@@ -46,7 +34,25 @@ int64_t nb__cholesky(double *A, int64_t P)
             return j;
         d = sqrt(d);
         aj[j] = d;
-        for (int64_t i = j + 1; i < P; i++) {
+        int64_t i = j + 1;
+        /* four rows at a time: four independent sums (each in the same order
+         * as one row alone, so the result is the same) that share aj's loads */
+        for (; i + 3 < P; i += 4) {
+            double *a0 = A + i * P, *a1 = a0 + P, *a2 = a1 + P, *a3 = a2 + P;
+            double s0 = a0[j], s1 = a1[j], s2 = a2[j], s3 = a3[j];
+            for (int64_t k = 0; k < j; k++) {
+                double v = aj[k];
+                s0 -= a0[k] * v;
+                s1 -= a1[k] * v;
+                s2 -= a2[k] * v;
+                s3 -= a3[k] * v;
+            }
+            a0[j] = s0 / d;
+            a1[j] = s1 / d;
+            a2[j] = s2 / d;
+            a3[j] = s3 / d;
+        }
+        for (; i < P; i++) {
             double *ai = A + i * P;
             double s = ai[j];
             for (int64_t k = 0; k < j; k++)

@@ -65,9 +65,8 @@ int nb__checkpoint_save(const char *path, nb_arena *arena, const nb__train_ckpt 
 int nb__checkpoint_load(const char *path, nb_arena *arena, nb__train_ckpt *c, int epochs);
 
 /* ---- Levenberg–Marquardt's dense algebra (lm_solve.c), f64, row-major ---- */
-/* jj = J'J (P x P, full) and je = J'e (P) for J of `rows` rows of P. */
-void nb__lm_normal(const double *J, const double *e, int64_t rows, int64_t P, double *jj,
-                   double *je);
+/* out = J'v (P) for J of `rows` rows of P and v of `rows`. */
+void nb__lm_jt(const double *J, const double *v, int64_t rows, int64_t P, double *out);
 /* Factor the symmetric A (P x P) in place as L L' (L in the lower triangle,
  * the upper one left as it was).  -1 on success, else the first pivot that
  * is not positive (A is not positive definite in floating point). */
