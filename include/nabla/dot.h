@@ -6,7 +6,9 @@
  * (optionally) the place it was created.  Edges run input tensor -> op ->
  * output tensor.  With opts.all_grads every tensor shows d(root)/d(tensor)
  * and every edge the gradient that flows back along it, so the picture
- * shows the chain rule at work, not only its results.  Ops and parameters
+ * shows the chain rule at work, not only its results.  A gradient given a
+ * label by nb_tensor_set_grad_label (trace.h) is captioned with it ("D2 =
+ * dE/dZ2", E the first root's name) instead of "grad".  Ops and parameters
  * of one model layer are drawn in a box with the layer's name.  Render with
  *     dot -Tsvg graph.dot -o graph.svg
  */
