@@ -1,6 +1,6 @@
-/* Misuse catalogue, the teaching views: gradient labels, the backward trace
- * and the DOT export.  Entries of docs/errors.md E340..E348, one test each,
- * in the doc's order. */
+/* Misuse catalogue, the teaching views (gradient labels, the backward trace,
+ * the DOT export) and nb_check_grad's second order as plain arrays.
+ * Entries of docs/errors.md E340..E349, one test each, in the doc's order. */
 #define _GNU_SOURCE
 #include "test_errors.h"
 
@@ -96,10 +96,32 @@ START_TEST(e348_dot_null_stream)
 }
 END_TEST
 
-static Suite *errors_trace_suite(void)
+/* ---- a hand-derived gradient ---- */
+
+static nb_tensor *sum_of_squares(nb_tensor *const *in, int n, void *ctx)
 {
-    Suite *s = suite_create("errors_trace");
-    TCase *tc = e_dir_case("trace");
+    (void)n;
+    (void)ctx;
+    return nb_sum(nb_square(in[0]));
+}
+
+START_TEST(e349_check_grad_half_of_the_arrays)
+{
+    nb_tensor *x = nb_from_f64((const double[]){0.3, -0.8}, NB_SHAPE(2));
+    const double g[2] = {0.6, -1.6}, v[2] = {1, 0};
+    E_FAIL(nb_check_grad_f64(sum_of_squares, &x, 1, NULL, (const double *[]){g},
+                             &(nb_check_grad_opts){.hvp_v_f64 = (const double *[]){v}}, NULL),
+           NB_ERR_ARG,
+           "nb_check_grad_f64: opts.hvp_v_f64 and opts.my_hvp_f64 go together, with "
+           "nb_check_grad_f64 and without opts.hvp_v and opts.my_hvp (one form of the second "
+           "order at a time)");
+}
+END_TEST
+
+static Suite *errors_teach_suite(void)
+{
+    Suite *s = suite_create("errors_teach");
+    TCase *tc = e_dir_case("teach");
     tcase_add_test(tc, e340_grad_label_empty);
     tcase_add_test(tc, e341_grad_label_null_tensor);
     tcase_add_test(tc, e342_trace_twice);
@@ -109,11 +131,12 @@ static Suite *errors_trace_suite(void)
     tcase_add_test(tc, e346_dot_grads_missing);
     tcase_add_test(tc, e347_dot_save_no_folder);
     tcase_add_test(tc, e348_dot_null_stream);
+    tcase_add_test(tc, e349_check_grad_half_of_the_arrays);
     suite_add_tcase(s, tc);
     return s;
 }
 
 int main(void)
 {
-    return nb_test_run(errors_trace_suite());
+    return nb_test_run(errors_teach_suite());
 }
