@@ -150,12 +150,22 @@ START_TEST(test_options_and_extra_grads)
     free(text);
     fclose(f);
 
-    /* big tensors are summarised */
-    nb_tensor *big = nb_zeros(NB_F32, NB_SHAPE(3, 4));
+    /* by default a 4x4 matrix is shown in rows, as in the trace; bigger
+     * tensors, and any above max_values, are summarised */
+    nb_tensor *small = nb_zeros(NB_F32, NB_SHAPE(4, 4));
+    nb_tensor *big = nb_zeros(NB_F32, NB_SHAPE(3, 6));
     f = tmpfile();
-    ck_assert_int_eq(nb_dot_write(f, &big, 1, NULL), NB_OK); /* a leaf root */
+    ck_assert_int_eq(nb_dot_write(f, (nb_tensor *[]){small, big}, 2, NULL), NB_OK); /* leaf roots */
     text = slurp(f);
-    ck_assert_ptr_nonnull(strstr(text, "{constant|3x4 f32|data (12 values)}"));
+    ck_assert_msg(strstr(text, "{constant|4x4 f32|data\\n[0, 0, 0, 0]\\n[0, 0, 0, 0]\\n[0, 0, 0, 0]"
+                               "\\n[0, 0, 0, 0]}"), "%s", text);
+    ck_assert_msg(strstr(text, "{constant|3x6 f32|data (18 values)}"), "%s", text);
+    free(text);
+    fclose(f);
+    f = tmpfile();
+    ck_assert_int_eq(nb_dot_write(f, &small, 1, &(nb_dot_opts){.max_values = 15}), NB_OK);
+    text = slurp(f);
+    ck_assert_msg(strstr(text, "{constant|4x4 f32|data (16 values)}"), "%s", text);
     free(text);
     fclose(f);
 }

@@ -39,7 +39,8 @@ typedef enum nb_dot_direction {
 typedef struct nb_dot_opts {
     nb_dot_direction direction; /* layout direction */
     int64_t max_values;   /* show values and grads of tensors with at most this
-                             many elements; 0 means 4, negative means never */
+                             many elements (a 4x4 matrix in rows); 0 means 16,
+                             as in the trace; negative means never */
     bool show_sites;      /* add "file:line" (where each op was created) to ops */
     bool hide_grads;      /* do not show gradients */
     const char *title;    /* a label above the picture, or NULL */

@@ -497,7 +497,7 @@ int nb_dot_write(FILE *out, nb_tensor *const *roots, int n_roots, const nb_dot_o
         return rc;
 
     nb_dot_ctx ctx = {.out = out, .opts = opts, .root = roots[0]}, *dc = &ctx;
-    dc->max_values = opts->max_values == 0 ? 4 : opts->max_values;
+    dc->max_values = opts->max_values == 0 ? 16 : opts->max_values; /* as the trace's */
     if (!nb_dot_plan(dc, nodes, count))
         return nb__error(NB_ERR_NOMEM, "nb_dot_write: out of memory");
     if (opts->all_grads && !opts->hide_grads && count > 0) {
