@@ -371,8 +371,8 @@ START_TEST(test_tensor_grad_labels)
         "      -> input 2 'b' (leaf) 1x2 gets D, summed to 1x2: [2, 2]\n"
         "      == 'b' (leaf) 1x2: dL/db final for this pass: [2, 2] (.grad now [2, 2])\n",
         " matmul: M = x @ W\n        dL/dM, the gradient at 'M' (#",
-        "        == 'W' (leaf) 2x2: G = dL/dW final for this pass:\n          [4, 4]\n"
-        "          [6, 6]\n          .grad now:\n          [4, 4]\n          [6, 6]\n",
+        ("        == 'W' (leaf) 2x2: G = dL/dW final for this pass:\n          [4, 4]\n"
+         "          [6, 6]\n          .grad now:\n          [4, 4]\n          [6, 6]\n"),
     };
     const char *p = t;
     for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
