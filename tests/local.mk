@@ -337,6 +337,13 @@ TESTS += tests/test_errors_norm
 tests_test_errors_norm_CPPFLAGS = $(ERRORS_TEST_CPPFLAGS)
 tests_test_errors_norm_CFLAGS = $(TEST_CFLAGS)
 tests_test_errors_norm_LDADD = $(TEST_LDADD)
+# the teaching views (gradient labels, the trace, the DOT export) and
+# nb_check_grad's second order as arrays (E340..E349)
+check_PROGRAMS += tests/test_errors_teach
+TESTS += tests/test_errors_teach
+tests_test_errors_teach_CPPFLAGS = $(ERRORS_TEST_CPPFLAGS)
+tests_test_errors_teach_CFLAGS = $(TEST_CFLAGS)
+tests_test_errors_teach_LDADD = $(TEST_LDADD)
 endif
 # ---- tools: the nabla program end to end (train, predict, info, gradcheck,
 # graph, bad input: exit codes and messages), then `make install

@@ -301,6 +301,70 @@ START_TEST(second_order)
 }
 END_TEST
 
+/* The same check with everything as plain arrays (nb_check_grad_f64 with
+ * opts.hvp_v_f64 / my_hvp_f64), and the misuses of those two fields. */
+START_TEST(second_order_as_arrays)
+{
+    double x[2] = {0.7, -1.3}, A[4] = {0.4, 1.1, -0.6, 2.3}, vx[2] = {0.3, 0.9},
+           vA[4] = {-0.5, 0.2, 0.8, 0.1};
+    double gx[2], gA[4], hx[2], hA[4], bad[2];
+    for (int i = 0; i < 2; i++) {
+        gx[i] = hx[i] = bad[i] = 0;
+        for (int j = 0; j < 2; j++) {
+            gx[i] += (A[i * 2 + j] + A[j * 2 + i]) * x[j];
+            bad[i] += (A[i * 2 + j] + A[j * 2 + i]) * vx[j]; /* the cross term forgotten */
+            hx[i] += (A[i * 2 + j] + A[j * 2 + i]) * vx[j] + (vA[i * 2 + j] + vA[j * 2 + i]) * x[j];
+            gA[i * 2 + j] = x[i] * x[j];
+            hA[i * 2 + j] = vx[i] * x[j] + x[i] * vx[j];
+        }
+    }
+    nb_tensor *in[2] = {nb_from_f64(x, NB_SHAPE(2, 1)), nb_from_f64(A, NB_SHAPE(2, 2))};
+    const double *mine[2] = {gx, gA}, *v[2] = {vx, vA}, *hv[2] = {hx, hA};
+    nb_check_grad_result r;
+    int rc = nb_check_grad_f64(quad, in, 2, NULL, mine,
+                               &(nb_check_grad_opts){.hvp_v_f64 = v, .my_hvp_f64 = hv}, &r);
+    ck_assert_msg(rc == NB_OK, "%s", r.message);
+    ck_assert_int_eq(r.checked, 2 + 4 + 2 + 4);
+    ck_assert_ptr_nonnull(strstr(r.message, "; inputs[0] H v (2x1): all 2 agree"));
+    ck_assert_ptr_nonnull(strstr(r.message, "; inputs[1] H v (2x2): all 4 agree"));
+
+    const double *hv_bad[2] = {bad, NULL};
+    rc = nb_check_grad_f64(quad, in, 2, NULL, mine,
+                           &(nb_check_grad_opts){.hvp_v_f64 = v, .my_hvp_f64 = hv_bad}, &r);
+    ck_assert_int_eq(rc, NB_ERR_MISMATCH);
+    ck_assert_int_eq(r.checked, 2 + 4 + 2);
+    ck_assert_int_eq(r.differ, 2);
+    ck_assert(r.worst_is_hvp);
+    ck_assert(r.yours == bad[r.worst_element]);
+    ck_assert(fabs(r.autodiff - hx[r.worst_element]) < 1e-12);
+    ck_assert_ptr_nonnull(strstr(r.message, "inputs[0] H v (2x1): 2 of 2 entries differ, worst at ["));
+
+    /* one of the pair, both forms at once, arrays given to nb_check_grad */
+    const char *msg = "opts.hvp_v_f64 and opts.my_hvp_f64 go together, with nb_check_grad_f64 and "
+                      "without opts.hvp_v and opts.my_hvp (one form of the second order at a time)";
+    char want[256];
+    ck_assert_int_eq(nb_check_grad_f64(quad, in, 2, NULL, mine,
+                                       &(nb_check_grad_opts){.hvp_v_f64 = v}, &r),
+                     NB_ERR_ARG);
+    snprintf(want, sizeof want, "nb_check_grad_f64: %s", msg);
+    ck_assert_error(NB_ERR_ARG, want);
+    ck_assert_str_eq(r.message, want);
+    nb_tensor *tv[2] = {nb_from_f64(vx, NB_SHAPE(2, 1)), NULL};
+    ck_assert_int_eq(nb_check_grad_f64(quad, in, 2, NULL, mine,
+                                       &(nb_check_grad_opts){.hvp_v = tv, .my_hvp = tv,
+                                                             .hvp_v_f64 = v, .my_hvp_f64 = hv},
+                                       NULL),
+                     NB_ERR_ARG);
+    ck_assert_error(NB_ERR_ARG, want);
+    nb_tensor *tmine[2] = {nb_from_f64(gx, NB_SHAPE(2, 1)), NULL};
+    ck_assert_int_eq(nb_check_grad(quad, in, 2, NULL, tmine,
+                                   &(nb_check_grad_opts){.hvp_v_f64 = v, .my_hvp_f64 = hv}, NULL),
+                     NB_ERR_ARG);
+    snprintf(want, sizeof want, "nb_check_grad: %s", msg);
+    ck_assert_error(NB_ERR_ARG, want);
+}
+END_TEST
+
 /* f(x) = sum(tanh(k x)) for one number x: v = 1 makes H v the second
  * derivative, -2 k² t (1 - t²) with t = tanh(k x). */
 static nb_tensor *tanh_gain(nb_tensor *const *in, int n, void *ctx)
@@ -545,6 +609,7 @@ int main(void)
     suite_add_tcase(s, tc);
     tc = nb_test_case("second_order");
     tcase_add_test(tc, second_order);
+    tcase_add_test(tc, second_order_as_arrays);
     tcase_add_test(tc, second_derivative_of_one_number);
     tcase_add_test(tc, references_disagree_at_a_kink);
     suite_add_tcase(s, tc);

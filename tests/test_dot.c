@@ -150,12 +150,22 @@ START_TEST(test_options_and_extra_grads)
     free(text);
     fclose(f);
 
-    /* big tensors are summarised */
-    nb_tensor *big = nb_zeros(NB_F32, NB_SHAPE(3, 4));
+    /* by default a 4x4 matrix is shown in rows, as in the trace; bigger
+     * tensors, and any above max_values, are summarised */
+    nb_tensor *small = nb_zeros(NB_F32, NB_SHAPE(4, 4));
+    nb_tensor *big = nb_zeros(NB_F32, NB_SHAPE(3, 6));
     f = tmpfile();
-    ck_assert_int_eq(nb_dot_write(f, &big, 1, NULL), NB_OK); /* a leaf root */
+    ck_assert_int_eq(nb_dot_write(f, (nb_tensor *[]){small, big}, 2, NULL), NB_OK); /* leaf roots */
     text = slurp(f);
-    ck_assert_ptr_nonnull(strstr(text, "{constant|3x4 f32|data (12 values)}"));
+    ck_assert_msg(strstr(text, "{constant|4x4 f32|data\\n[0, 0, 0, 0]\\n[0, 0, 0, 0]\\n[0, 0, 0, 0]"
+                               "\\n[0, 0, 0, 0]}"), "%s", text);
+    ck_assert_msg(strstr(text, "{constant|3x6 f32|data (18 values)}"), "%s", text);
+    free(text);
+    fclose(f);
+    f = tmpfile();
+    ck_assert_int_eq(nb_dot_write(f, &small, 1, &(nb_dot_opts){.max_values = 15}), NB_OK);
+    text = slurp(f);
+    ck_assert_msg(strstr(text, "{constant|4x4 f32|data (16 values)}"), "%s", text);
     free(text);
     fclose(f);
 }
@@ -258,6 +268,55 @@ START_TEST(test_all_grads_and_edges)
     ck_assert_error(NB_ERR_ARG, "nb_dot_write: opts.all_grads differentiates root 1, which must "
                                 "have one element (it is 2)");
     fclose(f);
+}
+END_TEST
+
+/* Gradient labels (nb_tensor_set_grad_label): a labelled tensor's gradient
+ * is captioned "D = dL/dZ" (rows of a matrix below it), or "D" alone when
+ * the root has no name; the label is escaped like a name; .grad of a
+ * labelled leaf is captioned too; unlabelled tensors keep "grad". */
+START_TEST(test_grad_labels)
+{
+    nb_tensor *x = nb_from_f64((const double[]){1, 2, 3, 4}, NB_SHAPE(2, 2));
+    nb_tensor *W = nb_tensor_set_requires_grad(
+        nb_from_f64((const double[]){0.5, -1, 0.25, 2}, NB_SHAPE(2, 2)), true);
+    nb_tensor_set_name(x, "x");
+    nb_tensor_set_name(W, "W");
+    nb_tensor *Z = nb_matmul(x, W);
+    nb_tensor *L = nb_sum(Z);
+    ck_assert_ptr_nonnull(L);
+    nb_tensor_set_name(Z, "Z");
+    nb_tensor_set_name(L, "L");
+    ck_assert_int_eq(nb_tensor_set_grad_label(Z, "D"), NB_OK);
+    ck_assert_int_eq(nb_tensor_set_grad_label(W, "G|W"), NB_OK);
+    FILE *f = tmpfile();
+    ck_assert_int_eq(nb_dot_write(f, &L, 1, &(nb_dot_opts){.all_grads = true}), NB_OK);
+    char *text = slurp(f);
+    fclose(f);
+    const char *want[] = {
+        "label=\"{W|2x2 f64|data\\n[0.5, -1]\\n[0.25, 2]|G\\|W = dL/dW\\n[4, 4]\\n[6, 6]}\"];\n",
+        "label=\"{Z|2x2 f64|data\\n[1, 3]\\n[2.5, 5]|D = dL/dZ\\n[1, 1]\\n[1, 1]}\"];\n",
+        "label=\"{L|scalar f64|data [11.5]|grad [1]}\"];\n",
+    };
+    const char *q = text;
+    for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+        const char *r = strstr(q, want[i]);
+        ck_assert_msg(r, "'%s' not found (in order) in\n%s", want[i], text);
+        q = r + strlen(want[i]);
+    }
+    free(text);
+
+    /* an unnamed root: the label alone; a leaf's .grad (no all_grads) */
+    nb_tensor *L2 = nb_mul_scalar(nb_sum(Z), 2);
+    ck_assert_int_eq(nb_backward(L2, NULL), NB_OK);
+    f = tmpfile();
+    ck_assert_int_eq(nb_dot_write(f, &L2, 1, NULL), NB_OK);
+    text = slurp(f);
+    fclose(f);
+    ck_assert_msg(strstr(text, "label=\"{W|2x2 f64|data\\n[0.5, -1]\\n[0.25, 2]|G\\|W\\n[8, 8]\\n"
+                               "[12, 12]}\"];\n"), "%s", text);
+    ck_assert_msg(strstr(text, "|data\\n[1, 3]\\n[2.5, 5]}\"];\n"), "%s", text); /* Z: no grad */
+    free(text);
 }
 END_TEST
 
@@ -384,6 +443,7 @@ int main(void)
     tcase_add_test(tc, test_options_and_extra_grads);
     tcase_add_test(tc, test_auto_direction);
     tcase_add_test(tc, test_all_grads_and_edges);
+    tcase_add_test(tc, test_grad_labels);
     tcase_add_test(tc, test_groups);
     tcase_add_test(tc, test_stream_stays_open);
     tcase_add_test(tc, test_errors);

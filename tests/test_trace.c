@@ -330,6 +330,98 @@ START_TEST(test_rows_rules_labels)
 }
 END_TEST
 
+/* Labels set on the tensors themselves (nb_tensor_set_grad_label) reach
+ * every trace, NB_TRACE's included, which has no options: "D = dL/dZ" at
+ * Z's node and D in the rules it feeds, "G = dL/dW" where W's gradient is
+ * final.  A trace's own label comes first; NULL removes a label; the label
+ * is a copy. */
+START_TEST(test_tensor_grad_labels)
+{
+    nb_tensor *x = nb_from_f64((const double[]){1, 2, 3, 4}, NB_SHAPE(2, 2));
+    nb_tensor *W = nb_tensor_set_requires_grad(
+        nb_from_f64((const double[]){0.5, -1, 0.25, 2}, NB_SHAPE(2, 2)), true);
+    nb_tensor *b = nb_tensor_set_requires_grad(nb_zeros(NB_F64, NB_SHAPE(1, 2)), true);
+    nb_tensor_set_name(x, "x");
+    nb_tensor_set_name(W, "W");
+    nb_tensor_set_name(b, "b");
+    nb_tensor *M = nb_matmul(x, W);
+    nb_tensor *Z = nb_add(M, b);
+    nb_tensor *L = nb_sum(Z);
+    ck_assert_ptr_nonnull(L);
+    nb_tensor_set_name(M, "M");
+    nb_tensor_set_name(Z, "Z");
+    nb_tensor_set_name(L, "L");
+    char label[8] = "D";
+    ck_assert_int_eq(nb_tensor_set_grad_label(Z, label), NB_OK);
+    label[0] = 'X'; /* the tensor keeps its own copy */
+    ck_assert_str_eq(nb_tensor_grad_label(Z), "D");
+    ck_assert_int_eq(nb_tensor_set_grad_label(W, "G"), NB_OK);
+    ck_assert_ptr_null(nb_tensor_grad_label(M));
+
+    capture cap = capture_begin();
+    setenv("NB_TRACE", "1", 1);
+    int rc = nb_backward_ex(L, NULL, NB_RETAIN_GRAPH);
+    unsetenv("NB_TRACE");
+    char *t = capture_end(cap);
+    ck_assert_int_eq(rc, NB_OK);
+    const char *want[] = {
+        " add: Z = M + b\n      D = dL/dZ, the gradient at 'Z' (#",
+        " add) 2x2:\n        [1, 1]\n        [1, 1]\n      -> input 1 'M' (#",
+        " matmul) 2x2 gets D:\n        [1, 1]\n        [1, 1]\n"
+        "      -> input 2 'b' (leaf) 1x2 gets D, summed to 1x2: [2, 2]\n"
+        "      == 'b' (leaf) 1x2: dL/db final for this pass: [2, 2] (.grad now [2, 2])\n",
+        " matmul: M = x @ W\n        dL/dM, the gradient at 'M' (#",
+        ("        == 'W' (leaf) 2x2: G = dL/dW final for this pass:\n          [4, 4]\n"
+         "          [6, 6]\n          .grad now:\n          [4, 4]\n          [6, 6]\n"),
+    };
+    const char *p = t;
+    for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+        const char *q = strstr(p, want[i]);
+        ck_assert_msg(q, "'%s' not found (in order) in trace:\n%s", want[i], t);
+        p = q + strlen(want[i]);
+    }
+    free(t);
+
+    /* the trace's own label wins; a removed label is gone */
+    const nb_tensor *lt[1] = {Z};
+    const char *ln[1] = {"Delta"};
+    ck_assert_int_eq(nb_tensor_set_grad_label(W, NULL), NB_OK);
+    ck_assert_ptr_null(nb_tensor_grad_label(W));
+    FILE *f = tmpfile();
+    ck_assert_int_eq(nb_trace_begin(f, &(nb_trace_opts){.label_tensors = lt, .labels = ln,
+                                                        .n_labels = 1}),
+                     NB_OK);
+    ck_assert_int_eq(nb_backward(L, NULL), NB_OK);
+    ck_assert_int_eq(nb_trace_end(), NB_OK);
+    t = slurp(f);
+    ck_assert_msg(strstr(t, "      Delta = dL/dZ, the gradient at 'Z' (#"), "%s", t);
+    ck_assert_msg(strstr(t, " 2x2 gets Delta:\n"), "%s", t);
+    ck_assert_msg(strstr(t, "== 'W' (leaf) 2x2: dL/dW final for this pass:\n"), "%s", t);
+    ck_assert_ptr_null(strstr(t, " D = "));
+    free(t);
+    fclose(f);
+
+    /* errors: no tensor, an empty label, a tensor of a reset arena */
+    ck_assert_int_eq(nb_tensor_set_grad_label(NULL, "D"), NB_ERR_NULL);
+    ck_assert_error(NB_ERR_NULL, "nb_tensor_set_grad_label: tensor is NULL");
+    ck_assert_ptr_null(nb_tensor_grad_label(NULL));
+    ck_assert_int_eq(nb_tensor_set_grad_label(Z, ""), NB_ERR_ARG);
+    ck_assert_error(NB_ERR_ARG, "nb_tensor_set_grad_label: the label is empty; pass NULL to "
+                                "remove a label");
+    ck_assert_str_eq(nb_tensor_grad_label(Z), "D"); /* a failed call changes nothing */
+    nb_arena *scratch = nb_arena_new();
+    nb_arena *prev = nb_arena_use(scratch);
+    nb_tensor *s = nb_zeros(NB_F64, NB_SHAPE(2));
+    ck_assert_int_eq(nb_tensor_set_grad_label(s, "S"), NB_OK);
+    nb_arena_reset(scratch);
+    ck_assert_int_eq(nb_tensor_set_grad_label(s, "S"), NB_ERR_STATE);
+    ck_assert_ptr_null(nb_tensor_grad_label(s));
+    ck_assert_int_eq(nb_last_status(), NB_ERR_STATE);
+    nb_arena_use(prev);
+    nb_arena_free(scratch);
+}
+END_TEST
+
 /* Ops with a scalar parameter print its value in their rules:
  * L = 0.5 * (a + 1)^3 at a = 1: dL/dp = 0.5, dL/da = 0.5 * 3 * 2² = 6. */
 START_TEST(test_scalar_parameters_in_rules)
@@ -469,6 +561,7 @@ int main(void)
     tcase_add_test(tc, test_env_variable);
     tcase_add_test(tc, test_env_pass_numbers);
     tcase_add_test(tc, test_rows_rules_labels);
+    tcase_add_test(tc, test_tensor_grad_labels);
     tcase_add_test(tc, test_custom_op_has_no_builtin_rule);
     tcase_add_test(tc, test_scalar_parameters_in_rules);
     tcase_add_test(tc, test_env_variable_grad_hook_and_failure);

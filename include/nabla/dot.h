@@ -6,7 +6,9 @@
  * (optionally) the place it was created.  Edges run input tensor -> op ->
  * output tensor.  With opts.all_grads every tensor shows d(root)/d(tensor)
  * and every edge the gradient that flows back along it, so the picture
- * shows the chain rule at work, not only its results.  Ops and parameters
+ * shows the chain rule at work, not only its results.  A gradient given a
+ * label by nb_tensor_set_grad_label (trace.h) is captioned with it ("D2 =
+ * dE/dZ2", E the first root's name) instead of "grad".  Ops and parameters
  * of one model layer are drawn in a box with the layer's name.  Render with
  *     dot -Tsvg graph.dot -o graph.svg
  */
@@ -37,7 +39,8 @@ typedef enum nb_dot_direction {
 typedef struct nb_dot_opts {
     nb_dot_direction direction; /* layout direction */
     int64_t max_values;   /* show values and grads of tensors with at most this
-                             many elements; 0 means 4, negative means never */
+                             many elements (a 4x4 matrix in rows); 0 means 16,
+                             as in the trace; negative means never */
     bool show_sites;      /* add "file:line" (where each op was created) to ops */
     bool hide_grads;      /* do not show gradients */
     const char *title;    /* a label above the picture, or NULL */

@@ -20,7 +20,9 @@
  * parameter's gradient as soon as its layer has been reached.
  *
  * Tensors are named by nb_tensor_set_name; an unnamed result is "#<node id>"
- * and an unnamed leaf "leaf".
+ * and an unnamed leaf "leaf".  A gradient is given a name of its own by
+ * nb_tensor_set_grad_label (below), which the trace prints as "D2 = dE/dZ2"
+ * and then uses in the rules of the nodes it feeds ("gets D2 @ W2ᵀ").
  *
  * Passes are numbered per thread: 1, 2, 3 ... counting every pass traced on
  * the thread since its last nb_trace_begin (or since the thread started),
@@ -52,10 +54,12 @@ typedef struct nb_trace_opts {
     bool show_sites;    /* print where each node was created (file:line) */
     bool hide_passes;   /* do not print the "-> input k" lines */
     bool hide_rules;    /* do not print the ops' formulas and local rules */
-    /* Labels for gradients: the gradient of label_tensors[i] is printed as
-     * "labels[i] = dE/d<name>" and named labels[i] in the rules of the nodes
-     * it feeds (e.g. "D2" for the output delta of a BP network).  Both arrays
-     * have n_labels entries and must stay valid until nb_trace_end. */
+    /* Labels for gradients, for this trace only: the gradient of
+     * label_tensors[i] is printed as "labels[i] = dE/d<name>" and named
+     * labels[i] in the rules of the nodes it feeds (e.g. "D2" for the output
+     * delta of a BP network).  They come before the tensors' own labels
+     * (nb_tensor_set_grad_label).  Both arrays have n_labels entries and must
+     * stay valid until nb_trace_end. */
     const nb_tensor *const *label_tensors;
     const char *const *labels;
     int n_labels;
@@ -76,6 +80,23 @@ int nb_trace_end(void);
 
 /* True while a trace is running on this thread. */
 bool nb_trace_active(void);
+
+/* ---- labels for gradients ---- */
+
+/* Call t's gradient `label` in the teaching views, e.g. "D2" for the output
+ * delta dE/dZ2 of a BP network: the trace (by nb_trace_begin or NB_TRACE)
+ * prints "D2 = dE/dZ2" at the node that made t and writes D2 in the rules of
+ * the nodes t's gradient feeds; the DOT export (dot.h) writes the same in
+ * t's box.  Any tensor can be labelled: an intermediate result (the usual
+ * case) or a leaf.  The label is copied into t's arena and lives as long as
+ * t; NULL removes it.  Returns NB_OK; NB_ERR_NULL for a NULL t; NB_ERR_STATE
+ * for a tensor whose arena was reset; NB_ERR_ARG for an empty label;
+ * NB_ERR_NOMEM. */
+int nb_tensor_set_grad_label(nb_tensor *t, const char *label);
+
+/* t's gradient label, or NULL when it has none (or t is NULL, or not live:
+ * then with NB_ERR_STATE recorded).  Borrowed: valid while t is. */
+const char *nb_tensor_grad_label(const nb_tensor *t);
 
 #ifdef __cplusplus
 }

@@ -105,6 +105,12 @@ typedef struct nb_check_grad_opts {
                                   checked); set together with hvp_v */
     FILE *report;              /* if set, the per-input report (and the f32 warning) goes here,
                                   whether or not the check passes; nothing is printed elsewhere */
+    /* Second order as plain arrays, for nb_check_grad_f64 only (in place of
+     * hvp_v and my_hvp, which must then be NULL): numel(inputs[i]) doubles
+     * per input, row-major; a NULL entry of hvp_v_f64 is zero, of my_hvp_f64
+     * not checked.  Set both or neither. */
+    const double *const *hvp_v_f64;
+    const double *const *my_hvp_f64;
 } nb_check_grad_opts;
 
 typedef struct nb_check_grad_result {
@@ -155,7 +161,11 @@ int nb_check_grad(nb_fn fn, nb_tensor *const *inputs, int n_inputs, void *ctx,
 /* nb_check_grad with your gradients as plain arrays: my_grads[i] holds
  * numel(inputs[i]) doubles in row-major order (NULL: not checked), e.g.
  *   nb_check_grad_f64(fn, in, 2, ctx, (const double *[]){dW, NULL}, &opts, NULL);
- * The arrays are read during the call.  Same returns. */
+ * and, for second order, v and your H v as arrays too (opts.hvp_v_f64,
+ * opts.my_hvp_f64), or as tensors (opts.hvp_v, opts.my_hvp).  The arrays
+ * are read during the call.  Same returns; NB_ERR_ARG also when only one of
+ * hvp_v_f64 and my_hvp_f64 is set, when they are set together with
+ * hvp_v or my_hvp, or when they are given to nb_check_grad. */
 int nb_check_grad_f64(nb_fn fn, nb_tensor *const *inputs, int n_inputs, void *ctx,
                       const double *const *my_grads, const nb_check_grad_opts *opts,
                       nb_check_grad_result *result);

@@ -42,6 +42,10 @@ struct nb_tensor {
     struct nb_node *node;     /* the op that produced it (NULL for leaves) */
     struct nb_tensor *grad;   /* leaves: accumulated gradient, in `arena` */
     const char *name;
+    /* What the teaching views (trace, DOT, page) call this tensor's gradient,
+     * e.g. "D2"; set by nb_tensor_set_grad_label (src/teach/grad_label.c),
+     * copied into `arena`, NULL for none. */
+    const char *grad_label;
 };
 
 /* Make an uninitialised tensor in `arena` (the current one when NULL).

@@ -21,6 +21,7 @@
 typedef struct nb_dot_ctx {
     FILE *out;
     const nb_dot_opts *opts;
+    const nb_tensor *root;     /* roots[0]: the E of "D2 = dE/dZ2" */
     int64_t max_values;
     int64_t next_id; /* tensors are t0, t1, ... in order of appearance */
     struct nb_dot_seen *seen;
@@ -110,6 +111,24 @@ static void nb_dot_values(nb_dot_ctx *dc, const char *sep, const char *what, con
     nb_dot_printf(dc, t->numel ? "]" : " []");
 }
 
+/* "|grad", or for a tensor whose gradient has a label (trace.h)
+ * "|D2 = dE/dZ2" (just "|D2" when the root or the tensor has no name). */
+static void nb_dot_grad_caption(nb_dot_ctx *dc, const nb_tensor *t)
+{
+    if (!t->grad_label) {
+        nb_dot_printf(dc, "|grad");
+        return;
+    }
+    nb_dot_printf(dc, "|");
+    nb_dot_escape(dc, t->grad_label, true);
+    if (dc->root->name && t->name) {
+        nb_dot_printf(dc, " = d");
+        nb_dot_escape(dc, dc->root->name, true);
+        nb_dot_printf(dc, "/d");
+        nb_dot_escape(dc, t->name, true);
+    }
+}
+
 static const nb_tensor *nb_dot_grad_of(const nb_dot_ctx *dc, const nb_tensor *t)
 {
     if (dc->opts->all_grads) {
@@ -161,8 +180,10 @@ static int64_t nb_dot_tensor(nb_dot_ctx *dc, const nb_tensor *t)
     if (dc->max_values >= 0) {
         nb_dot_values(dc, "|", "data", t);
         const nb_tensor *g = dc->opts->hide_grads ? NULL : nb_dot_grad_of(dc, t);
-        if (g && g->numel == t->numel)
-            nb_dot_values(dc, "|", "grad", g);
+        if (g && g->numel == t->numel) {
+            nb_dot_grad_caption(dc, t);
+            nb_dot_values(dc, "", "", g);
+        }
     }
     nb_dot_printf(dc, "}\"];\n");
     return s->id;
@@ -475,8 +496,8 @@ int nb_dot_write(FILE *out, nb_tensor *const *roots, int n_roots, const nb_dot_o
     if (rc < 0)
         return rc;
 
-    nb_dot_ctx ctx = {.out = out, .opts = opts}, *dc = &ctx;
-    dc->max_values = opts->max_values == 0 ? 4 : opts->max_values;
+    nb_dot_ctx ctx = {.out = out, .opts = opts, .root = roots[0]}, *dc = &ctx;
+    dc->max_values = opts->max_values == 0 ? 16 : opts->max_values; /* as the trace's */
     if (!nb_dot_plan(dc, nodes, count))
         return nb__error(NB_ERR_NOMEM, "nb_dot_write: out of memory");
     if (opts->all_grads && !opts->hide_grads && count > 0) {

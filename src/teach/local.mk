@@ -8,6 +8,7 @@
 libnabla_impl_la_SOURCES += \
 	src/teach/dot.c \
 	src/teach/trace.c \
+	src/teach/grad_label.c \
 	src/teach/op_rules.h \
 	src/teach/op_rules.c \
 	src/teach/html_internal.h \

@@ -107,13 +107,14 @@ static const char *nb_tr_name(const nb_tensor *t, char *buf, size_t n)
     return buf;
 }
 
-/* The user's label for t's gradient (nb_trace_opts.labels), or NULL. */
+/* The user's label for t's gradient: this trace's (nb_trace_opts.labels),
+ * else the tensor's own (nb_tensor_set_grad_label), else NULL. */
 static const char *nb_tr_label(const nb_tensor *t)
 {
     for (int i = 0; i < nb_tr.opts.n_labels; i++)
         if (nb_tr.opts.label_tensors[i] == t)
             return nb_tr.opts.labels[i];
-    return NULL;
+    return t->grad_label;
 }
 
 /* "dE/dZ2": the gradient of the pass's root with respect to t. */
@@ -283,7 +284,8 @@ static void nb_trace_pass(const nb_backward_event *ev)
     nb_tr_printf("\n");
 }
 
-/* "== 'c' (leaf) scalar: dy/dc final for this pass: [14] (.grad now [14])" */
+/* "== 'c' (leaf) scalar: dy/dc final for this pass: [14] (.grad now [14])",
+ * or with a label "G = dy/dc final ..." */
 static void nb_trace_leaf_done(const nb_backward_event *ev)
 {
     int64_t depth = nb_depth_get(ev->tensor);
@@ -294,8 +296,8 @@ static void nb_trace_leaf_done(const nb_backward_event *ev)
     nb_tr_printf("== ");
     nb_tr_describe(ev->tensor);
     const char *label = nb_tr_label(ev->tensor);
-    nb_tr_printf(": %s final for this pass:",
-                 label ? label : nb_tr_grad_name(ev->tensor, gname, sizeof gname));
+    nb_tr_printf(": %s%s%s final for this pass:", label ? label : "", label ? " = " : "",
+                 nb_tr_grad_name(ev->tensor, gname, sizeof gname));
     bool rows = nb_tr_values(ev->grad, NULL, depth);
     int64_t max = nb_tr.opts.max_values == 0 ? 16 : nb_tr.opts.max_values;
     if (ev->into_grad && max >= 0 && ev->grad && ev->grad->numel <= max) {

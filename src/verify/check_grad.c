@@ -308,6 +308,13 @@ static int nb_cg_check_args(const char *api, nb_fn fn, nb_tensor *const *inputs,
     if (rc < 0)
         return rc;
     rc = nb_cg_check_tensors(api, inputs, n_inputs, my_grads, "my_grads", true);
+    /* nb_check_grad_f64 has turned well-formed arrays into hvp_v / my_hvp */
+    if (rc == NB_OK && co && (co->hvp_v_f64 || co->my_hvp_f64))
+        return nb__error(NB_ERR_ARG,
+                         "%s: opts.hvp_v_f64 and opts.my_hvp_f64 go together, with "
+                         "nb_check_grad_f64 and without opts.hvp_v and opts.my_hvp (one form of "
+                         "the second order at a time)",
+                         api);
     if (rc < 0 || !co || (!co->hvp_v && !co->my_hvp))
         return rc;
     if (!co->hvp_v || !co->my_hvp)
@@ -456,6 +463,24 @@ int nb_check_grad(nb_fn fn, nb_tensor *const *inputs, int n_inputs, void *ctx,
                       nb_arena_new());
 }
 
+/* Plain arrays (numel(inputs[i]) doubles each, NULL entries kept NULL) as
+ * f64 tensors in `keep`; NULL when out of memory. */
+static nb_tensor **nb_cg_from_arrays(const char *api, nb_arena *keep, nb_tensor *const *inputs,
+                                     int n_inputs, const double *const *arrays)
+{
+    nb_tensor **t = nb_arena_alloc(keep, sizeof *t * (size_t)n_inputs);
+    for (int i = 0; t && i < n_inputs; i++) {
+        t[i] = NULL;
+        if (!arrays[i])
+            continue;
+        t[i] = nb__tensor_empty_in(keep, NB_F64, inputs[i]->ndim, inputs[i]->shape, api);
+        if (!t[i])
+            return NULL;
+        memcpy(t[i]->data, arrays[i], sizeof(double) * (size_t)inputs[i]->numel);
+    }
+    return t;
+}
+
 int nb_check_grad_f64(nb_fn fn, nb_tensor *const *inputs, int n_inputs, void *ctx,
                       const double *const *my_grads, const nb_check_grad_opts *opts,
                       nb_check_grad_result *result)
@@ -463,23 +488,23 @@ int nb_check_grad_f64(nb_fn fn, nb_tensor *const *inputs, int n_inputs, void *ct
     const char *api = "nb_check_grad_f64";
     nb_arena *keep = nb_arena_new();
     nb_tensor **mine = NULL;
+    nb_check_grad_opts o;
     if (keep && my_grads && inputs && n_inputs > 0 && nb__vf_check_args(api, fn, inputs, n_inputs) == NB_OK) {
-        mine = nb_arena_alloc(keep, sizeof *mine * (size_t)n_inputs);
-        for (int i = 0; mine && i < n_inputs; i++) {
-            mine[i] = NULL;
-            if (!my_grads[i])
-                continue;
-            mine[i] = nb__tensor_empty_in(keep, NB_F64, inputs[i]->ndim, inputs[i]->shape, api);
-            if (!mine[i]) {
-                nb_arena_free(keep);
-                keep = NULL; /* nb_cg_main reports the recorded failure */
-                break;
-            }
-            memcpy(mine[i]->data, my_grads[i], sizeof(double) * (size_t)inputs[i]->numel);
+        bool ok = (mine = nb_cg_from_arrays(api, keep, inputs, n_inputs, my_grads)) != NULL;
+        /* second order as arrays: only the well-formed case is converted;
+         * any other use is left for nb_cg_main's checks to name */
+        if (ok && opts && opts->hvp_v_f64 && opts->my_hvp_f64 && !opts->hvp_v && !opts->my_hvp) {
+            o = *opts;
+            o.hvp_v = nb_cg_from_arrays(api, keep, inputs, n_inputs, opts->hvp_v_f64);
+            o.my_hvp = nb_cg_from_arrays(api, keep, inputs, n_inputs, opts->my_hvp_f64);
+            o.hvp_v_f64 = o.my_hvp_f64 = NULL;
+            ok = o.hvp_v && o.my_hvp;
+            opts = &o;
         }
-        if (keep && !mine) {
+        if (!ok) {
             nb_arena_free(keep);
-            keep = NULL;
+            keep = NULL; /* nb_cg_main reports the recorded failure */
+            mine = NULL;
         }
     }
     /* With bad arguments mine stays NULL and the checks below name them. */
