@@ -15,7 +15,8 @@ fi
 # report (in a sanitizer build).  Its libraries have no frame pointers, so
 # only the slow unwinder names them for the suppressions, and components
 # stay loaded to be named at exit.
-LSAN_OPTIONS="suppressions=$NB_MPI_LSAN_SUPP${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
+# (last: a later suppressions= replaces an earlier one, such as the suite's own)
+LSAN_OPTIONS="${LSAN_OPTIONS:+$LSAN_OPTIONS:}suppressions=$NB_MPI_LSAN_SUPP"
 ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}fast_unwind_on_malloc=0"
 OMPI_MCA_mca_base_component_disable_dlclose=1
 export LSAN_OPTIONS ASAN_OPTIONS OMPI_MCA_mca_base_component_disable_dlclose

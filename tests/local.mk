@@ -301,7 +301,7 @@ clean-local:
 # forks do not mix with MPI); tests/check_mpi.sh skips when configured
 # without MPI
 TESTS += tests/check_mpi.sh
-EXTRA_DIST += tests/check_mpi.sh tests/mpi_lsan.supp
+EXTRA_DIST += tests/check_mpi.sh tests/mpi_lsan.supp tests/lsan.supp
 AM_TESTS_ENVIRONMENT += NB_MPIRUN='$(MPIRUN)'; export NB_MPIRUN; \
   NB_MPI_LSAN_SUPP='$(abs_top_srcdir)/tests/mpi_lsan.supp'; export NB_MPI_LSAN_SUPP;
 if HAVE_MPI
