@@ -4,7 +4,7 @@
 
 void FN(nb_k_im2col_)(const nb_k_conv_geom *g, const T *x, T *cols)
 {
-    const int64_t npos = g->oh * g->ow;
+    const int64_t npos = g->ldc ? g->ldc : g->oh * g->ow;
     for (int64_t ch = 0; ch < g->c; ch++)
         for (int64_t i = 0; i < g->kh; i++)
             for (int64_t j = 0; j < g->kw; j++) {
@@ -36,7 +36,7 @@ void FN(nb_k_im2col_)(const nb_k_conv_geom *g, const T *x, T *cols)
 
 void FN(nb_k_col2im_)(const nb_k_conv_geom *g, const T *cols, T *x)
 {
-    const int64_t npos = g->oh * g->ow;
+    const int64_t npos = g->ldc ? g->ldc : g->oh * g->ow;
     memset(x, 0, sizeof(T) * (size_t)(g->c * g->h * g->w));
     for (int64_t ch = 0; ch < g->c; ch++)
         for (int64_t i = 0; i < g->kh; i++)
@@ -83,9 +83,43 @@ static void FN(nb_max_pool2d_inside_)(const nb_k_conv_geom *g, const T *x, T *ou
     }
 }
 
+/* The common 2x2 window, stride 2, no padding or dilation: the four values
+ * compared without branches (random data mispredicts the general loop's
+ * comparisons about every other time).  Same rules: the first of equal
+ * values wins, and so does a NaN. */
+static void FN(nb_max_pool2d_2x2_)(const nb_k_conv_geom *g, const T *x, T *out, T *idx)
+{
+    for (int64_t ch = 0; ch < g->c; ch++) {
+        const T *plane = x + ch * g->h * g->w;
+        T *o = out + ch * g->oh * g->ow, *ix = idx + ch * g->oh * g->ow;
+        for (int64_t oy = 0; oy < g->oh; oy++) {
+            const T *r0 = plane + 2 * oy * g->w, *r1 = r0 + g->w;
+            int64_t base = 2 * oy * g->w;
+            for (int64_t ox = 0; ox < g->ow; ox++) {
+                T v[4] = {r0[2 * ox], r0[2 * ox + 1], r1[2 * ox], r1[2 * ox + 1]};
+                int64_t off[4] = {0, 1, g->w, g->w + 1};
+                T m = v[0];
+                int64_t b = 0;
+                for (int q = 1; q < 4; q++) {
+                    int take = v[q] > m || (v[q] != v[q] && m == m);
+                    m = take ? v[q] : m;
+                    b = take ? off[q] : b;
+                }
+                o[oy * g->ow + ox] = m;
+                ix[oy * g->ow + ox] = (T)(base + 2 * ox + b);
+            }
+        }
+    }
+}
+
 void FN(nb_k_max_pool2d_)(const nb_k_conv_geom *g, const T *x, T *out, T *idx)
 {
     const int64_t npos = g->oh * g->ow;
+    if (g->ph == 0 && g->pw == 0 && g->kh == 2 && g->kw == 2 && g->sh == 2 && g->sw == 2 &&
+        g->dh == 1 && g->dw == 1) {
+        FN(nb_max_pool2d_2x2_)(g, x, out, idx);
+        return;
+    }
     if (g->ph == 0 && g->pw == 0) {
         FN(nb_max_pool2d_inside_)(g, x, out, idx);
         return;
