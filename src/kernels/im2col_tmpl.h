@@ -96,17 +96,16 @@ static void FN(nb_max_pool2d_2x2_)(const nb_k_conv_geom *g, const T *x, T *out, 
             const T *r0 = plane + 2 * oy * g->w, *r1 = r0 + g->w;
             int64_t base = 2 * oy * g->w;
             for (int64_t ox = 0; ox < g->ow; ox++) {
-                T v[4] = {r0[2 * ox], r0[2 * ox + 1], r1[2 * ox], r1[2 * ox + 1]};
-                int64_t off[4] = {0, 1, g->w, g->w + 1};
-                T m = v[0];
-                int64_t b = 0;
-                for (int q = 1; q < 4; q++) {
-                    int take = v[q] > m || (v[q] != v[q] && m == m);
-                    m = take ? v[q] : m;
-                    b = take ? off[q] : b;
-                }
-                o[oy * g->ow + ox] = m;
-                ix[oy * g->ow + ox] = (T)(base + 2 * ox + b);
+                /* pairs, then the pair winners: the earlier one keeps ties
+                 * and an earlier NaN (bitwise tests: no branches) */
+                T a = r0[2 * ox], b = r0[2 * ox + 1], c = r1[2 * ox], d = r1[2 * ox + 1];
+                int tb = (b > a) | ((b != b) & (a == a));
+                int td = (d > c) | ((d != d) & (c == c));
+                T m1 = tb ? b : a, m2 = td ? d : c;
+                int t2 = (m2 > m1) | ((m2 != m2) & (m1 == m1));
+                int64_t off = t2 ? g->w + td : tb;
+                o[oy * g->ow + ox] = t2 ? m2 : m1;
+                ix[oy * g->ow + ox] = (T)(base + 2 * ox + off);
             }
         }
     }
