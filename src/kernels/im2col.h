@@ -21,16 +21,13 @@ typedef struct nb_k_conv_geom {
     int64_t ph, pw;    /* padding on each side (>= 0) */
     int64_t dh, dw;    /* dilation (>= 1) */
     int64_t oh, ow;    /* window positions; nb_k_conv_out_size */
-    int64_t ldc;       /* distance between rows of cols; 0 means oh*ow (one image's
-                          columns alone), N*oh*ow puts a batch's images side by side */
 } nb_k_conv_geom;
 
 /* Window positions along one axis: floor((n + 2p - d(k-1) - 1) / s) + 1, or
  * a value <= 0 when the dilated kernel does not fit the padded axis. */
 int64_t nb_k_conv_out_size(int64_t n, int64_t k, int64_t s, int64_t p, int64_t d);
 
-/* cols[(ch*kh + i)*kw + j][oy*ow + ox] = x[ch][row][col], 0 in the padding
- * (rows g->ldc apart). */
+/* cols[(ch*kh + i)*kw + j][oy*ow + ox] = x[ch][row][col], 0 in the padding. */
 void nb_k_im2col_f32(const nb_k_conv_geom *g, const float *x, float *cols);
 void nb_k_im2col_f64(const nb_k_conv_geom *g, const double *x, double *cols);
 

@@ -4,7 +4,7 @@
 
 void FN(nb_k_im2col_)(const nb_k_conv_geom *g, const T *x, T *cols)
 {
-    const int64_t npos = g->ldc ? g->ldc : g->oh * g->ow;
+    const int64_t npos = g->oh * g->ow;
     for (int64_t ch = 0; ch < g->c; ch++)
         for (int64_t i = 0; i < g->kh; i++)
             for (int64_t j = 0; j < g->kw; j++) {
@@ -36,7 +36,7 @@ void FN(nb_k_im2col_)(const nb_k_conv_geom *g, const T *x, T *cols)
 
 void FN(nb_k_col2im_)(const nb_k_conv_geom *g, const T *cols, T *x)
 {
-    const int64_t npos = g->ldc ? g->ldc : g->oh * g->ow;
+    const int64_t npos = g->oh * g->ow;
     memset(x, 0, sizeof(T) * (size_t)(g->c * g->h * g->w));
     for (int64_t ch = 0; ch < g->c; ch++)
         for (int64_t i = 0; i < g->kh; i++)

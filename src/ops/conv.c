@@ -62,20 +62,12 @@ static nb_tensor *nb_conv_run(nb_tensor *x, nb_tensor *w, nb_tensor *b, const nb
     int64_t n = x->shape[0], o = w->shape[0];
     int64_t k = w->shape[1] * w->shape[2] * w->shape[3];
     int64_t l = nb__window_oh(win) * nb__window_ow(win);
-    nb_tensor *y;
-    if (groups == 1) {
-        /* (O, K) x (K, N*L), one product for the whole batch, then (O, N, L)
-         * -> (N, O, L).  Backward then gets the weight's gradient from one
-         * product too, where a weight broadcast over per-image products
-         * (N, O, K) would be summed over the batch afterwards. */
-        nb_tensor *cols = nb__unfold_batch(x, win);
+    nb_tensor *cols = nb__unfold(x, win), *y;
+    if (groups == 1) /* (O, K) x (N, K, L): the weight broadcasts over the batch */
         y = nb_matmul(nb_reshape(w, 2, (const int64_t[]){o, k}), cols);
-        y = nb_permute(nb_reshape(y, 3, (const int64_t[]){o, n, l}), (const int[]){1, 0, 2});
-    } else {
-        nb_tensor *cols = nb__unfold(x, win);
+    else
         y = nb_matmul(nb_reshape(w, 3, (const int64_t[]){groups, o / groups, k}),
                       nb_reshape(cols, 4, (const int64_t[]){n, groups, k, l}));
-    }
     y = nb_reshape(y, ndim, shape);
     if (b) {
         int64_t bshape[3] = {o, 1, 1};

@@ -69,7 +69,7 @@ int nb__window_make(const char *op, int64_t h, int64_t w, int64_t kh, int64_t kw
                          op, (long long)h, (long long)w, (long long)NB_WIN_MAX);
     *win = (nb__window){(int32_t)h, (int32_t)w, (int32_t)kh, (int32_t)kw, (int32_t)s[0],
                         (int32_t)s[1], (int32_t)p[0], (int32_t)p[1], (int32_t)d[0],
-                        (int32_t)d[1], 0};
+                        (int32_t)d[1]};
     if (nb__window_oh(win) < 1 || nb__window_ow(win) < 1)
         return nb__error(NB_ERR_SHAPE,
                          "%s: a %lldx%lld kernel (dilation %lldx%lld: it spans %lldx%lld) does "

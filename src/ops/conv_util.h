@@ -16,9 +16,6 @@ typedef struct nb__window {
     int32_t sh, sw; /* stride, >= 1 */
     int32_t ph, pw; /* padding, >= 0 */
     int32_t dh, dw; /* dilation, >= 1 */
-    int32_t batch_in_cols; /* unfold/fold layout: 0 = cols (N, C*kh*kw, OH*OW), one
-                              matrix per image; 1 = (C*kh*kw, N*OH*OW), the images side
-                              by side, so that a convolution is one GEMM */
 } nb__window;
 
 /* The kernels' geometry for `c` planes. */
@@ -41,8 +38,6 @@ int64_t nb__window_ow(const nb__window *win);
  * that unfolds, such as "conv2d"); the messages of a failure name op. */
 nb_tensor *nb__unfold(nb_tensor *x, const nb__window *win);
 nb_tensor *nb__fold(nb_tensor *cols, const nb__window *win);
-/* The same pair in the batch_in_cols layout (win's flag is set here). */
-nb_tensor *nb__unfold_batch(nb_tensor *x, const nb__window *win);
 
 /* "an x b" shape text for messages. */
 const char *nb__shape_str(const nb_tensor *t, char *buf, size_t size);

@@ -14,11 +14,8 @@ static int nb_unfold_forward(const nb_op *op, nb_tensor *out, nb_tensor *const *
 {
     (void)op, (void)n_in;
     const nb_tensor *x = in[0];
-    const nb__window *win = params;
-    nb_k_conv_geom g = nb__window_geom(win, x->shape[1]);
-    int64_t xs = g.c * g.h * g.w, cs = win->batch_in_cols ? g.oh * g.ow : out->shape[1] * out->shape[2];
-    if (win->batch_in_cols)
-        g.ldc = x->shape[0] * g.oh * g.ow;
+    nb_k_conv_geom g = nb__window_geom(params, x->shape[1]);
+    int64_t xs = g.c * g.h * g.w, cs = out->shape[1] * out->shape[2];
     for (int64_t n = 0; n < x->shape[0]; n++) {
         if (out->dtype == NB_F32)
             nb_k_im2col_f32(&g, (const float *)x->data + n * xs, (float *)out->data + n * cs);
@@ -33,11 +30,8 @@ static int nb_fold_forward(const nb_op *op, nb_tensor *out, nb_tensor *const *in
 {
     (void)op, (void)n_in;
     const nb_tensor *cols = in[0];
-    const nb__window *win = params;
-    nb_k_conv_geom g = nb__window_geom(win, out->shape[1]);
-    int64_t xs = g.c * g.h * g.w, cs = win->batch_in_cols ? g.oh * g.ow : cols->shape[1] * cols->shape[2];
-    if (win->batch_in_cols)
-        g.ldc = out->shape[0] * g.oh * g.ow;
+    nb_k_conv_geom g = nb__window_geom(params, out->shape[1]);
+    int64_t xs = g.c * g.h * g.w, cs = cols->shape[1] * cols->shape[2];
     for (int64_t n = 0; n < out->shape[0]; n++) {
         if (out->dtype == NB_F32)
             nb_k_col2im_f32(&g, (const float *)cols->data + n * cs, (float *)out->data + n * xs);
@@ -78,33 +72,18 @@ nb_tensor *nb__unfold(nb_tensor *x, const nb__window *win)
 {
     if (!x)
         return NULL;
-    int64_t k = x->shape[1] * win->kh * win->kw, l = nb__window_oh(win) * nb__window_ow(win);
-    int64_t shape[3] = {x->shape[0], k, l};
-    if (win->batch_in_cols) {
-        shape[0] = k;
-        shape[1] = x->shape[0] * l;
-    }
+    int64_t shape[3] = {x->shape[0], x->shape[1] * win->kh * win->kw,
+                        nb__window_oh(win) * nb__window_ow(win)};
     nb_tensor *in[1] = {x};
-    return nb__op_apply(&nb_op_unfold, in, 1, win, x->dtype, win->batch_in_cols ? 2 : 3, shape);
-}
-
-nb_tensor *nb__unfold_batch(nb_tensor *x, const nb__window *win)
-{
-    nb__window w = *win;
-    w.batch_in_cols = 1;
-    return nb__unfold(x, &w);
+    return nb__op_apply(&nb_op_unfold, in, 1, win, x->dtype, 3, shape);
 }
 
 nb_tensor *nb__fold(nb_tensor *cols, const nb__window *win)
 {
     if (!cols)
         return NULL;
-    int64_t kk = (int64_t)win->kh * win->kw;
-    int64_t shape[4] = {cols->shape[0], cols->shape[1] / kk, win->h, win->w};
-    if (win->batch_in_cols) {
-        shape[0] = cols->shape[1] / (nb__window_oh(win) * nb__window_ow(win));
-        shape[1] = cols->shape[0] / kk;
-    }
+    int64_t shape[4] = {cols->shape[0], cols->shape[1] / ((int64_t)win->kh * win->kw), win->h,
+                        win->w};
     nb_tensor *in[1] = {cols};
     return nb__op_apply(&nb_op_fold, in, 1, win, cols->dtype, 4, shape);
 }
