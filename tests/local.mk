@@ -50,9 +50,11 @@ tests_test_sites_CPPFLAGS = -I$(top_srcdir)/include -I$(top_srcdir)/src
 
 # ---- src/ops
 check_PROGRAMS += tests/test_ops_elementwise tests/test_ops_elementwise_grad \
-	tests/test_ops_reduce tests/test_ops_shape tests/test_ops_nn tests/test_ops_matmul
+	tests/test_ops_reduce tests/test_ops_shape tests/test_ops_nn tests/test_ops_matmul \
+	tests/test_ops_slice
 TESTS += tests/test_ops_elementwise tests/test_ops_elementwise_grad \
-	tests/test_ops_reduce tests/test_ops_shape tests/test_ops_nn tests/test_ops_matmul
+	tests/test_ops_reduce tests/test_ops_shape tests/test_ops_nn tests/test_ops_matmul \
+	tests/test_ops_slice
 tests_test_ops_elementwise_SOURCES = tests/test_ops_elementwise.c tests/elementwise_cases.h
 tests_test_ops_elementwise_CFLAGS = $(TEST_CFLAGS)
 tests_test_ops_elementwise_LDADD = $(TEST_LDADD)
@@ -65,6 +67,9 @@ tests_test_ops_reduce_LDADD = $(TEST_LDADD)
 tests_test_ops_shape_SOURCES = tests/test_ops_shape.c tests/test_ops_grad.h
 tests_test_ops_shape_CFLAGS = $(TEST_CFLAGS)
 tests_test_ops_shape_LDADD = $(TEST_LDADD)
+tests_test_ops_slice_SOURCES = tests/test_ops_slice.c tests/test_ops_grad.h
+tests_test_ops_slice_CFLAGS = $(TEST_CFLAGS)
+tests_test_ops_slice_LDADD = $(TEST_LDADD)
 tests_test_ops_nn_SOURCES = tests/test_ops_nn.c tests/test_ops_grad.h
 tests_test_ops_nn_CFLAGS = $(TEST_CFLAGS)
 tests_test_ops_nn_LDADD = $(TEST_LDADD)

@@ -281,6 +281,68 @@ START_TEST(test_train_modes)
 }
 END_TEST
 
+/* What the per-epoch callback of test_train_best_buffers keeps and spoils. */
+typedef struct best_probe {
+    nb_model *model;
+    double mean[4], var[4], w0; /* running statistics and a weight after epoch 1 */
+} best_probe;
+
+/* After epoch 1: remember the state, then spoil the output layer so that no
+ * later epoch validates better (epoch 1 stays the best). */
+static int spoil_after_first(int epoch, const nb_train_record *r, void *ctx)
+{
+    (void)r;
+    best_probe *p = ctx;
+    if (epoch != 1)
+        return 0;
+    nb_tensor *rm = nb_model_buffer(p->model, "layer2.running_mean");
+    nb_tensor *rv = nb_model_buffer(p->model, "layer2.running_var");
+    for (int i = 0; i < 4; i++) {
+        p->mean[i] = nb_tensor_get(rm, i);
+        p->var[i] = nb_tensor_get(rv, i);
+    }
+    nb_tensor *w = nb_model_param(p->model, "layer5.weight");
+    p->w0 = nb_tensor_get(w, 0);
+    for (int64_t i = 0; i < nb_tensor_numel(w); i++)
+        nb_tensor_data_f64(w)[i] = 50.0;
+    nb_tensor_bump_version(w);
+    return 0;
+}
+
+/* Early stopping puts back the best epoch's running statistics with its
+ * weights: evaluating the restored model gives the best validation loss. */
+START_TEST(test_train_best_buffers)
+{
+    nb_rng rng;
+    nb_rng_seed(&rng, 12);
+    nb_tensor *x = nb_rand_uniform(&rng, NB_F64, NB_SHAPE(32, 3), 1, 3);
+    nb_tensor *t = nb_rand_uniform(&rng, NB_F64, NB_SHAPE(32, 2), -1, 1);
+    nb_tensor *vx = nb_rand_uniform(&rng, NB_F64, NB_SHAPE(8, 3), 1, 3);
+    nb_tensor *vt = nb_rand_uniform(&rng, NB_F64, NB_SHAPE(8, 2), -1, 1);
+    nb_model *m = bn_net(8, 0.0);
+    nb_optim *opt = nb_sgd_new(m, &(nb_sgd_opts){.lr = 1e-4});
+    best_probe probe = {.model = m};
+    nb_train_record r;
+    nb_train_opts o = {.epochs = 4, .verbose = -1, .batch_size = 8, .min_grad = -1,
+                       .max_fail = -1, .callback = spoil_after_first, .callback_ctx = &probe};
+    nb_train_data d = {.x = x, .y = t, .val_x = vx, .val_y = vt};
+    ck_assert_int_eq(nb_train(m, opt, nb_mse_loss, &d, &o, &r), NB_OK);
+    ck_assert_int_eq(r.epochs, 4);
+    ck_assert_int_eq(r.best_epoch, 1);
+    ck_assert_double_eq(nb_tensor_get(nb_model_param(m, "layer5.weight"), 0), probe.w0);
+    /* the later epochs moved the statistics (so the check below means something) */
+    ck_assert(probe.mean[0] != 0);
+    ck_assert_tensor_near(nb_model_buffer(m, "layer2.running_mean"), probe.mean, 4, 0);
+    ck_assert_tensor_near(nb_model_buffer(m, "layer2.running_var"), probe.var, 4, 0);
+    double vloss;
+    ck_assert_int_eq(nb_model_evaluate(m, nb_mse_loss, vx, vt, &vloss, NULL), NB_OK);
+    ck_assert_double_eq_tol(vloss, r.val_loss[1], 1e-12);
+    nb_train_record_free(&r);
+    nb_optim_free(opt);
+    nb_model_free(m);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("nn_norm");
@@ -292,6 +354,7 @@ int main(void)
     tcase_add_test(tc, test_batch_norm_layer_modes);
     tcase_add_test(tc, test_save_load_buffers);
     tcase_add_test(tc, test_train_modes);
+    tcase_add_test(tc, test_train_best_buffers);
     suite_add_tcase(s, tc);
     return nb_test_run(s);
 }

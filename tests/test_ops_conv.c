@@ -117,6 +117,39 @@ START_TEST(test_pool_values)
 }
 END_TEST
 
+/* The 2x2, stride 2 windows (their own branch-free kernel) against the
+ * general loop's rule worked out here: small integers give many ties (the
+ * first in row-major window order wins), an odd size leaves a row and a
+ * column out, and the gradient lands where the maximum was. */
+START_TEST(test_max_pool_2x2_ties)
+{
+    const int64_t h = 5, w = 7, oh = 2, ow = 3;
+    double v[2 * 5 * 7];
+    for (int i = 0; i < 2 * 5 * 7; i++)
+        v[i] = (double)((i * 7 + 3) % 4);
+    for (int dt = 0; dt < 2; dt++) {
+        nb_tensor *x = nb_tensor_set_requires_grad(t_vals(dt, v, NB_SHAPE(1, 2, 5, 7)), true);
+        nb_tensor *y = nb_max_pool2d(x, 2, 2, NULL);
+        double want[2 * 2 * 3], wgrad[2 * 5 * 7] = {0};
+        for (int c = 0; c < 2; c++)
+            for (int oy = 0; oy < oh; oy++)
+                for (int ox = 0; ox < ow; ox++) {
+                    int64_t best = c * h * w + 2 * oy * w + 2 * ox;
+                    for (int i = 0; i < 2; i++)
+                        for (int j = 0; j < 2; j++) {
+                            int64_t at = c * h * w + (2 * oy + i) * w + 2 * ox + j;
+                            if (v[at] > v[best])
+                                best = at;
+                        }
+                    want[(c * oh + oy) * ow + ox] = v[best];
+                    wgrad[best] += 1;
+                }
+        ck_assert_tensor_near(y, want, 12, 0);
+        ck_assert_tensor_near(t_grad(nb_sum(y), x), wgrad, 70, 0);
+    }
+}
+END_TEST
+
 /* The gradient of sum(max_pool2d(x)) is 1 at each window's maximum; on
  * ties the first position of the window takes it all. */
 START_TEST(test_max_pool_grad_by_hand)
@@ -385,6 +418,7 @@ int main(void)
     Suite *s = suite_create("ops_conv");
     TCase *tc = nb_test_case("values");
     tcase_add_test(tc, test_conv2d_values);
+    tcase_add_test(tc, test_max_pool_2x2_ties);
     tcase_add_test(tc, test_conv1d_values);
     tcase_add_test(tc, test_unfold_fold_values);
     tcase_add_test(tc, test_pool_values);

@@ -110,6 +110,11 @@ static void check_cell_grads(kind k)
     ck_assert_msg(rc == NB_OK, "gradcheck: %s | %s", r.message, nb_last_error());
     ck_assert_int_gt(r.checked, 0);
     ck_assert_int_eq(r.failed, 0);
+    /* a second shape: batch 1, odd sizes, input wider than the state */
+    n = cell_inputs(k, 1, 5, 3, 50 + 10 * (uint64_t)k, in);
+    rc = nb_gradcheck(cell_fn, in, n, &k, &o, &r);
+    ck_assert_msg(rc == NB_OK, "gradcheck (batch 1): %s | %s", r.message, nb_last_error());
+    ck_assert_int_eq(r.failed, 0);
     /* second order on a smaller cell (the check is quadratic in size) */
     n = cell_inputs(k, 2, 2, 3, 100 + 10 * (uint64_t)k, in);
     rc = nb_gradgradcheck(cell_fn, in, n, &k, &o, &r);

@@ -286,6 +286,14 @@ static int nb_accumulate(struct nb_pass_slot *e, nb_tensor *g)
         e->grad = g;
         return 0;
     }
+    if (e->owned) {
+        /* the engine's own sum (never in a create-graph pass): add in place */
+        if (g->dtype == NB_F32)
+            nb_k_add_inplace_f32(g->numel, e->grad->data, g->data);
+        else
+            nb_k_add_inplace_f64(g->numel, e->grad->data, g->data);
+        return 0;
+    }
     nb_tensor *ins[2] = {e->grad, g};
     nb_tensor *sum = nb__op_apply(&nb_op_accumulate, ins, 2, NULL, g->dtype, g->ndim, g->shape);
     if (!sum)
@@ -613,6 +621,8 @@ static nb_tensor *nb_input_grad(const struct nb_node *node, int k, nb_tensor *g)
  * that was the input's last edge and the input is a leaf, its gradient is
  * final: the hook hears of it and nb_backward adds it into the leaf's .grad
  * (marking the graph consumed first). */
+static int nb_delivered(nb_run *r, nb_tensor *in, struct nb_pass_slot *ie, int64_t step);
+
 static int nb_deliver(nb_run *r, const struct nb_node *node, int k, nb_tensor *g,
                       struct nb_pass_slot *ie, int64_t step)
 {
@@ -624,13 +634,62 @@ static int nb_deliver(nb_run *r, const struct nb_node *node, int k, nb_tensor *g
     }
     nb_emit(NB_EVENT_PASS, node, k, in, g, step, false);
     int rc = nb_accumulate(ie, g);
-    if (rc < 0 || --ie->pending > 0 || in->node)
-        return rc;
+    return rc < 0 ? rc : nb_delivered(r, in, ie, step);
+}
+
+/* One more edge into `in` has delivered: after its last, a leaf's gradient
+ * is final. */
+static int nb_delivered(nb_run *r, nb_tensor *in, struct nb_pass_slot *ie, int64_t step)
+{
+    if (--ie->pending > 0 || in->node)
+        return 0;
     nb_emit(NB_EVENT_LEAF_DONE, NULL, -1, in, ie->grad, step, r->mode == NB_MODE_LEAVES);
     if (r->mode != NB_MODE_LEAVES)
         return 0;
     nb_consume(&r->order, &r->marked);
     return nb_accumulate_leaf(in, ie->grad);
+}
+
+/* The fast path of an op with .backward_into (see graph.h): its input's
+ * gradient so far becomes a tensor of the engine's own (zeros, or a copy of
+ * what arrived before), and the op adds its share into it in place, so a
+ * slice's gradient costs the slice's size, not the whole input's.  Only for
+ * first-order passes with no hook watching and anomaly mode off, where no
+ * one sees the pieces. */
+static bool nb_fast_into(const nb_run *r, const struct nb_node *node)
+{
+    return node->op->backward_into && node->n_inputs == 1 && node->inputs[0]->requires_grad &&
+           !r->create_graph && !nb_hook && !nb_anomaly_mode();
+}
+
+static int nb_node_backward_into(nb_run *r, const struct nb_node *node, nb_tensor *grad,
+                                 int64_t step)
+{
+    nb_tensor *in = node->inputs[0];
+    struct nb_pass_slot *ie = nb_slot_find(r->ctx, r->table, in);
+    if (!ie)
+        return nb__error(NB_ERR_NOMEM, "%s: out of memory", r->api);
+    int rc = nb_check_saved(node);
+    if (rc < 0)
+        return rc;
+    if (!ie->owned) {
+        nb_tensor *acc = nb__tensor_empty_in(nb_arena_current(), in->dtype, in->ndim, in->shape,
+                                             r->api);
+        if (!acc)
+            return nb_last_status();
+        size_t bytes = (size_t)in->numel * nb_dtype_size(in->dtype);
+        if (ie->grad)
+            memcpy(acc->data, ie->grad->data, bytes);
+        else if (bytes)
+            memset(acc->data, 0, bytes);
+        ie->grad = acc;
+        ie->owned = true;
+    }
+    nb_set_call_site(node->file, node->line);
+    rc = node->op->backward_into(node, grad, ie->grad);
+    if (rc < 0)
+        return nb_formula_error(node);
+    return nb_delivered(r, in, ie, step);
 }
 
 /* Sweep the sorted nodes in reverse, so that each runs after every node that
@@ -648,6 +707,13 @@ static int nb_sweep(nb_run *r)
         if (!oe->grad)
             continue; /* no gradient flows through this node */
         nb_emit(NB_EVENT_NODE, node, -1, node->output, oe->grad, step, false);
+        if (nb_fast_into(r, node)) {
+            int rc = nb_node_backward_into(r, node, oe->grad, step);
+            if (rc < 0)
+                return rc;
+            step++;
+            continue;
+        }
         /* one gradient slot per input: on the stack for the usual few */
         size_t n = (size_t)node->n_inputs;
         nb_tensor **gi = n <= 8 ? gi_small : nb__arena_alloc_aligned(r->ctx->arena, sizeof *gi * n, 8);

@@ -59,6 +59,14 @@ struct nb_op {
      * (nb__sum_to), so ops never reduce a broadcast themselves.  Returns 0 or
      * negative. */
     int (*backward)(const struct nb_node *node, nb_tensor *grad_out, nb_tensor **grad_in);
+    /* Optional fast first-order path for ops of one input whose gradient
+     * touches a small part of it (slice): add d(loss)/d(input 0) into acc
+     * in place, acc being a tensor of the input's shape and dtype that the
+     * engine made for this pass (no one else holds it).  Without it, or in
+     * a create-graph pass, under anomaly mode or with a backward hook, the
+     * engine runs .backward, which stays the reference the fast path is
+     * tested against.  Returns 0 or negative. */
+    int (*backward_into)(const struct nb_node *node, nb_tensor *grad_out, nb_tensor *acc);
     unsigned saved;     /* NB_SAVES_* bits */
     unsigned flags;     /* nb_op_flags */
     size_t params_size; /* NB_PARAMS(the op's parameter struct), 0 for none */
@@ -83,6 +91,8 @@ struct nb_pass_slot {
     uint64_t pass;    /* the serial of the pass the rest belongs to */
     int32_t pending;  /* edges from graph nodes that have not delivered yet */
     int32_t next;     /* the sort: -1 not expanded, else the next input to visit */
+    bool owned;       /* grad was made by the engine in this pass and is held by no one
+                         else: later gradients may be added into it in place */
 };
 
 /* A node is one arena record sized to its op: the fixed part below, then

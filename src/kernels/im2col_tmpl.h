@@ -83,9 +83,42 @@ static void FN(nb_max_pool2d_inside_)(const nb_k_conv_geom *g, const T *x, T *ou
     }
 }
 
+/* The common 2x2 window, stride 2, no padding or dilation: the four values
+ * compared without branches (random data mispredicts the general loop's
+ * comparisons about every other time).  Same rules: the first of equal
+ * values wins, and so does a NaN. */
+static void FN(nb_max_pool2d_2x2_)(const nb_k_conv_geom *g, const T *x, T *out, T *idx)
+{
+    for (int64_t ch = 0; ch < g->c; ch++) {
+        const T *plane = x + ch * g->h * g->w;
+        T *o = out + ch * g->oh * g->ow, *ix = idx + ch * g->oh * g->ow;
+        for (int64_t oy = 0; oy < g->oh; oy++) {
+            const T *r0 = plane + 2 * oy * g->w, *r1 = r0 + g->w;
+            int64_t base = 2 * oy * g->w;
+            for (int64_t ox = 0; ox < g->ow; ox++) {
+                /* pairs, then the pair winners: the earlier one keeps ties
+                 * and an earlier NaN (bitwise tests: no branches) */
+                T a = r0[2 * ox], b = r0[2 * ox + 1], c = r1[2 * ox], d = r1[2 * ox + 1];
+                int tb = (b > a) | ((b != b) & (a == a));
+                int td = (d > c) | ((d != d) & (c == c));
+                T m1 = tb ? b : a, m2 = td ? d : c;
+                int t2 = (m2 > m1) | ((m2 != m2) & (m1 == m1));
+                int64_t off = t2 ? g->w + td : tb;
+                o[oy * g->ow + ox] = t2 ? m2 : m1;
+                ix[oy * g->ow + ox] = (T)(base + 2 * ox + off);
+            }
+        }
+    }
+}
+
 void FN(nb_k_max_pool2d_)(const nb_k_conv_geom *g, const T *x, T *out, T *idx)
 {
     const int64_t npos = g->oh * g->ow;
+    if (g->ph == 0 && g->pw == 0 && g->kh == 2 && g->kw == 2 && g->sh == 2 && g->sw == 2 &&
+        g->dh == 1 && g->dw == 1) {
+        FN(nb_max_pool2d_2x2_)(g, x, out, idx);
+        return;
+    }
     if (g->ph == 0 && g->pw == 0) {
         FN(nb_max_pool2d_inside_)(g, x, out, idx);
         return;

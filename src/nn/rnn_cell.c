@@ -87,13 +87,13 @@ static nb_tensor *nb_rnn_block(nb_tensor *gates, int k, int64_t hid)
 }
 
 int nb__rnn_step(nb_rnn_kind kind, nb_tensor *xg, nb_tensor *h, nb_tensor *c, nb_tensor *w_hh,
-                 nb_tensor *b_hh, nb_tensor **h_out, nb_tensor **c_out)
+                 bool w_hh_t, nb_tensor *b_hh, nb_tensor **h_out, nb_tensor **c_out)
 {
     *h_out = NULL;
     if (c_out)
         *c_out = NULL;
     int64_t hid = h->shape[1];
-    nb_tensor *hg = nb_add(nb_matmul_t(h, w_hh, false, true), b_hh);
+    nb_tensor *hg = nb_add(nb_matmul_t(h, w_hh, false, !w_hh_t), b_hh);
     switch (kind) {
     case NB_RNN_ELMAN:
         *h_out = nb_tanh(nb_add(xg, hg));
@@ -135,7 +135,7 @@ static int nb_rnn_cell_any(nb_rnn_kind kind, nb_tensor *x, nb_tensor *h, nb_tens
     nb_tensor *xg = nb_add(nb_matmul_t(x, w_ih, false, true), b_ih);
     if (!xg)
         return nb_last_status();
-    return nb__rnn_step(kind, xg, h, c, w_hh, b_hh, h_out, c_out);
+    return nb__rnn_step(kind, xg, h, c, w_hh, false, b_hh, h_out, c_out);
 }
 
 nb_tensor *nb_rnn_cell(nb_tensor *x, nb_tensor *h, nb_tensor *w_ih, nb_tensor *w_hh,

@@ -22,9 +22,11 @@ int nb__rnn_check_cell(const char *who, nb_rnn_kind kind, const nb_tensor *x, co
 /* One step of a cell from its input projection xg = x w_ih^T + b_ih
  * (N, G*H), already computed (the sequence layers do it for all steps at
  * once): writes h' (and, for LSTM, c') and returns 0, or a negative status
- * with both outputs NULL.  Operands are not checked (callers did). */
+ * with both outputs NULL.  w_hh is (G*H, H), or its transpose (H, G*H)
+ * when w_hh_t (a sequence layer transposes it once for all its steps).
+ * Operands are not checked (callers did). */
 int nb__rnn_step(nb_rnn_kind kind, nb_tensor *xg, nb_tensor *h, nb_tensor *c, nb_tensor *w_hh,
-                 nb_tensor *b_hh, nb_tensor **h_out, nb_tensor **c_out);
+                 bool w_hh_t, nb_tensor *b_hh, nb_tensor **h_out, nb_tensor **c_out);
 
 /* A sequence layer's context, in the model's arena. */
 typedef struct nb_rnn_layer {

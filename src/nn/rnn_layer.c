@@ -127,17 +127,23 @@ nb_tensor *nb__rnn_layer_forward(nb_model *model, nb_tensor *x, void *ctx)
         return NULL;
     }
     nb_tensor *out = NULL;
+    /* The input projection of all steps in one product, (N*T, I) x (I, G*H),
+     * sliced per step (a slice's gradient is added into its range of one
+     * buffer in first-order backward, so T slices cost O(N T G H) there),
+     * and w_hh transposed once for all steps, so that no step packs a
+     * transposed weight. */
+    int64_t gh = L->w_ih->shape[0];
+    nb_tensor *xg_all = nb_reshape(
+        nb_add(nb_matmul_t(nb_reshape(x, 2, (const int64_t[]){n * T, in}), L->w_ih, false, true),
+               L->b_ih),
+        2, (const int64_t[]){n, T * gh});
+    nb_tensor *w_hh_t = nb_transpose(L->w_hh);
     for (int64_t t = 0; t < T; t++) {
-        /* The input projection is made per step, not once for all steps and
-         * then sliced: the backward of a slice is a zero tensor of its
-         * source's size, so slicing an (N, T, G*H) projection would cost
-         * O(T^2 N G H) in backward.  Here only an x that requires grad (a
-         * stacked layer's input) pays that, at the smaller size N*T*I. */
-        nb_tensor *xt = nb_reshape(nb_slice(x, 1, t, t + 1), 2, (const int64_t[]){n, in});
-        nb_tensor *xg = nb_add(nb_matmul_t(xt, L->w_ih, false, true), L->b_ih);
+        nb_tensor *xg = nb_slice(xg_all, 1, t * gh, (t + 1) * gh);
         nb_tensor *h1 = NULL, *c1 = NULL;
-        if (!xg || nb__rnn_step(L->kind, xg, h, c, L->w_hh, L->b_hh, &h1,
-                                L->kind == NB_RNN_LSTM ? &c1 : NULL) < 0)
+        if (!xg || !w_hh_t ||
+            nb__rnn_step(L->kind, xg, h, c, w_hh_t, true, L->b_hh, &h1,
+                         L->kind == NB_RNN_LSTM ? &c1 : NULL) < 0)
             goto done;
         hs[t] = h = h1;
         c = c1;

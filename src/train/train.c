@@ -9,7 +9,8 @@
  * Early stopping follows MATLAB: the validation loss is checked after every
  * epoch; after max_fail epochs in a row without a new best, training stops
  * and the weights of the best epoch (one memcpy of the flat buffer) are put
- * back. */
+ * back, with the model's buffers of that epoch (batch norm's running
+ * statistics belong to the weights they were gathered with). */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
@@ -116,9 +117,46 @@ typedef struct nb_train_state {
     nb_arena *step;
     nb_batch_iter batches; /* the training set's minibatches, shuffled per epoch */
     nb_tensor *best;       /* the best weights so far (a copy of params) */
+    nb_tensor *best_bufs;  /* the model's buffers at that epoch, end to end (NULL: none) */
     int cls;
     const nb_train_parallel *par; /* NULL for one process */
 } nb_train_state;
+
+/* Elements of all the model's buffers together. */
+static int64_t nb_buffers_numel(const nb_model *model)
+{
+    int64_t n = 0;
+    for (int i = 0; i < nb_model_num_buffers(model); i++)
+        n += nb_tensor_numel(nb_model_buffer_at(model, i));
+    return n;
+}
+
+/* Copy the model's buffers into `flat` end to end (keep) or back from it;
+ * buffers written back get a new version. */
+static void nb_buffers_copy(nb_model *model, nb_tensor *flat, bool keep)
+{
+    if (!flat)
+        return;
+    size_t es = nb_dtype_size(flat->dtype), at = 0;
+    for (int i = 0; i < nb_model_num_buffers(model); i++) {
+        nb_tensor *b = nb_model_buffer_at(model, i);
+        size_t bytes = (size_t)b->numel * es;
+        if (keep) {
+            memcpy((char *)flat->data + at, b->data, bytes);
+        } else {
+            memcpy(b->data, (char *)flat->data + at, bytes);
+            nb_tensor_bump_version(b);
+        }
+        at += bytes;
+    }
+}
+
+/* The best epoch's state so far: the flat weights and the buffers. */
+static void nb_keep_best(nb_train_state *s)
+{
+    memcpy(s->best->data, s->params->data, (size_t)s->params->numel * nb_dtype_size(s->params->dtype));
+    nb_buffers_copy(s->model, s->best_bufs, true);
+}
 
 /* Evaluate validation and test sets at `epoch`, resetting the step arena. */
 static int nb_eval_sets(nb_train_state *s, int epoch)
@@ -315,6 +353,10 @@ int nb_train(nb_model *model, nb_optim *opt, nb_loss_fn loss, const nb_train_dat
     rc = s.step ? nb__batch_iter_init_as("nb_train", &s.batches, data->x, data->y, &bo) : nb_last_status();
     s.best = rc == 0 ? nb__tensor_empty_in(keep, s.params->dtype, 1, &s.params->numel, "nb_train")
                      : NULL;
+    int64_t nbuf = nb_buffers_numel(model);
+    if (s.best && nbuf > 0 &&
+        !(s.best_bufs = nb__tensor_empty_in(keep, s.params->dtype, 1, &nbuf, "nb_train")))
+        s.best = NULL;
     nb_arena_use(s.step);
     if (!s.best) {
         /* the arena's own message would name nb_arena_alloc, not nb_train */
@@ -336,6 +378,8 @@ int nb_train(nb_model *model, nb_optim *opt, nb_loss_fn loss, const nb_train_dat
             goto done;
         nb_arena_reset(s.step);
         best_val = data->val_x ? ck.best_val : INFINITY;
+        /* checkpoints hold no buffers: the best epoch's are taken as today's */
+        nb_buffers_copy(model, s.best_bufs, true);
         fails = ck.fails;
         t0 -= ck.seconds;
         samples = ck.samples;
@@ -350,7 +394,7 @@ int nb_train(nb_model *model, nb_optim *opt, nb_loss_fn loss, const nb_train_dat
             nb__error_context("nb_train", "evaluating the starting point");
             goto done;
         }
-        memcpy(s.best->data, s.params->data, wbytes);
+        nb_keep_best(&s);
         best_val = data->val_x ? r->val_loss[0] : INFINITY;
         fails = 0;
         r->stop = NB_STOP_EPOCHS;
@@ -371,7 +415,7 @@ int nb_train(nb_model *model, nb_optim *opt, nb_loss_fn loss, const nb_train_dat
                 best_val = r->val_loss[e];
                 r->best_epoch = e;
                 fails = 0;
-                memcpy(s.best->data, s.params->data, wbytes);
+                nb_keep_best(&s);
             } else {
                 fails++;
             }
@@ -402,6 +446,7 @@ int nb_train(nb_model *model, nb_optim *opt, nb_loss_fn loss, const nb_train_dat
     if (data->val_x && r->best_epoch != r->epochs) {
         memcpy(s.params->data, s.best->data, wbytes);
         nb_tensor_bump_version(s.params); /* and so of every parameter */
+        nb_buffers_copy(model, s.best_bufs, false);
     }
     r->seconds = nb__now() - t0;
     nb__progress_epoch(&prog, r->epochs, epochs, r, r->seconds, samples, 1);
