@@ -6,9 +6,6 @@
 #include "config.h"
 #endif
 
-#include <stdio.h>
-#include <string.h>
-
 #include "dist/dist_internal.h"
 
 static const char api[] = "nb_dist_train";
@@ -48,13 +45,5 @@ int nb_dist_train(nb_model *model, nb_optim *opt, nb_loss_fn loss, const nb_trai
     if (par.rank != 0)
         o.verbose = -1;
     rc = nb_train(model, opt, loss, data, &o, record);
-    /* name the function the user called: "nb_dist_train: epoch 4: ..." */
-    static const char tr[] = "nb_train: ";
-    const char *msg = nb_last_error();
-    if (rc < 0 && strncmp(msg, tr, sizeof tr - 1) == 0) {
-        char rest[1024];
-        snprintf(rest, sizeof rest, "%s", msg + sizeof tr - 1);
-        nb__error(rc, "%s: %s", api, rest);
-    }
-    return rc;
+    return nb__dist_rename(rc, "nb_train", api);
 }
