@@ -344,3 +344,16 @@ int nb__dist_rename(int rc, const char *from, const char *api)
     }
     return rc;
 }
+
+int nb__dist_begin(const char *api, nb_train_record *record, bool parallel_set, nb_model *model)
+{
+    if (record)
+        *record = (nb_train_record){0};
+    int rc = nb__dist_check_started(api);
+    if (rc < 0)
+        return rc;
+    if (parallel_set)
+        return nb__error(NB_ERR_ARG, "%s: opts->parallel is set; leave it NULL, this function "
+                         "fills it", api);
+    return nb__dist_broadcast_as(api, model);
+}

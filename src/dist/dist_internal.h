@@ -25,5 +25,8 @@ int nb__dist_average_as(const char *api, nb_model *model, double scale);
 /* A failed call's message "from: ..." becomes "api: ...", naming the
  * function the user called ("nb_dist_train: epoch 4: ..."); returns rc. */
 int nb__dist_rename(int rc, const char *from, const char *api);
+/* The start of a distributed training call: the record emptied, then the
+ * module started, opts->parallel not preset, rank 0's weights broadcast. */
+int nb__dist_begin(const char *api, nb_train_record *record, bool parallel_set, nb_model *model);
 
 #endif

@@ -61,17 +61,11 @@ static int nb_dist_lm(const char *api, bool br, nb_model *model, const nb_train_
                       const nb_trainlm_opts *opts, nb_train_record *record)
 {
     nb_trainlm_opts o = opts ? *opts : (nb_trainlm_opts){0};
-    if (record)
+    if (!data && record)
         *record = (nb_train_record){0};
-    int rc = nb__dist_check_started(api);
+    int rc = !data ? nb__error(NB_ERR_NULL, "%s: data is NULL", api)
+                   : nb__dist_begin(api, record, o.parallel != NULL, model);
     if (rc < 0)
-        return rc;
-    if (o.parallel)
-        return nb__error(NB_ERR_ARG, "%s: opts->parallel is set; leave it NULL, this function "
-                         "fills it", api);
-    if (!model || !data)
-        return nb__error(NB_ERR_NULL, "%s: %s is NULL", api, !model ? "model" : "data");
-    if ((rc = nb__dist_broadcast_as(api, model)) < 0)
         return rc;
     const char *lm_api = br ? "nb_trainbr" : "nb_trainlm";
     if (nb__dist_rank() != 0)

@@ -29,15 +29,8 @@ int nb_dist_train(nb_model *model, nb_optim *opt, nb_loss_fn loss, const nb_trai
                   const nb_train_opts *opts, nb_train_record *record)
 {
     nb_train_opts o = opts ? *opts : (nb_train_opts){0};
-    if (record)
-        *record = (nb_train_record){0};
-    int rc = nb__dist_check_started(api);
+    int rc = nb__dist_begin(api, record, o.parallel != NULL, model);
     if (rc < 0)
-        return rc;
-    if (o.parallel)
-        return nb__error(NB_ERR_ARG, "%s: opts->parallel is set; leave it NULL, this function "
-                         "fills it", api);
-    if ((rc = nb__dist_broadcast_as(api, model)) < 0)
         return rc;
     nb_train_parallel par = {.rank = nb__dist_rank(), .size = nb__dist_size(),
                              .reduce_grads = nb_dist_reduce_grads, .sum = nb_dist_sum_hook};
