@@ -25,3 +25,10 @@ EXTRA_DIST += bench/torch_lstm.py
 noinst_PROGRAMS += bench/bench_lm
 bench_bench_lm_LDADD = $(BENCH_LDADD)
 EXTRA_DIST += bench/bench_lm_torch.py bench/bench_lm_compare.sh
+# Levenberg-Marquardt across ranks (mpirun -np 2 bench/bench_dist_lm): built
+# only with MPI, with MPI's flags (it times an MPI_Allreduce of its own)
+if HAVE_MPI
+noinst_PROGRAMS += bench/bench_dist_lm
+bench_bench_dist_lm_CFLAGS = $(AM_CFLAGS) $(MPI_CFLAGS)
+bench_bench_dist_lm_LDADD = $(BENCH_LDADD) $(MPI_LIBS) -lm
+endif

@@ -33,7 +33,7 @@ plain_functions="nb_detach nb_node_input nb_node_output nb_model_add_param nb_mo
 status_functions="nb_grad nb_gradcheck nb_gradgradcheck nb_vjp nb_jvp nb_check_grad
                   nb_check_grad_f64 nb_train nb_model_jacobian nb_trainlm nb_trainbr
                   nb_traingd nb_traingdm nb_traingdx nb_trainscg nb_net_train nb_lstm_cell
-                  nb_dist_train nb_split_sizes nb_chunk"
+                  nb_dist_train nb_dist_trainlm nb_dist_trainbr nb_split_sizes nb_chunk"
 
 status=0
 fail() { echo "check_sites: $*"; status=1; }

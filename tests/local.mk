@@ -350,6 +350,14 @@ tests_test_errors_teach_CPPFLAGS = $(ERRORS_TEST_CPPFLAGS)
 tests_test_errors_teach_CFLAGS = $(TEST_CFLAGS)
 tests_test_errors_teach_LDADD = $(TEST_LDADD)
 endif
+# the misuse catalogue's distributed entries that need no mpirun (E355..E360)
+if HAVE_CHECK
+check_PROGRAMS += tests/test_errors_dist
+TESTS += tests/test_errors_dist
+tests_test_errors_dist_CPPFLAGS = $(ERRORS_TEST_CPPFLAGS)
+tests_test_errors_dist_CFLAGS = $(TEST_CFLAGS)
+tests_test_errors_dist_LDADD = $(TEST_LDADD)
+endif
 # ---- tools: the nabla program end to end (train, predict, info, gradcheck,
 # graph, bad input: exit codes and messages), then `make install
 # DESTDIR=...` (docs, examples with their Makefile, data) and an installed

@@ -3,7 +3,8 @@
  * gives on the global batches.  Each rank trains a model with the
  * distributed API and a copy with plain nb_train (one process, all rows),
  * from the same start, and compares them: f64 within 1e-12, f32 within 1e-5
- * relative; with `--dir DIR`, also a run resumed from a checkpoint in DIR
+ * relative; so too Levenberg-Marquardt and trainbr (nb_dist_trainlm against
+ * nb_trainlm on all the rows: weights and records); with `--dir DIR`, also a run resumed from a checkpoint in DIR
  * against an uninterrupted one.  A plain program, not a Check suite: Check's fork per test does
  * not mix with MPI.  Prints one line per rank; exits 0 when all passed. */
 #include <math.h>
@@ -26,6 +27,15 @@ static int failures, checks, rank = -1;
             fprintf(stderr, " (last error: %s)\n", nb_last_error());                              \
         }                                                                                         \
     } while (0)
+
+/* A docs/errors.md entry checked here: with NB_ERRORS_SHOW set, rank 0
+ * (rank 1 for `on1`) prints its number, status and message, as the
+ * catalogue quotes them. */
+static void show_entry(const char *entry, bool on1)
+{
+    if (getenv("NB_ERRORS_SHOW") && rank == (on1 ? 1 : 0))
+        printf("%s | %d | %s\n", entry, nb_last_status(), nb_last_error());
+}
 
 /* A small classification set: n rows of 3 features, 3 classes. */
 static void make_data(nb_dtype dt, int64_t n, nb_tensor **x, nb_tensor **y, int onehot)
@@ -212,6 +222,136 @@ static void check_explicit_loop(int size)
     nb_model_free(ref);
 }
 
+/* A regression set for Levenberg-Marquardt: n rows of 3 features, 2
+ * smooth targets (offset by `shift` for other sets). */
+static void make_fit(nb_dtype dt, int64_t n, double shift, nb_tensor **x, nb_tensor **y)
+{
+    double *xs = malloc((size_t)n * 3 * sizeof *xs), *ys = malloc((size_t)n * 2 * sizeof *ys);
+    for (int64_t i = 0; i < n; i++) {
+        double u = shift + 0.37 * (double)i;
+        for (int j = 0; j < 3; j++)
+            xs[i * 3 + j] = sin(u + 0.9 * j);
+        ys[i * 2] = 0.5 * sin(2 * u) + 0.2 * xs[i * 3];
+        ys[i * 2 + 1] = cos(u) * xs[i * 3 + 1];
+    }
+    nb_tensor *tx = nb_from_f64(xs, NB_SHAPE(n, 3)), *ty = nb_from_f64(ys, NB_SHAPE(n, 2));
+    *x = dt == NB_F64 ? tx : nb_cast(tx, dt);
+    *y = dt == NB_F64 ? ty : nb_cast(ty, dt);
+    free(xs);
+    free(ys);
+}
+
+static nb_model *make_fit_net(nb_dtype dt)
+{
+    int64_t sizes[] = {3, 5, 2};
+    return nb_bpnet_new(sizes, 3, NULL, &(nb_bpnet_opts){.dtype = dt, .seed = 3});
+}
+
+/* |a - b| within tol relative to max(1, |b|), or both absent. */
+static bool near(double a, double b, double tol)
+{
+    return a == b || fabs(a - b) <= tol * fmax(1, fabs(b));
+}
+
+/* One record field, epoch by epoch. */
+static void check_series(const char *what, const double *a, const double *b, int n, double tol)
+{
+    CHECK(!a == !b, "%s: present on one side only", what);
+    if (!a || !b)
+        return;
+    for (int i = 0; i < n; i++)
+        CHECK(near(a[i], b[i], tol), "%s[%d]: %.17g vs %.17g", what, i, a[i], b[i]);
+}
+
+/* nb_dist_trainlm / nb_dist_trainbr against nb_trainlm / nb_trainbr on all
+ * the rows: the same weights after `epochs`, and the same record (perf,
+ * validation and test perf, gradient, mu; trainbr's gamma, ssx, alpha and
+ * beta).  37 training rows, 11 validation and 9 test: uneven slices. */
+static void check_lm(nb_dtype dt, bool br, int epochs, bool sets)
+{
+    const char *name = br ? "trainbr" : "trainlm";
+    nb_tensor *x, *y, *vx = NULL, *vy = NULL, *tx = NULL, *ty = NULL;
+    make_fit(dt, 37, 0, &x, &y);
+    if (sets) {
+        make_fit(dt, 11, 0.11, &vx, &vy);
+        make_fit(dt, 9, 0.23, &tx, &ty);
+    }
+    nb_model *net = make_fit_net(dt), *ref = make_fit_net(dt);
+    CHECK(net && ref && x && y, "set-up");
+    if (rank > 0) /* the broadcast must give every rank rank 0's start */
+        nb_tensor_fill(nb_model_params_flat(net), 0.5);
+    nb_train_data d = {.x = x, .y = y, .val_x = vx, .val_y = vy, .test_x = tx, .test_y = ty};
+    /* max_fail -1: the runs go the full `epochs`, so the weights at the
+     * last epoch are compared, not those of the best */
+    nb_trainlm_opts o = {.epochs = epochs, .verbose = -1, .min_grad = -1, .max_fail = -1};
+    nb_train_record r1, r2;
+    int rc = br ? nb_dist_trainbr(net, &d, &o, &r1) : nb_dist_trainlm(net, &d, &o, &r1);
+    CHECK(rc == NB_OK, "nb_dist_%s returned %d", name, rc);
+    int rc2 = br ? nb_trainbr(ref, &d, &o, &r2) : nb_trainlm(ref, &d, &o, &r2);
+    CHECK(rc2 == NB_OK, "nb_%s returned %d", name, rc2);
+    double tol = dt == NB_F64 ? 1e-12 : 1e-5;
+    double w = weight_diff(net, ref);
+    CHECK(w <= tol, "%s %s: weights differ by %g after %d epochs (tolerance %g)", name,
+          nb_dtype_name(dt), w, epochs, tol);
+    if (rc == NB_OK && rc2 == NB_OK) {
+        CHECK(r1.epochs == r2.epochs && r1.stop == r2.stop, "%s: %d epochs (stop %d) vs %d (%d)",
+              name, r1.epochs, r1.stop, r2.epochs, r2.stop);
+        int n = (r1.epochs < r2.epochs ? r1.epochs : r2.epochs) + 1;
+        check_series("perf", r1.train_loss, r2.train_loss, n, tol);
+        check_series("vperf", r1.val_loss, r2.val_loss, n, tol);
+        check_series("tperf", r1.test_loss, r2.test_loss, n, tol);
+        check_series("gradient", r1.gradient, r2.gradient, n, tol);
+        check_series("mu", r1.mu, r2.mu, n, tol);
+        check_series("gamma", r1.gamma, r2.gamma, n, tol);
+        check_series("ssx", r1.ssx, r2.ssx, n, tol);
+        check_series("alpha", r1.alpha, r2.alpha, n, tol);
+        check_series("beta", r1.beta, r2.beta, n, tol);
+        CHECK(r1.best_epoch == r2.best_epoch, "best epoch %d vs %d", r1.best_epoch, r2.best_epoch);
+    }
+    nb_train_record_free(&r1);
+    nb_train_record_free(&r2);
+    nb_model_free(net);
+    nb_model_free(ref);
+}
+
+/* Levenberg-Marquardt's misuses across ranks: a preset parallel field, a
+ * set with fewer rows than ranks, and one rank that cannot start (its
+ * memory bound): that rank's own error, and an error, not a wait, on the
+ * others. */
+static void check_lm_errors(int size)
+{
+    nb_tensor *x, *y;
+    make_fit(NB_F64, 12, 0, &x, &y);
+    nb_model *net = make_fit_net(NB_F64);
+    nb_train_data d = {.x = x, .y = y};
+    nb_lm_parallel par = {0};
+    int rc = nb_dist_trainlm(net, &d, &(nb_trainlm_opts){.parallel = &par}, NULL);
+    show_entry("E364", false);
+    CHECK(rc == NB_ERR_ARG && strstr(nb_last_error(), "nb_dist_trainlm: opts->parallel is set"),
+          "preset parallel: %d", rc);
+    if (size > 1) {
+        nb_tensor *vx, *vy;
+        make_fit(NB_F64, 1, 0, &vx, &vy);
+        rc = nb_dist_trainbr(net, &(nb_train_data){.x = x, .y = y, .val_x = vx, .val_y = vy},
+                             &(nb_trainlm_opts){.epochs = 2, .verbose = -1}, NULL);
+        show_entry("E365", false);
+        CHECK(rc == NB_ERR_ARG && strstr(nb_last_error(), "nb_dist_trainbr: data->val_x has 1 "
+                                         "rows, fewer than the"),
+              "too few rows: %d", rc);
+        nb_trainlm_opts o = {.epochs = 2, .verbose = -1, .max_bytes = rank == 1 ? 64 : 0};
+        rc = nb_dist_trainlm(net, &d, &o, NULL);
+        show_entry("E366", false);
+        if (rank == 1)
+            CHECK(rc == NB_ERR_NOMEM && strstr(nb_last_error(), "nb_dist_trainlm: the Jacobian"),
+                  "rank 1's memory bound: %d", rc);
+        else
+            CHECK(rc == NB_ERR_STATE && strstr(nb_last_error(), "nb_dist_trainlm: 1 of the "
+                                               "processes failed to start"),
+                  "the other ranks: %d", rc);
+    }
+    nb_model_free(net);
+}
+
 /* Only rank 0 prints progress. */
 static void check_progress(void)
 {
@@ -244,14 +384,21 @@ static void check_errors(int size)
     nb_train_parallel par = {0};
     int rc = nb_dist_train(net, o, nb_cross_entropy_loss, &(nb_train_data){.x = x, .y = y},
                            &(nb_train_opts){.parallel = &par}, NULL);
-    CHECK(rc == NB_ERR_ARG && strstr(nb_last_error(), "nb_dist_train: opts->parallel"),
+    show_entry("E361", false);
+    CHECK(rc == NB_ERR_ARG && strstr(nb_last_error(), "nb_dist_train: opts->parallel is set; "
+                                     "leave it NULL, this function fills it"),
           "preset parallel: %d", rc);
-    CHECK(nb_dist_broadcast_params(NULL) == NB_ERR_NULL, "NULL model");
+    rc = nb_dist_broadcast_params(NULL);
+    show_entry("E362", false);
+    CHECK(rc == NB_ERR_NULL && strcmp(nb_last_error(), "nb_dist_broadcast_params: model is "
+                                      "NULL") == 0, "NULL model: %d", rc);
     CHECK(nb_dist_average_grads(NULL) == NB_ERR_NULL, "NULL model");
     if (size > 1) {
         nb_model *odd = make_net(NB_F64, rank == 1 ? 4 : 3);
         rc = nb_dist_broadcast_params(odd);
-        CHECK(rc == NB_ERR_SHAPE && strstr(nb_last_error(), "the ranks' models differ"),
+        show_entry("E363", false);
+        CHECK(rc == NB_ERR_SHAPE && strstr(nb_last_error(), "nb_dist_broadcast_params: the "
+                                           "ranks' models differ"),
               "different models: %d", rc);
         nb_model_free(odd);
     }
@@ -308,6 +455,11 @@ int main(int argc, char **argv)
     check_train(NB_F32, 42, 10, 4, 0);
     check_train(NB_F32, 37, 8, 3, 1);
     check_explicit_loop(size);
+    check_lm(NB_F64, false, 8, true);
+    check_lm(NB_F64, true, 8, true);
+    check_lm(NB_F64, false, 5, false);
+    check_lm(NB_F32, false, 5, true);
+    check_lm_errors(size);
     if (argc > 2 && strcmp(argv[1], "--dir") == 0)
         check_resume(argv[2]);
     check_progress();
@@ -316,6 +468,12 @@ int main(int argc, char **argv)
     nb_arena_free(data);
     CHECK(nb_dist_finalize() == NB_OK, "finalize");
     CHECK(nb_dist_rank() == NB_ERR_STATE, "rank after finalize");
+    /* nb_dist_init started MPI, so finalize ended it: no second start */
+    int rc = nb_dist_init(NULL, NULL);
+    show_entry("E368", false);
+    CHECK(rc == NB_ERR_STATE && strstr(nb_last_error(), "nb_dist_init: MPI was already "
+                                       "finalised; it cannot start again"),
+          "init after finalize: %d", rc);
     printf("rank %d of %d: %d checks, %d failed\n", rank, size, checks, failures);
     return failures ? 1 : 0;
 }

@@ -24,6 +24,12 @@ START_TEST(test_dist_without_mpi)
     ck_assert_int_eq(nb_dist_train(NULL, NULL, NULL, NULL, NULL, &rec), NB_ERR_STATE);
     ck_assert_error(NB_ERR_STATE, "nb_dist_train: nabla was built without MPI");
     ck_assert_ptr_null(rec.train_loss); /* nothing to free */
+    memset(&rec, 0xff, sizeof rec);
+    ck_assert_int_eq(nb_dist_trainlm(NULL, NULL, NULL, &rec), NB_ERR_STATE);
+    ck_assert_error(NB_ERR_STATE, "nb_dist_trainlm: nabla was built without MPI");
+    ck_assert_ptr_null(rec.train_loss);
+    ck_assert_int_eq(nb_dist_trainbr(NULL, NULL, NULL, NULL), NB_ERR_STATE);
+    ck_assert_error(NB_ERR_STATE, "nb_dist_trainbr: nabla was built without MPI");
     ck_assert_int_eq(nb_dist_abort(1), NB_ERR_STATE);
     ck_assert_int_eq(nb_dist_finalize(), NB_ERR_STATE);
     ck_assert_double_eq(nb_dist_set_timeout(5), 0);

@@ -28,6 +28,7 @@
 #include "nabla/nn.h"
 #include "nabla/optim.h"
 #include "nabla/train.h"
+#include "nabla/train_lm.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -80,6 +81,24 @@ int nb_dist_average_grads(nb_model *model);
  * when they come from the distributed part. */
 int nb_dist_train(nb_model *model, nb_optim *opt, nb_loss_fn loss, const nb_train_data *data,
                   const nb_train_opts *opts, nb_train_record *record);
+
+/* nb_trainlm (nb_trainbr) on every rank, data-parallel: rank 0's weights
+ * are broadcast first; each rank keeps its slice of the rows of every set
+ * given (rank r of n: rows [N·r/n, N·(r+1)/n) of data->x and data->y, and
+ * so of val and test), computes the Jacobian of its own rows, and each
+ * epoch the ranks sum J'J (P x P), J'e (P) and the squared errors, so every
+ * rank solves the same system, takes the same step and keeps the same
+ * record; the result equals one process's run on all the rows, up to the
+ * order of the sums (within 1e-12 in f64 in the tests).  Only rank 0
+ * displays.  Every rank must call it with the same data, options and
+ * model; opts->parallel must be NULL (this function fills it).  Each set
+ * needs at least as many rows as ranks (NB_ERR_ARG otherwise).  Errors as
+ * nb_trainlm's (on the rank's slice) and nb_dist_broadcast_params's, named
+ * nb_dist_trainlm (nb_dist_trainbr). */
+int nb_dist_trainlm(nb_model *model, const nb_train_data *data, const nb_trainlm_opts *opts,
+                    nb_train_record *record);
+int nb_dist_trainbr(nb_model *model, const nb_train_data *data, const nb_trainlm_opts *opts,
+                    nb_train_record *record);
 
 /* Bound every later collective of this module to `seconds` (0, negative or
  * not finite: no bound, the default) and return the previous bound.  With

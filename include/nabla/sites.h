@@ -188,6 +188,8 @@
 #define nb_net_train(...)       NB_AT_SITE_INT_(nb_net_train(__VA_ARGS__))
 /* dist.h: nb_train on every rank */
 #define nb_dist_train(...)      NB_AT_SITE_INT_(nb_dist_train(__VA_ARGS__))
+#define nb_dist_trainlm(...)    NB_AT_SITE_INT_(nb_dist_trainlm(__VA_ARGS__))
+#define nb_dist_trainbr(...)    NB_AT_SITE_INT_(nb_dist_trainbr(__VA_ARGS__))
 
 #endif /* !NB_BUILDING_LIBRARY && !NB_NO_CALL_SITES */
 #endif

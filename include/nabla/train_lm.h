@@ -28,6 +28,25 @@
 extern "C" {
 #endif
 
+/* Levenberg–Marquardt across processes (nb_dist_trainlm of nabla/dist.h
+ * fills one on MPI): every process passes its own disjoint share of each
+ * set's samples, the same weights and the same options.  `sum` must replace
+ * v[0..n) by its sum over the processes, the same on every process; the
+ * loop sums with it each squared-error sum (training, validation, test)
+ * and, once, the sample counts; J'J and J'e after each Jacobian go through
+ * `sum_pairs`.  So every process solves the same system and takes the same
+ * step (N·O in the mse and in trainbr's beta is then the total over the
+ * processes).  An error from a hook (negative, with its message) ends the
+ * run on that process. */
+typedef struct nb_lm_parallel {
+    int (*sum)(double *v, int64_t n, void *ctx);
+    /* J'J and J'e come as double-doubles hi[i] + lo[i] (i < n): replace
+     * each by its sum over the processes, as a double-double, so that the
+     * rounded result does not depend on how the rows were split. */
+    int (*sum_pairs)(double *hi, double *lo, int64_t n, void *ctx);
+    void *ctx;
+} nb_lm_parallel;
+
 /* A zero field means MATLAB's default (given per field); anything else
  * out of its range is an NB_ERR_ARG error naming the option. */
 typedef struct nb_trainlm_opts {
@@ -49,6 +68,7 @@ typedef struct nb_trainlm_opts {
     nb_epoch_fn callback; /* called after every epoch, the last too (NULL = none); nonzero
                              stops */
     void *callback_ctx;
+    const nb_lm_parallel *parallel; /* NULL = one process (all the samples) */
 } nb_trainlm_opts;
 
 /* Train `model` by Levenberg–Marquardt, as MATLAB's trainlm documents:

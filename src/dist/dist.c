@@ -14,6 +14,9 @@
 
 #include <math.h>
 #include <mpi.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "dist/dist_internal.h"
@@ -193,6 +196,65 @@ int nb__dist_sum(const char *api, void *buf, int64_t n, nb_dtype dtype)
     return NB_OK;
 }
 
+/* inout[i] += in[i] for double-doubles (hi, lo): Knuth's two-sum of the
+ * high parts, the error and the low parts added, then renormalised.  Exact
+ * up to ~1e-32 and commutative, so the order MPI sums in hardly matters. */
+static void nb_dist_dd_add(void *in, void *inout, int *len, MPI_Datatype *type)
+{
+    (void)type;
+    const double *a = in;
+    double *b = inout;
+    for (int i = 0; i < *len; i++) {
+        double ah = a[2 * i], bh = b[2 * i];
+        double s = ah + bh, bp = s - ah;
+        double e = (ah - (s - bp)) + (bh - bp) + (a[2 * i + 1] + b[2 * i + 1]);
+        double h = s + e;
+        b[2 * i] = h;
+        b[2 * i + 1] = e - (h - s);
+    }
+}
+
+int nb__dist_sum_pairs(const char *api, double *hi, double *lo, int64_t n)
+{
+    if (nb_dist.size <= 1)
+        return NB_OK;
+    /* interleaved (hi, lo) pairs: one MPI datatype of two doubles, summed
+     * by a user operation */
+    double *buf = malloc(sizeof *buf * 2 * (size_t)n);
+    if (!buf)
+        return nb__error(NB_ERR_NOMEM, "%s: out of memory for %lld sums", api, (long long)n);
+    for (int64_t i = 0; i < n; i++) {
+        buf[2 * i] = hi[i];
+        buf[2 * i + 1] = lo[i];
+    }
+    MPI_Datatype pair;
+    MPI_Op op;
+    int rc = MPI_Type_contiguous(2, MPI_DOUBLE, &pair);
+    if (rc == MPI_SUCCESS && (rc = MPI_Type_commit(&pair)) != MPI_SUCCESS)
+        MPI_Type_free(&pair);
+    if (rc != MPI_SUCCESS) {
+        free(buf);
+        return nb_mpi_error(api, "MPI_Type_contiguous", rc);
+    }
+    if ((rc = MPI_Op_create(nb_dist_dd_add, 1, &op)) != MPI_SUCCESS) {
+        MPI_Type_free(&pair);
+        free(buf);
+        return nb_mpi_error(api, "MPI_Op_create", rc);
+    }
+    for (int64_t off = 0; off < n && rc >= 0; off += NB_DIST_PIECE) {
+        int64_t k = n - off < NB_DIST_PIECE ? n - off : NB_DIST_PIECE;
+        rc = nb_dist_allreduce(api, buf + 2 * off, (int)k, pair, op);
+    }
+    MPI_Op_free(&op);
+    MPI_Type_free(&pair);
+    for (int64_t i = 0; rc >= 0 && i < n; i++) {
+        hi[i] = buf[2 * i];
+        lo[i] = buf[2 * i + 1];
+    }
+    free(buf);
+    return rc < 0 ? rc : NB_OK;
+}
+
 int nb__dist_size(void) { return nb_dist.size; }
 int nb__dist_rank(void) { return nb_dist.rank; }
 
@@ -269,4 +331,29 @@ int nb__dist_average_as(const char *api, nb_model *model, double scale)
 int nb_dist_average_grads(nb_model *model)
 {
     return nb__dist_average_as("nb_dist_average_grads", model, 1);
+}
+
+int nb__dist_rename(int rc, const char *from, const char *api)
+{
+    size_t n = strlen(from);
+    const char *msg = nb_last_error();
+    if (rc < 0 && strncmp(msg, from, n) == 0 && msg[n] == ':' && msg[n + 1] == ' ') {
+        char rest[1024];
+        snprintf(rest, sizeof rest, "%s", msg + n + 2);
+        nb__error(rc, "%s: %s", api, rest);
+    }
+    return rc;
+}
+
+int nb__dist_begin(const char *api, nb_train_record *record, bool parallel_set, nb_model *model)
+{
+    if (record)
+        *record = (nb_train_record){0};
+    int rc = nb__dist_check_started(api);
+    if (rc < 0)
+        return rc;
+    if (parallel_set)
+        return nb__error(NB_ERR_ARG, "%s: opts->parallel is set; leave it NULL, this function "
+                         "fills it", api);
+    return nb__dist_broadcast_as(api, model);
 }

@@ -6,9 +6,6 @@
 #include "config.h"
 #endif
 
-#include <stdio.h>
-#include <string.h>
-
 #include "dist/dist_internal.h"
 
 static const char api[] = "nb_dist_train";
@@ -32,15 +29,8 @@ int nb_dist_train(nb_model *model, nb_optim *opt, nb_loss_fn loss, const nb_trai
                   const nb_train_opts *opts, nb_train_record *record)
 {
     nb_train_opts o = opts ? *opts : (nb_train_opts){0};
-    if (record)
-        *record = (nb_train_record){0};
-    int rc = nb__dist_check_started(api);
+    int rc = nb__dist_begin(api, record, o.parallel != NULL, model);
     if (rc < 0)
-        return rc;
-    if (o.parallel)
-        return nb__error(NB_ERR_ARG, "%s: opts->parallel is set; leave it NULL, this function "
-                         "fills it", api);
-    if ((rc = nb__dist_broadcast_as(api, model)) < 0)
         return rc;
     nb_train_parallel par = {.rank = nb__dist_rank(), .size = nb__dist_size(),
                              .reduce_grads = nb_dist_reduce_grads, .sum = nb_dist_sum_hook};
@@ -48,13 +38,5 @@ int nb_dist_train(nb_model *model, nb_optim *opt, nb_loss_fn loss, const nb_trai
     if (par.rank != 0)
         o.verbose = -1;
     rc = nb_train(model, opt, loss, data, &o, record);
-    /* name the function the user called: "nb_dist_train: epoch 4: ..." */
-    static const char tr[] = "nb_train: ";
-    const char *msg = nb_last_error();
-    if (rc < 0 && strncmp(msg, tr, sizeof tr - 1) == 0) {
-        char rest[1024];
-        snprintf(rest, sizeof rest, "%s", msg + sizeof tr - 1);
-        nb__error(rc, "%s: %s", api, rest);
-    }
-    return rc;
+    return nb__dist_rename(rc, "nb_train", api);
 }

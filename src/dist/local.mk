@@ -8,7 +8,8 @@ noinst_LTLIBRARIES += libnabla_dist.la
 libnabla_dist_la_SOURCES = \
 	src/dist/dist_internal.h \
 	src/dist/dist.c \
-	src/dist/dist_train.c
+	src/dist/dist_train.c \
+	src/dist/dist_lm.c
 libnabla_dist_la_CFLAGS = $(AM_CFLAGS) $(MPI_CFLAGS)
 libnabla_dist_la_LIBADD = $(MPI_LIBS)
 libnabla_impl_la_LIBADD += libnabla_dist.la

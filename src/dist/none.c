@@ -46,6 +46,26 @@ int nb_dist_train(nb_model *model, nb_optim *opt, nb_loss_fn loss, const nb_trai
         *record = (nb_train_record){0};
     return nb_no_mpi("nb_dist_train");
 }
+int nb_dist_trainlm(nb_model *model, const nb_train_data *data, const nb_trainlm_opts *opts,
+                    nb_train_record *record)
+{
+    (void)model;
+    (void)data;
+    (void)opts;
+    if (record)
+        *record = (nb_train_record){0};
+    return nb_no_mpi("nb_dist_trainlm");
+}
+int nb_dist_trainbr(nb_model *model, const nb_train_data *data, const nb_trainlm_opts *opts,
+                    nb_train_record *record)
+{
+    (void)model;
+    (void)data;
+    (void)opts;
+    if (record)
+        *record = (nb_train_record){0};
+    return nb_no_mpi("nb_dist_trainbr");
+}
 double nb_dist_set_timeout(double seconds)
 {
     (void)seconds;

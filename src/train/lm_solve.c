@@ -1,7 +1,8 @@
 /* The dense linear algebra of Levenberg–Marquardt, in f64: J'v from the
- * Jacobian, a Cholesky factorisation of the damped system and its solve,
- * and the trace of the inverse trainbr needs (J'J itself is a GEMM, in
- * trainlm.c).  The system is a few hundred rows, so plain loops (over the
+ * Jacobian, J'J and J'e as double-double sums for a run across processes
+ * (in one process J'J is a GEMM, in trainlm.c), a Cholesky factorisation of
+ * the damped system and its solve, and the trace of the inverse trainbr
+ * needs.  The system is a few hundred rows, so plain loops (over the
  * lower triangle, rows contiguous) are enough next to the Jacobian's cost. */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -21,6 +22,48 @@ void nb__lm_jt(const double *J, const double *v, int64_t rows, int64_t P, double
         for (int64_t i = 0; i < P; i++)
             out[i] += row[i] * vr;
     }
+void nb__lm_normal(const double *J, const double *e, int64_t rows, int64_t P, double *jj,
+                   double *je, double *jj_lo, double *je_lo)
+{
+    memset(jj, 0, sizeof *jj * (size_t)(P * P));
+    memset(je, 0, sizeof *je * (size_t)P);
+    memset(jj_lo, 0, sizeof *jj_lo * (size_t)(P * P));
+    memset(je_lo, 0, sizeof *je_lo * (size_t)P);
+    /* Double-double sums (Knuth's two-sum: hi + lo holds the sum of the
+     * rounded products to ~1e-32), so that the rounded result does not
+     * depend on the order of the rows: J'J summed over processes, each its
+     * own rows, then equals J'J of one process (a plain sum's rounding,
+     * amplified by the damped solve's condition, moved LM's weights by
+     * 1e-10 in 8 epochs). */
+    for (int64_t r = 0; r < rows; r++) {
+        const double *row = J + r * P;
+        double er = e[r];
+        for (int64_t i = 0; i < P; i++) {
+            double ji = row[i];
+            if (ji == 0.0)
+                continue;
+            double p = ji * er, t = je[i] + p, bp = t - je[i];
+            je_lo[i] += (je[i] - (t - bp)) + (p - bp);
+            je[i] = t;
+            double *restrict hi = jj + i * P, *restrict lo = jj_lo + i * P;
+            for (int64_t k = 0; k <= i; k++) {
+                double q = ji * row[k], u = hi[k] + q, bq = u - hi[k];
+                lo[k] += (hi[k] - (u - bq)) + (q - bq);
+                hi[k] = u;
+            }
+        }
+    }
+    for (int64_t i = 0; i < P; i++) /* mirror the lower triangle */
+        for (int64_t k = 0; k < i; k++) {
+            jj[k * P + i] = jj[i * P + k];
+            jj_lo[k * P + i] = jj_lo[i * P + k];
+        }
+}
+
+void nb__lm_round(double *hi, const double *lo, int64_t n)
+{
+    for (int64_t i = 0; i < n; i++)
+        hi[i] += lo[i];
 }
 
 int64_t nb__cholesky(double *A, int64_t P)

@@ -67,6 +67,13 @@ int nb__checkpoint_load(const char *path, nb_arena *arena, nb__train_ckpt *c, in
 /* ---- Levenberg–Marquardt's dense algebra (lm_solve.c), f64, row-major ---- */
 /* out = J'v (P) for J of `rows` rows of P and v of `rows`. */
 void nb__lm_jt(const double *J, const double *v, int64_t rows, int64_t P, double *out);
+/* J'J (P x P, full) and J'e (P) for J of `rows` rows of P, as
+ * double-doubles: jj + jj_lo and je + je_lo (all four written); round them
+ * to doubles with nb__lm_round (after summing them over processes). */
+void nb__lm_normal(const double *J, const double *e, int64_t rows, int64_t P, double *jj,
+                   double *je, double *jj_lo, double *je_lo);
+/* hi[i] += lo[i] for i < n: a double-double rounded to a double. */
+void nb__lm_round(double *hi, const double *lo, int64_t n);
 /* Factor the symmetric A (P x P) in place as L L' (L in the lower triangle,
  * the upper one left as it was).  -1 on success, else the first pivot that
  * is not positive (A is not positive definite in floating point). */

@@ -37,7 +37,8 @@ typedef struct nb_lm {
     nb_trainlm_opts o;
     nb_train_record *r;
     nb_tensor *params;
-    int64_t P, rows; /* parameters; N·O errors of the training set */
+    int64_t P, rows; /* parameters; N·O errors of the training set (this process's) */
+    double count, vcount, tcount; /* N·O of each set, over all processes */
     bool dual;       /* solve with J J' (rows x rows) instead of J'J (P x P) */
     int64_t n;       /* the system's size: rows when dual, else P */
     nb_tensor *Jt;   /* J as a tensor (in `mats`), for the matrix product */
@@ -48,9 +49,92 @@ typedef struct nb_lm {
     nb_fb_limits lim;
 } nb_lm;
 
-static double nb_lm_perf(const nb_lm *s, double sse, int64_t count)
+static double nb_lm_perf(const nb_lm *s, double sse, double count)
 {
-    return s->o.sse ? sse : sse / (double)count;
+    return s->o.sse ? sse : sse / count;
+}
+
+/* Across processes (opts->parallel): v[0..n) summed over them, in place. */
+static int nb_lm_sum(const nb_lm *s, double *v, int64_t n)
+{
+    const nb_lm_parallel *par = s->o.parallel;
+    if (!par)
+        return 0;
+    int rc = par->sum(v, n, par->ctx);
+    if (rc >= 0)
+        return 0;
+    /* the hook's own message (the distributed module's names what failed) */
+    return nb__error_pending() ? nb_last_status()
+                               : nb__error(rc, "%s: opts->parallel->sum returned %d", s->api, rc);
+}
+
+/* The same for n double-doubles hi[i] + lo[i] (J'J and J'e). */
+static int nb_lm_sum_pairs(const nb_lm *s, double *hi, double *lo, int64_t n)
+{
+    const nb_lm_parallel *par = s->o.parallel;
+    if (!par)
+        return 0;
+    int rc = par->sum_pairs(hi, lo, n, par->ctx);
+    if (rc >= 0)
+        return 0;
+    return nb__error_pending() ? nb_last_status()
+                               : nb__error(rc, "%s: opts->parallel->sum_pairs returned %d",
+                                           s->api, rc);
+}
+
+/* The training set's squared error at the model's weights, over all processes. */
+static int nb_lm_sse(nb_lm *s, double *sse)
+{
+    int rc = nb__fb_sse(s->api, s->model, s->scratch, s->d->x, s->d->y, "data->y", sse);
+    return rc < 0 ? rc : nb_lm_sum(s, sse, 1);
+}
+
+/* nb__fb_sets with the validation and test errors summed over the processes
+ * (one sum of both) before they become perf. */
+static int nb_lm_sets(nb_lm *s, int epoch)
+{
+    const nb_train_data *d = s->d;
+    if (!s->o.parallel)
+        return nb__fb_sets(s->api, s->model, s->scratch, d, s->o.sse, s->r, epoch);
+    double v[2] = {0, 0};
+    int rc = 0;
+    if (d->val_x)
+        rc = nb__fb_sse(s->api, s->model, s->scratch, d->val_x, d->val_y, "data->val_y", &v[0]);
+    if (rc == 0 && d->test_x)
+        rc = nb__fb_sse(s->api, s->model, s->scratch, d->test_x, d->test_y, "data->test_y", &v[1]);
+    if (rc == 0 && (d->val_x || d->test_x))
+        rc = nb_lm_sum(s, v, 2);
+    if (rc < 0)
+        return rc;
+    if (d->val_x)
+        s->r->val_loss[epoch] = nb_lm_perf(s, v[0], s->vcount);
+    if (d->test_x)
+        s->r->test_loss[epoch] = nb_lm_perf(s, v[1], s->tcount);
+    return 0;
+}
+
+/* The sets' sizes over all processes, and whether every process got this
+ * far (`rc`): a process that failed to start still takes part in this sum,
+ * so the others stop too instead of waiting for it. */
+static int nb_lm_counts(nb_lm *s, int rc)
+{
+    const nb_train_data *d = s->d;
+    s->count = (double)s->rows;
+    s->vcount = d->val_y ? (double)d->val_y->numel : 0;
+    s->tcount = d->test_y ? (double)d->test_y->numel : 0;
+    if (!s->o.parallel)
+        return rc;
+    double v[4] = {rc < 0, s->count, s->vcount, s->tcount};
+    int src = nb_lm_sum(s, v, 4);
+    if (rc < 0 || src < 0)
+        return rc < 0 ? rc : src;
+    if (v[0] > 0)
+        return nb__error(NB_ERR_STATE, "%s: %.0f of the processes failed to start (see their "
+                         "messages); none trains", s->api, v[0]);
+    s->count = v[1];
+    s->vcount = v[2];
+    s->tcount = v[3];
+    return 0;
 }
 
 /* Fill the defaults and check every option (the float ones after their
@@ -88,6 +172,9 @@ static int nb_lm_opts(const char *api, bool br, nb_trainlm_opts *o)
         nb__check_opt(api, "mu_inc", o->mu_inc, 1, INFINITY, "()") < 0 ||
         nb__check_opt(api, "mu_max", o->mu_max, 0, INFINITY, "()") < 0)
         return nb_last_status();
+    if (o->parallel && (!o->parallel->sum || !o->parallel->sum_pairs))
+        return nb__error(NB_ERR_NULL, "%s: opts->parallel->%s is NULL (a run across processes "
+                         "needs both hooks)", api, !o->parallel->sum ? "sum" : "sum_pairs");
     if (o->mu > o->mu_max)
         return nb__error(NB_ERR_ARG, "%s: opts->mu (%g) is above opts->mu_max (%g)", api, o->mu,
                          o->mu_max);
@@ -221,33 +308,48 @@ static int nb_lm_loop(nb_lm *s)
     for (int64_t i = 0; i < P; i++)
         s->X[i] = nb__get(s->params, i);
     double sse, mu = o->mu, ssx = nb_dot(s->X, s->X, P);
-    int rc = nb__fb_sse(s->api, s->model, s->scratch, d->x, d->y, "data->y", &sse);
+    int rc = nb_lm_sse(s, &sse);
     if (rc == 0)
-        rc = nb__fb_sets(s->api, s->model, s->scratch, d, o->sse, r, 0);
+        rc = nb_lm_sets(s, 0);
     if (rc < 0)
         return nb__error_context(s->api, "evaluating the starting point");
     double alpha = 0, beta = 1, gamma = (double)P;
     if (s->br) {
-        beta = sse == 0 ? 1 : ((double)rows - gamma) / (2 * sse);
+        beta = sse == 0 ? 1 : (s->count - gamma) / (2 * sse);
         if (beta <= 0)
             beta = 1;
         alpha = ssx == 0 ? 1 : gamma / (2 * ssx);
     }
     double F = beta * sse + alpha * ssx; /* what a step must lower (sse for trainlm) */
-    r->train_loss[0] = nb_lm_perf(s, sse, rows);
+    r->train_loss[0] = nb_lm_perf(s, sse, s->count);
     memcpy(s->best, s->X, sizeof(double) * (size_t)P);
     double best_v = d->val_x ? r->val_loss[0] : INFINITY;
     int fails = 0;
-    double gscale = o->sse ? 2.0 : 2.0 / (double)rows;
+    double gscale = o->sse ? 2.0 : 2.0 / s->count;
     for (int ep = 0;; ep++) {
         /* the Jacobian and the gradient at the weights of `ep` */
         if ((rc = nb_model_jacobian(s->model, d->x, s->J, s->e)) < 0)
             return nb__error_context(s->api, "epoch %d", ep + 1);
         for (int64_t i = 0; i < rows; i++)
             s->e[i] -= s->t[i];
-        if ((rc = nb_lm_gram(s)) < 0)
-            return nb__error_context(s->api, "epoch %d", ep + 1);
-        nb__lm_jt(s->J, s->e, rows, P, s->je);
+        if (s->o.parallel) {
+            /* Across processes: J'J and J'e as double-double sums, so that
+             * their rounded values do not depend on how the rows are split
+             * (a plain sum's rounding, amplified by the damped solve, moved
+             * the weights by 1e-10 in 8 epochs); the low parts live in A
+             * and in the right-hand side's slot, free until the solve. */
+            double *jj_lo = s->A, *je_lo = s->work + 5 * P;
+            nb__lm_normal(s->J, s->e, rows, P, s->jj, s->je, jj_lo, je_lo);
+            if ((rc = nb_lm_sum_pairs(s, s->jj, jj_lo, P * P)) < 0 ||
+                (rc = nb_lm_sum_pairs(s, s->je, je_lo, P)) < 0)
+                return nb__error_context(s->api, "epoch %d", ep + 1);
+            nb__lm_round(s->jj, jj_lo, P * P);
+            nb__lm_round(s->je, je_lo, P);
+        } else {
+            if ((rc = nb_lm_gram(s)) < 0)
+                return nb__error_context(s->api, "epoch %d", ep + 1);
+            nb__lm_jt(s->J, s->e, rows, P, s->je);
+        }
         double g2 = 0;
         for (int64_t i = 0; i < P; i++) {
             double gi = s->br ? 2 * (beta * s->je[i] + alpha * s->X[i]) : gscale * s->je[i];
@@ -297,7 +399,7 @@ static int nb_lm_loop(nb_lm *s)
                 for (int64_t i = 0; i < P; i++)
                     s->X2[i] = s->X[i] + s->dX[i];
                 nb__fb_set(s->params, s->X2);
-                if ((rc = nb__fb_sse(s->api, s->model, s->scratch, d->x, d->y, "data->y", &sse2)) < 0)
+                if ((rc = nb_lm_sse(s, &sse2)) < 0)
                     return nb__error_context(s->api, "epoch %d", ep + 1);
                 ssx2 = nb_dot(s->X2, s->X2, P);
                 double F2 = beta * sse2 + alpha * ssx2;
@@ -322,15 +424,15 @@ static int nb_lm_loop(nb_lm *s)
                 if (nb__cholesky(s->A, P) < 0)
                     gamma = (double)P - alpha * nb__cholesky_trace_inv(s->A, P, s->work + 6 * P);
                 alpha = ssx == 0 ? 1 : gamma / (2 * ssx);
-                beta = sse == 0 ? 1 : ((double)rows - gamma) / (2 * sse);
+                beta = sse == 0 ? 1 : (s->count - gamma) / (2 * sse);
             }
             F = beta * sse + alpha * ssx;
         } else {
             nb__fb_set(s->params, s->X); /* back to the last kept weights */
         }
         int e1 = ep + 1;
-        r->train_loss[e1] = nb_lm_perf(s, sse, rows);
-        if ((rc = nb__fb_sets(s->api, s->model, s->scratch, d, o->sse, r, e1)) < 0)
+        r->train_loss[e1] = nb_lm_perf(s, sse, s->count);
+        if ((rc = nb_lm_sets(s, e1)) < 0)
             return nb__error_context(s->api, "epoch %d", e1);
         if (d->val_x)
             nb__fb_validate(r, e1, &best_v, &r->best_epoch, &fails, s->best, s->X, P);
@@ -355,7 +457,8 @@ static int nb_lm_run(const char *api, bool br, nb_model *model, const nb_train_d
         return nb__error_context(api, "gathering the parameters");
     s.P = s.params->numel;
     s.rows = data->y->numel;
-    s.dual = !br && s.rows < s.P;
+    /* the J J' form needs every row in one process: not across processes */
+    s.dual = !br && !s.o.parallel && s.rows < s.P;
     s.n = s.dual ? s.rows : s.P;
     s.lim = (nb_fb_limits){.epochs = s.o.epochs, .max_fail = s.o.max_fail, .goal = s.o.goal,
                            .min_grad = s.o.min_grad, .has_val = data->val_x != NULL};
@@ -367,6 +470,7 @@ static int nb_lm_run(const char *api, bool br, nb_model *model, const nb_train_d
     double t0 = nb__now();
     s.scratch = nb_arena_new_opts(&ao);
     rc = s.scratch ? nb_lm_alloc(&s) : nb__error_context(api, "making a scratch arena");
+    rc = nb_lm_counts(&s, rc);
     if (rc == 0)
         rc = nb_lm_loop(&s);
     if (rc == 0 && data->val_x && s.r->best_epoch != s.r->epochs)
