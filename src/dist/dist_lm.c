@@ -70,7 +70,9 @@ static int nb_dist_lm(const char *api, bool br, nb_model *model, const nb_train_
     const char *lm_api = br ? "nb_trainbr" : "nb_trainlm";
     if (nb__dist_rank() != 0)
         o.verbose = -1;
-    if (nb__dist_size() == 1 || !nb_dist_lm_rows_agree(data)) {
+    /* One rank sums through the hooks too (double-doubles), so that 1, 2
+     * and 4 ranks take the same steps to the last bits. */
+    if (!nb_dist_lm_rows_agree(data)) {
         rc = br ? nb_trainbr(model, data, &o, record) : nb_trainlm(model, data, &o, record);
         return nb__dist_rename(rc, lm_api, api);
     }
