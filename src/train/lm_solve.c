@@ -22,6 +22,8 @@ void nb__lm_jt(const double *J, const double *v, int64_t rows, int64_t P, double
         for (int64_t i = 0; i < P; i++)
             out[i] += row[i] * vr;
     }
+}
+
 void nb__lm_normal(const double *J, const double *e, int64_t rows, int64_t P, double *jj,
                    double *je, double *jj_lo, double *je_lo)
 {
