@@ -16,3 +16,11 @@ tutorial-figures: examples/chain_rule examples/bp_by_hand
 	$(DOT) -Tsvg tutorial-figures.tmp/bp_by_hand.dot -o $(top_srcdir)/docs/figures/bp_by_hand.svg
 	rm -rf tutorial-figures.tmp
 	@echo "tutorial-figures: wrote $(TUTORIAL_FIGURES) in $(top_srcdir)"
+
+# tests/check_tutorial.sh: each output block of the two tutorials is what
+# the command named before it prints (see the script)
+TESTS += tests/check_tutorial.sh
+EXTRA_DIST += tests/check_tutorial.sh
+check_tutorial_environment = NB_TUTORIAL_SRCDIR='$(abs_top_srcdir)'; \
+  NB_TUTORIAL_TOP_SRCDIR='$(top_srcdir)'; export NB_TUTORIAL_SRCDIR NB_TUTORIAL_TOP_SRCDIR;
+AM_TESTS_ENVIRONMENT += $(check_tutorial_environment)
