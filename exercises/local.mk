@@ -17,7 +17,7 @@ EXERCISE_WRONG_GRADERS = tests/exercises/grade_softplus_sign tests/exercises/gra
 check_PROGRAMS += $(EXERCISE_GRADERS) $(EXERCISE_SOLUTION_GRADERS) $(EXERCISE_WRONG_GRADERS)
 EXERCISE_SOURCES = exercises/grade.c exercises/exercise.h
 EXERCISE_VARIANT_CPPFLAGS = $(EXAMPLE_CPPFLAGS) -DGRADE_VARIANT
-EXTRA_DIST += exercises/softplus.c exercises/layer_norm.c exercises/bp_layer.c
+EXTRA_DIST += exercises/README.md
 
 # the students' graders
 exercises_grade_softplus_SOURCES = $(EXERCISE_SOURCES) exercises/softplus.c
