@@ -107,7 +107,7 @@ for doc in docs/tutorial.md docs/tutorial.zh.md; do
             if [ "$top" = "." ]; then
                 sed 's#at \(examples\|exercises\)/#at ../\1/#g' "$work/printed" > "$work/printed.n"
             else
-                sed "s|$top/\(examples\|exercises\)/|../\\1/|g" "$work/printed" > "$work/printed.n"
+                sed "s#$top/\(examples\|exercises\)/#../\\1/#g" "$work/printed" > "$work/printed.n"
             fi
             if match "$b.text" "$work/printed.n" > "$work/why"; then
                 checked=$((checked + 1))
