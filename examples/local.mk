@@ -98,20 +98,12 @@ examples_check_grad_LDADD = $(EXAMPLE_LDADD)
 
 # Tutorial (docs/tutorial.md): the anomaly-mode example, a smoke test like
 # the other teaching examples (compiled as user code so that its call sites
-# are recorded), and `make tutorial-figures`, which re-draws the tutorial's
-# picture from a run of examples/chain_rule (needs Graphviz's dot).
+# are recorded).  The tutorial's pictures and the check of its outputs are
+# in docs/figures/local.mk.
 noinst_PROGRAMS += examples/anomaly
 TESTS += examples/anomaly
 examples_anomaly_CPPFLAGS = $(EXAMPLE_CPPFLAGS)
 examples_anomaly_LDADD = $(EXAMPLE_LDADD)
-EXTRA_DIST += docs/figures/chain_rule.svg
-.PHONY: tutorial-figures
-tutorial-figures: examples/chain_rule
-	@test -n '$(DOT)' || { echo 'tutorial-figures: Graphviz dot was not found by configure' >&2; exit 1; }
-	rm -rf tutorial-figures.tmp && mkdir tutorial-figures.tmp
-	cd tutorial-figures.tmp && ../examples/chain_rule > /dev/null
-	$(DOT) -Tsvg tutorial-figures.tmp/chain_rule.dot -o $(top_srcdir)/docs/figures/chain_rule.svg
-	rm -rf tutorial-figures.tmp
 
 # MATLAB's house_dataset with trainlm (fitnet(10)): reads the Boston housing
 # CSV of Debian's python3-sklearn in place (NB_BOSTON_CSV overrides the path);
