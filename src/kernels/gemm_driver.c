@@ -7,6 +7,7 @@
  * every transpose and leading dimension look the same to the micro-kernel,
  * which is why they cost nothing there.  The body is written once in
  * gemm_driver_tmpl.h and instantiated for float and double here. */
+#define _POSIX_C_SOURCE 200809L /* clock_gettime */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
