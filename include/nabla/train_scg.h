@@ -71,8 +71,8 @@ typedef struct nb_trainscg_opts {
  *   mu = -p·g, alpha = mu/delta, Delta = 2 delta (perf(X) - perf(X + alpha
  *   p))/mu²;
  *   Delta >= 0: the step is kept (X += alpha p), lambdab = 0, the new
- *   direction is p = -g (every P epochs from epoch 0, P the number of
- *   parameters, as MATLAB restarts) or p = -g + beta p with beta = (g·g -
+ *   direction is p = -g (after every P epochs, P the number of parameters,
+ *   Møller's restart) or p = -g + beta p with beta = (g·g -
  *   g·g_old)/mu, and lambda /= 4 when Delta >= 0.75; Delta < 0 (or NaN):
  *   lambdab = lambda and the weights stay;
  *   then lambda += delta (1 - Delta)/|p|² when Delta < 0.25.

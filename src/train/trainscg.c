@@ -286,7 +286,11 @@ static int nb_scg_loop(nb_scg *s)
                 return nb__error_context(s->api, "epoch %d", ep + 1);
             lambdab = 0;
             success = true;
-            if (ep % P == 0) {
+            /* Møller's restart: after every P kept steps (his k counts
+             * from 1), so a quadratic in P parameters is minimised in P
+             * epochs (a restart at epoch 0, as MATLAB's code has it, spends
+             * the first conjugate direction on a second steepest descent). */
+            if ((ep + 1) % P == 0) {
                 for (int64_t i = 0; i < P; i++)
                     s->p[i] = -s->g[i];
             } else {
