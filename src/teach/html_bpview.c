@@ -316,7 +316,8 @@ static void bp_step3(bp_view *bv, int k)
     nb_hout *o = bv->o;
     const bp_layer *l = &bv->layer[k - 1];
     const nb_hev *de = bp_grad(bv, l->out);
-    for (int which = 0; which < 2; which++) {
+    /* the bias first: its gradient is final one visit before the weights' */
+    for (int which = 1; which >= 0; which--) {
         const nb_tensor *p = which ? l->b : l->w;
         const nb_hev *dp = bp_grad(bv, p);
         bp_row_open(bv, bp_step(bv, dp), "Step 3.");
