@@ -604,6 +604,40 @@ START_TEST(test_no_bp_view_without_a_model)
 }
 END_TEST
 
+/* A layer too big for its sums to teach anything: the BP view keeps its
+ * rows (summaries for big gradients) but writes out only the error's
+ * step, whose ten entries are few. */
+START_TEST(test_bp_view_of_a_bigger_network)
+{
+    nb_model *net = nb_bpnet_new((const int64_t[]){3, 20, 2}, 3, NULL,
+                                 &(nb_bpnet_opts){.dtype = NB_F64, .seed = 7});
+    ck_assert_ptr_nonnull(net);
+    double x[15], t[10];
+    for (int i = 0; i < 15; i++)
+        x[i] = 0.1 * (i % 7) - 0.3;
+    for (int i = 0; i < 10; i++)
+        t[i] = 0.05 * i;
+    nb_tensor *X = nb_from_f64(x, NB_SHAPE(5, 3)), *T = nb_from_f64(t, NB_SHAPE(5, 2));
+    nb_tensor *E = nb_mean(nb_square(nb_sub(nb_model_forward(net, X), T)));
+    ck_assert_ptr_nonnull(E);
+    char *page = page_of(E, NULL);
+    char *bv = bpview(page);
+    ck_assert_ptr_nonnull(bv);
+    ck_assert_has(bv, "BP network of 2 layers");
+    int sums = 0, rows = 0;
+    for (const char *p = bv; (p = strstr(p, "class=\"bpsum\"")); p++)
+        sums++;
+    for (const char *p = bv; (p = strstr(p, "class=\"bprow\"")); p++)
+        rows++;
+    ck_assert_int_eq(sums, 10);
+    ck_assert_int_eq(rows, 1 + 2 + 3);
+    ck_assert_has(bv, "5x20, 100 values: min "); /* dE/dN1 summarised */
+    free(bv);
+    free(page);
+    nb_model_free(net);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("html");
@@ -621,6 +655,7 @@ int main(void)
     tcase_add_test(tc, test_model_scopes);
     tcase_add_test(tc, test_layer_boxes_and_bp_view);
     tcase_add_test(tc, test_no_bp_view_without_a_model);
+    tcase_add_test(tc, test_bp_view_of_a_bigger_network);
     suite_add_tcase(s, tc);
     return nb_test_run(s);
 }
