@@ -20,7 +20,7 @@
 
 /* Layers with more terms per sum, or more entries, are shown as matrices
  * only: a sum of a hundred products teaches nothing. */
-enum { BP_MAX_TERMS = 6, BP_MAX_MAX_LAYERS = 64 };
+enum { BP_MAX_TERMS = 6, BP_MAX_LAYERS = 64 };
 
 typedef enum { BP_NONE, BP_TANH, BP_SIGMOID, BP_RELU } bp_act;
 
@@ -38,7 +38,7 @@ typedef struct bp_view {
     int64_t first_bwd; /* the page's step of the engine's visit 0 */
     int64_t max_values;
     const char *loss;
-    bp_layer layer[BP_MAX_MAX_LAYERS];
+    bp_layer layer[BP_MAX_LAYERS];
     int n_layers;
     const nb_node *const *tail; /* the loss nodes after the last layer */
     int64_t n_tail;
@@ -72,7 +72,7 @@ static bool bp_find(bp_view *bv, const nb_node *const *nodes, int64_t n)
     int64_t i = 0;
     bv->n_layers = 0;
     while (i < n && nb_node_scope(nodes[i])) {
-        if (bv->n_layers == BP_MAX_MAX_LAYERS || i + 1 >= n)
+        if (bv->n_layers == BP_MAX_LAYERS || i + 1 >= n)
             return false;
         const char *sc = nb_node_scope(nodes[i]);
         const nb_node *mm = nodes[i], *ad = nodes[i + 1];
@@ -400,7 +400,9 @@ int nb__html_bpview(nb_hout *o, const nb_node *const *nodes, int64_t n_nodes, co
         nb__html_printf(o, "%s%d = ", k ? ", " : "", k + 1);
         nb__html_text(o, bv->layer[k].name);
     }
-    nb__html_printf(o, "): N<sup>(k)</sup> = f<sub>k</sub>(N<sup>(k−1)</sup> W<sup>(k)</sup> + "
+    nb__html_printf(o, "), E the error (");
+    nb__html_text(o, bv->loss);
+    nb__html_printf(o, " in the graph): N<sup>(k)</sup> = f<sub>k</sub>(N<sup>(k−1)</sup> W<sup>(k)</sup> + "
                        "b<sup>(k)</sup>), one row per sample n, N<sup>(0)</sup> the input. "
                        "For a parameter p<sup>(k,k−1)</sup> of layer k the chain rule "
                        "reads</p><p class=\"formula\">∂E/∂p<sup>(k,k−1)</sup> = "
