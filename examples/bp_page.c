@@ -1,17 +1,18 @@
 /* bp_page.c — write the interactive page of one backward pass through a
  * small BP network (2 inputs, 2 tansig hidden nodes, 1 purelin output, mean
  * squared error over 2 samples), the kind of network the BP tutorials derive
- * by hand:
+ * by hand, built with nb_bpnet_new so that the page groups the nodes of
+ * each layer ("layer1", "layer2") and adds the BP layer view:
  *
- *   Z1 = X W1 + b1,  A1 = tansig(Z1),  Y = purelin(A1 W2 + b2),
- *   E = mean((Y - T)²)
+ *   N1 = tansig(X W1 + b1),  N2 = purelin(N1 W2 + b2),  E = mean((N2 - T)²)
  *
  * Open the page in a browser and step through it (→ / ← keys, or add
  * #step=14 to the address for the tanh node's backward step): the forward
  * values node by node, then the backward pass: the error's gradient at the
  * output (the tutorial's step 1), passed back layer by layer (step 2), and
  * each layer's parameter gradients as soon as its nodes' gradients are known
- * (step 3).
+ * (step 3); the BP layer view below the steps writes these three steps out
+ * with the tutorial's sums and this run's numbers.
  *
  *   examples/bp_page [page.html]      (default: bp_page.html)
  *
@@ -69,24 +70,27 @@ int main(int argc, char **argv)
     const double x[] = {0.5, -1.0, 1.5, 0.25}, t[] = {0.2, -0.4};
     const double w1[] = {0.3, -0.6, 0.8, 0.1}, b1[] = {0.1, -0.2};
     const double w2[] = {0.7, -0.5}, b2[] = {0.05};
-    nb_tensor *X = nb_from_f64(x, NB_SHAPE(2, 2)), *T = nb_from_f64(t, NB_SHAPE(2, 1));
-    nb_tensor *W1 = nb_from_f64(w1, NB_SHAPE(2, 2)), *B1 = nb_from_f64(b1, NB_SHAPE(1, 2));
-    nb_tensor *W2 = nb_from_f64(w2, NB_SHAPE(2, 1)), *B2 = nb_from_f64(b2, NB_SHAPE(1, 1));
-    nb_tensor *p[] = {W1, B1, W2, B2};
-    const char *names[] = {"W1", "b1", "W2", "b2"};
-    for (int k = 0; k < 4; k++) {
-        nb_tensor_set_requires_grad(p[k], true);
-        nb_tensor_set_name(p[k], names[k]);
+    nb_model *net = nb_bpnet_new((const int64_t[]){2, 2, 1}, 3, NULL,
+                                 &(nb_bpnet_opts){.dtype = NB_F64});
+    if (!net) {
+        fprintf(stderr, "nb_bpnet_new failed: %s\n", nb_last_error());
+        return 1;
     }
+    const char *names[] = {"layer1.weight", "layer1.bias", "layer2.weight", "layer2.bias"};
+    const double *values[] = {w1, b1, w2, b2};
+    for (int k = 0; k < 4; k++) {
+        nb_tensor *p = nb_model_param(net, names[k]);
+        if (!p) {
+            fprintf(stderr, "no parameter %s: %s\n", names[k], nb_last_error());
+            return 1;
+        }
+        memcpy(nb_tensor_data_f64(p), values[k], (size_t)nb_tensor_numel(p) * sizeof(double));
+    }
+    nb_tensor *X = nb_from_f64(x, NB_SHAPE(2, 2)), *T = nb_from_f64(t, NB_SHAPE(2, 1));
     nb_tensor_set_name(X, "X");
     nb_tensor_set_name(T, "T");
-
-    nb_tensor *Z1 = nb_add(nb_matmul(X, W1), B1);
-    nb_tensor *A1 = nb_tansig(Z1);
-    nb_tensor *Y = nb_purelin(nb_add(nb_matmul(A1, W2), B2));
+    nb_tensor *Y = nb_model_forward(net, X);
     nb_tensor *E = nb_mean(nb_square(nb_sub(Y, T)));
-    nb_tensor_set_name(Z1, "Z1");
-    nb_tensor_set_name(A1, "A1");
     nb_tensor_set_name(Y, "Y");
     nb_tensor_set_name(E, "E");
     if (!E) {
@@ -121,7 +125,11 @@ int main(int argc, char **argv)
                  "self-contained: no address and no external file");
     /* 8 nodes: step 0 (leaves), 8 forward, 8 backward, the summary */
     bad += check(strstr(page, "id=\"s17\"") && !strstr(page, "id=\"s18\""), "18 steps, 0..17");
-    bad += check(strstr(page, "∂E/∂W2 is <b>final for this pass</b>") != NULL,
+    bad += check(strstr(page, "<g class=\"layer\">") && strstr(page, ">layer1</text>") &&
+                     strstr(page, ">layer2</text>"),
+                 "a box for each layer, with its name");
+    bad += check(strstr(page, "id=\"bpview\"") != NULL, "the BP layer view");
+    bad += check(strstr(page, "∂E/∂layer2.weight is <b>final for this pass</b>") != NULL,
                  "W2's gradient marked final");
     for (int h = 0; h < 2; h++) {
         char cell[64];
@@ -130,6 +138,7 @@ int main(int argc, char **argv)
         bad += check(strstr(page, cell) != NULL, "the hand-derived dE/dW2 is in the page");
     }
     free(page);
+    nb_model_free(net);
     nb_arena_free(arena);
     return bad ? 1 : 0;
 }

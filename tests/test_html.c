@@ -2,9 +2,12 @@
  * sums term by term, the local rule, "final" after a parameter's last use,
  * summaries of large tensors, a self-contained file, .grad and the thread's
  * hook left alone, the errors, and a save that is atomic (a failure leaves
- * no file, an existing page unchanged) with mode 0644. */
+ * no file, an existing page unchanged) with mode 0644; scopes (nabla/
+ * autograd.h) and a model's layers as boxes, and the BP layer view with
+ * sums that end in a hand-derived backward pass. */
 #define _POSIX_C_SOURCE 200809L
 #include <dirent.h>
+#include <math.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -421,6 +424,220 @@ START_TEST(test_save_atomic)
 }
 END_TEST
 
+/* ---- scopes, layer boxes, and the BP layer view ---- */
+
+START_TEST(test_scope_recorded)
+{
+    ck_assert_ptr_null(nb_current_scope());
+    nb_tensor *a = nb_tensor_set_requires_grad(nb_scalar(NB_F64, 2.0), true);
+    ck_assert_ptr_null(nb_set_scope("enc"));
+    nb_tensor *b = nb_mul(a, a);
+    ck_assert_str_eq(nb_set_scope("dec"), "enc");
+    nb_tensor *c = nb_add(b, a);
+    ck_assert_str_eq(nb_set_scope(NULL), "dec");
+    nb_tensor *d = nb_neg(c);
+    ck_assert_str_eq(nb_node_scope(nb_tensor_node(b)), "enc");
+    ck_assert_str_eq(nb_node_scope(nb_tensor_node(c)), "dec");
+    ck_assert_ptr_null(nb_node_scope(nb_tensor_node(d)));
+    ck_assert_ptr_null(nb_node_scope(NULL));
+    ck_assert_ptr_null(nb_current_scope());
+}
+END_TEST
+
+/* A 2-2-2-1 BP network (tansig, logsig, purelin) on 2 samples with mean
+ * squared error, and its backward pass worked out here by hand. */
+typedef struct bp3 {
+    nb_model *net;
+    nb_tensor *E;
+    double g1[2][2];  /* dE/dN1, sample by node */
+    double dw1[2][2]; /* dE/dW1 */
+    double db1[2];
+    double dw3[2];
+} bp3;
+
+static bp3 make_bp3(void)
+{
+    bp3 r;
+    const double x[2][2] = {{0.5, -1.0}, {1.5, 0.25}}, t[2] = {0.2, -0.4};
+    const double w1[2][2] = {{0.3, -0.6}, {0.8, 0.1}}, b1[2] = {0.1, -0.2};
+    const double w2[2][2] = {{0.4, 0.9}, {-0.7, 0.2}}, b2[2] = {0.0, 0.3};
+    const double w3[2] = {1.1, -0.8}, b3[1] = {0.05};
+    r.net = nb_bpnet_new((const int64_t[]){2, 2, 2, 1}, 4,
+                         (const nb_activation[]){NB_ACT_TANSIG, NB_ACT_LOGSIG, NB_ACT_PURELIN},
+                         &(nb_bpnet_opts){.dtype = NB_F64});
+    ck_assert_ptr_nonnull(r.net);
+    const char *names[] = {"layer1.weight", "layer1.bias", "layer2.weight",
+                           "layer2.bias",   "layer3.weight", "layer3.bias"};
+    const double *vals[] = {&w1[0][0], b1, &w2[0][0], b2, w3, b3};
+    for (int k = 0; k < 6; k++) {
+        nb_tensor *p = nb_model_param(r.net, names[k]);
+        ck_assert_ptr_nonnull(p);
+        memcpy(nb_tensor_data_f64(p), vals[k], (size_t)nb_tensor_numel(p) * sizeof(double));
+    }
+    nb_tensor *X = nb_from_f64(&x[0][0], NB_SHAPE(2, 2)), *T = nb_from_f64(t, NB_SHAPE(2, 1));
+    r.E = nb_mean(nb_square(nb_sub(nb_model_forward(r.net, X), T)));
+    ck_assert_ptr_nonnull(r.E);
+    ck_assert_ptr_null(nb_current_scope()); /* the model put the scope back */
+    nb_tensor_set_name(r.E, "E");
+    /* by hand: forward, then the chain rule layer by layer */
+    double n1[2][2], n2[2][2], y[2], d3[2], g2[2][2], dz2[2][2], dz1[2][2];
+    for (int n = 0; n < 2; n++) {
+        for (int i = 0; i < 2; i++)
+            n1[n][i] = tanh(x[n][0] * w1[0][i] + x[n][1] * w1[1][i] + b1[i]);
+        for (int i = 0; i < 2; i++)
+            n2[n][i] = 1 / (1 + exp(-(n1[n][0] * w2[0][i] + n1[n][1] * w2[1][i] + b2[i])));
+        y[n] = n2[n][0] * w3[0] + n2[n][1] * w3[1] + b3[0];
+        d3[n] = 2 * (y[n] - t[n]) / 2;
+        for (int j = 0; j < 2; j++) {
+            g2[n][j] = d3[n] * w3[j];
+            dz2[n][j] = g2[n][j] * n2[n][j] * (1 - n2[n][j]);
+        }
+        for (int j = 0; j < 2; j++) {
+            r.g1[n][j] = dz2[n][0] * w2[j][0] + dz2[n][1] * w2[j][1];
+            dz1[n][j] = r.g1[n][j] * (1 - n1[n][j] * n1[n][j]);
+        }
+    }
+    for (int j = 0; j < 2; j++) {
+        r.dw3[j] = n2[0][j] * d3[0] + n2[1][j] * d3[1];
+        r.db1[j] = dz1[0][j] + dz1[1][j];
+        for (int i = 0; i < 2; i++)
+            r.dw1[j][i] = x[0][j] * dz1[0][i] + x[1][j] * dz1[1][i];
+    }
+    return r;
+}
+
+START_TEST(test_model_scopes)
+{
+    bp3 r = make_bp3();
+    /* E = mean(square(sub(N3, T))); N3 = layer3's add, made of layer3's matmul */
+    const nb_node *sub = nb_tensor_node(nb_node_input(nb_tensor_node(nb_node_input(
+        nb_tensor_node(r.E), 0)), 0));
+    ck_assert_str_eq(nb_node_op_name(sub), "sub");
+    ck_assert_ptr_null(nb_node_scope(sub));
+    const nb_node *add3 = nb_tensor_node(nb_node_input(sub, 0));
+    ck_assert_str_eq(nb_node_op_name(add3), "add");
+    ck_assert_str_eq(nb_node_scope(add3), "layer3");
+    const nb_node *mm3 = nb_tensor_node(nb_node_input(add3, 0));
+    ck_assert_str_eq(nb_node_scope(mm3), "layer3");
+    const nb_node *sig = nb_tensor_node(nb_node_input(mm3, 0));
+    ck_assert_str_eq(nb_node_op_name(sig), "sigmoid");
+    ck_assert_str_eq(nb_node_scope(sig), "layer2");
+    nb_model_free(r.net);
+}
+END_TEST
+
+/* The section with id="bpview" (a copy), or NULL. */
+static char *bpview(const char *page)
+{
+    const char *a = strstr(page, "<section id=\"bpview\">");
+    if (!a)
+        return NULL;
+    const char *b = strstr(a, "</section>");
+    ck_assert_ptr_nonnull(b);
+    return strndup(a, (size_t)(b - a));
+}
+
+START_TEST(test_layer_boxes_and_bp_view)
+{
+    bp3 r = make_bp3();
+    char *page = page_of(r.E, NULL);
+    for (int k = 1; k <= 3; k++) {
+        char box[64];
+        snprintf(box, sizeof box, ">layer%d</text></g>", k);
+        ck_assert_has(page, box);
+    }
+    char *bv = bpview(page);
+    ck_assert_ptr_nonnull(bv);
+    ck_assert_has(bv, "BP network of 3 layers");
+    ck_assert_has(bv, "logsig: f′ = N(1 − N)");
+    char want[64];
+    /* the sums, term by term, end in the hand-derived results */
+    for (int j = 0; j < 2; j++) {
+        snprintf(want, sizeof want, "<b>%s</b>", num(r.dw3[j]));
+        ck_assert_has(bv, want);
+        snprintf(want, sizeof want, "<b>%s</b>", num(r.db1[j]));
+        ck_assert_has(bv, want);
+        for (int i = 0; i < 2; i++) {
+            snprintf(want, sizeof want, "<b>%s</b>", num(r.dw1[j][i]));
+            ck_assert_has(bv, want);
+            snprintf(want, sizeof want, "<b>%s</b>", num(r.g1[j][i]));
+            ck_assert_has(bv, want);
+        }
+    }
+    /* the rows come in the pass's order: 1, 3 (layer 3's b, W), 2, 3 (layer 2), 2, 3 */
+    const char *p = bv;
+    long last = -1, rows = 0;
+    while ((p = strstr(p, "class=\"bprow\" data-bwd=\""))) {
+        p += strlen("class=\"bprow\" data-bwd=\"");
+        long st = strtol(p, NULL, 10);
+        ck_assert_int_ge(st, last);
+        ck_assert_int_gt(st, 0);
+        last = st;
+        rows++;
+    }
+    ck_assert_int_eq(rows, 1 + 2 + 2 * 3); /* step 1, b, W; per layer below: N, b, W */
+    const char *s1 = strstr(bv, "<b>Step 1.</b>"), *s2 = strstr(bv, "<b>Step 2.</b>"),
+               *s3 = strstr(bv, "<b>Step 3.</b>");
+    ck_assert(s1 && s3 && s2 && s1 < s3 && s3 < s2);
+    free(bv);
+    free(page);
+    nb_model_free(r.net);
+}
+END_TEST
+
+START_TEST(test_no_bp_view_without_a_model)
+{
+    graph g = make_graph();
+    char *page = page_of(g.L, NULL);
+    ck_assert_ptr_null(strstr(page, "id=\"bpview\""));
+    ck_assert_ptr_null(strstr(page, "class=\"layer\""));
+    free(page);
+    /* a scope whose nodes are not a BP layer: a box, but no BP view */
+    nb_tensor *w = nb_tensor_set_requires_grad(nb_scalar(NB_F64, 0.5), true);
+    const char *prev = nb_set_scope("block");
+    nb_tensor *h = nb_tanh(nb_mul(w, w));
+    nb_set_scope(prev);
+    page = page_of(nb_neg(h), NULL);
+    ck_assert_has(page, ">block</text></g>");
+    ck_assert_ptr_null(strstr(page, "id=\"bpview\""));
+    free(page);
+}
+END_TEST
+
+/* A layer too big for its sums to teach anything: the BP view keeps its
+ * rows (summaries for big gradients) but writes out only the error's
+ * step, whose ten entries are few. */
+START_TEST(test_bp_view_of_a_bigger_network)
+{
+    nb_model *net = nb_bpnet_new((const int64_t[]){3, 20, 2}, 3, NULL,
+                                 &(nb_bpnet_opts){.dtype = NB_F64, .seed = 7});
+    ck_assert_ptr_nonnull(net);
+    double x[15], t[10];
+    for (int i = 0; i < 15; i++)
+        x[i] = 0.1 * (i % 7) - 0.3;
+    for (int i = 0; i < 10; i++)
+        t[i] = 0.05 * i;
+    nb_tensor *X = nb_from_f64(x, NB_SHAPE(5, 3)), *T = nb_from_f64(t, NB_SHAPE(5, 2));
+    nb_tensor *E = nb_mean(nb_square(nb_sub(nb_model_forward(net, X), T)));
+    ck_assert_ptr_nonnull(E);
+    char *page = page_of(E, NULL);
+    char *bv = bpview(page);
+    ck_assert_ptr_nonnull(bv);
+    ck_assert_has(bv, "BP network of 2 layers");
+    int sums = 0, rows = 0;
+    for (const char *p = bv; (p = strstr(p, "class=\"bpsum\"")); p++)
+        sums++;
+    for (const char *p = bv; (p = strstr(p, "class=\"bprow\"")); p++)
+        rows++;
+    ck_assert_int_eq(sums, 10);
+    ck_assert_int_eq(rows, 1 + 2 + 3);
+    ck_assert_has(bv, "5x20, 100 values: min "); /* dE/dN1 summarised */
+    free(bv);
+    free(page);
+    nb_model_free(net);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("html");
@@ -434,6 +651,11 @@ int main(void)
     tcase_add_test(tc, test_custom_op_name_escaped);
     tcase_add_test(tc, test_errors);
     tcase_add_test(tc, test_save_atomic);
+    tcase_add_test(tc, test_scope_recorded);
+    tcase_add_test(tc, test_model_scopes);
+    tcase_add_test(tc, test_layer_boxes_and_bp_view);
+    tcase_add_test(tc, test_no_bp_view_without_a_model);
+    tcase_add_test(tc, test_bp_view_of_a_bigger_network);
     suite_add_tcase(s, tc);
     return nb_test_run(s);
 }

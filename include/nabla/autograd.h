@@ -95,6 +95,18 @@ uint64_t nb_node_id(const nb_node *node);
 /* Where the node was created (the user's call site when known, else NULL/0). */
 const char *nb_node_file(const nb_node *node);
 int nb_node_line(const nb_node *node);
+/* Scopes: while a scope is set, every node recorded on this thread carries
+ * its name (nb_model_forward sets each layer's name while the layer runs),
+ * so that a picture of the graph can group a layer's nodes (nb_html_save
+ * draws a box per scope).  nb_set_scope sets `name` (NULL for none) and
+ * returns the previous scope, for the caller to put back when done:
+ *     const char *prev = nb_set_scope("encoder"); ...; nb_set_scope(prev);
+ * The name is not copied: it must outlive the graph.  Never fails. */
+const char *nb_set_scope(const char *name);
+/* The scope set on this thread, or NULL. */
+const char *nb_current_scope(void);
+/* The scope `node` was recorded in, or NULL (also for a NULL node). */
+const char *nb_node_scope(const nb_node *node);
 
 /* Nodes reachable from the roots, each after all nodes it depends on
  * (forward order).  The array is allocated in the current arena; *count gets

@@ -4,7 +4,9 @@
  * JavaScript; nothing is fetched from the network or from other files) that
  * shows a recorded graph and the chain rule running over it:
  *   - the graph, top to bottom (inputs above, the loss at the bottom), laid
- *     out in ranks by depth;
+ *     out in ranks by depth; nodes recorded in a scope (nb_set_scope in
+ *     nabla/autograd.h; nb_model_forward sets each layer's name) are drawn
+ *     in a box with the scope's name, with the parameters only they use;
  *   - steps, with next / back / play buttons, a slider, the arrow keys, and
  *     the URL fragment "#step=N" to open step N: first the leaves' values and
  *     the forward value of each node in the order it was computed, then the
@@ -16,7 +18,14 @@
  *     and a parameter's gradient marked final for this pass when its last
  *     contribution arrived;
  *   - small tensors as matrices (rows and columns), large ones summarised by
- *     shape, min, max and norm.
+ *     shape, min, max and norm;
+ *   - for a BP network run by a model (each layer a matmul, + bias and a
+ *     tansig, logsig, poslin or purelin transfer function, then the error),
+ *     the BP layer view: the three steps of the BP tutorial (dE/dN of the
+ *     last layer from the error; each layer's node gradients from the next
+ *     layer's; each layer's parameter gradients once its node gradients
+ *     exist), with the chain rule's nested sums written out term by term
+ *     in this run's numbers, each row lit from the step its result is known.
  * The backward pass is run by the writer itself, with nb_grad and a backward
  * hook (nabla/autograd.h): no .grad is touched and the graph stays usable.
  */

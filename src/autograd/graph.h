@@ -104,6 +104,7 @@ struct nb_node {
     nb_tensor *output;
     nb_tensor **inputs;       /* n_inputs, stored after the node */
     const char *file;
+    const char *scope; /* nb_set_scope's name when recorded (not owned), or NULL */
     uint64_t id;
     uint64_t output_version;
     /* Extra tensors saved with nb__node_save: NULL until the first one, then

@@ -9,6 +9,7 @@ libnabla_impl_la_SOURCES += \
 	src/autograd/call_site_internal.h \
 	src/autograd/pass_observers.h \
 	src/autograd/record.c \
+	src/autograd/scope.c \
 	src/autograd/anomaly.c \
 	src/autograd/backward.c \
 	src/autograd/sum_to.c \

@@ -224,6 +224,7 @@ nb_tensor *nb__op_apply(const nb_op *op, nb_tensor *const *inputs, int n_inputs,
     const nb_site *site = nb_site_now();
     node->file = site->file;
     node->line = site->line;
+    node->scope = nb_current_scope();
     out->node = node;
     out->requires_grad = true;
     return out;

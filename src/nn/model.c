@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nabla/autograd.h"
 #include "nabla/ops.h"
 #include "nn/nn_internal.h"
 
@@ -191,6 +192,8 @@ static nb_tensor *nb_model_run(nb_model *model, nb_tensor *x, const char *api)
     nb_tensor *h = x;
     for (int i = 0; i < model->n_layers; i++) {
         const nb_layer *l = &model->layers[i];
+        /* the layer's nodes carry its name, for pictures that group them */
+        const char *outer = nb_set_scope(l->name);
         switch (l->kind) {
         case NB_LAYER_LINEAR:
             h = nb_activate(l->act, nb_add(nb_matmul(h, l->weight), l->bias));
@@ -205,6 +208,7 @@ static nb_tensor *nb_model_run(nb_model *model, nb_tensor *x, const char *api)
             h = l->fn ? l->fn(l->child, h, l->ctx) : nb_model_forward(l->child, h);
             break;
         }
+        nb_set_scope(outer);
         if (!h) {
             if (!nb__error_pending())
                 nb__error(NB_ERR_ARG, "%s: layer %d ('%s') returned NULL", api, i + 1, l->name);

@@ -18,6 +18,8 @@ const char nb__html_css[] =
     "#graph{flex:0 0 auto;overflow:auto;max-height:calc(100vh - 90px)}\n"
     "#steps{flex:1 1 360px;min-width:320px}\n"
     "section.step{background:#fff;border:1px solid #ddd;border-radius:6px;padding:8px 12px}\n"
+    "svg .layer rect{fill:#f4f0fb;stroke:#9a86c4;stroke-dasharray:5 3}\n"
+    "svg .layer text{fill:#5b4591;font-weight:600;text-anchor:start}\n"
     "svg .v rect{fill:#f1f1ee;stroke:#999;stroke-width:1.2}\n"
     "svg .v.param rect{fill:#e3ecfa}\n"
     "svg .v.known rect{fill:#fff6d8}\n"
@@ -49,7 +51,15 @@ const char nb__html_css[] =
     ".final{border-left:3px solid #2e8b3e;padding-left:8px;margin:6px 0}\n"
     ".site{color:#777;font-size:12px}\n"
     ".legend{color:#666;font-size:12px;max-width:340px}\n"
-    "dt{font-weight:600;margin-top:6px}\n";
+    "dt{font-weight:600;margin-top:6px}\n"
+    "#bpview{margin-top:14px;background:#fff;border:1px solid #ddd;border-radius:6px;"
+    "padding:8px 12px}\n"
+    "#bpview .formula{font-size:15px;background:#f5f3ea;padding:6px 8px}\n"
+    ".bprow{opacity:.38;border-left:3px solid #ccc;padding:2px 8px;margin:8px 0}\n"
+    ".bprow.flowed{opacity:1;border-left-color:#2e8b3e}\n"
+    ".bprow.now{border-left-color:#d03010;background:#fff3ee}\n"
+    ".bprow p{margin:3px 0}\n"
+    ".bpsum{font-variant-numeric:tabular-nums;margin-left:14px;color:#333}\n";
 
 const char nb__html_js[] =
     "(function () {\n"
@@ -59,7 +69,7 @@ const char nb__html_js[] =
     "  var status = document.getElementById('status');\n"
     "  var play = document.getElementById('play');\n"
     "  var verts = document.querySelectorAll('#graph .v');\n"
-    "  var flows = document.querySelectorAll('#graph .e, #graph .el');\n"
+    "  var flows = document.querySelectorAll('#graph .e, #graph .el, #bpview .bprow');\n"
     "  function at(el, name) { var a = el.getAttribute(name); return a === null ? -1 : +a; }\n"
     "  function show(k) {\n"
     "    k = Math.max(0, Math.min(n - 1, k | 0));\n"

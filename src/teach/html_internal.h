@@ -4,6 +4,7 @@
  *   html_out.c     text, numbers and matrices into the page
  *   html_rules.c   an op's local rule in words and numbers (from op_rules.h)
  *   html_page.c    the layout, the SVG, the steps; nb_html_write
+ *   html_bpview.c  the BP layer view: the tutorial's three steps
  *   html_assets.c  the page's CSS and JavaScript
  *   html_save.c    nb_html_save: the file, written atomically
  * Private to src/teach. */
@@ -88,6 +89,12 @@ nb_hmat nb__html_tensor_mat(const nb_tensor *t, int64_t max_values, double *scra
  * scratch holds max_values doubles. */
 void nb__html_rule(nb_hout *o, const nb_node *node, const nb_hmat *g, const char *loss,
                    int64_t max_values, double *scratch);
+
+/* The BP layer view (html_bpview.c) of the graph `nodes` (in forward
+ * order) whose pass is in rec: written when the graph is a BP network run
+ * by a model (returns 1), else nothing (returns 0); -1 when out of memory. */
+int nb__html_bpview(nb_hout *o, const nb_node *const *nodes, int64_t n_nodes, const nb_hrec *rec,
+                    int64_t max_values, const char *loss);
 
 /* nb_html_write with its messages naming `api` (nb_html_save's). */
 int nb__html_write_as(const char *api, FILE *out, nb_tensor *const *roots, int n_roots,

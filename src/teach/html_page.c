@@ -27,7 +27,9 @@ typedef struct nb_hv {
     int64_t idx;
     int64_t node_idx;   /* in nodes[], or -1 for a leaf */
     int64_t rank, slot; /* layout */
-    int64_t min_use;    /* the lowest rank of a node using it, -1 none (layout) */
+    int64_t min_use;    /* the lowest rank its users allow it, NB_HV_FREE none (layout) */
+    const char *scope;  /* its layer (nb_node_scope), for a parameter its users' one */
+    bool mixed;         /* a leaf used in more than one scope: in none */
     int64_t bwd;        /* the step its gradient is complete, -1 never */
     int64_t first_pass; /* the first PASS event into it, -1 none (chained by next_same) */
     int64_t last_pass;
@@ -52,10 +54,17 @@ struct nb_hpage {
     double *scratch;
     int64_t n_visits, n_steps;
     const char *loss; /* the root's name in "∂L/∂x" */
+    bool has_scopes;  /* some vertex is in a model layer: boxes are drawn */
     bool oom;
 };
 
-enum { BOX_W = 140, BOX_H = 46, DX = 170, DY = 86, MARGIN = 16 };
+enum { BOX_W = 140, BOX_H = 46, DX = 170, DY = 80, MARGIN = 16 };
+#define NB_HV_FREE INT64_MAX
+
+static bool nb_same_scope(const char *a, const char *b)
+{
+    return a == b || (a && b && !strcmp(a, b));
+}
 
 static nb_hv *nb_hv_find(nb_hpage *pg, const nb_tensor *t)
 {
@@ -74,7 +83,7 @@ static nb_hv *nb_hv_add(nb_hpage *pg, const nb_tensor *t, int64_t node_idx)
     v->key = t;
     v->idx = pg->n_v;
     v->node_idx = node_idx;
-    v->min_use = -1;
+    v->min_use = NB_HV_FREE;
     v->bwd = -1;
     v->first_pass = v->last_pass = -1;
     HASH_ADD_PTR(pg->table, key, v);
@@ -108,6 +117,46 @@ static void nb_hv_label_of(nb_hpage *pg, const nb_tensor *t)
 
 /* ---- building the vertices, the pass, the layout ---- */
 
+/* A parameter belongs to the scope (model layer) of its users when they
+ * share one; then each node gets its first rank: one below its deepest
+ * input node, one more where the scope changes (from a leaf outside the
+ * node's scope too), so that a layer's box holds its parameters and
+ * nothing of the layers around it. */
+static void nb_hpage_scopes(nb_hpage *pg)
+{
+    for (int64_t i = 0; i < pg->n_nodes; i++) {
+        const nb_node *nd = pg->nodes[i];
+        const char *sc = nb_node_scope(nd);
+        for (int k = 0; k < nb_node_num_inputs(nd); k++) {
+            nb_hv *iv = nb_hv_find(pg, nb_node_input(nd, k));
+            if (iv->node_idx >= 0 || !iv->key->requires_grad || iv->mixed)
+                continue;
+            if (iv->first_pass < 0) { /* the first use: borrowed as a "seen" mark */
+                iv->first_pass = 0;
+                iv->scope = sc;
+            } else if (!nb_same_scope(iv->scope, sc)) {
+                iv->scope = NULL;
+                iv->mixed = true;
+            }
+        }
+    }
+    for (int64_t i = 0; i < pg->n_v; i++)
+        pg->v[i].first_pass = -1;
+    for (int64_t i = 0; i < pg->n_nodes; i++) {
+        const nb_node *nd = pg->nodes[i];
+        nb_hv *ov = nb_hv_find(pg, nb_node_output(nd));
+        int64_t rank = 1;
+        for (int k = 0; k < nb_node_num_inputs(nd); k++) {
+            nb_hv *iv = nb_hv_find(pg, nb_node_input(nd, k));
+            int64_t gap = nb_same_scope(iv->scope, ov->scope) ? 0 : 1;
+            int64_t r = (iv->node_idx >= 0 ? iv->rank : 0) + 1 + gap;
+            if (r > rank)
+                rank = r;
+        }
+        ov->rank = rank;
+    }
+}
+
 static int nb_hpage_vertices(nb_hpage *pg, nb_tensor *const *roots, int n_roots)
 {
     int64_t cap = n_roots;
@@ -124,19 +173,16 @@ static int nb_hpage_vertices(nb_hpage *pg, nb_tensor *const *roots, int n_roots)
         pg->edge_base[i] = edges;
         int n_in = nb_node_num_inputs(nd);
         edges += n_in;
-        int64_t rank = 1;
-        for (int k = 0; k < n_in && !pg->oom; k++) {
-            nb_tensor *in = nb_node_input(nd, k);
-            nb_hv *iv = nb_hv_add(pg, in, -1);
-            if (iv && iv->node_idx >= 0 && iv->rank + 1 > rank)
-                rank = iv->rank + 1;
-        }
+        for (int k = 0; k < n_in && !pg->oom; k++)
+            nb_hv_add(pg, nb_node_input(nd, k), -1);
         nb_hv *ov = nb_hv_add(pg, nb_node_output(nd), i);
         if (ov) {
             ov->node_idx = i;
-            ov->rank = rank;
+            ov->scope = nb_node_scope(nd);
         }
     }
+    if (!pg->oom)
+        nb_hpage_scopes(pg);
     pg->edge_base[pg->n_nodes] = edges;
     for (int r = 0; r < n_roots && !pg->oom; r++)
         if (!roots[r]->node)
@@ -172,24 +218,21 @@ static int64_t nb_hpage_layout(nb_hpage *pg, int64_t *n_ranks)
     for (int64_t i = pg->n_nodes - 1; i >= 0; i--) {
         const nb_node *nd = pg->nodes[i];
         nb_hv *ov = nb_hv_find(pg, nb_node_output(nd));
-        if (ov->min_use > ov->rank + 1) /* the users, later in forward order, are placed */
-            ov->rank = ov->min_use - 1;
+        /* the users, later in forward order, are placed */
+        if (ov->min_use != NB_HV_FREE && ov->min_use > ov->rank)
+            ov->rank = ov->min_use;
         for (int k = 0; k < nb_node_num_inputs(nd); k++) {
             nb_hv *iv = nb_hv_find(pg, nb_node_input(nd, k));
-            if (iv->min_use < 0 || ov->rank < iv->min_use)
-                iv->min_use = ov->rank;
+            int64_t lim = ov->rank - 1 - (nb_same_scope(iv->scope, ov->scope) ? 0 : 1);
+            if (lim < iv->min_use)
+                iv->min_use = lim;
         }
-    }
-    for (int64_t i = 0; i < pg->n_v; i++) {
-        nb_hv *v = &pg->v[i];
-        if (v->node_idx < 0)
-            v->rank = v->min_use > 0 ? v->min_use - 1 : 0;
     }
     int64_t max_rank = 0;
     for (int64_t i = 0; i < pg->n_v; i++) {
         nb_hv *v = &pg->v[i];
         if (v->node_idx < 0)
-            v->rank = v->min_use > 0 ? v->min_use - 1 : 0;
+            v->rank = v->min_use != NB_HV_FREE && v->min_use > 0 ? v->min_use : 0;
         if (v->rank > max_rank)
             max_rank = v->rank;
     }
@@ -211,11 +254,79 @@ static int64_t nb_hpage_layout(nb_hpage *pg, int64_t *n_ranks)
     return widest;
 }
 
-static void nb_hv_xy(const nb_hv *v, int64_t widest, int64_t *x, int64_t *y)
+/* room above the first rank for a layer's name (LAYER_TOP) */
+enum { LAYER_TOP = 22, LAYER_PAD = 8 };
+
+static void nb_hv_xy(const nb_hpage *pg, const nb_hv *v, int64_t widest, int64_t *x, int64_t *y)
 {
     int64_t inner = widest * DX;
     *x = MARGIN + (inner - v->min_use * DX) / 2 + v->slot * DX + DX / 2;
-    *y = MARGIN + v->rank * DY + BOX_H / 2;
+    *y = MARGIN + (pg->has_scopes ? LAYER_TOP : 0) + v->rank * DY + BOX_H / 2;
+}
+
+/* An edge from iv down to ov over more than one rank passes the ranks
+ * between: when its course (about a straight line from x1 to x2) would
+ * cross a box there, *xd is an x beside every box of those ranks, on the
+ * nearer side, to run down along.  Big graphs are drawn straight. */
+static bool nb_hpage_detour(const nb_hpage *pg, const nb_hv *iv, const nb_hv *ov, int64_t x1,
+                            int64_t x2, int64_t widest, int64_t *xd)
+{
+    int64_t span = ov->rank - iv->rank;
+    if (span < 2 || pg->n_v > 4000)
+        return false;
+    bool hit = false;
+    int64_t lo = INT64_MAX, hi = INT64_MIN;
+    for (int64_t j = 0; j < pg->n_v; j++) {
+        const nb_hv *v = &pg->v[j];
+        if (v->rank <= iv->rank || v->rank >= ov->rank)
+            continue;
+        int64_t x, y;
+        nb_hv_xy(pg, v, widest, &x, &y);
+        int64_t at = x1 + (x2 - x1) * (v->rank - iv->rank) / span;
+        hit |= at > x - BOX_W / 2 - 6 && at < x + BOX_W / 2 + 6;
+        lo = x - BOX_W / 2 < lo ? x - BOX_W / 2 : lo;
+        hi = x + BOX_W / 2 > hi ? x + BOX_W / 2 : hi;
+    }
+    if (!hit)
+        return false;
+    int64_t mid = (x1 + x2) / 2;
+    *xd = mid - (lo - 13) <= (hi + 13) - mid ? lo - 13 : hi + 13;
+    return true;
+}
+
+/* A box around the vertices of each scope (a model layer), with its name,
+ * drawn under the edges and vertices. */
+static void nb_hpage_layers(nb_hpage *pg, int64_t widest)
+{
+    for (int64_t i = 0; i < pg->n_v; i++) {
+        const char *sc = pg->v[i].scope;
+        bool seen = false;
+        for (int64_t j = 0; j < i && sc && !seen; j++)
+            seen = nb_same_scope(pg->v[j].scope, sc);
+        if (!sc || seen)
+            continue;
+        int64_t x0 = INT64_MAX, y0 = INT64_MAX, x1 = INT64_MIN, y1 = INT64_MIN;
+        for (int64_t j = i; j < pg->n_v; j++) {
+            if (!nb_same_scope(pg->v[j].scope, sc))
+                continue;
+            int64_t x, y;
+            nb_hv_xy(pg, &pg->v[j], widest, &x, &y);
+            x0 = x - BOX_W / 2 < x0 ? x - BOX_W / 2 : x0;
+            x1 = x + BOX_W / 2 > x1 ? x + BOX_W / 2 : x1;
+            y0 = y - BOX_H / 2 < y0 ? y - BOX_H / 2 : y0;
+            y1 = y + BOX_H / 2 > y1 ? y + BOX_H / 2 : y1;
+        }
+        x0 -= LAYER_PAD;
+        x1 += LAYER_PAD;
+        y0 -= LAYER_TOP;
+        y1 += LAYER_PAD;
+        nb__html_printf(&pg->o, "<g class=\"layer\"><rect x=\"%lld\" y=\"%lld\" width=\"%lld\" "
+                        "height=\"%lld\" rx=\"9\"/><text x=\"%lld\" y=\"%lld\">",
+                        (long long)x0, (long long)y0, (long long)(x1 - x0), (long long)(y1 - y0),
+                        (long long)x0 + 8, (long long)y0 + 15);
+        nb__html_text(&pg->o, sc);
+        nb__html_printf(&pg->o, "</text></g>\n");
+    }
 }
 
 /* Link the events to the vertices and edges, and give each its step. */
@@ -260,7 +371,10 @@ static void nb_hpage_svg(nb_hpage *pg)
         pg->oom = true;
         return;
     }
-    int64_t w = widest * DX + 2 * MARGIN, h = n_ranks * DY + 2 * MARGIN - (DY - BOX_H);
+    for (int64_t i = 0; i < pg->n_v; i++)
+        pg->has_scopes |= pg->v[i].scope != NULL;
+    int64_t w = widest * DX + 2 * MARGIN,
+            h = n_ranks * DY + 2 * MARGIN - (DY - BOX_H) + (pg->has_scopes ? LAYER_TOP : 0);
     nb__html_printf(o,
                     "<svg id=\"svg\" width=\"%lld\" "
                     "height=\"%lld\" viewBox=\"0 0 %lld %lld\" role=\"img\" "
@@ -270,28 +384,43 @@ static void nb_hpage_svg(nb_hpage *pg)
                        "markerUnits=\"userSpaceOnUse\" markerWidth=\"9\" markerHeight=\"9\" "
                        "orient=\"auto\"><path d=\"M0,0 "
                        "L10,5 L0,10 z\"/></marker></defs>\n");
+    nb_hpage_layers(pg, widest);
     /* edges first, so that boxes are drawn over their ends */
     for (int64_t i = 0; i < pg->n_nodes; i++) {
         const nb_node *nd = pg->nodes[i];
         nb_hv *ov = nb_hv_find(pg, nb_node_output(nd));
         int64_t x2, y2;
-        nb_hv_xy(ov, widest, &x2, &y2);
+        nb_hv_xy(pg, ov, widest, &x2, &y2);
         y2 -= BOX_H / 2;
         int n_in = nb_node_num_inputs(nd);
         for (int k = 0; k < n_in; k++) {
             nb_hv *iv = nb_hv_find(pg, nb_node_input(nd, k));
             int64_t x1, y1, e = pg->edge_base[i] + k;
-            nb_hv_xy(iv, widest, &x1, &y1);
+            nb_hv_xy(pg, iv, widest, &x1, &y1);
             y1 += BOX_H / 2;
             /* spread the ends of a node's input edges along its top */
             int64_t xe = x2 + (n_in > 1 ? (2 * k - (n_in - 1)) * (BOX_W / 4) / (n_in - 1) : 0);
-            int64_t ym = (y1 + y2) / 2;
-            nb__html_printf(o,
-                            "<path class=\"e\" id=\"e%lld_%d\" data-bwd=\"%lld\" d=\"M%lld,%lld "
-                            "C%lld,%lld %lld,%lld %lld,%lld\" marker-end=\"url(#arr)\"/>\n",
-                            (long long)i, k, (long long)pg->edge_bwd[e], (long long)x1,
-                            (long long)y1, (long long)x1, (long long)ym, (long long)xe,
-                            (long long)ym, (long long)xe, (long long)y2);
+            int64_t ym = (y1 + y2) / 2, xd;
+            nb__html_printf(o, "<path class=\"e\" id=\"e%lld_%d\" data-bwd=\"%lld\" d=\"",
+                            (long long)i, k, (long long)pg->edge_bwd[e]);
+            if (nb_hpage_detour(pg, iv, ov, x1, xe, widest, &xd)) {
+                /* down beside the boxes in the ranks between, then in */
+                nb__html_printf(o, "M%lld,%lld C%lld,%lld %lld,%lld %lld,%lld L%lld,%lld "
+                                "C%lld,%lld %lld,%lld %lld,%lld",
+                                (long long)x1, (long long)y1, (long long)x1, (long long)y1 + 16,
+                                (long long)xd, (long long)y1 + 8, (long long)xd, (long long)y1 + 30,
+                                (long long)xd, (long long)y2 - 30, (long long)xd,
+                                (long long)y2 - 8, (long long)xe, (long long)y2 - 16,
+                                (long long)xe, (long long)y2);
+                /* its label where it leaves the input, clear of the boxes */
+                xe = x1;
+                ym = y1 + 10;
+            } else {
+                nb__html_printf(o, "M%lld,%lld C%lld,%lld %lld,%lld %lld,%lld", (long long)x1,
+                                (long long)y1, (long long)x1, (long long)ym, (long long)xe,
+                                (long long)ym, (long long)xe, (long long)y2);
+            }
+            nb__html_printf(o, "\" marker-end=\"url(#arr)\"/>\n");
             if (pg->edge_bwd[e] < 0)
                 continue;
             /* the contribution sent along the edge, shown from its step on */
@@ -312,7 +441,7 @@ static void nb_hpage_svg(nb_hpage *pg)
     for (int64_t i = 0; i < pg->n_v; i++) {
         nb_hv *v = &pg->v[i];
         int64_t x, y;
-        nb_hv_xy(v, widest, &x, &y);
+        nb_hv_xy(pg, v, widest, &x, &y);
         bool param = v->node_idx < 0 && v->key->requires_grad;
         nb__html_printf(o, "<g class=\"v%s\" id=\"v%lld\" data-fwd=\"%lld\" data-bwd=\"%lld\">",
                         v->node_idx >= 0 ? " op" : param ? " param" : " const", (long long)i,
@@ -547,6 +676,8 @@ static void nb_hpage_write(nb_hpage *pg, const char *title)
     nb__html_printf(o, "</div>\n<div id=\"steps\">\n");
     nb_hpage_forward(pg);
     nb_hpage_backward(pg);
+    if (nb__html_bpview(o, pg->nodes, pg->n_nodes, &pg->rec, pg->max_values, pg->loss) < 0)
+        pg->oom = true;
     nb__html_printf(o, "</div>\n</main>\n<script>\n%s</script>\n</body>\n</html>\n", nb__html_js);
 }
 

@@ -16,6 +16,7 @@ libnabla_impl_la_SOURCES += \
 	src/teach/html_out.c \
 	src/teach/html_rules.c \
 	src/teach/html_page.c \
+	src/teach/html_bpview.c \
 	src/teach/html_assets.c \
 	src/teach/html_save.c
 # the training plots (plotperform, plotregression, plotconfusion): CSV
