@@ -293,13 +293,15 @@ static void FN(run_threads_)(const KERN *kd, int nt, bool ta, bool tb, int64_t m
      * waits by spinning, so when another program holds the other core the
      * caller is not slowed by a partner burning its share at a barrier
      * (with an OpenMP team, 2 threads ran W2 3x slower than 1 on a loaded
-     * machine).  Chunks are claimed dynamically, 4 per thread, so a thread
-     * that is descheduled leaves its work to the others instead of making
-     * them wait; a thread that cannot be started leaves it too. */
+     * machine).  Chunks, one per thread, are claimed from a counter, so a
+     * thread that starts late leaves its chunk to one that is running, and
+     * a thread that cannot be started leaves it too.  (Four chunks per
+     * thread balanced no better and cost W2 on an idle machine about 10%:
+     * each chunk packs the shared operand again.) */
     int64_t mt = (m + kd->mr - 1) / kd->mr, ntl = (n + kd->nr - 1) / kd->nr;
     bool split_n = ntl >= mt;
     int64_t tiles = split_n ? ntl : mt, step = split_n ? kd->nr : kd->mr;
-    int64_t chunks = 4 * (int64_t)nt < tiles ? 4 * (int64_t)nt : tiles;
+    int64_t chunks = (int64_t)nt < tiles ? (int64_t)nt : tiles;
     FN(gemm_job_) job = {
         .kd = kd, .ta = ta, .tb = tb, .split_n = split_n,
         .m = m, .n = n, .k = k, .lda = lda, .ldb = ldb, .ldc = ldc,
