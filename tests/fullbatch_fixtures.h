@@ -55,6 +55,32 @@ static inline nb_model *sine_net(nb_dtype dtype, int hidden)
                         &(nb_bpnet_opts){.dtype = dtype, .seed = 3});
 }
 
+/* A full-batch trainer run with its default options and no display. */
+typedef int (*fb_quiet_run)(nb_model *net, const nb_train_data *data, nb_train_record *rec);
+
+/* A target that is not finite: perf is Inf from the start, and the run
+ * stops there, before any step, in MATLAB's order (after the goal test). */
+static inline void check_stop_not_finite(fb_quiet_run run)
+{
+    nb_model *net = sine_net(NB_F64, 5);
+    nb_tensor *x, *t;
+    sine_data(20, 0, 1, &x, &t);
+    nb_tensor_data_f64(t)[3] = INFINITY;
+    nb_tensor_bump_version(t);
+    nb_tensor *w = nb_detach(nb_model_params_flat(net));
+    nb_train_record rec;
+    ck_assert_int_eq(run(net, &(nb_train_data){.x = x, .y = t}, &rec), NB_OK);
+    ck_assert_int_eq(rec.stop, NB_STOP_NOT_FINITE);
+    ck_assert_int_eq(rec.epochs, 0);
+    ck_assert(!isfinite(rec.train_loss[0]));
+    /* no step was taken */
+    const double *w0 = nb_tensor_data_f64(w), *w1 = nb_tensor_data_f64(nb_model_params_flat(net));
+    for (int64_t i = 0; i < nb_tensor_numel(w); i++)
+        ck_assert_double_eq(w1[i], w0[i]);
+    nb_train_record_free(&rec);
+    nb_model_free(net);
+}
+
 /* A training callback that counts its calls in *ctx and stops at epoch 2. */
 static inline int stop_at_two(int epoch, const nb_train_record *r, void *ctx)
 {
