@@ -280,7 +280,8 @@ AM_TESTS_ENVIRONMENT += $(check_readme_environment)
 check_PROGRAMS += tests/reference/nb_reference_dump
 tests_reference_nb_reference_dump_LDADD = libnabla_impl.la $(OPENMP_CFLAGS) -lm
 TESTS += tests/reference/test_torch_reference.sh
-EXTRA_DIST += tests/reference/test_torch_reference.sh tests/reference/compare_torch.py
+EXTRA_DIST += tests/reference/test_torch_reference.sh tests/reference/compare_torch.py \
+  tests/reference/run_reference.sh
 # trainlm, epoch by epoch, against an independent numpy implementation of
 # the documented algorithm (skipped without numpy)
 check_PROGRAMS += tests/reference/nb_lm_dump
