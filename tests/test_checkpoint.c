@@ -83,6 +83,28 @@ static nb_model *make_net(nb_dtype dt, uint64_t seed)
     return m;
 }
 
+/* 2-7-3 with batch norm after the hidden layer's product: its running
+ * statistics are buffers, which a checkpoint must carry too. */
+static nb_model *make_bn_net(nb_dtype dt, uint64_t seed)
+{
+    nb_model *m = nb_model_new(&(nb_model_opts){.dtype = dt, .seed = seed});
+    ck_assert_ptr_nonnull(m);
+    ck_assert_int_ge(nb_model_add_linear(m, 2, 7, NB_ACT_PURELIN, NB_INIT_DEFAULT), 0);
+    ck_assert_int_ge(nb_model_add_batch_norm(m, 7, &(nb_batch_norm_opts){.momentum = 0.3}), 0);
+    ck_assert_int_ge(nb_model_add_activation(m, NB_ACT_TANSIG), 0);
+    ck_assert_int_ge(nb_model_add_linear(m, 7, 3, NB_ACT_PURELIN, NB_INIT_DEFAULT), 0);
+    ck_assert_int_eq(nb_model_num_buffers(m), 2);
+    return m;
+}
+
+static nb_model *make_any_net(nb_dtype dt, uint64_t seed, int bn)
+{
+    return bn ? make_bn_net(dt, seed) : make_net(dt, seed);
+}
+
+/* Every buffer of a and b bitwise equal. */
+static void assert_same_buffers(nb_model *a, nb_model *b);
+
 typedef enum { OPT_ADAM, OPT_SGD_MOMENTUM, OPT_RPROP, OPT_RMSPROP } opt_kind;
 
 static nb_optim *make_opt(nb_model *m, opt_kind k)
@@ -120,21 +142,30 @@ static void assert_same_array(const double *a, const double *b, int n, const cha
         ck_assert_msg(a[i] == b[i], "%s[%d]: %.17g vs %.17g", what, i, a[i], b[i]);
 }
 
+static void assert_same_buffers(nb_model *a, nb_model *b)
+{
+    ck_assert_int_eq(nb_model_num_buffers(a), nb_model_num_buffers(b));
+    for (int i = 0; i < nb_model_num_buffers(a); i++)
+        assert_same_bits(nb_model_buffer_at(a, i), nb_model_buffer_at(b, i),
+                         nb_model_buffer_name(a, i));
+}
+
 /* Train `total` epochs in one go, and as `first` epochs + a resume (a new
  * model made with another seed and a new optimizer, as after a restart):
- * both must end bitwise equal. */
-static void check_resume(nb_dtype dt, opt_kind k, int64_t batch, int first, int total, int every)
+ * both must end bitwise equal, buffers included (bn: the net has some). */
+static void check_resume_net(nb_dtype dt, opt_kind k, int64_t batch, int first, int total,
+                             int every, int bn)
 {
     run_data rd;
     make_data(&rd, dt);
-    nb_model *a = make_net(dt, 5);
+    nb_model *a = make_any_net(dt, 5, bn);
     nb_optim *oa = make_opt(a, k);
     nb_train_record ra;
     nb_train_opts o = base_opts(total, batch);
     ck_assert_msg(nb_train(a, oa, nb_cross_entropy_loss, &rd.d, &o, &ra) == NB_OK, "%s",
                   nb_last_error());
 
-    nb_model *b = make_net(dt, 5);
+    nb_model *b = make_any_net(dt, 5, bn);
     nb_optim *ob = make_opt(b, k);
     nb_train_record rb;
     o = base_opts(first, batch);
@@ -146,7 +177,7 @@ static void check_resume(nb_dtype dt, opt_kind k, int64_t batch, int first, int 
     nb_model_free(b);
     nb_optim_free(ob);
 
-    nb_model *c = make_net(dt, 99); /* other starting weights: the checkpoint replaces them */
+    nb_model *c = make_any_net(dt, 99, bn); /* other starting weights: the checkpoint replaces them */
     nb_optim *oc = make_opt(c, k);
     nb_train_record rc;
     o = base_opts(total, batch);
@@ -156,6 +187,7 @@ static void check_resume(nb_dtype dt, opt_kind k, int64_t batch, int first, int 
                   nb_last_error());
 
     assert_same_bits(nb_model_params_flat(a), nb_model_params_flat(c), "weights");
+    assert_same_buffers(a, c);
     ck_assert_int_eq(nb_optim_num_state(oa), nb_optim_num_state(oc));
     for (int i = 0; i < nb_optim_num_state(oa); i++)
         assert_same_bits(nb_optim_state(oa, i), nb_optim_state(oc, i), "optimizer states");
@@ -178,6 +210,11 @@ static void check_resume(nb_dtype dt, opt_kind k, int64_t batch, int first, int 
     nb_optim_free(oc);
 }
 
+static void check_resume(nb_dtype dt, opt_kind k, int64_t batch, int first, int total, int every)
+{
+    check_resume_net(dt, k, batch, first, total, every, 0);
+}
+
 START_TEST(resume_adam_minibatch_f64) { check_resume(NB_F64, OPT_ADAM, 8, 3, 7, 0); }
 END_TEST
 START_TEST(resume_adam_minibatch_f32) { check_resume(NB_F32, OPT_ADAM, 16, 2, 5, 0); }
@@ -190,6 +227,15 @@ START_TEST(resume_rmsprop) { check_resume(NB_F32, OPT_RMSPROP, 10, 1, 4, 0); }
 END_TEST
 /* every 2 epochs in a run of 5: the last checkpoint is still epoch 5's */
 START_TEST(resume_after_every_second_epoch) { check_resume(NB_F64, OPT_ADAM, 8, 5, 8, 2); }
+END_TEST
+
+/* Batch norm's running statistics go on from the checkpoint's, in f64 and
+ * f32, full batch and minibatches. */
+START_TEST(resume_with_batch_norm)
+{
+    check_resume_net(NB_F64, OPT_ADAM, 8, 3, 7, 0, 1);
+    check_resume_net(NB_F32, OPT_SGD_MOMENTUM, 0, 2, 5, 0, 1);
+}
 END_TEST
 
 /* The checkpoint is written at epochs 2, 4 and at the end: after a run of
@@ -223,11 +269,11 @@ END_TEST
 
 /* A run that stopped on validation: its checkpoint restores the best
  * weights and trains no further, as the uninterrupted run ended. */
-START_TEST(resume_of_a_validation_stop)
+static void check_validation_stop(int bn)
 {
     run_data rd;
     make_data(&rd, NB_F64);
-    nb_model *a = make_net(NB_F64, 5);
+    nb_model *a = make_any_net(NB_F64, 5, bn);
     nb_optim *oa = make_opt(a, OPT_ADAM);
     nb_train_opts o = base_opts(400, 8);
     o.max_fail = 2;
@@ -236,7 +282,7 @@ START_TEST(resume_of_a_validation_stop)
     ck_assert_int_eq(nb_train(a, oa, nb_cross_entropy_loss, &rd.d, &o, &ra), NB_OK);
     ck_assert_int_eq(ra.stop, NB_STOP_VAL_FAIL);
     ck_assert_int_lt(ra.best_epoch, ra.epochs);
-    nb_model *c = make_net(NB_F64, 1);
+    nb_model *c = make_any_net(NB_F64, 1, bn);
     nb_optim *oc = make_opt(c, OPT_ADAM);
     o.resume = true;
     nb_train_record rc;
@@ -245,6 +291,8 @@ START_TEST(resume_of_a_validation_stop)
     ck_assert_int_eq(rc.epochs, ra.epochs);
     ck_assert_int_eq(rc.best_epoch, ra.best_epoch);
     assert_same_bits(nb_model_params_flat(a), nb_model_params_flat(c), "best weights");
+    /* with the running statistics of the best epoch, not of the last */
+    assert_same_buffers(a, c);
     nb_train_record_free(&ra);
     nb_train_record_free(&rc);
     nb_model_free(a);
@@ -252,6 +300,10 @@ START_TEST(resume_of_a_validation_stop)
     nb_model_free(c);
     nb_optim_free(oc);
 }
+
+START_TEST(resume_of_a_validation_stop) { check_validation_stop(0); }
+END_TEST
+START_TEST(resume_of_a_validation_stop_with_batch_norm) { check_validation_stop(1); }
 END_TEST
 
 /* Write a checkpoint of a 2-epoch run with batch 8; return its model. */
@@ -309,6 +361,18 @@ START_TEST(refuses_another_run)
     ck_assert_error(NB_ERR_ARG, "parameter scalars");
     nb_model_free(big);
     nb_optim_free(ob);
+    /* as many parameters (batch norm without affine adds none) but buffers */
+    nb_model *bn = nb_model_new(&(nb_model_opts){.dtype = NB_F64, .seed = 2});
+    ck_assert_int_ge(nb_model_add_linear(bn, 2, 7, NB_ACT_PURELIN, NB_INIT_DEFAULT), 0);
+    ck_assert_int_ge(nb_model_add_batch_norm(bn, 7, &(nb_batch_norm_opts){.no_affine = true}), 0);
+    ck_assert_int_ge(nb_model_add_activation(bn, NB_ACT_TANSIG), 0);
+    ck_assert_int_ge(nb_model_add_linear(bn, 7, 3, NB_ACT_PURELIN, NB_INIT_DEFAULT), 0);
+    ck_assert_int_eq(nb_model_num_scalars(bn), nb_model_num_scalars(m));
+    nb_optim *obn = make_opt(bn, OPT_ADAM);
+    ck_assert_int_eq(nb_train(bn, obn, nb_cross_entropy_loss, &rd.d, &to, NULL), NB_ERR_ARG);
+    ck_assert_error(NB_ERR_ARG, "it has buffer scalars 0, this run 14");
+    nb_model_free(bn);
+    nb_optim_free(obn);
     nb_model_free(m);
     nb_optim_free(o);
 }
@@ -438,6 +502,8 @@ int main(void)
     tcase_add_test(tc, resume_after_every_second_epoch);
     tcase_add_test(tc, resume_at_the_end_trains_nothing);
     tcase_add_test(tc, resume_of_a_validation_stop);
+    tcase_add_test(tc, resume_with_batch_norm);
+    tcase_add_test(tc, resume_of_a_validation_stop_with_batch_norm);
     suite_add_tcase(s, tc);
     tc = ck_case("refused");
     tcase_add_test(tc, refuses_another_run);

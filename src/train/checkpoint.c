@@ -5,9 +5,10 @@
  * A checkpoint holds the flat parameters, the optimizer's state and step
  * count, the minibatch iterator's order and RNG (the next epoch's shuffle
  * continues from them), the record's arrays for epochs 0..e, the early-
- * stopping state (best weights, best validation loss, failures in a row) and
- * a few facts of the run (rows, batch size, parameter count) that must match
- * on resume.  Every number is stored in a float64 tensor: counts are exact
+ * stopping state (best weights, best validation loss, failures in a row),
+ * the model's buffers (batch norm's running statistics) now and at the best
+ * epoch, and a few facts of the run (rows, batch size, parameter and buffer
+ * counts) that must match on resume.  Every number is stored in a float64 tensor: counts are exact
  * below 2^53 and each 64-bit RNG word is split into two 32-bit halves. */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -25,9 +26,10 @@
 enum {
     CK_VERSION, CK_EPOCH, CK_BEST_EPOCH, CK_FAILS, CK_BEST_VAL, CK_STOP, CK_GRAD_NORM,
     CK_SECONDS, CK_SAMPLES, CK_ROWS, CK_BATCH, CK_SCALARS, CK_OPT_STATES, CK_OPT_STEPS,
-    CK_ITER_EPOCH, CK_HAS_BEST, CK_N
+    CK_ITER_EPOCH, CK_HAS_BEST, CK_BUFFERS, CK_N
 };
-#define CK_FORMAT 1
+/* 2: the model's buffers (now and at the best epoch) and their count */
+#define CK_FORMAT 2
 
 /* The record's arrays that a run has (the same test decides in both runs). */
 static int ck_arrays(const nb_train_record *r, double **arrays[5], const char *names[5])
@@ -47,9 +49,10 @@ static int ck_arrays(const nb_train_record *r, double **arrays[5], const char *n
     return k;
 }
 
-/* Room for every tensor of a checkpoint: parameters, best, scalars, order,
- * rng, the optimizer's name, 3 optimizer states, 5 record arrays. */
-#define CK_MAX 14
+/* Room for every tensor of a checkpoint: parameters, best, buffers, best
+ * buffers, scalars, order, rng, the optimizer's name, 3 optimizer states,
+ * 5 record arrays. */
+#define CK_MAX 16
 /* The optimizer's name as character codes, zero padded. */
 #define CK_NAME 16
 
@@ -82,6 +85,10 @@ static int ck_build(ck_list *l, nb_arena *arena, const nb__train_ckpt *c, int wi
     int rc = ck_add(l, "train.params", c->params);
     if (rc == 0 && c->best)
         rc = ck_add(l, "train.best", c->best);
+    if (rc == 0 && c->buffers)
+        rc = ck_add(l, "model.buffers", c->buffers);
+    if (rc == 0 && c->best && c->best_buffers)
+        rc = ck_add(l, "train.best_buffers", c->best_buffers);
     if (rc == 0)
         rc = ck_add(l, "train.scalars", ck_vec(arena, CK_N));
     if (rc == 0)
@@ -146,6 +153,7 @@ int nb__checkpoint_save(const char *path, nb_arena *arena, const nb__train_ckpt 
     s[CK_OPT_STEPS] = (double)nb_optim_steps(c->opt);
     s[CK_ITER_EPOCH] = (double)c->batches->epoch;
     s[CK_HAS_BEST] = c->best != NULL;
+    s[CK_BUFFERS] = c->buffers ? (double)c->buffers->numel : 0;
     ck_name(c->opt, ck_find(&l, "optim.name")->data);
     double *order = ck_find(&l, "train.order")->data;
     for (int64_t i = 0; i < c->batches->n; i++)
@@ -205,7 +213,9 @@ int nb__checkpoint_load(const char *path, nb_arena *arena, nb__train_ckpt *c, in
         (rc = ck_same(path, "parameter scalars", s[CK_SCALARS], (double)c->params->numel)) < 0 ||
         (rc = ck_same(path, "optimizer state buffers", s[CK_OPT_STATES],
                       nb_optim_num_state(c->opt))) < 0 ||
-        (rc = ck_same(path, "a validation set (1 = yes)", s[CK_HAS_BEST], c->best != NULL)) < 0)
+        (rc = ck_same(path, "a validation set (1 = yes)", s[CK_HAS_BEST], c->best != NULL)) < 0 ||
+        (rc = ck_same(path, "buffer scalars", s[CK_BUFFERS],
+                      c->buffers ? (double)c->buffers->numel : 0)) < 0)
         return rc;
     double want[CK_NAME];
     ck_name(c->opt, want);

@@ -118,6 +118,7 @@ typedef struct nb_train_state {
     nb_batch_iter batches; /* the training set's minibatches, shuffled per epoch */
     nb_tensor *best;       /* the best weights so far (a copy of params) */
     nb_tensor *best_bufs;  /* the model's buffers at that epoch, end to end (NULL: none) */
+    nb_tensor *cur_bufs;   /* the model's buffers now, end to end, for checkpoints */
     int cls;
     const nb_train_parallel *par; /* NULL for one process */
 } nb_train_state;
@@ -355,7 +356,8 @@ int nb_train(nb_model *model, nb_optim *opt, nb_loss_fn loss, const nb_train_dat
                      : NULL;
     int64_t nbuf = nb_buffers_numel(model);
     if (s.best && nbuf > 0 &&
-        !(s.best_bufs = nb__tensor_empty_in(keep, s.params->dtype, 1, &nbuf, "nb_train")))
+        (!(s.best_bufs = nb__tensor_empty_in(keep, s.params->dtype, 1, &nbuf, "nb_train")) ||
+         !(s.cur_bufs = nb__tensor_empty_in(keep, s.params->dtype, 1, &nbuf, "nb_train"))))
         s.best = NULL;
     nb_arena_use(s.step);
     if (!s.best) {
@@ -368,7 +370,8 @@ int nb_train(nb_model *model, nb_optim *opt, nb_loss_fn loss, const nb_train_dat
     nb_progress prog;
     nb__progress_init(&prog, o.out, o.verbose, o.show);
     double t0 = nb__now(), samples = 0;
-    nb__train_ckpt ck = {.params = s.params, .best = data->val_x ? s.best : NULL, .opt = opt,
+    nb__train_ckpt ck = {.params = s.params, .best = data->val_x ? s.best : NULL,
+                         .buffers = s.cur_bufs, .best_buffers = s.best_bufs, .opt = opt,
                          .batches = &s.batches, .record = r};
     double best_val;
     int fails;
@@ -378,8 +381,10 @@ int nb_train(nb_model *model, nb_optim *opt, nb_loss_fn loss, const nb_train_dat
             goto done;
         nb_arena_reset(s.step);
         best_val = data->val_x ? ck.best_val : INFINITY;
-        /* checkpoints hold no buffers: the best epoch's are taken as today's */
-        nb_buffers_copy(model, s.best_bufs, true);
+        nb_buffers_copy(model, s.cur_bufs, false);
+        /* without a validation set the best buffers are not stored (nor used) */
+        if (!data->val_x)
+            nb_buffers_copy(model, s.best_bufs, true);
         fails = ck.fails;
         t0 -= ck.seconds;
         samples = ck.samples;
@@ -436,6 +441,7 @@ int nb_train(nb_model *model, nb_optim *opt, nb_loss_fn loss, const nb_train_dat
             ck.best_val = best_val;
             ck.seconds = nb__now() - t0;
             ck.samples = samples;
+            nb_buffers_copy(model, s.cur_bufs, true);
             rc = nb__checkpoint_save(o.checkpoint, s.step, &ck);
             nb_arena_reset(s.step);
             if (rc < 0)

@@ -49,6 +49,10 @@ double nb__now(void);
 typedef struct nb__train_ckpt {
     nb_tensor *params;             /* the model's flat parameters */
     nb_tensor *best;               /* best weights so far (NULL without a validation set) */
+    /* The model's buffers end to end, filled by the caller before a save
+     * and copied back by it after a load (NULL when the model has none),
+     * and their copy at the best epoch (used only with `best`). */
+    nb_tensor *buffers, *best_buffers;
     nb_optim *opt;
     nb_batch_iter *batches;        /* the training set's iterator (order, RNG, epoch) */
     nb_train_record *record;       /* epochs, best_epoch, stop, grad_norm and the arrays */
