@@ -372,3 +372,8 @@ AM_TESTS_ENVIRONMENT += NB_BUILDDIR='$(abs_top_builddir)'; NB_MAKE='$(MAKE)'; \
   NB_PKGDATADIR='$(pkgdatadir)'; NB_MANDIR='$(mandir)'; NB_LDFLAGS='$(LDFLAGS)'; \
   export NB_BUILDDIR NB_MAKE NB_PREFIX NB_LIBDIR NB_BINDIR NB_DOCDIR NB_PKGDATADIR NB_MANDIR \
   NB_LDFLAGS;
+
+check_PROGRAMS += tests/test_fullbatch_mode
+TESTS += tests/test_fullbatch_mode
+tests_test_fullbatch_mode_CFLAGS = $(TEST_CFLAGS)
+tests_test_fullbatch_mode_LDADD = $(TEST_LDADD)

@@ -62,7 +62,11 @@ typedef struct nb_traingd_opts {
  * after a failure) is MATLAB's tr: train_loss = perf, val_loss = vperf,
  * test_loss = tperf, gradient per epoch, best_epoch, stop.  NB_OK or
  * negative with a message naming nb_traingd (NB_ERR_ARG for an option,
- * NB_ERR_SHAPE / NB_ERR_DTYPE for the data). */
+ * NB_ERR_SHAPE / NB_ERR_DTYPE for the data).
+ * The model runs in evaluation mode throughout (dropout off, batch norm on
+ * its running statistics, which stay unchanged) and gets its own mode back
+ * at the end: the steps need perf to be one fixed function of the weights
+ * (nb_train trains those layers in training mode). */
 int nb_traingd(nb_model *model, const nb_train_data *data, const nb_traingd_opts *opts,
                nb_train_record *record);
 

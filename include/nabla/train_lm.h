@@ -92,7 +92,11 @@ typedef struct nb_trainlm_opts {
  * train_loss = perf, val_loss = vperf, test_loss = tperf, gradient and mu
  * per epoch, best_epoch, stop.  NB_OK or negative with a message naming
  * nb_trainlm (NB_ERR_ARG for an option, NB_ERR_SHAPE / NB_ERR_DTYPE for
- * the data, NB_ERR_NOMEM when J would exceed max_bytes, naming the size). */
+ * the data, NB_ERR_NOMEM when J would exceed max_bytes, naming the size).
+ * The model runs in evaluation mode throughout (dropout off, batch norm on
+ * its running statistics, which stay unchanged) and gets its own mode back
+ * at the end: the steps need perf to be one fixed function of the weights
+ * (nb_train trains those layers in training mode). */
 int nb_trainlm(nb_model *model, const nb_train_data *data, const nb_trainlm_opts *opts,
                nb_train_record *record);
 

@@ -92,7 +92,11 @@ typedef struct nb_trainscg_opts {
  * completed: <reason>" at the end.  Work in f64 for exact steps: an f32
  * model rounds X + sigma_k p, so its curvature estimate is coarse.  NB_OK
  * or negative with a message naming nb_trainscg (NB_ERR_ARG for an option,
- * NB_ERR_SHAPE / NB_ERR_DTYPE for the data, NB_ERR_NOMEM). */
+ * NB_ERR_SHAPE / NB_ERR_DTYPE for the data, NB_ERR_NOMEM).
+ * The model runs in evaluation mode throughout (dropout off, batch norm on
+ * its running statistics, which stay unchanged) and gets its own mode back
+ * at the end: the steps need perf to be one fixed function of the weights
+ * (nb_train trains those layers in training mode). */
 int nb_trainscg(nb_model *model, const nb_train_data *data, const nb_trainscg_opts *opts,
                 nb_train_record *record);
 

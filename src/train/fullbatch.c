@@ -2,7 +2,16 @@
  * trainlm.c, traingd, traingdm and traingdx in traingd.c): the data checks,
  * the squared error of a set, writing a flat vector back into the model, the
  * record, MATLAB's stop tests in MATLAB's order, and its command-line
- * display. */
+ * display.
+ *
+ * Every full-batch trainer runs the model in evaluation mode and puts the
+ * user's mode back at its end: their line searches, Jacobians and
+ * curvature differences assume that the performance is one fixed function
+ * of the weights, which dropout (a new mask per pass) and batch norm in
+ * training mode (statistics of whichever set is passed, running statistics
+ * moved by every trial step) are not.  So dropout is off and batch norm
+ * uses, and keeps, its running statistics; nb_train is the trainer for
+ * those layers' training behaviour. */
 #define _POSIX_C_SOURCE 200809L
 #ifdef HAVE_CONFIG_H
 #include "config.h"

@@ -227,7 +227,10 @@ static int nb_gd_run(const char *api, const char *name, nb_gd_kind kind, nb_mode
         s.X = s.work + 2 * s.P;
         s.X2 = s.work + 3 * s.P;
         s.best = s.work + 4 * s.P;
+        /* in evaluation mode throughout (why: fullbatch.c) */
+        bool was_training = nb_model_set_training(model, false);
         rc = nb_gd_loop(&s);
+        nb_model_set_training(model, was_training);
     }
     if (rc == 0 && data->val_x && s.r->best_epoch != s.r->epochs)
         nb__fb_set(s.params, s.best); /* MATLAB returns the net of the best epoch */

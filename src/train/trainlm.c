@@ -471,8 +471,12 @@ static int nb_lm_run(const char *api, bool br, nb_model *model, const nb_train_d
     s.scratch = nb_arena_new_opts(&ao);
     rc = s.scratch ? nb_lm_alloc(&s) : nb__error_context(api, "making a scratch arena");
     rc = nb_lm_counts(&s, rc);
-    if (rc == 0)
+    if (rc == 0) {
+        /* in evaluation mode throughout (why: fullbatch.c) */
+        bool was_training = nb_model_set_training(model, false);
         rc = nb_lm_loop(&s);
+        nb_model_set_training(model, was_training);
+    }
     if (rc == 0 && data->val_x && s.r->best_epoch != s.r->epochs)
         nb__fb_set(s.params, s.best); /* MATLAB returns the net of the best epoch */
     s.r->seconds = nb__now() - t0;

@@ -357,7 +357,10 @@ int nb_trainscg(nb_model *model, const nb_train_data *data, const nb_trainscg_op
         s.gt = s.work + 3 * s.P;
         s.p = s.work + 4 * s.P;
         s.best = s.work + 5 * s.P;
+        /* in evaluation mode throughout (why: fullbatch.c) */
+        bool was_training = nb_model_set_training(model, false);
         rc = nb_scg_loop(&s);
+        nb_model_set_training(model, was_training);
     }
     if (rc == 0 && data->val_x && s.r->best_epoch != s.r->epochs)
         nb__fb_set(s.params, s.best); /* MATLAB returns the net of the best epoch */
