@@ -3,12 +3,12 @@
  *
  * The model is a stem (4 -> 16, tansig), two residual blocks and a head
  * (16 -> 3, purelin; its softmax is taken inside the cross-entropy loss).
- * Each residual block is a block of the model with layers of its own and
- * one parameter of its own, the gain of its branch:
+ * Each residual block is a block of the model holding one parameter of its
+ * own, the gain of its branch, and the branch, a block inside the block:
  *     res1(x) = x + res1.gain * (tansig(x W1 + b1) W2 + b2)
- * so its parameters are res1.layer1.weight, res1.layer2.bias, res1.gain,
- * ...  The branch itself is a block inside the block (res1.branch), run by
- * the residual block's function with nb_model_forward.  The gains start at
+ * so its parameters are res1.gain, res1.branch.layer1.weight, ...,
+ * res1.branch.layer2.bias (the summary prints the tree).  The residual
+ * block's function runs the branch with nb_model_forward.  The gains start at
  * zero, so the untrained model is the stem and the head alone, and training
  * opens each branch as far as it helps.
  *
