@@ -361,6 +361,62 @@ START_TEST(test_two_inputs_dot_and_trace)
 }
 END_TEST
 
+/* badd(a, b) = a + b with b broadcast over a's rows; its backward hands
+ * both inputs the output's gradient as it is, and the engine sums b's down
+ * to b's shape, as for a built-in op. */
+static nb_tensor *badd_fwd(nb_tensor *const *in, int n, nb_custom_saved *save, void *user)
+{
+    (void)n, (void)save, (void)user;
+    return nb_add(in[0], in[1]);
+}
+
+static int badd_bwd(const nb_custom_saved *saved, nb_tensor *const *in, int n, nb_tensor *out,
+                    nb_tensor *g, nb_tensor **gin, void *user)
+{
+    (void)saved, (void)in, (void)n, (void)out, (void)user;
+    gin[0] = g;
+    gin[1] = g;
+    return 0;
+}
+
+/* A gradient of a shape that is neither the input's nor one it was
+ * broadcast to. */
+static int badd_bwd_wrong_shape(const nb_custom_saved *saved, nb_tensor *const *in, int n,
+                                nb_tensor *out, nb_tensor *g, nb_tensor **gin, void *user)
+{
+    (void)saved, (void)in, (void)n, (void)out, (void)g, (void)user;
+    gin[0] = nb_ones(NB_F64, 2, (int64_t[]){2, 2});
+    gin[1] = nb_ones(NB_F64, 1, (int64_t[]){3});
+    return 0;
+}
+
+START_TEST(test_broadcast_gradient_is_summed_down)
+{
+    const nb_custom_op *badd = def("badd", 2, badd_fwd, badd_bwd, false, NULL);
+    nb_tensor *a = nb_tensor_set_requires_grad(
+        nb_from_f64((const double[]){1, 2, 3, 4, 5, 6}, 2, (int64_t[]){2, 3}), true);
+    nb_tensor *b = nb_tensor_set_requires_grad(nb_from_f64((const double[]){10, 20, 30}, NB_SHAPE(3)),
+                                               true);
+    nb_tensor *in[2] = {a, b};
+    nb_tensor *w = nb_from_f64((const double[]){1, 2, 3, 4, 5, 6}, 2, (int64_t[]){2, 3});
+    /* loss = sum(w * badd(a, b)): d/da = w, d/db = the column sums of w */
+    ck_assert_int_eq(nb_backward(nb_sum(nb_mul(w, nb_custom_op_apply(badd, in, 2))), NULL), NB_OK);
+    ck_assert_tensor_near(nb_tensor_grad(a), ((const double[]){1, 2, 3, 4, 5, 6}), 6, 0);
+    ck_assert_tensor_near(nb_tensor_grad(b), ((const double[]){5, 7, 9}), 3, 0);
+    nb_gradcheck_result r;
+    ck_assert_int_eq(nb_gradcheck(apply_one, in, 2, (void *)badd, NULL, &r), NB_OK);
+    ck_assert(r.passed);
+    ck_assert_int_eq(nb_gradgradcheck(apply_one, in, 2, (void *)badd, NULL, &r), NB_OK);
+    ck_assert(r.passed);
+
+    const nb_custom_op *bad = def("badd_wrong", 2, badd_fwd, badd_bwd_wrong_shape, false, NULL);
+    nb_tensor *y = nb_custom_op_apply(bad, in, 2);
+    ck_assert_int_eq(nb_backward(nb_sum(y), NULL), NB_ERR_GRAD);
+    ck_assert_error(NB_ERR_GRAD, "backward of 'badd_wrong'");
+    ck_assert_error(NB_ERR_GRAD, "gave a f64 2x2 gradient for input 1 of f64 2x3");
+}
+END_TEST
+
 START_TEST(test_registry)
 {
     ck_assert_int_eq(nb_op_registry_count(reg), 0);
@@ -504,6 +560,7 @@ int main(void)
     tcase_add_test(tc, test_layer_norm_saving_input_and_output);
     tcase_add_test(tc, test_layer_norm_saving_an_intermediate);
     tcase_add_test(tc, test_two_inputs_dot_and_trace);
+    tcase_add_test(tc, test_broadcast_gradient_is_summed_down);
     tcase_add_test(tc, test_registry);
     tcase_add_test(tc, test_errors);
     tcase_add_test(tc, test_failing_backward_status);

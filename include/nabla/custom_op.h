@@ -55,7 +55,10 @@ typedef nb_tensor *(*nb_custom_forward_fn)(nb_tensor *const *inputs, int n_input
 
 /* Set grad_inputs[k] = d(loss)/d(input k), given grad_output = d(loss)/d(output),
  * for every input that requires grad (others may be left NULL).  Each must
- * have its input's shape and dtype.  Return 0, or any negative int on
+ * have its input's dtype and its input's shape, or the shape the input was
+ * broadcast to (as for built-in ops, nb_backward then sums it down to the
+ * input's shape); another shape or dtype fails with NB_ERR_GRAD naming the
+ * op and the input.  Return 0, or any negative int on
  * failure.  nb_backward and nb_grad then fail with an nb_status, the same one
  * nb_last_status() reports: the status of the message an op inside this
  * function recorded when one failed, otherwise NB_ERR_GRAD with a message
