@@ -14,10 +14,11 @@ NB_DEMO_PACKAGES="$NB_BUILD_PACKAGES dataset-fashion-mnist python3-sklearn openm
 # The tests: Check, the data the example smoke tests read (Fashion-MNIST,
 # python3-sklearn's CSV sets), Graphviz for the DOT test, chromium for the
 # browser test of the backward-pass page, PyTorch for the float64 reference
-# comparison, and Open MPI for the distributed module (configure picks it
-# up; tests/check_mpi.sh).
+# comparison, Open MPI for the distributed module (configure picks it up;
+# tests/check_mpi.sh), and PLplot with its cairo driver for the training
+# plots (nabla/plot.h: SVG, and PNG through cairo).
 NB_TEST_PACKAGES="$NB_BUILD_PACKAGES check chromium dataset-fashion-mnist graphviz python3 python3-torch
-python3-sklearn openmpi-bin libopenmpi-dev"
+python3-sklearn openmpi-bin libopenmpi-dev libplplot-dev plplot-driver-cairo"
 
 # nb_install_missing PACKAGE...: apt-get install those not installed yet.
 nb_install_missing() {
