@@ -175,12 +175,15 @@ int main(int argc, char **argv)
 
     /* nabla: record the forward pass, then one backward pass. */
     nb_tensor *E = network_error(p, 4, &d);
-    /* The trace calls the deltas by their names in the comments above. */
-    const nb_tensor *deltas[2] = {d.Z2, d.Z1};
-    const char *delta_names[2] = {"D2", "D1"};
+    /* The trace and the picture call the deltas by their names in the
+     * comments above. */
+    if (E && (nb_tensor_set_grad_label(d.Z2, "D2") != NB_OK ||
+              nb_tensor_set_grad_label(d.Z1, "D1") != NB_OK)) {
+        fprintf(stderr, "labelling the deltas failed: %s\n", nb_last_error());
+        return 1;
+    }
     if (trace)
-        nb_trace_begin(stdout, &(nb_trace_opts){.max_values = 16, .label_tensors = deltas,
-                                                .labels = delta_names, .n_labels = 2});
+        nb_trace_begin(stdout, &(nb_trace_opts){.max_values = 16});
     int rc = E ? nb_backward(E, NULL) : nb_last_status();
     if (trace)
         nb_trace_end();
