@@ -177,7 +177,8 @@ static void check_resume_net(nb_dtype dt, opt_kind k, int64_t batch, int first, 
     nb_model_free(b);
     nb_optim_free(ob);
 
-    nb_model *c = make_any_net(dt, 99, bn); /* other starting weights: the checkpoint replaces them */
+    /* other starting weights: the checkpoint replaces them */
+    nb_model *c = make_any_net(dt, 99, bn);
     nb_optim *oc = make_opt(c, k);
     nb_train_record rc;
     o = base_opts(total, batch);

@@ -40,7 +40,8 @@ static nb_model *make_net(int extra)
     if (extra == 1)
         ck_assert_int_ge(nb_model_add_dropout(m, 0.5), 0);
     if (extra == 2) {
-        ck_assert_int_ge(nb_model_add_batch_norm(m, 5, &(nb_batch_norm_opts){.no_affine = true}), 0);
+        nb_batch_norm_opts bn = {.no_affine = true};
+        ck_assert_int_ge(nb_model_add_batch_norm(m, 5, &bn), 0);
         ck_assert_int_ge(nb_model_add_activation(m, NB_ACT_TANSIG), 0);
     }
     ck_assert_int_ge(nb_model_add_linear(m, 5, 1, NB_ACT_PURELIN, NB_INIT_DEFAULT), 0);

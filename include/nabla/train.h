@@ -133,8 +133,8 @@ typedef struct nb_train_opts {
  * With opts.checkpoint, the state after an epoch (parameters, optimizer
  * state and step count, the shuffle's order and RNG, the record so far, the
  * best weights and failure count of early stopping, the model's buffers such
- * as batch norm's running statistics, now and at the best epoch) is written to that file
- * atomically (a crash while writing leaves the previous one).  A later call
+ * as batch norm's running statistics, now and at the best epoch) is written
+ * to that file atomically (a crash while writing leaves the previous one).  A later call
  * with the same model shape, optimizer kind, data, batch size and
  * opts.resume loads it and goes on from the next epoch: the weights it
  * reaches are those of one uninterrupted run of as many epochs.  Epochs,
@@ -142,8 +142,8 @@ typedef struct nb_train_opts {
  * resumed run may train longer; a checkpoint whose run had already stopped
  * for another reason than its epoch count (goal, validation, ...) only
  * restores its best weights.  A checkpoint of another run (rows, batch
- * size, parameters, buffers, optimizer, validation set differ) is refused with
- * NB_ERR_ARG before anything changes; a damaged one with NB_ERR_FORMAT.
+ * size, parameters, buffers, optimizer, validation set differ) is refused
+ * with NB_ERR_ARG before anything changes; a damaged one with NB_ERR_FORMAT.
  * Each minibatch is copied into a step arena (made with the model's
  * allocator, reset after every step: no allocation in steady state).  With a
  * validation set, training stops after max_fail epochs without improvement

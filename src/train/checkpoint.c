@@ -8,8 +8,9 @@
  * stopping state (best weights, best validation loss, failures in a row),
  * the model's buffers (batch norm's running statistics) now and at the best
  * epoch, and a few facts of the run (rows, batch size, parameter and buffer
- * counts) that must match on resume.  Every number is stored in a float64 tensor: counts are exact
- * below 2^53 and each 64-bit RNG word is split into two 32-bit halves. */
+ * counts) that must match on resume.  Every number is stored in a float64
+ * tensor: counts are exact below 2^53 and each 64-bit RNG word is split
+ * into two 32-bit halves. */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif

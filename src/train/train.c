@@ -382,9 +382,6 @@ int nb_train(nb_model *model, nb_optim *opt, nb_loss_fn loss, const nb_train_dat
         nb_arena_reset(s.step);
         best_val = data->val_x ? ck.best_val : INFINITY;
         nb_buffers_copy(model, s.cur_bufs, false);
-        /* without a validation set the best buffers are not stored (nor used) */
-        if (!data->val_x)
-            nb_buffers_copy(model, s.best_bufs, true);
         fails = ck.fails;
         t0 -= ck.seconds;
         samples = ck.samples;
