@@ -102,67 +102,13 @@ static inline struct nb_pass_slot *nb_slot_get(nb_bw_ctx *ctx, nb_entry **table,
     return &e->slot;
 }
 
-/* A list of pointers in the arena, in blocks that double up to a bound and
- * are never copied: a pass over 10^6 nodes costs 8 bytes per node and
- * entry, and a stack that shrinks keeps its blocks for when it grows again. */
-typedef struct nb_block {
-    struct nb_block *prev, *next;
-    int64_t cap, len;
-    void *items[];
-} nb_block;
-
-typedef struct nb_list {
-    nb_block *first, *last;
+/* The sorted nodes, threaded through their records (struct nb_pass_slot's
+ * link): the last node sorted, from which each record leads to the one
+ * sorted before it, and how many there are. */
+typedef struct nb_order {
+    struct nb_node *last;
     int64_t len;
-} nb_list;
-
-static int nb_list_push(nb_bw_ctx *ctx, nb_list *l, void *item)
-{
-    nb_block *b = l->last;
-    if (!b || b->len == b->cap) {
-        if (b && b->next) {
-            b = b->next;
-            b->len = 0;
-        } else {
-            int64_t cap = b ? (b->cap < 8192 ? b->cap * 2 : b->cap) : 64;
-            nb_block *nb = nb__arena_alloc_aligned(ctx->arena,
-                                                   sizeof *nb + sizeof(void *) * (size_t)cap, 16);
-            if (!nb) {
-                ctx->oom = 1;
-                return -1;
-            }
-            *nb = (nb_block){.prev = b, .cap = cap};
-            if (b)
-                b->next = nb;
-            else
-                l->first = nb;
-            b = nb;
-        }
-        l->last = b;
-    }
-    b->items[b->len++] = item;
-    l->len++;
-    return 0;
-}
-
-/* The last item (the list must not be empty). */
-static inline void *nb_list_top(const nb_list *l) { return l->last->items[l->last->len - 1]; }
-
-static inline void nb_list_pop(nb_list *l)
-{
-    l->len--;
-    if (--l->last->len == 0 && l->last->prev)
-        l->last = l->last->prev;
-}
-
-/* Walk the items first to last (f) or last to first (r). */
-#define NB_LIST_FOR(l, it)                                                                  \
-    for (nb_block *b_ = (l)->first, *end_ = (l)->last ? (l)->last->next : NULL;            \
-         b_ != end_; b_ = b_->next)                                                         \
-        for (int64_t i_ = 0; i_ < b_->len && ((it) = b_->items[i_], 1); i_++)
-#define NB_LIST_FOR_REV(l, it)                                                              \
-    for (nb_block *b_ = (l)->last; b_; b_ = b_->prev)                                       \
-        for (int64_t i_ = b_->len - 1; i_ >= 0 && ((it) = b_->items[i_], 1); i_--)
+} nb_order;
 
 /* The record of a node's own output, which the sort made. */
 static inline struct nb_pass_slot *nb_out_slot(nb_bw_ctx *ctx, nb_entry *table,
@@ -172,14 +118,15 @@ static inline struct nb_pass_slot *nb_out_slot(nb_bw_ctx *ctx, nb_entry *table,
 }
 
 /* Depth-first post-order over nodes reachable from the roots, with an
- * explicit stack of nodes whose next input to visit is kept in their output's
- * record: no recursion, so a chain of millions of ops needs no deep C
- * stack.  Also counts, per tensor, how many node-input edges point at it
- * (for "gradient is final" events). */
+ * explicit stack threaded through the nodes' records (each node's next
+ * input to visit and the node below it are kept in its output's record):
+ * no recursion, so a chain of millions of ops needs no deep C stack, and no
+ * memory besides the records.  A node leaves the stack once all its inputs
+ * are sorted and its link then joins the order.  Also counts, per tensor,
+ * how many node-input edges point at it (for "gradient is final" events). */
 static int nb_topo_sort(nb_bw_ctx *ctx, nb_entry **table, nb_tensor *const *roots, int n_roots,
-                        nb_list *order)
+                        nb_order *order)
 {
-    nb_list stack = {0};
     for (int r = 0; r < n_roots; r++) {
         nb_tensor *root = roots[r];
         if (!root->node)
@@ -190,16 +137,17 @@ static int nb_topo_sort(nb_bw_ctx *ctx, nb_entry **table, nb_tensor *const *root
         if (e->next >= 0)
             continue;
         e->next = 0;
-        if (nb_list_push(ctx, &stack, root->node) < 0)
-            return NB_ERR_NOMEM;
-        while (stack.len) {
-            struct nb_node *node = nb_list_top(&stack);
+        e->link = NULL;
+        struct nb_node *top = root->node;
+        while (top) {
+            struct nb_node *node = top;
             struct nb_pass_slot *os = nb_out_slot(ctx, *table, node);
             int k = os->next;
             if (k == node->n_inputs) {
-                nb_list_pop(&stack);
-                if (nb_list_push(ctx, order, node) < 0)
-                    return NB_ERR_NOMEM;
+                top = os->link; /* pop, and append to the order */
+                os->link = order->last;
+                order->last = node;
+                order->len++;
                 continue;
             }
             os->next = k + 1;
@@ -212,12 +160,24 @@ static int nb_topo_sort(nb_bw_ctx *ctx, nb_entry **table, nb_tensor *const *root
             ie->pending++;
             if (in->node && ie->next < 0) {
                 ie->next = 0;
-                if (nb_list_push(ctx, &stack, in->node) < 0)
-                    return NB_ERR_NOMEM;
+                ie->link = top; /* push */
+                top = in->node;
             }
         }
     }
     return 0;
+}
+
+/* The node sorted before `node` in this pass. */
+static inline struct nb_node *nb_order_prev(const nb_bw_ctx *ctx, nb_entry *table,
+                                            const struct nb_node *node)
+{
+    if (ctx->in_nodes)
+        return node->slot.link;
+    nb_entry *e = NULL;
+    const nb_tensor *t = node->output;
+    HASH_FIND_PTR(table, &t, e);
+    return e->slot.link; /* the sort made it */
 }
 
 /* Serial and record placement for a pass (or a sort) starting now. */
@@ -238,15 +198,14 @@ int nb_graph_nodes(nb_tensor *const *roots, int n_roots, const nb_node ***nodes,
         return nb__error(NB_ERR_STATE, "nb_graph_nodes: no current arena (call nb_arena_use first)");
     nb_ctx_begin(ctx);
     nb_entry *table = NULL;
-    nb_list order = {0};
+    nb_order order = {0};
     const nb_node **arr = NULL;
     if (nb_topo_sort(ctx, &table, roots, n_roots, &order) < 0 || ctx->oom ||
         !(arr = nb__arena_alloc_aligned(ctx->arena, sizeof *arr * (size_t)(order.len ? order.len : 1), 8)))
         return nb__error(NB_ERR_NOMEM, "nb_graph_nodes: out of memory");
-    int64_t i = 0;
-    struct nb_node *node;
-    NB_LIST_FOR(&order, node)
-        arr[i++] = node;
+    int64_t i = order.len;
+    for (struct nb_node *node = order.last; node; node = nb_order_prev(ctx, table, node))
+        arr[--i] = node;
     *nodes = arr;
     *count = order.len;
     return NB_OK;
@@ -362,12 +321,13 @@ static int nb_check_saved(const struct nb_node *node)
                              (unsigned long long)nb__node_input_versions(node)[k],
                              (unsigned long long)nb__version(in));
     }
-    if ((node->op->saved & NB_SAVES_OUTPUT) && nb__version(node->output) != node->output_version)
+    if ((node->op->saved & NB_SAVES_OUTPUT) &&
+        nb__version(node->output) != nb__node_output_version(node))
         return nb__error(NB_ERR_STATE,
                          "backward of '%s'%s: its output was modified in place after the forward "
                          "pass (version %llu when saved, now %llu)",
                          node->op->name, nb__node_site(node, site, sizeof site),
-                         (unsigned long long)node->output_version,
+                         (unsigned long long)nb__node_output_version(node),
                          (unsigned long long)nb__version(node->output));
     for (int s = 0; s < node->n_saved; s++)
         if (nb__version(node->saved[s]) != nb__node_saved_versions(node)[s])
@@ -396,21 +356,32 @@ static nb_tensor *nb_reduce_broadcast(nb_tensor *g, const nb_tensor *in)
 
 enum { NB_MODE_LEAVES = 0, NB_MODE_RETURN = 1 };
 
+/* One pass's working state, shared by its steps: sort, seed, sweep, finish. */
+typedef struct nb_run {
+    const char *api;   /* the public function called, for messages */
+    nb_bw_ctx *ctx;    /* the pass's arena and out-of-memory flag */
+    nb_entry *table;   /* bookkeeping of the leaves (and of every tensor when nested) */
+    nb_order order;    /* the nodes, each after every node it depends on */
+    int mode;          /* NB_MODE_LEAVES: add into .grad; NB_MODE_RETURN: keep in table */
+    bool create_graph; /* NB_CREATE_GRAPH: the formulas' ops are recorded */
+    bool marked;       /* the consumed marks are set, or there are none to set */
+} nb_run;
+
 /* nb_backward adds into .grad, so a second pass over a graph would count
  * its gradients twice.  Checked for every node before anything is added, so
  * a refused pass leaves every .grad as it was.  The node met first by the
  * sweep (nearest the loss) is named. */
-static int nb_check_not_consumed(const char *api, const nb_list *order)
+static int nb_check_not_consumed(const nb_run *r)
 {
-    const struct nb_node *node;
-    NB_LIST_FOR_REV(order, node) {
+    for (const struct nb_node *node = r->order.last; node;
+         node = nb_order_prev(r->ctx, r->table, node)) {
         if (node->consumed) {
             char site[300];
             return nb__error(NB_ERR_STATE,
                              "%s: the graph through '%s'%s was already used by a backward pass; "
                              "pass NB_RETAIN_GRAPH to the first call to run it again, or record "
                              "it again",
-                             api, node->op->name, nb__node_site(node, site, sizeof site));
+                             r->api, node->op->name, nb__node_site(node, site, sizeof site));
         }
     }
     return 0;
@@ -418,26 +389,14 @@ static int nb_check_not_consumed(const char *api, const nb_list *order)
 
 /* Mark every node of the pass once, when the first .grad is about to change:
  * a pass that fails before that leaves the graph usable. */
-static void nb_consume(const nb_list *order, bool *done)
+static void nb_consume(nb_run *r)
 {
-    if (*done)
+    if (r->marked)
         return;
-    struct nb_node *node;
-    NB_LIST_FOR(order, node)
-        node->consumed = true;
-    *done = true;
+    for (struct nb_node *node = r->order.last; node; node = nb_order_prev(r->ctx, r->table, node))
+        node->consumed = 1;
+    r->marked = true;
 }
-
-/* One pass's working state, shared by its steps: sort, seed, sweep, finish. */
-typedef struct nb_run {
-    const char *api;   /* the public function called, for messages */
-    nb_bw_ctx *ctx;    /* the pass's arena and out-of-memory flag */
-    nb_entry *table;   /* bookkeeping of the leaves (and of every tensor when nested) */
-    nb_list order;     /* the nodes, each after every node it depends on */
-    int mode;          /* NB_MODE_LEAVES: add into .grad; NB_MODE_RETURN: keep in table */
-    bool create_graph; /* NB_CREATE_GRAPH: the formulas' ops are recorded */
-    bool marked;       /* the consumed marks are set, or there are none to set */
-} nb_run;
 
 /* The run whose sweep is calling an op's backward on this thread, for
  * nb__grad_sink; saved and put back around each run, so a pass nested in a
@@ -464,7 +423,7 @@ nb_tensor *nb__grad_sink(const struct nb_node *node, int k)
     struct nb_pass_slot *ie = nb_slot_find(r->ctx, r->table, in);
     if (!ie || ie->grad || ie->pending != 1)
         return NULL;
-    nb_consume(&r->order, &r->marked);
+    nb_consume(r);
     return acc;
 }
 
@@ -646,7 +605,7 @@ static int nb_delivered(nb_run *r, nb_tensor *in, struct nb_pass_slot *ie, int64
     nb_emit(NB_EVENT_LEAF_DONE, NULL, -1, in, ie->grad, step, r->mode == NB_MODE_LEAVES);
     if (r->mode != NB_MODE_LEAVES)
         return 0;
-    nb_consume(&r->order, &r->marked);
+    nb_consume(r);
     return nb_accumulate_leaf(in, ie->grad);
 }
 
@@ -683,7 +642,7 @@ static int nb_node_backward_into(nb_run *r, const struct nb_node *node, nb_tenso
         else if (bytes)
             memset(acc->data, 0, bytes);
         ie->grad = acc;
-        ie->owned = true;
+        ie->owned = 1;
     }
     nb_set_call_site(node->file, node->line);
     rc = node->op->backward_into(node, grad, ie->grad);
@@ -699,11 +658,11 @@ static int nb_sweep(nb_run *r)
 {
     int64_t step = 0; /* nodes visited so far: the hook's step */
     nb_tensor *gi_small[8];
-    struct nb_node *node;
-    NB_LIST_FOR_REV(&r->order, node) {
+    for (struct nb_node *node = r->order.last, *prev; node; node = prev) {
         struct nb_pass_slot *oe = nb_out_slot(r->ctx, r->table, node);
         if (!oe)
             return nb__error(NB_ERR_NOMEM, "%s: out of memory", r->api);
+        prev = oe->link;
         if (!oe->grad)
             continue; /* no gradient flows through this node */
         nb_emit(NB_EVENT_NODE, node, -1, node->output, oe->grad, step, false);
@@ -746,7 +705,7 @@ static int nb_sweep(nb_run *r)
  * into .grad. */
 static int nb_finish(nb_run *r, nb_tensor *const *outputs, int n_outputs)
 {
-    nb_consume(&r->order, &r->marked);
+    nb_consume(r);
     if (r->mode != NB_MODE_LEAVES)
         return 0;
     for (int j = 0; j < n_outputs; j++) {
@@ -786,7 +745,7 @@ static int nb_run_backward(const char *api, nb_tensor *const *outputs, int n_out
         return nb__error(NB_ERR_NOMEM, "%s: out of memory while sorting the graph", api);
     rc = nb_seed(&r, outputs, n_outputs, grad_outputs);
     if (rc == 0 && mode == NB_MODE_LEAVES)
-        rc = nb_check_not_consumed(api, &r.order);
+        rc = nb_check_not_consumed(&r);
     if (rc == 0)
         rc = nb_sweep(&r);
     if (rc == 0)

@@ -11,6 +11,7 @@
 #define NB_AUTOGRAD_GRAPH_H
 
 #include <stddef.h>
+#include <string.h>
 
 #include "core/tensor_internal.h"
 #include "kernels/elementwise.h" /* the loop conventions of .map and .zip */
@@ -89,24 +90,30 @@ struct nb_op {
 struct nb_pass_slot {
     nb_tensor *grad;  /* gradient accumulated so far (NULL: none arrived) */
     uint64_t pass;    /* the serial of the pass the rest belongs to */
+    /* The sort's thread through the nodes (nodes only): while the node is on
+     * the sort's stack, the node below it; once sorted, the node sorted just
+     * before it.  The order and the stack then cost no memory of their own. */
+    struct nb_node *link;
     int32_t pending;  /* edges from graph nodes that have not delivered yet */
-    int32_t next;     /* the sort: -1 not expanded, else the next input to visit */
-    bool owned;       /* grad was made by the engine in this pass and is held by no one
-                         else: later gradients may be added into it in place */
+    signed int next : 31; /* the sort: -1 not expanded, else the next input to visit */
+    unsigned owned : 1;   /* grad was made by the engine in this pass and is held by no
+                             one else: later gradients may be added into it in place */
 };
 
+/* Most ops take fewer inputs than this; nb__op_apply refuses more, so the
+ * count fits the node's packed field. */
+#define NB_NODE_MAX_INPUTS (1 << 22)
+
 /* A node is one arena record sized to its op: the fixed part below, then
- * the inputs' versions, the input pointers and the parameter copy (op->
- * params_size bytes), so a scalar op of a long chain costs about 120 bytes
- * instead of a fixed 64-byte parameter block and four saved slots. */
+ * the input pointers, the parameter copy (op->params_size bytes, rounded up
+ * to 8), the versions of the inputs and output only when the op's backward
+ * reads them (op->saved), and the scope name only when one was set.  A
+ * scalar op of a long chain costs 96 bytes. */
 struct nb_node {
     const nb_op *op;
     nb_tensor *output;
-    nb_tensor **inputs;       /* n_inputs, stored after the node */
     const char *file;
-    const char *scope; /* nb_set_scope's name when recorded (not owned), or NULL */
     uint64_t id;
-    uint64_t output_version;
     /* Extra tensors saved with nb__node_save: NULL until the first one, then
      * NB_MAX_SAVED slots followed by their versions (nb__node_saved_versions). */
     nb_tensor **saved;
@@ -114,20 +121,58 @@ struct nb_node {
      * the pass whose serial is slot.pass (backward.c): a pass never reads
      * what another pass left, so no field needs resetting. */
     struct nb_pass_slot slot;
-    int n_inputs;
     int line;
-    unsigned char n_saved;
+    signed int n_inputs : 23;
+    unsigned n_saved : 6;
+    unsigned has_scope : 1; /* a scope name follows the versions */
     /* An nb_backward pass added gradients from this node into .grad: a
      * second one would count them again, so it is refused (NB_RETAIN_GRAPH
      * keeps the mark off).  The only mark a pass leaves in a node. */
-    bool consumed;
+    unsigned consumed : 1;
+    nb_tensor *inputs[]; /* n_inputs, then the parameter copy */
 };
 
+_Static_assert(NB_MAX_SAVED < 64, "nb_node.n_saved has 6 bits");
+
+/* Bytes of the parameter copy in the node. */
+static inline size_t nb__node_params_bytes(const nb_op *op)
+{
+    return (op->params_size + 7) & ~(size_t)7;
+}
+
+/* How many versions the node keeps: one per input when the op's backward
+ * reads any input, one more for the output when it reads that. */
+static inline int nb__node_num_versions(const nb_op *op, int n_inputs)
+{
+    return ((op->saved & NB_SAVES_ALL_INPUTS) ? n_inputs : 0) +
+           ((op->saved & NB_SAVES_OUTPUT) ? 1 : 0);
+}
+
 /* The versions of the inputs when the node was recorded (n_inputs of them,
- * just after the node). */
+ * after the parameter copy), followed by the output's; meaningful only when
+ * nb__node_num_versions is not zero. */
 static inline uint64_t *nb__node_input_versions(const struct nb_node *node)
 {
-    return (uint64_t *)(void *)((unsigned char *)(uintptr_t)node + sizeof *node);
+    return (uint64_t *)(void *)((unsigned char *)(uintptr_t)(node->inputs + node->n_inputs) +
+                                nb__node_params_bytes(node->op));
+}
+
+/* The output's version when recorded (only for ops with NB_SAVES_OUTPUT). */
+static inline uint64_t nb__node_output_version(const struct nb_node *node)
+{
+    int n = (node->op->saved & NB_SAVES_ALL_INPUTS) ? node->n_inputs : 0;
+    return nb__node_input_versions(node)[n];
+}
+
+/* The scope name the node was recorded in (nb_set_scope), or NULL. */
+static inline const char *nb__node_scope(const struct nb_node *node)
+{
+    if (!node->has_scope)
+        return NULL;
+    const char *s;
+    memcpy(&s, nb__node_input_versions(node) + nb__node_num_versions(node->op, node->n_inputs),
+           sizeof s);
+    return s;
 }
 
 /* The versions of the saved tensors when they were saved. */

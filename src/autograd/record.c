@@ -194,37 +194,52 @@ nb_tensor *nb__op_apply(const nb_op *op, nb_tensor *const *inputs, int n_inputs,
     if (!record)
         return out;
 
-    /* One record sized to the op: node, input versions, input pointers, the
-     * parameter copy (graph.h). */
+    if (n_inputs > NB_NODE_MAX_INPUTS) { /* the node's count field would not hold it */
+        nb__error(NB_ERR_ARG, "%s: %d inputs; at most %d can be recorded", op->name, n_inputs,
+                  NB_NODE_MAX_INPUTS);
+        return NULL;
+    }
+
+    /* One record sized to the op (graph.h): node, input pointers, the
+     * parameter copy, the versions its backward checks, the scope if any. */
     size_t n = (size_t)n_inputs;
-    size_t params_bytes = (op->params_size + 7) & ~(size_t)7;
-    size_t bytes = sizeof(struct nb_node) + n * (sizeof(uint64_t) + sizeof(nb_tensor *)) + params_bytes;
+    size_t params_bytes = nb__node_params_bytes(op);
+    int n_vers = nb__node_num_versions(op, n_inputs);
+    const char *scope = nb_current_scope();
+    size_t bytes = sizeof(struct nb_node) + n * sizeof(nb_tensor *) + params_bytes +
+                   (size_t)n_vers * sizeof(uint64_t) + (scope ? sizeof scope : 0);
     struct nb_node *node = nb__arena_alloc_aligned(out->arena, bytes, 8);
     if (!node)
         return NULL;
     memset(node, 0, sizeof *node);
-    uint64_t *vers = nb__node_input_versions(node);
-    nb_tensor **ins = (nb_tensor **)(void *)(vers + n);
     node->op = op;
     node->n_inputs = n_inputs;
-    node->inputs = ins;
-    for (int k = 0; k < n_inputs; k++) {
-        ins[k] = inputs[k];
-        vers[k] = nb__version(inputs[k]);
-    }
-    node->output = out;
-    node->output_version = nb__version(out);
+    for (int k = 0; k < n_inputs; k++)
+        node->inputs[k] = inputs[k];
     /* Most parameter structs are one double (x + c, x * c on every step of
      * a chain): a fixed-size copy is a move, not a call. */
     if (op->params_size == sizeof(double))
-        memcpy(ins + n, params, sizeof(double));
+        memcpy(node->inputs + n, params, sizeof(double));
     else if (op->params_size)
-        memcpy(ins + n, params, op->params_size);
+        memcpy(node->inputs + n, params, op->params_size);
+    if (n_vers) {
+        uint64_t *vers = nb__node_input_versions(node);
+        int v = 0;
+        if (op->saved & NB_SAVES_ALL_INPUTS)
+            for (; v < n_inputs; v++)
+                vers[v] = nb__version(inputs[v]);
+        if (op->saved & NB_SAVES_OUTPUT)
+            vers[v] = nb__version(out);
+    }
+    node->output = out;
     node->id = nb_next_node_id++;
     const nb_site *site = nb_site_now();
     node->file = site->file;
     node->line = site->line;
-    node->scope = nb_current_scope();
+    if (scope) {
+        node->has_scope = 1;
+        memcpy(nb__node_input_versions(node) + n_vers, &scope, sizeof scope);
+    }
     out->node = node;
     out->requires_grad = true;
     return out;

@@ -18,4 +18,4 @@ const char *nb_set_scope(const char *name)
 
 const char *nb_current_scope(void) { return nb_scope_now; }
 
-const char *nb_node_scope(const nb_node *node) { return node ? node->scope : NULL; }
+const char *nb_node_scope(const nb_node *node) { return node ? nb__node_scope(node) : NULL; }
