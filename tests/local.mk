@@ -43,6 +43,10 @@ tests_test_custom_op_CFLAGS = $(TEST_CFLAGS)
 tests_test_custom_op_LDADD = $(TEST_LDADD)
 tests_test_sites_CFLAGS = $(TEST_CFLAGS)
 tests_test_sites_LDADD = $(TEST_LDADD)
+check_PROGRAMS += tests/test_autograd_graph
+TESTS += tests/test_autograd_graph
+tests_test_autograd_graph_CFLAGS = $(TEST_CFLAGS)
+tests_test_autograd_graph_LDADD = $(TEST_LDADD)
 # Compiled as user code (no NB_BUILDING_LIBRARY), so that the call-site
 # macros of nabla/sites.h record this file's lines in the nodes.
 tests_test_anomaly_CPPFLAGS = -I$(top_srcdir)/include -I$(top_srcdir)/src

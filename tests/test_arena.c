@@ -219,7 +219,9 @@ START_TEST(test_header_zone_wraps_after_capacity)
     long made = 1, wrapped_at = -1;
     int stale_ok = 1;
     nb_arena_reset(step);
-    for (int cycle = 0; cycle < 40 && wrapped_at < 0; cycle++) {
+    /* enough cycles of 1000 scalars to go round the zone, whatever a
+     * scalar's header weighs */
+    for (long cycle = 0; cycle < (long)(cap / 1000) + 2 && wrapped_at < 0; cycle++) {
         for (int i = 0; i < 1000; i++) {
             nb_tensor *t = nb_scalar(NB_F64, i);
             if (!t || nb_tensor_item(t) != i) {

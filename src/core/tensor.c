@@ -105,7 +105,7 @@ nb_tensor *nb__tensor_empty_in(nb_arena *arena, nb_dtype dtype, int ndim, const 
     size_t esize = nb_dtype_size(dtype);
     /* The header comes from the zone whose addresses reset does not reuse,
      * so a stale handle never aliases a newer tensor (arena.c). */
-    nb_tensor *t = nb__arena_alloc_header(arena, sizeof *t);
+    nb_tensor *t = nb__arena_alloc_header(arena, nb__tensor_header_bytes(ndim));
     /* Cache-line alignment for data a kernel streams through; tiny tensors
      * (scalars of a long chain of ops) need only 16 bytes. */
     size_t bytes = (size_t)numel * esize;
@@ -117,8 +117,8 @@ nb_tensor *nb__tensor_empty_in(nb_arena *arena, nb_dtype dtype, int ndim, const 
     }
     memset(t, 0, sizeof *t);
     t->magic = NB_TENSOR_MAGIC;
-    t->dtype = dtype;
-    t->ndim = ndim;
+    t->dtype = (uint8_t)dtype;
+    t->ndim = (int8_t)ndim;
     for (int i = 0; i < ndim; i++)
         t->shape[i] = shape[i];
     t->numel = numel;

@@ -22,10 +22,12 @@ struct nb_node;
 struct nb_tensor {
     uint32_t magic;      /* NB_TENSOR_MAGIC while valid; 0 once the header's page was
                             given back (reset, or free with poison) */
-    nb_dtype dtype;
-    int ndim;
+    /* An nb_dtype and a dimension count (0..NB_MAX_DIMS) in a byte each, so
+     * that with requires_grad they share the magic's eight bytes: every op
+     * of a step makes a header, and each byte of it is a byte to fault in. */
+    uint8_t dtype;
+    int8_t ndim;
     bool requires_grad;
-    int64_t shape[NB_MAX_DIMS];
     int64_t numel;
     void *data;          /* numel elements in `arena`, 64-byte aligned (16 below 64 bytes) */
     nb_arena *arena;
@@ -46,7 +48,17 @@ struct nb_tensor {
      * e.g. "D2"; set by nb_tensor_set_grad_label (src/teach/grad_label.c),
      * copied into `arena`, NULL for none. */
     const char *grad_label;
+    /* The sizes, ndim of them: the header is allocated for its own rank
+     * (nb__tensor_header_bytes), so a scalar of a long chain of ops does not
+     * carry eight.  A header may only lose dimensions in place, never gain. */
+    int64_t shape[];
 };
+
+/* The bytes of a header for a tensor of ndim dimensions. */
+static inline size_t nb__tensor_header_bytes(int ndim)
+{
+    return sizeof(struct nb_tensor) + (size_t)ndim * sizeof(int64_t);
+}
 
 /* Make an uninitialised tensor in `arena` (the current one when NULL).
  * Validates ndim/shape; `op` names the caller in error messages. */
