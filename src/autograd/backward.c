@@ -108,6 +108,7 @@ static inline struct nb_pass_slot *nb_slot_get(nb_bw_ctx *ctx, nb_entry **table,
 typedef struct nb_order {
     struct nb_node *last;
     int64_t len;
+    const struct nb_node *consumed; /* the consumed node nearest the end, or NULL */
 } nb_order;
 
 /* The record of a node's own output, which the sort made. */
@@ -127,6 +128,7 @@ static inline struct nb_pass_slot *nb_out_slot(nb_bw_ctx *ctx, nb_entry *table,
 static int nb_topo_sort(nb_bw_ctx *ctx, nb_entry **table, nb_tensor *const *roots, int n_roots,
                         nb_order *order)
 {
+    order->consumed = NULL;
     for (int r = 0; r < n_roots; r++) {
         nb_tensor *root = roots[r];
         if (!root->node)
@@ -145,6 +147,8 @@ static int nb_topo_sort(nb_bw_ctx *ctx, nb_entry **table, nb_tensor *const *root
             int k = os->next;
             if (k == node->n_inputs) {
                 top = os->link; /* pop, and append to the order */
+                if (node->consumed)
+                    order->consumed = node; /* the last one sorted: the sweep's first */
                 os->link = order->last;
                 order->last = node;
                 order->len++;
@@ -370,21 +374,18 @@ typedef struct nb_run {
 /* nb_backward adds into .grad, so a second pass over a graph would count
  * its gradients twice.  Checked for every node before anything is added, so
  * a refused pass leaves every .grad as it was.  The node met first by the
- * sweep (nearest the loss) is named. */
+ * sweep (nearest the loss) is named; the sort noted it, so this costs no
+ * walk over the graph. */
 static int nb_check_not_consumed(const nb_run *r)
 {
-    for (const struct nb_node *node = r->order.last; node;
-         node = nb_order_prev(r->ctx, r->table, node)) {
-        if (node->consumed) {
-            char site[300];
-            return nb__error(NB_ERR_STATE,
-                             "%s: the graph through '%s'%s was already used by a backward pass; "
-                             "pass NB_RETAIN_GRAPH to the first call to run it again, or record "
-                             "it again",
-                             r->api, node->op->name, nb__node_site(node, site, sizeof site));
-        }
-    }
-    return 0;
+    const struct nb_node *node = r->order.consumed; /* found by the sort */
+    if (!node)
+        return 0;
+    char site[300];
+    return nb__error(NB_ERR_STATE,
+                     "%s: the graph through '%s'%s was already used by a backward pass; pass "
+                     "NB_RETAIN_GRAPH to the first call to run it again, or record it again",
+                     r->api, node->op->name, nb__node_site(node, site, sizeof site));
 }
 
 /* Mark every node of the pass once, when the first .grad is about to change:

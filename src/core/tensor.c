@@ -28,7 +28,11 @@ int64_t nb__shape_numel(int ndim, const int64_t *shape)
             empty = true;
             continue;
         }
-        if (nonzero > NB_SHAPE_MAX_ELEMS / shape[i])
+        /* Both below 2^30 where the bound is 2^60 - 1 (64-bit size_t): the
+         * product is within it and needs no division, which matters as this
+         * runs for every tensor an op makes.  Elsewhere always divide. */
+        const int64_t fast = NB_SHAPE_MAX_ELEMS >= ((int64_t)1 << 60) - 1 ? (int64_t)1 << 30 : 1;
+        if ((nonzero | shape[i]) >= fast && nonzero > NB_SHAPE_MAX_ELEMS / shape[i])
             return -1;
         nonzero *= shape[i];
     }
