@@ -22,9 +22,10 @@
  *    to the wrap bound below.
  *  - The wrap bound: when the cursor reaches the end of the zone it starts
  *    again from the beginning, so a header address is handed out again only
- *    after header_zone_bytes / 160 more tensors were made in that arena (a
- *    header is 160 bytes on 64-bit systems: 6.8 billion tensors for the
- *    default 1 TiB, 419,430 for the 64 MiB floor).  A stale tensor used
+ *    after at least header_zone_bytes / 160 more tensors were made in that
+ *    arena (a header is 96 to 160 bytes on 64-bit systems, by its number of
+ *    dimensions: at least 6.8 billion tensors for the default 1 TiB,
+ *    419,430 for the 64 MiB floor).  A stale tensor used
  *    after that may read the newer tensor made at its address.
  *  - At reset, the zone's pages wholly behind the cursor are given back to
  *    the system in 2 MiB granules; a stale header there reads as zeros and
