@@ -155,7 +155,8 @@ static nb_tensor *nb_gc_record(nb_gc *g, nb_fn fn, int n_inputs, void *ctx)
     nb_tensor *y = nb__vf_call(g->api, fn, g->inputs, n_inputs, ctx, true);
     if (y) {
         g->out_ndim = y->ndim;
-        memcpy(g->out_shape, y->shape, sizeof g->out_shape);
+        /* the header holds ndim sizes, no more */
+        memcpy(g->out_shape, y->shape, sizeof g->out_shape[0] * (size_t)y->ndim);
     }
     return y;
 }
