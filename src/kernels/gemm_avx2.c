@@ -23,6 +23,14 @@ NB__TGT static void ukr_f32(int64_t kc, const float *restrict a,
                             int64_t ldc, float alpha, float beta)
 {
     __m256 c0[MR], c1[MR];
+    /* The tile's rows of C are ldc apart (often 4 KiB: the same cache set),
+     * and are read or written only after the k loop; asking for them now
+     * hides their misses behind the arithmetic. */
+#pragma GCC unroll 6
+    for (int i = 0; i < MR; i++) {
+        _mm_prefetch((const char *)(c + i * ldc), _MM_HINT_T0);
+        _mm_prefetch((const char *)(c + i * ldc + 15), _MM_HINT_T0);
+    }
 #pragma GCC unroll 6
     for (int i = 0; i < MR; i++) {
         c0[i] = _mm256_setzero_ps();
@@ -65,6 +73,11 @@ NB__TGT static void ukr_f64(int64_t kc, const double *restrict a,
                             int64_t ldc, double alpha, double beta)
 {
     __m256d c0[MR], c1[MR];
+#pragma GCC unroll 6
+    for (int i = 0; i < MR; i++) { /* as in ukr_f32 */
+        _mm_prefetch((const char *)(c + i * ldc), _MM_HINT_T0);
+        _mm_prefetch((const char *)(c + i * ldc + 7), _MM_HINT_T0);
+    }
 #pragma GCC unroll 6
     for (int i = 0; i < MR; i++) {
         c0[i] = _mm256_setzero_pd();
