@@ -115,9 +115,84 @@ NB__TGT static void ukr_f64(int64_t kc, const double *restrict a,
     }
 }
 
+/* In-register transpose of 8 rows of 8 floats: r[q] becomes column q. */
+NB__TGT static inline void tr8x8(__m256 r[8])
+{
+    __m256 t[8], u[8];
+    for (int q = 0; q < 8; q += 2) {
+        t[q] = _mm256_unpacklo_ps(r[q], r[q + 1]);     /* 0 0' 1 1' | 4 ... */
+        t[q + 1] = _mm256_unpackhi_ps(r[q], r[q + 1]); /* 2 2' 3 3' | 6 ... */
+    }
+    for (int q = 0; q < 8; q += 4) {
+        u[q] = _mm256_shuffle_ps(t[q], t[q + 2], 0x44);
+        u[q + 1] = _mm256_shuffle_ps(t[q], t[q + 2], 0xEE);
+        u[q + 2] = _mm256_shuffle_ps(t[q + 1], t[q + 3], 0x44);
+        u[q + 3] = _mm256_shuffle_ps(t[q + 1], t[q + 3], 0xEE);
+    }
+    for (int q = 0; q < 4; q++) {
+        r[q] = _mm256_permute2f128_ps(u[q], u[q + 4], 0x20);
+        r[q + 4] = _mm256_permute2f128_ps(u[q], u[q + 4], 0x31);
+    }
+}
+
+/* Rows q < rows of src (stride ld) from column p0, 8 values each; zero
+ * vectors for the others, which become the zero padding of the sliver. */
+NB__TGT static inline void load_rows8(const float *src, int64_t ld,
+                                      int64_t rows, int64_t p0, __m256 r[8])
+{
+    for (int q = 0; q < 8; q++)
+        r[q] = q < rows ? _mm256_loadu_ps(src + q * ld + p0)
+                        : _mm256_setzero_ps();
+}
+
+/* The transposing packers copy 8 x 8 blocks through registers: the plain
+ * loop reads 16 (or 6) streams one float at a time, and for a product with
+ * B transposed and few rows of C (dX = dY W^T of a minibatch) that cost as
+ * much as the arithmetic.  The last kc % 8 columns go one by one. */
+
+/* B^T sliver (see nb__gemm_pack_bt_f32): dst[p*16 + j] = src[j*ld + p]. */
+NB__TGT static void pack_bt_f32(const float *src, int64_t ld, int64_t cols,
+                                int64_t kc, float *dst)
+{
+    int64_t p0 = 0;
+    for (; p0 + 8 <= kc; p0 += 8) {
+        for (int h = 0; h < 2; h++) {
+            __m256 r[8];
+            load_rows8(src + h * 8 * ld, ld, cols - h * 8, p0, r);
+            tr8x8(r);
+            for (int q = 0; q < 8; q++)
+                _mm256_storeu_ps(dst + (p0 + q) * 16 + h * 8, r[q]);
+        }
+    }
+    for (; p0 < kc; p0++)
+        for (int64_t j = 0; j < 16; j++)
+            dst[p0 * 16 + j] = j < cols ? src[j * ld + p0] : 0.0f;
+}
+
+/* A sliver of MR rows, A not transposed: dst[p*MR + i] = src[i*ld + p]. */
+NB__TGT static void pack_a_f32(const float *src, int64_t ld, int64_t rows,
+                               int64_t kc, float *dst)
+{
+    int64_t p0 = 0;
+    for (; p0 + 8 <= kc; p0 += 8) {
+        __m256 r[8];
+        load_rows8(src, ld, rows < MR ? rows : MR, p0, r);
+        tr8x8(r);
+        for (int q = 0; q < 8; q++) {
+            /* 6 of the 8 lanes: four, then two. */
+            float *d = dst + (p0 + q) * MR;
+            _mm_storeu_ps(d, _mm256_castps256_ps128(r[q]));
+            _mm_storel_pi((__m64 *)(d + 4), _mm256_extractf128_ps(r[q], 1));
+        }
+    }
+    for (; p0 < kc; p0++)
+        for (int64_t i = 0; i < MR; i++)
+            dst[p0 * MR + i] = i < rows ? src[i * ld + p0] : 0.0f;
+}
+
 /* B sliver kc x nr: 16 KiB (f32) / 16 KiB (f64) in L1; A block in L2. */
 static const nb__gemm_kernel_f32 k_f32 = {MR, 16, 264, 256, 4096, ukr_f32,
-                                         NULL, NULL};
+                                         pack_bt_f32, pack_a_f32};
 static const nb__gemm_kernel_f64 k_f64 = {MR, 8, 132, 256, 2048, ukr_f64,
                                          NULL, NULL};
 
