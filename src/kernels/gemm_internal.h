@@ -97,6 +97,14 @@ NB__GEMM_SMALL_DECL(avx512, float, f32)
 NB__GEMM_SMALL_DECL(avx512, double, f64)
 #undef NB__GEMM_SMALL_DECL
 
+/* AVX2 f32 paths for narrow C read in place (gemm_narrow_avx2.c), tried
+ * by the AVX2 small-shape path before its generic narrow tiles; same
+ * arguments and return value as the small-shape paths. */
+int nb__gemm_narrow_avx2_f32(bool ta, bool tb, int64_t m, int64_t n,
+                             int64_t k, float alpha, const float *a,
+                             int64_t lda, const float *b, int64_t ldb,
+                             float beta, float *c, int64_t ldc);
+
 /* CBLAS backend (gemm_blas.c); returns -2 when not built in. */
 int nb__gemm_blas_f32(bool ta, bool tb, int64_t m, int64_t n, int64_t k,
                       float alpha, const float *a, int64_t lda,
