@@ -159,6 +159,106 @@ NB__TGT static void col_tiles(int64_t m, int64_t n, int64_t k,
     }
 }
 
+NB__TGT static NB__INL float hsum8(__m256 v)
+{
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_add_ss(s, _mm_shuffle_ps(s, s, 1));
+    return _mm_cvtss_f32(s);
+}
+
+/* Dot tiles: C(i, j) for R rows and J columns as dot products along k of
+ * A's rows (contiguous, A not transposed) with the columns of B packed
+ * contiguous in bt (row j of bt at bt + j*ldt), kc of them. */
+NB__TGT static NB__INL void dot_tile(int R, int J, int64_t kc,
+                                     const float *a, int64_t lda,
+                                     const float *bt, int64_t ldt,
+                                     float alpha, float beta, bool first,
+                                     float *c, int64_t ldc)
+{
+    __m256 acc[4][4];
+#pragma GCC unroll 4
+    for (int i = 0; i < R; i++)
+#pragma GCC unroll 4
+        for (int j = 0; j < J; j++)
+            acc[i][j] = _mm256_setzero_ps();
+    int64_t p = 0;
+    for (; p + 8 <= kc; p += 8) {
+        __m256 bv[4];
+#pragma GCC unroll 4
+        for (int j = 0; j < J; j++)
+            bv[j] = _mm256_loadu_ps(bt + j * ldt + p);
+#pragma GCC unroll 4
+        for (int i = 0; i < R; i++) {
+            __m256 av = _mm256_loadu_ps(a + i * lda + p);
+#pragma GCC unroll 4
+            for (int j = 0; j < J; j++)
+                acc[i][j] = _mm256_fmadd_ps(av, bv[j], acc[i][j]);
+        }
+    }
+    if (p < kc) {
+        const __m256i mk = lane_mask(kc - p);
+        __m256 bv[4];
+#pragma GCC unroll 4
+        for (int j = 0; j < J; j++)
+            bv[j] = _mm256_maskload_ps(bt + j * ldt + p, mk);
+#pragma GCC unroll 4
+        for (int i = 0; i < R; i++) {
+            __m256 av = _mm256_maskload_ps(a + i * lda + p, mk);
+#pragma GCC unroll 4
+            for (int j = 0; j < J; j++)
+                acc[i][j] = _mm256_fmadd_ps(av, bv[j], acc[i][j]);
+        }
+    }
+#pragma GCC unroll 4
+    for (int i = 0; i < R; i++)
+#pragma GCC unroll 4
+        for (int j = 0; j < J; j++) {
+            float *y = c + i * ldc + j;
+            float v = alpha * hsum8(acc[i][j]);
+            *y = !first ? *y + v : beta == 0.0f ? v : v + beta * *y;
+        }
+}
+
+/* Columns [n0, n) of C (at most 4) for A and B not transposed, by dot
+ * tiles of 4 rows (3 for 4 columns: 12 accumulators), k in chunks whose
+ * packed B columns stay in L1. */
+#define KD 512
+NB__TGT static void dot_cols(int64_t m, int64_t n0, int64_t n, int64_t k,
+                             const float *a, int64_t lda, const float *b,
+                             int64_t ldb, float alpha, float beta, float *c,
+                             int64_t ldc)
+{
+    const int J = (int)(n - n0);
+    const int64_t mr = J == 4 ? 3 : 4;
+    float bt[4 * KD] __attribute__((aligned(32)));
+    for (int64_t pc = 0; pc < k; pc += KD) {
+        int64_t kc = k - pc < KD ? k - pc : KD;
+        for (int64_t p = 0; p < kc; p++)
+            for (int j = 0; j < J; j++)
+                bt[j * KD + p] = b[(pc + p) * ldb + n0 + j];
+        for (int64_t i0 = 0; i0 < m; i0 += mr) {
+            int64_t rows = m - i0 < mr ? m - i0 : mr;
+            const float *ai = a + i0 * lda + pc;
+            float *ci = c + i0 * ldc + n0;
+            switch (rows * 8 + J) {
+#define NB__DOT(R, JJ)                                                         \
+    case R * 8 + JJ:                                                           \
+        dot_tile(R, JJ, kc, ai, lda, bt, KD, alpha, beta, pc == 0, ci, ldc);   \
+        break;
+                NB__DOT(1, 1) NB__DOT(2, 1) NB__DOT(3, 1) NB__DOT(4, 1)
+                NB__DOT(1, 2) NB__DOT(2, 2) NB__DOT(3, 2) NB__DOT(4, 2)
+                NB__DOT(1, 3) NB__DOT(2, 3) NB__DOT(3, 3) NB__DOT(4, 3)
+                NB__DOT(1, 4) NB__DOT(2, 4) NB__DOT(3, 4)
+#undef NB__DOT
+            default:
+                break;
+            }
+        }
+    }
+}
+#undef KD
+
 /* Row tiles: R rows of C from `a` (A(i, p) = a[i*lda + p]) times B read
  * in place (B(p, j) = b[p*ldb + j]), NV vectors per row, the last one
  * masked by mlast.  R and NV are constants after inlining. */
@@ -248,6 +348,13 @@ int nb__gemm_narrow_avx2_f32(bool ta, bool tb, int64_t m, int64_t n,
         /* B(p, j): b[p*ldb + j], or b[j*ldb + p] when transposed. */
         col_tiles(m, n, k, a, lda, b, tb ? 1 : ldb, tb ? ldb : 1, alpha,
                   beta, c, ldc);
+        return 1;
+    }
+    if (!ta && !tb && n > 8 && n <= 12) {
+        /* Eight columns as full row tiles, the other 1-4 as dot products:
+         * 16 lanes per row for 10 columns would waste 6 of them. */
+        row_tiles(m, 8, k, a, lda, b, ldb, alpha, beta, c, ldc);
+        dot_cols(m, 8, n, k, a, lda, b, ldb, alpha, beta, c, ldc);
         return 1;
     }
     if (!ta && !tb && n >= 2 && n <= 16) {
