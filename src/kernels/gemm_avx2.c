@@ -190,11 +190,71 @@ NB__TGT static void pack_a_f32(const float *src, int64_t ld, int64_t rows,
             dst[p0 * MR + i] = i < rows ? src[i * ld + p0] : 0.0f;
 }
 
+/* Lanes [0, count) set (count may exceed 8 or be negative). */
+NB__TGT static inline __m256i lane_mask(int64_t count)
+{
+    const __m256i idx = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    int32_t n = count > 8 ? 8 : count < 0 ? 0 : (int32_t)count;
+    return _mm256_cmpgt_epi32(_mm256_set1_epi32(n), idx);
+}
+
+/* ukr_f32 for R rows, storing columns < cols through masks (neither read
+ * nor written beyond them).  R is a constant after inlining. */
+NB__TGT static inline __attribute__((always_inline)) void
+edge_rows_f32(int R, int64_t kc, const float *restrict a,
+              const float *restrict b, float *restrict c, int64_t ldc,
+              float alpha, float beta, int64_t cols)
+{
+    __m256 c0[MR], c1[MR];
+#pragma GCC unroll 6
+    for (int i = 0; i < R; i++)
+        c0[i] = c1[i] = _mm256_setzero_ps();
+    for (int64_t p = 0; p < kc; p++) {
+        __m256 b0 = _mm256_loadu_ps(b);
+        __m256 b1 = _mm256_loadu_ps(b + 8);
+#pragma GCC unroll 6
+        for (int i = 0; i < R; i++) {
+            __m256 ai = _mm256_broadcast_ss(a + i);
+            c0[i] = _mm256_fmadd_ps(ai, b0, c0[i]);
+            c1[i] = _mm256_fmadd_ps(ai, b1, c1[i]);
+        }
+        a += MR;
+        b += 16;
+    }
+    const __m256i m0 = lane_mask(cols), m1 = lane_mask(cols - 8);
+    const __m256 va = _mm256_set1_ps(alpha), vb = _mm256_set1_ps(beta);
+#pragma GCC unroll 6
+    for (int i = 0; i < R; i++) {
+        float *r = c + i * ldc;
+        __m256 o0 = _mm256_mul_ps(va, c0[i]), o1 = _mm256_mul_ps(va, c1[i]);
+        if (beta != 0.0f) {
+            o0 = _mm256_fmadd_ps(vb, _mm256_maskload_ps(r, m0), o0);
+            o1 = _mm256_fmadd_ps(vb, _mm256_maskload_ps(r + 8, m1), o1);
+        }
+        _mm256_maskstore_ps(r, m0, o0);
+        _mm256_maskstore_ps(r + 8, m1, o1);
+    }
+}
+
+NB__TGT static void edge_f32(int64_t kc, const float *a, const float *b,
+                             float *c, int64_t ldc, float alpha, float beta,
+                             int64_t rows, int64_t cols)
+{
+    switch (rows) {
+    case 1: edge_rows_f32(1, kc, a, b, c, ldc, alpha, beta, cols); break;
+    case 2: edge_rows_f32(2, kc, a, b, c, ldc, alpha, beta, cols); break;
+    case 3: edge_rows_f32(3, kc, a, b, c, ldc, alpha, beta, cols); break;
+    case 4: edge_rows_f32(4, kc, a, b, c, ldc, alpha, beta, cols); break;
+    case 5: edge_rows_f32(5, kc, a, b, c, ldc, alpha, beta, cols); break;
+    default: edge_rows_f32(MR, kc, a, b, c, ldc, alpha, beta, cols); break;
+    }
+}
+
 /* B sliver kc x nr: 16 KiB (f32) / 16 KiB (f64) in L1; A block in L2. */
 static const nb__gemm_kernel_f32 k_f32 = {MR, 16, 264, 256, 4096, ukr_f32,
-                                         pack_bt_f32, pack_a_f32};
+                                         pack_bt_f32, pack_a_f32, edge_f32};
 static const nb__gemm_kernel_f64 k_f64 = {MR, 8, 132, 256, 2048, ukr_f64,
-                                         NULL, NULL};
+                                         NULL, NULL, NULL};
 
 const nb__gemm_kernel_f32 *nb__gemm_avx2_f32(void) { return &k_f32; }
 const nb__gemm_kernel_f64 *nb__gemm_avx2_f64(void) { return &k_f64; }

@@ -187,6 +187,10 @@ static void FN(serial_)(const KERN *kd, bool ta, bool tb, int64_t m,
                             kd->ukr(kc, as, bs, cc, ldc, alpha, bet);
                             continue;
                         }
+                        if (kd->edge) {
+                            kd->edge(kc, as, bs, cc, ldc, alpha, bet, rows, cols);
+                            continue;
+                        }
                         kd->ukr(kc, as, bs, tmp, nr, (T)1, (T)0);
                         for (int64_t i = 0; i < rows; i++) {
                             T *crow = cc + i * ldc;
