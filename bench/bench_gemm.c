@@ -7,9 +7,19 @@
  * W1's GEMM-only limit: the samples/s a training step could reach if it
  * did nothing but its five matrix products at the measured speeds.
  *
- * Usage: bench_gemm [--w1] [--reps N] [seconds_per_sample [max_threads]]
+ * Usage: bench_gemm [--w1] [--reps N] [--cpu] [--only SHAPE] [--no-portable]
+ *                   [seconds_per_sample [max_threads]]
  *   --w1: the W1 products only, one thread (for bench/compare.sh)
  *   --reps: samples per implementation and shape, default 5
+ *   --cpu: time by the calling thread's CPU clock instead of the wall
+ *     clock, so that time the scheduler gives to other programs of a
+ *     shared machine is not counted (meaningful for one thread only:
+ *     with more, the other threads' work is not seen)
+ *   --only SHAPE: the shapes whose name starts with SHAPE ("W1 fwd2",
+ *     "W2"), as often as it is given
+ *   --no-portable: skip the plain C kernels (the slowest part of a run)
+ *   --own NAME: the kernel of ours ("avx2", "avx512", "portable") that the
+ *     ratio column and the W1 limit compare with BLAS; default AUTO's
  *   seconds_per_sample: default 0.05
  *   max_threads: 1 measures one thread only; default all threads */
 #define _POSIX_C_SOURCE 200809L /* clock_gettime */
@@ -72,10 +82,14 @@ static const nb_gemm_impl impls[] = {NB_GEMM_PORTABLE, NB_GEMM_AVX2,
 #define N_IMPLS (sizeof impls / sizeof impls[0])
 #define MAX_REPS 64
 
+/* The clock of the samples: wall time, or with --cpu the CPU time of the
+ * calling thread (clock_gettime's per-thread clock). */
+static clockid_t clock_id = CLOCK_MONOTONIC;
+
 static double now(void)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(clock_id, &ts);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
@@ -137,10 +151,27 @@ static double max_of(const double *v, int n)
     return m;
 }
 
+#define MAX_ONLY 16
+
+/* Whether shape s is selected by the --only prefixes (all are without). */
+static bool selected(const shape *s, const char *const *only, int n_only)
+{
+    if (n_only == 0)
+        return true;
+    for (int i = 0; i < n_only; i++)
+        if (strncmp(s->name, only[i], strlen(only[i])) == 0)
+            return true;
+    return false;
+}
+
 int main(int argc, char **argv)
 {
-    /* [--w1] [--reps N] [seconds_per_sample [max_threads]] */
-    bool w1_only = false;
+    /* [--w1] [--reps N] [--cpu] [--only SHAPE] [--no-portable]
+     * [seconds_per_sample [max_threads]] */
+    bool w1_only = false, portable = true;
+    const char *only[MAX_ONLY];
+    int n_only = 0;
+    const char *own_name = NULL;
     int reps = 5, pos = 0;
     double min_s = 0.05;
     int max_nt = 1;
@@ -153,6 +184,18 @@ int main(int argc, char **argv)
             w1_only = true;
         } else if (strcmp(argv[i], "--reps") == 0 && i + 1 < argc) {
             reps = atoi(argv[++i]);
+        } else if (strcmp(argv[i], "--cpu") == 0) {
+            clock_id = CLOCK_THREAD_CPUTIME_ID;
+        } else if (strcmp(argv[i], "--own") == 0 && i + 1 < argc) {
+            own_name = argv[++i];
+        } else if (strcmp(argv[i], "--no-portable") == 0) {
+            portable = false;
+        } else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc) {
+            if (n_only == MAX_ONLY) {
+                fprintf(stderr, "bench_gemm: at most %d --only\n", MAX_ONLY);
+                return EXIT_FAILURE;
+            }
+            only[n_only++] = argv[++i];
         } else if (pos == 0) {
             min_s = atof(argv[i]);
             pos++;
@@ -167,28 +210,45 @@ int main(int argc, char **argv)
     }
     if (want_nt >= 1 && want_nt < max_nt)
         max_nt = want_nt;
+    /* The calling thread's clock does not see the work of other threads. */
+    if (clock_id != CLOCK_MONOTONIC)
+        max_nt = 1;
     int thread_counts[2] = {1, max_nt};
     int n_counts = max_nt > 1 && !w1_only ? 2 : 1;
     /* Our own best kernel here (what NB_GEMM_AUTO runs). */
     size_t own = nb_gemm_impl_available(NB_GEMM_AVX512) ? 2
                  : nb_gemm_impl_available(NB_GEMM_AVX2) ? 1
                                                         : 0;
+    if (own_name) {
+        size_t i = 0;
+        while (i < 3 && strcmp(nb_gemm_impl_name(impls[i]), own_name) != 0)
+            i++;
+        if (i == 3 || !nb_gemm_impl_available(impls[i])) {
+            fprintf(stderr, "bench_gemm: --own %s: no such kernel here\n", own_name);
+            return EXIT_FAILURE;
+        }
+        own = i;
+    }
     bool blas = nb_gemm_impl_available(NB_GEMM_BLAS);
 
     printf("f32 GEMM, GFLOP/s: median of %d alternating samples of >= %.2f s "
-           "each; AUTO = %s\n",
-           reps, min_s, nb_gemm_impl_name(impls[own]));
+           "(%s time) each; AUTO = %s\n",
+           reps, min_s, clock_id == CLOCK_MONOTONIC ? "wall" : "thread CPU",
+           nb_gemm_impl_name(nb_gemm_impl_available(NB_GEMM_AVX512) ? NB_GEMM_AVX512
+                             : nb_gemm_impl_available(NB_GEMM_AVX2) ? NB_GEMM_AVX2
+                                                                    : NB_GEMM_PORTABLE));
     for (int tc = 0; tc < n_counts; tc++) {
         int nt = thread_counts[tc];
         set_threads(nt);
         double w1_s[2] = {0, 0}; /* seconds per W1 step: own, BLAS */
+        int w1_done = 0;          /* W1 products measured (5 for a limit) */
         printf("\nthreads: %d\n%-14s %5s %5s %5s", nt, "shape", "m", "n", "k");
         for (size_t i = 0; i < N_IMPLS; i++)
             printf(" %9s", nb_gemm_impl_name(impls[i]));
         printf("  %s/blas median [min-max]\n", nb_gemm_impl_name(impls[own]));
         for (size_t si = 0; si < N_SHAPES; si++) {
             const shape *s = &shapes[si];
-            if (w1_only && !s->w1)
+            if ((w1_only && !s->w1) || !selected(s, only, n_only))
                 continue;
             size_t na = (size_t)(s->m * s->k), nbn = (size_t)(s->k * s->n);
             size_t nc = (size_t)(s->m * s->n);
@@ -210,7 +270,8 @@ int main(int argc, char **argv)
             for (size_t i = 0; i < N_IMPLS; i++)
                 /* the plain C kernels only once, on one thread: a reference */
                 on[i] = nb_gemm_impl_available(impls[i]) &&
-                        (impls[i] != NB_GEMM_PORTABLE || (nt == 1 && !w1_only));
+                        (impls[i] != NB_GEMM_PORTABLE ||
+                         (portable && nt == 1 && !w1_only));
             for (int r = 0; r < reps; r++) {
                 /* alternate the order so drifts of the machine's load hit
                  * every implementation alike */
@@ -233,6 +294,7 @@ int main(int argc, char **argv)
                        min_of(ratio, reps), max_of(ratio, reps));
             printf("\n");
             if (s->w1) {
+                w1_done++;
                 double flop = 2.0 * (double)s->m * (double)s->n * (double)s->k;
                 w1_s[0] += med[own] > 0 ? flop / (med[own] * 1e9) : 0;
                 w1_s[1] += med[3] > 0 ? flop / (med[3] * 1e9) : 0;
@@ -244,6 +306,8 @@ int main(int argc, char **argv)
         }
         /* A W1 step (minibatch 64) can go no faster than its five matrix
          * products at these speeds. */
+        if (w1_done < 5)
+            continue;
         printf("w1_gemm_limit threads=%d %s_samples_per_s=%.0f", nt,
                nb_gemm_impl_name(impls[own]), w1_s[0] > 0 ? 64.0 / w1_s[0] : 0);
         if (blas)

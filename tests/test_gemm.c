@@ -210,6 +210,40 @@ START_TEST(test_small_shapes)
 }
 END_TEST
 
+/* Every narrow width n = 1..17 (the in-place AVX2 paths take A
+ * transposed with 8 <= n <= 12 and A, B not transposed with n <= 16; the
+ * others go to the generic narrow tiles or the packed driver), odd m
+ * (ragged last tiles of 8 and of 6 rows, and m < 8) and odd k (one past a
+ * 256-deep chunk in the last pair), rows stored with 3 spare elements. */
+static const int64_t narrow_mk[][2] = {{7, 5}, {29, 67}, {13, 257}};
+
+START_TEST(test_narrow_n)
+{
+    int64_t n = _i + 1;
+    static const double alphas[] = {1, -0.75}, betas[] = {0, 1.5};
+    for (size_t s = 0; s < sizeof narrow_mk / sizeof narrow_mk[0]; s++)
+        for (int ab = 0; ab < 2; ab++) {
+            gemm_case g = {.m = narrow_mk[s][0], .n = n, .k = narrow_mk[s][1],
+                           .alpha = alphas[ab], .beta = betas[ab], .pad = 3,
+                           .nan_c = betas[ab] == 0};
+            run_transposes(g);
+        }
+}
+END_TEST
+
+/* Odd sizes just past the AVX2 blocks (m > mc = 264 and k > kc = 256 cut
+ * into nearly equal blocks), with n and k not multiples of 8 (the register
+ * transposes of the packers and their tails) and padded rows. */
+START_TEST(test_odd_blocks)
+{
+    gemm_case g = {.m = 271, .n = 35, .k = 275, .alpha = 0.5, .beta = -1.25,
+                   .pad = 5};
+    run_transposes(g);
+    g.m = 5, g.n = 17, g.k = 9, g.beta = 0, g.nan_c = true;
+    run_transposes(g);
+}
+END_TEST
+
 START_TEST(test_alpha_beta)
 {
     static const double alphas[] = {1, -0.5, 2.5}, betas[] = {0, 1, -1.5};
@@ -461,6 +495,8 @@ static Suite *gemm_suite(void)
                         (int)(sizeof shapes / sizeof shapes[0]));
     tcase_add_loop_test(tc, test_small_shapes, 0,
                         (int)(sizeof small_shapes / sizeof small_shapes[0]));
+    tcase_add_loop_test(tc, test_narrow_n, 0, 17);
+    tcase_add_test(tc, test_odd_blocks);
     tcase_add_test(tc, test_alpha_beta);
     tcase_add_test(tc, test_ld_padding);
     tcase_add_test(tc, test_beta0_nan);

@@ -20,7 +20,7 @@ static bool cpu_has(nb_gemm_impl impl)
         return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
     case NB_GEMM_AVX512:
         return __builtin_cpu_supports("avx512f") &&
-               __builtin_cpu_supports("fma");
+               __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
     default:
         return false;
     }

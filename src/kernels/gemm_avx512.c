@@ -193,9 +193,9 @@ NB__TGT static void pack_a_f32(const float *src, int64_t ld, int64_t rows,
  * a 1024-wide layer (docs/kernels.md).  f64: kc * nr values of a B sliver
  * (32 KiB) stay in L1 across the A slivers of a block. */
 static const nb__gemm_kernel_f32 k_f32 = {MR, 32, 480, 512, 4096, ukr_f32,
-                                         pack_bt_f32, pack_a_f32};
+                                         pack_bt_f32, pack_a_f32, NULL};
 static const nb__gemm_kernel_f64 k_f64 = {MR, 16, 240, 256, 2048, ukr_f64,
-                                         NULL, NULL};
+                                         NULL, NULL, NULL};
 
 const nb__gemm_kernel_f32 *nb__gemm_avx512_f32(void) { return &k_f32; }
 const nb__gemm_kernel_f64 *nb__gemm_avx512_f64(void) { return &k_f64; }

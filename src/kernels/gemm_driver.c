@@ -35,6 +35,17 @@ static int64_t nb__round_up(int64_t x, int64_t to)
     return (x + to - 1) / to * to;
 }
 
+/* The size of ceil(x / most) blocks of nearly equal size that cover x,
+ * rounded up to a multiple of `to` and at most `most` (a multiple of to). */
+static int64_t nb__even_block(int64_t x, int64_t most, int64_t to)
+{
+    if (x <= most)
+        return x;
+    int64_t blocks = (x + most - 1) / most;
+    int64_t size = nb__round_up((x + blocks - 1) / blocks, to);
+    return size < most ? size : most;
+}
+
 static void *nb__align_ptr(void *p)
 {
     uintptr_t u = (uintptr_t)p;

@@ -159,16 +159,21 @@ static void FN(serial_)(const KERN *kd, bool ta, bool tb, int64_t m,
     /* Edge tiles go through this buffer, so micro-kernels stay full-size. */
     T tmp[NB__MAX_TILE] __attribute__((aligned(NB__ALIGN)));
 
+    /* Blocks of k and of m of (nearly) equal size, never larger than the
+     * kernel's: k = 784 in blocks of 256 would end with one of 16, whose
+     * pass over C costs as much as a full block's and computes little. */
+    const int64_t kb = nb__even_block(k, kd->kc, 1);
+    const int64_t mb = nb__even_block(m, kd->mc, mr);
     for (int64_t jc = 0; jc < n; jc += kd->nc) {
         int64_t nc = n - jc < kd->nc ? n - jc : kd->nc;
-        for (int64_t pc = 0; pc < k; pc += kd->kc) {
-            int64_t kc = k - pc < kd->kc ? k - pc : kd->kc;
+        for (int64_t pc = 0; pc < k; pc += kb) {
+            int64_t kc = k - pc < kb ? k - pc : kb;
             /* Later k-blocks accumulate onto what the first one wrote. */
             T bet = pc == 0 ? beta : (T)1;
             FN(pack_b_)(kd, tb, tb ? b + jc * ldb + pc : b + pc * ldb + jc,
                         ldb, kc, nc, bp);
-            for (int64_t ic = 0; ic < m; ic += kd->mc) {
-                int64_t mc = m - ic < kd->mc ? m - ic : kd->mc;
+            for (int64_t ic = 0; ic < m; ic += mb) {
+                int64_t mc = m - ic < mb ? m - ic : mb;
                 FN(pack_a_)(kd, ta, ta ? a + pc * lda + ic : a + ic * lda + pc,
                             lda, mc, kc, ap);
                 for (int64_t jr = 0; jr < nc; jr += nr) {
@@ -180,6 +185,10 @@ static void FN(serial_)(const KERN *kd, bool ta, bool tb, int64_t m,
                         T *cc = c + (ic + ir) * ldc + jc + jr;
                         if (rows == mr && cols == nr) {
                             kd->ukr(kc, as, bs, cc, ldc, alpha, bet);
+                            continue;
+                        }
+                        if (kd->edge) {
+                            kd->edge(kc, as, bs, cc, ldc, alpha, bet, rows, cols);
                             continue;
                         }
                         kd->ukr(kc, as, bs, tmp, nr, (T)1, (T)0);

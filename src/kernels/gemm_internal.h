@@ -33,6 +33,18 @@ typedef void (*nb__gemm_ukr_f64)(int64_t kc, const double *a,
 typedef void (*nb__gemm_pack_bt_f32)(const float *src, int64_t ld,
                                      int64_t cols, int64_t kc, float *dst);
 
+/* Optional micro-kernel for an edge tile: the same product as the
+ * micro-kernel's, written only to rows < rows and columns < cols of C
+ * (rows <= mr, cols <= nr), so that edge tiles need no detour through a
+ * full-size buffer. */
+typedef void (*nb__gemm_edge_f32)(int64_t kc, const float *a, const float *b,
+                                  float *c, int64_t ldc, float alpha,
+                                  float beta, int64_t rows, int64_t cols);
+typedef void (*nb__gemm_edge_f64)(int64_t kc, const double *a,
+                                  const double *b, double *c, int64_t ldc,
+                                  double alpha, double beta, int64_t rows,
+                                  int64_t cols);
+
 typedef struct {
     int mr, nr;
     int64_t mc, kc, nc;
@@ -41,6 +53,7 @@ typedef struct {
     /* Same operation for an A sliver (width mr) when A is not transposed:
      * element (p, i) is src[i*ld + p].  NULL: the generic packer. */
     nb__gemm_pack_bt_f32 pack_a;
+    nb__gemm_edge_f32 edge; /* NULL: ukr into a buffer, then copied */
 } nb__gemm_kernel_f32;
 
 typedef void (*nb__gemm_pack_bt_f64)(const double *src, int64_t ld,
@@ -52,6 +65,7 @@ typedef struct {
     nb__gemm_ukr_f64 ukr;
     nb__gemm_pack_bt_f64 pack_bt; /* NULL: the generic packer */
     nb__gemm_pack_bt_f64 pack_a;  /* as for f32; NULL: the generic packer */
+    nb__gemm_edge_f64 edge;       /* as for f32; NULL: through a buffer */
 } nb__gemm_kernel_f64;
 
 /* Kernel tables; NULL when the build has no such kernel (the caller still
@@ -96,6 +110,14 @@ NB__GEMM_SMALL_DECL(avx2, double, f64)
 NB__GEMM_SMALL_DECL(avx512, float, f32)
 NB__GEMM_SMALL_DECL(avx512, double, f64)
 #undef NB__GEMM_SMALL_DECL
+
+/* AVX2 f32 paths for narrow C read in place (gemm_narrow_avx2.c), tried
+ * by the AVX2 small-shape path before its generic narrow tiles; same
+ * arguments and return value as the small-shape paths. */
+int nb__gemm_narrow_avx2_f32(bool ta, bool tb, int64_t m, int64_t n,
+                             int64_t k, float alpha, const float *a,
+                             int64_t lda, const float *b, int64_t ldb,
+                             float beta, float *c, int64_t ldc);
 
 /* CBLAS backend (gemm_blas.c); returns -2 when not built in. */
 int nb__gemm_blas_f32(bool ta, bool tb, int64_t m, int64_t n, int64_t k,

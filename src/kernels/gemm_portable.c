@@ -18,8 +18,8 @@
 #define NB_TMPL "kernels/gemm_portable_tmpl.h"
 #include "kernels/instantiate.h"
 
-static const nb__gemm_kernel_f32 k_f32 = {MR, NR_f32, 256, 256, 4096, ukr_f32, NULL, NULL};
-static const nb__gemm_kernel_f64 k_f64 = {MR, NR_f64, 128, 256, 2048, ukr_f64, NULL, NULL};
+static const nb__gemm_kernel_f32 k_f32 = {MR, NR_f32, 256, 256, 4096, ukr_f32, NULL, NULL, NULL};
+static const nb__gemm_kernel_f64 k_f64 = {MR, NR_f64, 128, 256, 2048, ukr_f64, NULL, NULL, NULL};
 
 const nb__gemm_kernel_f32 *nb__gemm_portable_f32(void) { return &k_f32; }
 const nb__gemm_kernel_f64 *nb__gemm_portable_f64(void) { return &k_f64; }

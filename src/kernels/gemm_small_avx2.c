@@ -61,6 +61,11 @@ NB__STGT static inline double hsum4(__m256d v)
 #define MR2_f64 6
 #define NARROW_f64 8
 
+/* f32 narrow products read in place (gemm_narrow_avx2.c); none for f64. */
+#define NB__SMALL_FIRST 1
+#define NB__SMALL_FIRST_f32 nb__gemm_narrow_avx2_f32
+#define NB__SMALL_FIRST_f64(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) 0
+
 #define NB_TMPL "kernels/gemm_small_tmpl.h"
 #include "kernels/instantiate.h"
 

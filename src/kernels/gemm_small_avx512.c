@@ -45,6 +45,14 @@
 #define MR2_f64 12
 #define NARROW_f64 16
 
+/* f32 narrow products first go to the AVX2 paths that read the operands in
+ * place (gemm_narrow_avx2.c): for n around 10 they beat 16-lane tiles,
+ * which waste most of their lanes (W1's 64x10x256 product: 64 against 41
+ * GFLOP/s).  gemm.c picks AVX-512 only where AVX2 is there too. */
+#define NB__SMALL_FIRST 1
+#define NB__SMALL_FIRST_f32 nb__gemm_narrow_avx2_f32
+#define NB__SMALL_FIRST_f64(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) 0
+
 #define NB_TMPL "kernels/gemm_small_tmpl.h"
 #include "kernels/instantiate.h"
 

@@ -6,7 +6,9 @@
  * VSET1_, VLOADU_, VSTOREU_, VFMA_ (a * b + c), VMUL_, VHSUM_ (sum of the
  * lanes), the row counts MR1_/MR2_ of the narrow tiles (one and two vectors
  * per row), NARROW_ (widest n the narrow tiles take, 0 for none), plus
- * NB__STGT (target attribute) and SN(x) (x's name for this ISA and type).
+ * NB__STGT (target attribute) and SN(x) (x's name for this ISA and type),
+ * and optionally NB__SMALL_FIRST with, per suffix, NB__SMALL_FIRST_: a
+ * function with the arguments of these paths tried before the narrow one.
  * Not a public header: no include guard on purpose.
  *
  * Three cases, each without packing the whole of either operand:
@@ -313,6 +315,12 @@ int SN(nb__gemm_small_)(bool ta, bool tb, int64_t m, int64_t n, int64_t k,
                    ldc);
         return 1;
     }
+#ifdef NB__SMALL_FIRST
+    /* The including file's own paths for some shapes of some types. */
+    if (FN(NB__SMALL_FIRST_)(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c,
+                             ldc))
+        return 1;
+#endif
 #if NB__SMALL_NARROW
     if (n <= NARROW && n <= 2 * L) {
         SN(narrow_)(ta, tb, 0, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);

@@ -16,6 +16,7 @@ libnabla_impl_la_SOURCES += \
 	src/kernels/gemm_small_tmpl.h \
 	src/kernels/gemm_small_portable.c \
 	src/kernels/gemm_small_avx2.c \
+	src/kernels/gemm_narrow_avx2.c \
 	src/kernels/gemm_small_avx512.c
 # the loops of the non-GEMM ops: elementwise, broadcast, reductions, take/put
 libnabla_impl_la_SOURCES += \
