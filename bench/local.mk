@@ -32,3 +32,13 @@ noinst_PROGRAMS += bench/bench_dist_lm
 bench_bench_dist_lm_CFLAGS = $(AM_CFLAGS) $(MPI_CFLAGS)
 bench_bench_dist_lm_LDADD = $(BENCH_LDADD) $(MPI_LIBS) -lm
 endif
+# FANN's side of W3 (per-sample SGD, 784-32-10, MSE as FANN trains), built
+# only when configure found fann (Debian libfann-dev)
+if HAVE_FANN
+noinst_PROGRAMS += bench/bench_fann
+bench_bench_fann_CFLAGS = $(AM_CFLAGS) $(FANN_CFLAGS)
+bench_bench_fann_LDADD = $(BENCH_LDADD) $(FANN_LIBS)
+endif
+# kann's side of W1, W3 and W5: compiled by compare.sh at run time against a
+# checkout of kann (NB_KANN_DIR), so it is only distributed here
+EXTRA_DIST += bench/kann_peer.c
