@@ -154,7 +154,7 @@ fi
 
 status=0
 # kann: compiled here, in the temporary folder, from NB_KANN_DIR
-kann= kann_note="not run: NB_KANN_DIR is not set (a checkout of kann)"
+kann= kann_broken= kann_note="not run: NB_KANN_DIR is not set (a checkout of kann)"
 if [ -n "${NB_KANN_DIR:-}" ]; then
     k=$NB_KANN_DIR blas= blas_note="without BLAS"
     if [ "${NB_KANN_BLAS:-1}" != 0 ] && pkg-config --exists openblas 2>/dev/null; then
@@ -170,7 +170,7 @@ if [ -n "${NB_KANN_DIR:-}" ]; then
     else
         kann_note="FAIL: kann_peer.c did not build against $k"
         echo "compare.sh: $kann_note" >&2
-        status=1
+        kann_broken=1
     fi
 fi
 kann_blas=
@@ -246,11 +246,13 @@ med() { sort -g "$1" | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; 
 # $tmp/rows (tab-separated cells)
 row() {
     spec "$1"
+    rm -f "$tmp"/v.* "$tmp"/failed.* "$tmp/mem"
     sides="nabla torch"
     [ -n "$skx" ] && sides="$sides skx"
     [ -n "$kann_row" ] && [ -n "$kann" ] && sides="$sides kann"
+    # a kann peer that did not build fails every row it has
+    [ -n "$kann_row" ] && [ -n "$kann_broken" ] && sides="$sides kann" && : >"$tmp/failed.kann"
     [ -n "$fann_row" ] && [ -n "$fann" ] && sides="$sides fann"
-    rm -f "$tmp"/v.* "$tmp"/failed.* "$tmp/mem"
     if [ "$kind" = lm ] && [ ! -f "$tmp/problem.$lmh" ]; then
         # both sides of W8 start from the same problem and weights
         with 1 "$lm" --hidden "$lmh" --epochs 1 --dump "$tmp/problem.$lmh" >/dev/null ||

@@ -91,7 +91,14 @@ case $out in
 *) bad "the AVX-512 column's kernels are not named: $out" ;;
 esac
 
-# 3. a failing nabla side: FAIL, exit 1; a bad row name: exit 2
+# 3. a kann checkout that does not build: its cells FAIL, exit 1
+mkdir "$tmp/nokann"
+out=$(run NB_REPS=1 NB_ONLY=W5 NB_SKYLAKEX=0 NB_KANN_DIR="$tmp/nokann")
+rc=$?
+want='| W5 | 1 | ns/op | 200 | 1000 | 5.00x [5.00-5.00] | skipped | skipped | FAIL | FAIL | - | - | - |'
+[ "$rc" -eq 1 ] && [ "$(rowof W5)" = "$want" ] || bad "kann not building: status $rc, row $(rowof W5)"
+
+# 4. a failing nabla side: FAIL, exit 1; a bad row name: exit 2
 printf '#!/bin/sh\nexit 3\n' >"$tmp/build/bench/bench_overhead"
 out=$(run NB_REPS=2 NB_ONLY=W5 NB_SKYLAKEX=0)
 rc=$?
