@@ -166,15 +166,15 @@ if [ -n "${NB_KANN_DIR:-}" ]; then
         ${CC:-cc} -O2 -w -I"$k" $blas -c "$k/kautodiff.c" -o "$tmp/kautodiff.o" &&
         ${CC:-cc} -O2 -Wall -Wextra -I"$k" $blas "$here/kann_peer.c" "$tmp/kann.o" "$tmp/kautodiff.o" \
             -o "$tmp/kann_peer" $blas -lz -lm -lpthread >&2; then
-        kann=$tmp/kann_peer kann_note="kann from $k, built $blas_note"
+        kann=$tmp/kann_peer kann_note="kann from NB_KANN_DIR, built $blas_note"
     else
-        kann_note="FAIL: kann_peer.c did not build against $k"
+        kann_note="FAIL: kann_peer.c did not build against NB_KANN_DIR ($k)"
         echo "compare.sh: $kann_note" >&2
         kann_broken=1
     fi
 fi
 kann_blas=
-fann= fann_note="not run: $build/bench/bench_fann not built (configure found no fann: install libfann-dev)"
+fann= fann_note="not run: bench/bench_fann not built (configure found no fann: install libfann-dev)"
 [ -x "$build/bench/bench_fann" ] && fann=$build/bench/bench_fann fann_note="FANN (bench/bench_fann)"
 
 # field NAME TEXT: the value of NAME=... in TEXT (its first)
