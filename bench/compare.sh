@@ -161,10 +161,11 @@ if [ -n "${NB_KANN_DIR:-}" ]; then
         blas="-DHAVE_CBLAS -DKP_OPENBLAS $(pkg-config --cflags --libs openblas)"
         blas_note="with OpenBLAS (as installed)"
     fi
-    # kann's own sources are not ours to warn about: -w for them
+    # kann's own sources and headers are not ours to warn about: -w for
+    # them, -isystem for its headers in the peer
     if [ -f "$k/kann.c" ] && ${CC:-cc} -O2 -w -I"$k" $blas -c "$k/kann.c" -o "$tmp/kann.o" &&
         ${CC:-cc} -O2 -w -I"$k" $blas -c "$k/kautodiff.c" -o "$tmp/kautodiff.o" &&
-        ${CC:-cc} -O2 -Wall -Wextra -I"$k" $blas "$here/kann_peer.c" "$tmp/kann.o" "$tmp/kautodiff.o" \
+        ${CC:-cc} -O2 -Wall -Wextra -isystem "$k" $blas "$here/kann_peer.c" "$tmp/kann.o" "$tmp/kautodiff.o" \
             -o "$tmp/kann_peer" $blas -lz -lm -lpthread >&2; then
         kann=$tmp/kann_peer kann_note="kann from NB_KANN_DIR, built $blas_note"
     else
