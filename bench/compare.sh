@@ -272,7 +272,9 @@ row() {
             printf '  [%s %s] %s\n' "$name" "$s" "$out" >&2
             v=$(figure "$unit" "$out")
             if [ "$rc" -ne 0 ] || [ -z "$v" ]; then
-                echo "compare.sh: $name: the $s side failed (exit status $rc${v:+, figure $v}${v:-, no figure})" >&2
+                why="exit status $rc"
+                [ -n "$v" ] || why="$why, no figure in its report"
+                echo "compare.sh: $name: the $s side failed ($why)" >&2
                 : >"$tmp/failed.$s"
                 continue
             fi
