@@ -52,7 +52,8 @@ rowof() { # the table row of a workload
     printf '%s\n' "$out" | grep "^| $1 |"
 }
 run() {
-    env -u NB_KANN_DIR -u NB_SKYLAKEX -u OPENBLAS_CORETYPE PYTHON="$tmp/python" \
+    # TMPDIR: compare.sh's own temporary folder goes inside this test's
+    env -u NB_KANN_DIR -u NB_SKYLAKEX -u OPENBLAS_CORETYPE TMPDIR="$tmp" PYTHON="$tmp/python" \
         NB_PEER_DIR="$tmp/peers" "$@" sh "$top/bench/compare.sh" "$tmp/build" 2>"$tmp/err"
 }
 
