@@ -9,6 +9,13 @@
  * side.  Like the peer, a last partial minibatch is dropped and samples/s is
  * the training-set size over the epoch time.
  *
+ * Memory: plateau_rss_mb is the resident set right after the first epoch
+ * (the training steady state: data, model, a full step arena) and
+ * peak_rss_mb the high-water mark of the whole run, evaluation included
+ * (Linux's VmRSS and VmHWM; -1 where /proc/self/status is not there).  A
+ * peak well above the plateau means something outside the training loop
+ * (loading, evaluation) holds more than training does.
+ *
  * Usage: bench_mlp [--hidden 256] [--batch 64] [--epochs 1] [--threads 1]
  *                  [--lr 0.1] [--layers 1] [--data DIR] [--seed S]
  * W1: --hidden 256 --batch 64;  W2: --hidden 1024 --layers 2 --batch 256;
@@ -89,6 +96,27 @@ static int fail(const char *what)
     return 1;
 }
 
+/* A "Vm...:  N kB" figure of /proc/self/status in MiB, or -1 if there is
+ * none (not Linux, or the key is missing). */
+static double status_mb(const char *key)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    if (!f)
+        return -1;
+    char line[256];
+    size_t len = strlen(key);
+    double mb = -1;
+    while (fgets(line, sizeof line, f)) {
+        long kb;
+        if (!strncmp(line, key, len) && line[len] == ':' && sscanf(line + len + 1, "%ld", &kb) == 1) {
+            mb = (double)kb / 1024.0;
+            break;
+        }
+    }
+    fclose(f);
+    return mb;
+}
+
 /* One epoch of minibatch SGD; returns the seconds it took, or < 0. */
 static double train_epoch(nb_model *net, nb_optim *opt, nb_batch_iter *it, nb_arena *step)
 {
@@ -147,7 +175,7 @@ int main(int argc, char **argv)
                                                            .seed = o.seed, .drop_last = true}) < 0)
         return fail("batches");
 
-    double best = 1e300;
+    double best = 1e300, plateau = -1;
     for (long e = 0; e < o.epochs; e++) {
         if (e > 0 && nb_batch_iter_reset(&it) < 0)
             return fail("batches");
@@ -156,6 +184,8 @@ int main(int argc, char **argv)
             return fail("training");
         if (dt < best)
             best = dt;
+        if (e == 0)
+            plateau = status_mb("VmRSS");
         if (o.epochs > 1)
             fprintf(stderr, "epoch %ld: %.3f s\n", e + 1, dt);
     }
@@ -164,7 +194,8 @@ int main(int argc, char **argv)
     if (nb_model_evaluate(net, nb_cross_entropy_loss, xte, yte, &loss, &acc) < 0)
         return fail("evaluation");
     printf("nabla threads=%ld hidden=%ldx%ld batch=%ld epoch_s=%.3f samples_per_s=%.0f "
-           "test_acc=%.4f\n", o.threads, o.hidden, o.layers, o.batch, best, (double)n / best, acc);
+           "test_acc=%.4f peak_rss_mb=%.1f plateau_rss_mb=%.1f\n", o.threads, o.hidden, o.layers,
+           o.batch, best, (double)n / best, acc, status_mb("VmHWM"), plateau);
     nb_arena_use(NULL);
     nb_optim_free(opt);
     nb_model_free(net);

@@ -15,7 +15,7 @@ bench_bench_mlp_LDADD = $(BENCH_LDADD)
 # a LeNet-style CNN's training step (W6); bench_cnn_torch.py is its PyTorch side
 noinst_PROGRAMS += bench/bench_cnn
 bench_bench_cnn_LDADD = $(BENCH_LDADD)
-EXTRA_DIST += bench/compare.sh bench/README.md bench/bench_cnn_torch.py
+EXTRA_DIST += bench/compare.sh bench/chart.sh bench/README.md bench/bench_cnn_torch.py
 # a 1-layer LSTM training step (W7); its PyTorch peer is bench/torch_lstm.py
 noinst_PROGRAMS += bench/bench_lstm
 bench_bench_lstm_LDADD = $(BENCH_LDADD)
@@ -32,3 +32,22 @@ noinst_PROGRAMS += bench/bench_dist_lm
 bench_bench_dist_lm_CFLAGS = $(AM_CFLAGS) $(MPI_CFLAGS)
 bench_bench_dist_lm_LDADD = $(BENCH_LDADD) $(MPI_LIBS) -lm
 endif
+# FANN's side of W3 (per-sample SGD, 784-32-10, MSE as FANN trains), built
+# only when configure found fann (Debian libfann-dev)
+if HAVE_FANN
+noinst_PROGRAMS += bench/bench_fann
+bench_bench_fann_CFLAGS = $(AM_CFLAGS) $(FANN_CFLAGS)
+bench_bench_fann_LDADD = $(BENCH_LDADD) $(FANN_LIBS)
+endif
+# kann's side of W1, W3 and W5: compiled by compare.sh at run time against a
+# checkout of kann (NB_KANN_DIR), so it is only distributed here
+EXTRA_DIST += bench/kann_peer.c
+# make bench-chart: bench/chart.sh draws the ratios of a compare.sh table
+# (NB_TABLE=bench/compare.md bench/compare.sh . writes it) as an SVG
+BENCH_TABLE = bench/compare.md
+BENCH_CHART = bench/compare.svg
+.PHONY: bench-chart
+bench-chart:
+	@test -f '$(BENCH_TABLE)' || { echo "make bench-chart: no $(BENCH_TABLE); run NB_TABLE=$(BENCH_TABLE) $(srcdir)/bench/compare.sh . first (or pass BENCH_TABLE=FILE)" >&2; exit 1; }
+	$(SHELL) $(srcdir)/bench/chart.sh '$(BENCH_TABLE)' > '$(BENCH_CHART)'
+	@echo "wrote $(BENCH_CHART)"

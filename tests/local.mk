@@ -271,6 +271,10 @@ TESTS += tests/check_no_exit.sh
 # scripts/test.sh lists the results wherever the checkout lies
 TESTS += tests/check_scripts.sh
 EXTRA_DIST += tests/check_sites.sh tests/check_no_exit.sh tests/check_scripts.sh
+# bench/compare.sh with stub peers (ratios from known figures, FAIL cells and
+# exit status 1 for a failing peer) and bench/chart.sh's SVG of a table
+TESTS += tests/check_compare.sh tests/check_chart.sh
+EXTRA_DIST += tests/check_compare.sh tests/check_chart.sh
 # the README's first program compiles as C and C++, links libnabla, and
 # prints the gradient its comment gives
 TESTS += tests/check_readme.sh

@@ -119,10 +119,14 @@ static int nb_eval_once(const char *api, nb_model *model, nb_loss_fn loss, nb_te
 
 /* Rows per evaluation pass.  A whole test set at once would hold its
  * activations (10,000 x 1024 floats per layer of a 1024-wide net) beside
- * the training's, raising the run's peak well above its training plateau;
- * chunks of this many rows cost no more than a few training steps and run
- * the matrix products at full speed. */
-#define NB__EVAL_CHUNK 1024
+ * the training's, raising the run's peak well above its training plateau.
+ * Chunks of 1024 rows still raised W2's peak (784-1024-1024-10, batch 256)
+ * to 1.13x its plateau (bench_mlp's peak_rss_mb / plateau_rss_mb): a
+ * chunk's temporaries are about a dozen 1024 x 1024 floats, in an arena of
+ * their own beside the idle step arena.  256 rows, the largest minibatch of
+ * the benchmarks, hold a quarter of that and still run the matrix products
+ * at the speed training gets from them. */
+#define NB__EVAL_CHUNK 256
 
 int nb__eval_in(const char *api, nb_model *model, nb_loss_fn loss, nb_tensor *x, nb_tensor *y,
                 const char *labels_name, double *loss_out, double *acc)
