@@ -707,7 +707,7 @@ START_TEST(test_evaluate_memory_is_one_chunk)
 }
 END_TEST
 
-/* A set larger than one evaluation pass (1024 rows) is evaluated in
+/* A set larger than one evaluation pass (256 rows) is evaluated in
  * chunks: the loss and accuracy equal one forward pass over the whole set,
  * and a bad label in a later chunk is named by its row in the whole set. */
 START_TEST(test_evaluate_in_chunks)
