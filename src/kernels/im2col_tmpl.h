@@ -83,29 +83,39 @@ static void FN(nb_max_pool2d_inside_)(const nb_k_conv_geom *g, const T *x, T *ou
     }
 }
 
-/* The common 2x2 window, stride 2, no padding or dilation: the four values
- * compared without branches (random data mispredicts the general loop's
- * comparisons about every other time).  Same rules: the first of equal
- * values wins, and so does a NaN. */
+/* The common 2x2 window, stride 2, no padding or dilation, written with
+ * no branch: each choice is a mask (all ones or zero, from a comparison)
+ * applied to the values' bits, since a select of floating values stays a
+ * branch at -O2, and random data mispredicts it about every other time.
+ * The loop over a row's outputs is then one vector loop.  Positions are in
+ * the integer type of T's width (the caller checks that a plane fits).
+ * Same rules: the first of equal values wins, and so does a NaN. */
 static void FN(nb_max_pool2d_2x2_)(const nb_k_conv_geom *g, const T *x, T *out, T *idx)
 {
+    typedef FN(nb_k_ibits_) I;
+    const I w = (I)g->w, ow = (I)g->ow;
     for (int64_t ch = 0; ch < g->c; ch++) {
         const T *plane = x + ch * g->h * g->w;
-        T *o = out + ch * g->oh * g->ow, *ix = idx + ch * g->oh * g->ow;
         for (int64_t oy = 0; oy < g->oh; oy++) {
-            const T *r0 = plane + 2 * oy * g->w, *r1 = r0 + g->w;
-            int64_t base = 2 * oy * g->w;
-            for (int64_t ox = 0; ox < g->ow; ox++) {
-                /* pairs, then the pair winners: the earlier one keeps ties
-                 * and an earlier NaN (bitwise tests: no branches) */
+            const T *restrict r0 = plane + 2 * oy * g->w, *restrict r1 = r0 + g->w;
+            T *restrict o = out + (ch * g->oh + oy) * g->ow;
+            T *restrict ix = idx + (ch * g->oh + oy) * g->ow;
+            const I base = (I)(2 * oy * g->w);
+            NB_SIMD
+            for (I ox = 0; ox < ow; ox++) {
+                /* pairs, then the pair winners: the later one is taken only
+                 * when greater, or a NaN over a number (ties and an earlier
+                 * NaN stay with the earlier one) */
                 T a = r0[2 * ox], b = r0[2 * ox + 1], c = r1[2 * ox], d = r1[2 * ox + 1];
-                int tb = (b > a) | ((b != b) & (a == a));
-                int td = (d > c) | ((d != d) & (c == c));
-                T m1 = tb ? b : a, m2 = td ? d : c;
-                int t2 = (m2 > m1) | ((m2 != m2) & (m1 == m1));
-                int64_t off = t2 ? g->w + td : tb;
-                o[oy * g->ow + ox] = t2 ? m2 : m1;
-                ix[oy * g->ow + ox] = (T)(base + 2 * ox + off);
+                I tb = -(I)((b > a) | ((b != b) & (a == a)));
+                I td = -(I)((d > c) | ((d != d) & (c == c)));
+                T m1 = FN(nb_k_from_bits_)((FN(nb_k_bits_)(b) & tb) | (FN(nb_k_bits_)(a) & ~tb));
+                T m2 = FN(nb_k_from_bits_)((FN(nb_k_bits_)(d) & td) | (FN(nb_k_bits_)(c) & ~td));
+                I t2 = -(I)((m2 > m1) | ((m2 != m2) & (m1 == m1)));
+                o[ox] = FN(nb_k_from_bits_)((FN(nb_k_bits_)(m2) & t2) |
+                                            (FN(nb_k_bits_)(m1) & ~t2));
+                I off = ((w + (td & 1)) & t2) | (tb & 1 & ~t2);
+                ix[ox] = (T)(base + 2 * ox + off);
             }
         }
     }
@@ -115,7 +125,7 @@ void FN(nb_k_max_pool2d_)(const nb_k_conv_geom *g, const T *x, T *out, T *idx)
 {
     const int64_t npos = g->oh * g->ow;
     if (g->ph == 0 && g->pw == 0 && g->kh == 2 && g->kw == 2 && g->sh == 2 && g->sw == 2 &&
-        g->dh == 1 && g->dw == 1) {
+        g->dh == 1 && g->dw == 1 && (sizeof(T) == 8 || g->h * g->w <= INT32_MAX)) {
         FN(nb_max_pool2d_2x2_)(g, x, out, idx);
         return;
     }

@@ -82,11 +82,8 @@ static int nb_conv2d_backward(const struct nb_node *node, nb_tensor *g, nb_tenso
             gi[1] = nb__conv2d_grad_weight(x, g, p);
         }
     }
-    if (node->n_inputs > 2 && nb__needs_grad(node, 2)) {
-        int64_t o = g->shape[1];
-        gi[2] = nb_reshape(nb__sum_to(g, 4, (const int64_t[]){1, o, 1, 1}), 1,
-                           (const int64_t[]){o});
-    }
+    if (node->n_inputs > 2 && nb__needs_grad(node, 2))
+        gi[2] = nb__conv2d_grad_bias(g);
     return 0;
 }
 

@@ -7,7 +7,9 @@
  * upstream h of the result's shape):
  *   grad_input:  d/dg = conv2d(h, w),  d/dw = grad_weight(h, g)
  *   grad_weight: d/dx = grad_input(g, h),  d/dg = conv2d(x, h)
- * so derivatives of every order are made of these three ops. */
+ * so derivatives of every order are made of these three ops.  The bias
+ * gradient, a sum of g over images and positions, is a third small op
+ * whose gradient is a broadcast. */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
@@ -106,6 +108,56 @@ static int nb_conv_grad_weight_backward(const struct nb_node *node, nb_tensor *h
     return 0;
 }
 
+/* Sum of one channel's rows of g over images: eight independent partial
+ * sums (in double, for f32 too) so the adds do not wait on each other. */
+#define NB_CONV_BIAS_SUM(T)                                                                    \
+    do {                                                                                       \
+        const T *src = g->data;                                                                \
+        T *dst = out->data;                                                                    \
+        for (int64_t ch = 0; ch < o; ch++) {                                                   \
+            double acc[8] = {0};                                                               \
+            for (int64_t i = 0; i < n; i++) {                                                  \
+                const T *row = src + (i * o + ch) * l;                                         \
+                int64_t j = 0;                                                                 \
+                for (; j + 8 <= l; j += 8)                                                     \
+                    for (int u = 0; u < 8; u++)                                                \
+                        acc[u] += row[j + u];                                                  \
+                for (; j < l; j++)                                                             \
+                    acc[j & 7] += row[j];                                                      \
+            }                                                                                  \
+            dst[ch] = (T)(((acc[0] + acc[1]) + (acc[2] + acc[3])) +                            \
+                          ((acc[4] + acc[5]) + (acc[6] + acc[7])));                            \
+        }                                                                                      \
+    } while (0)
+
+static int nb_conv_grad_bias_forward(const nb_op *op, nb_tensor *out, nb_tensor *const *in,
+                                     int n_in, const void *params)
+{
+    (void)op, (void)n_in, (void)params;
+    const nb_tensor *g = in[0];
+    int64_t n = g->shape[0], o = g->shape[1], l = g->shape[2] * g->shape[3];
+    if (out->dtype == NB_F32)
+        NB_CONV_BIAS_SUM(float);
+    else
+        NB_CONV_BIAS_SUM(double);
+    return 0;
+}
+
+/* A sum over images and positions: its gradient is h (O) broadcast back. */
+static int nb_conv_grad_bias_backward(const struct nb_node *node, nb_tensor *h, nb_tensor **gi)
+{
+    const nb_tensor *g = node->inputs[0];
+    int64_t o = g->shape[1];
+    gi[0] = nb__broadcast_to(nb_reshape(h, 3, (const int64_t[]){o, 1, 1}), g->ndim, g->shape);
+    return 0;
+}
+
+static const nb_op nb_op_conv2d_grad_bias = {
+    .name = "conv2d_grad_bias",
+    .forward = nb_conv_grad_bias_forward,
+    .backward = nb_conv_grad_bias_backward,
+};
+
 static const nb_op nb_op_conv2d_grad_input = {
     .name = "conv2d_grad_input",
     .forward = nb_conv_grad_input_forward,
@@ -138,4 +190,12 @@ nb_tensor *nb__conv2d_grad_weight(nb_tensor *x, nb_tensor *g, const nb__conv_par
     int64_t shape[4] = {g->shape[1], x->shape[1] / p->groups, p->win.kh, p->win.kw};
     nb_tensor *in[2] = {x, g};
     return nb__op_apply(&nb_op_conv2d_grad_weight, in, 2, p, x->dtype, 4, shape);
+}
+
+nb_tensor *nb__conv2d_grad_bias(nb_tensor *g)
+{
+    if (!g)
+        return NULL;
+    nb_tensor *in[1] = {g};
+    return nb__op_apply(&nb_op_conv2d_grad_bias, in, 1, NULL, g->dtype, 1, &g->shape[1]);
 }

@@ -64,6 +64,10 @@ nb_tensor *nb__conv2d_grad_input(nb_tensor *g, nb_tensor *w, const nb__conv_para
  * (N, O, OH, OW) give (O, C/G, kh, kw), the sum over images of g cols^T. */
 nb_tensor *nb__conv2d_grad_weight(nb_tensor *x, nb_tensor *g, const nb__conv_params *p);
 
+/* The gradient of conv2d with respect to its bias: g (N, O, OH, OW) summed
+ * over images and positions, (O). */
+nb_tensor *nb__conv2d_grad_bias(nb_tensor *g);
+
 /* The kernel of nb__conv2d_grad_weight on raw buffers: gw (O x C/G*kh*kw,
  * the weight's layout) gets the weight gradient added to it (accumulate) or
  * written (not).  Scratch comes from `arena`.  Returns 0 or negative. */
