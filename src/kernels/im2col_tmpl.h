@@ -2,6 +2,27 @@
  * instantiated for f32 and f64 by im2col.c through kernels/instantiate.h
  * (T, SFX, FN).  Not a public header: no include guard on purpose. */
 
+/* dst[0..n) = src[0..n) for the short rows of im2col (an output row, often
+ * 10 to 30 values): copies of constant sizes (8, 4, 2, 1 values) become
+ * plain vector moves, where a memcpy call per row costs more than the copy
+ * (and the compiler turns a plain copy loop back into that call). */
+static inline void FN(nb_k_copy_short_)(T *restrict dst, const T *restrict src, int64_t n)
+{
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8)
+        memcpy(dst + i, src + i, 8 * sizeof(T));
+    if (i + 4 <= n) {
+        memcpy(dst + i, src + i, 4 * sizeof(T));
+        i += 4;
+    }
+    if (i + 2 <= n) {
+        memcpy(dst + i, src + i, 2 * sizeof(T));
+        i += 2;
+    }
+    if (i < n)
+        dst[i] = src[i];
+}
+
 void FN(nb_k_im2col_)(const nb_k_conv_geom *g, const T *x, T *cols)
 {
     const int64_t npos = g->oh * g->ow;
@@ -24,7 +45,7 @@ void FN(nb_k_im2col_)(const nb_k_conv_geom *g, const T *x, T *cols)
                     for (int64_t ox = 0; ox < x0; ox++)
                         dst[ox] = 0;
                     if (g->sw == 1)
-                        memcpy(dst + x0, src + x0, sizeof(T) * (size_t)(x1 - x0));
+                        FN(nb_k_copy_short_)(dst + x0, src + x0, x1 - x0);
                     else
                         for (int64_t ox = x0; ox < x1; ox++)
                             dst[ox] = src[ox * g->sw];
