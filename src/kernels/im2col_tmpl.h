@@ -181,3 +181,33 @@ void FN(nb_k_max_pool2d_)(const nb_k_conv_geom *g, const T *x, T *out, T *idx)
             }
     }
 }
+
+void FN(nb_k_max_pool2d_2x2_grad_)(const nb_k_conv_geom *g, const T *go, const T *idx, T *gx)
+{
+    typedef FN(nb_k_ibits_) I;
+    const I ow = (I)g->ow;
+    for (int64_t ch = 0; ch < g->c; ch++) {
+        T *plane = gx + ch * g->h * g->w;
+        for (int64_t oy = 0; oy < g->oh; oy++) {
+            const T *restrict gr = go + (ch * g->oh + oy) * g->ow;
+            const T *restrict ir = idx + (ch * g->oh + oy) * g->ow;
+            for (I dy = 0; dy < 2; dy++) {
+                T *restrict row = plane + (2 * oy + dy) * g->w;
+                /* the position of row[0] within the plane */
+                const I base = (I)((2 * oy + dy) * g->w);
+                NB_SIMD
+                for (I ox = 0; ox < ow; ox++) {
+                    I at = (I)ir[ox] - base - 2 * ox; /* 0 or 1 when in this row */
+                    I m0 = -(I)(at == 0), m1 = -(I)(at == 1);
+                    I gb = FN(nb_k_bits_)(gr[ox]);
+                    row[2 * ox] = FN(nb_k_from_bits_)(gb & m0);
+                    row[2 * ox + 1] = FN(nb_k_from_bits_)(gb & m1);
+                }
+                for (int64_t col = 2 * g->ow; col < g->w; col++)
+                    row[col] = 0;
+            }
+        }
+        for (int64_t r = 2 * g->oh; r < g->h; r++)
+            memset(plane + r * g->w, 0, sizeof(T) * (size_t)g->w);
+    }
+}
