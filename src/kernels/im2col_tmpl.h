@@ -70,10 +70,16 @@ void FN(nb_k_col2im_)(const nb_k_conv_geom *g, const T *cols, T *x)
                     int64_t iy = oy * g->sh - g->ph + i * g->dh;
                     if (iy < 0 || iy >= g->h)
                         continue;
-                    const T *src = row + oy * g->ow;
-                    T *dst = plane + iy * g->w + j * g->dw - g->pw;
-                    for (int64_t ox = x0; ox < x1; ox++)
-                        dst[ox * g->sw] += src[ox];
+                    const T *restrict src = row + oy * g->ow;
+                    T *restrict dst = plane + iy * g->w + j * g->dw - g->pw;
+                    if (g->sw == 1) {
+                        NB_SIMD
+                        for (int64_t ox = x0; ox < x1; ox++)
+                            dst[ox] += src[ox];
+                    } else {
+                        for (int64_t ox = x0; ox < x1; ox++)
+                            dst[ox * g->sw] += src[ox];
+                    }
                 }
             }
 }

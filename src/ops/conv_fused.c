@@ -11,6 +11,7 @@
 #include "config.h"
 #endif
 
+#include "kernels/simd.h"
 #include "nabla/ops.h"
 #include "ops/conv_kernels.h"
 #include "ops/conv_util.h"
@@ -48,10 +49,12 @@ static int nb_conv2d_forward(const nb_op *op, nb_tensor *out, nb_tensor *const *
             for (int64_t r = 0; r < og; r++) {
                 if (dt == NB_F32) {
                     float *row = (float *)yg + r * l, v = ((const float *)b->data)[gi * og + r];
+                    NB_SIMD
                     for (int64_t j = 0; j < l; j++)
                         row[j] += v;
                 } else {
                     double *row = (double *)yg + r * l, v = ((const double *)b->data)[gi * og + r];
+                    NB_SIMD
                     for (int64_t j = 0; j < l; j++)
                         row[j] += v;
                 }

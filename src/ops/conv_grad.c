@@ -108,25 +108,30 @@ static int nb_conv_grad_weight_backward(const struct nb_node *node, nb_tensor *h
     return 0;
 }
 
-/* Sum of one channel's rows of g over images: eight independent partial
- * sums (in double, for f32 too) so the adds do not wait on each other. */
+/* Sum of one channel's rows of g over images: each row summed in T by a
+ * vector loop (the compiler may reorder that sum, as a reduction pragma
+ * allows), the row sums added in double. */
+#ifdef _OPENMP
+#define NB_CONV_PRAGMA(x) _Pragma(#x)
+#define NB_CONV_SIMD_SUM(v) NB_CONV_PRAGMA(omp simd reduction(+ : v))
+#else
+#define NB_CONV_SIMD_SUM(v)
+#endif
 #define NB_CONV_BIAS_SUM(T)                                                                    \
     do {                                                                                       \
         const T *src = g->data;                                                                \
         T *dst = out->data;                                                                    \
         for (int64_t ch = 0; ch < o; ch++) {                                                   \
-            double acc[8] = {0};                                                               \
+            double acc = 0;                                                                    \
             for (int64_t i = 0; i < n; i++) {                                                  \
                 const T *row = src + (i * o + ch) * l;                                         \
-                int64_t j = 0;                                                                 \
-                for (; j + 8 <= l; j += 8)                                                     \
-                    for (int u = 0; u < 8; u++)                                                \
-                        acc[u] += row[j + u];                                                  \
-                for (; j < l; j++)                                                             \
-                    acc[j & 7] += row[j];                                                      \
+                T s = 0;                                                                       \
+                NB_CONV_SIMD_SUM(s)                                                            \
+                for (int64_t j = 0; j < l; j++)                                                \
+                    s += row[j];                                                               \
+                acc += s;                                                                      \
             }                                                                                  \
-            dst[ch] = (T)(((acc[0] + acc[1]) + (acc[2] + acc[3])) +                            \
-                          ((acc[4] + acc[5]) + (acc[6] + acc[7])));                            \
+            dst[ch] = (T)acc;                                                                  \
         }                                                                                      \
     } while (0)
 
