@@ -87,6 +87,13 @@ tests_test_ops_conv_SOURCES = tests/test_ops_conv.c tests/test_ops_grad.h
 tests_test_ops_conv_CFLAGS = $(TEST_CFLAGS)
 tests_test_ops_conv_LDADD = $(TEST_LDADD)
 
+# the fused conv2d op and its gradient ops
+check_PROGRAMS += tests/test_ops_conv_fused
+TESTS += tests/test_ops_conv_fused
+tests_test_ops_conv_fused_SOURCES = tests/test_ops_conv_fused.c tests/test_ops_grad.h
+tests_test_ops_conv_fused_CFLAGS = $(TEST_CFLAGS)
+tests_test_ops_conv_fused_LDADD = $(TEST_LDADD)
+
 # ---- src/verify
 check_PROGRAMS += tests/test_verify
 TESTS += tests/test_verify

@@ -399,6 +399,46 @@ START_TEST(test_grad_small_cnn)
 }
 END_TEST
 
+/* The 2x2 stride-2 pool's gradient (one dense pass) puts each upstream
+ * value at its window's first maximum and zeros elsewhere, the odd last
+ * row and column included; f32 and f64. */
+START_TEST(test_max_pool_2x2_grad_dense)
+{
+    for (int dt = 0; dt < 2; dt++) {
+        nb_tensor *x64 = t_rand(81, NB_SHAPE(2, 3, 7, 5), -1, 1);
+        nb_tensor *x = dt ? x64 : t_to_f32(x64);
+        nb_tensor *y = nb_max_pool2d(x, 2, 2, NULL);
+        ck_assert_msg(y != NULL, "%s", nb_last_error());
+        nb_tensor *r64 = t_rand(82, 4, nb_tensor_shape(y), -1, 1);
+        nb_tensor *r = dt ? r64 : t_to_f32(r64);
+        nb_tensor *gx = t_grad(nb_sum(nb_mul(y, r)), x);
+        for (int64_t pl = 0; pl < 6; pl++)
+            for (int64_t iy = 0; iy < 7; iy++)
+                for (int64_t ix = 0; ix < 5; ix++) {
+                    double want = 0;
+                    int64_t oy = iy / 2, ox = ix / 2;
+                    if (oy < 3 && ox < 2) {
+                        int64_t best = -1;
+                        double m = 0;
+                        for (int64_t d = 0; d < 4; d++) {
+                            int64_t p = (2 * oy + d / 2) * 5 + 2 * ox + d % 2;
+                            double v = nb_tensor_get(x, pl * 35 + p);
+                            if (best < 0 || v > m) {
+                                best = p;
+                                m = v;
+                            }
+                        }
+                        if (best == iy * 5 + ix)
+                            want = nb_tensor_get(r, (pl * 3 + oy) * 2 + ox);
+                    }
+                    ck_assert_msg(nb_tensor_get(gx, pl * 35 + iy * 5 + ix) == want,
+                                  "dtype %d plane %lld (%lld, %lld)", dt, (long long)pl,
+                                  (long long)iy, (long long)ix);
+                }
+    }
+}
+END_TEST
+
 START_TEST(test_null_inputs_are_sticky)
 {
     nb_tensor *x = nb_zeros(NB_F64, NB_SHAPE(1, 1, 3, 3)), *w = nb_zeros(NB_F64, NB_SHAPE(1, 1, 2, 2));
@@ -424,6 +464,7 @@ int main(void)
     tcase_add_test(tc, test_pool_values);
     tcase_add_test(tc, test_max_pool_grad_by_hand);
     tcase_add_test(tc, test_max_pool_nan);
+    tcase_add_test(tc, test_max_pool_2x2_grad_dense);
     tcase_add_test(tc, test_conv2d_matches_definition);
     tcase_add_test(tc, test_fold_is_adjoint_of_unfold);
     tcase_add_test(tc, test_f32_agrees_with_f64);

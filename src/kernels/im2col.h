@@ -45,4 +45,15 @@ void nb_k_col2im_f64(const nb_k_conv_geom *g, const double *cols, double *x);
 void nb_k_max_pool2d_f32(const nb_k_conv_geom *g, const float *x, float *out, float *idx);
 void nb_k_max_pool2d_f64(const nb_k_conv_geom *g, const double *x, double *out, double *idx);
 
+/* The gradient of that max pooling for the 2x2 window at stride 2 without
+ * padding (non-overlapping windows): gx[ch][pos] = g[ch][o] where pos is
+ * idx[ch][o], the argmax of the window o that covers pos, and 0 elsewhere
+ * (including a last odd row or column that no window covers).  One pass
+ * over gx with no branch and no scatter; g, idx as out, idx of
+ * nb_k_max_pool2d_*. */
+void nb_k_max_pool2d_2x2_grad_f32(const nb_k_conv_geom *g, const float *go, const float *idx,
+                                  float *gx);
+void nb_k_max_pool2d_2x2_grad_f64(const nb_k_conv_geom *g, const double *go, const double *idx,
+                                  double *gx);
+
 #endif

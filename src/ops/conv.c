@@ -1,9 +1,8 @@
-/* conv2d and conv1d: the input unfolded into windows (unfold, im2col) and
- * multiplied by the flattened filters, one GEMM per image (and group), plus
- * the bias.  The whole op is made of differentiable ops (unfold, matmul,
- * reshape, add), so its gradients come from theirs: fold for the input, a
- * matmul with the unfolded input for the weight, and a sum for the bias;
- * and every order of derivative works. */
+/* conv2d and conv1d: the checks with the user's shapes, then the fused
+ * conv2d op (conv_fused.c: per image im2col into scratch and one GEMM into
+ * the output, bias in the same pass); conv1d is a conv2d over height-1
+ * images.  The gradients are the ops of conv_grad.c, which with conv2d are
+ * each other's gradients, so every order of derivative works. */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
@@ -54,26 +53,14 @@ static int nb_conv_check(const char *op, int sd, nb_tensor *x, nb_tensor *w, nb_
     return 0;
 }
 
-/* x (N, C, H, W), w (O, C/G, kh, kw), checked; the result reshaped to
- * (ndim, shape) with the output channels at axis 1. */
+/* x (N, C, H, W), w (O, C/G, kh, kw), checked: the fused op (conv_fused.c),
+ * its (N, O, OH, OW) result reshaped to (ndim, shape). */
 static nb_tensor *nb_conv_run(nb_tensor *x, nb_tensor *w, nb_tensor *b, const nb__window *win,
                               int64_t groups, int ndim, const int64_t *shape)
 {
-    int64_t n = x->shape[0], o = w->shape[0];
-    int64_t k = w->shape[1] * w->shape[2] * w->shape[3];
-    int64_t l = nb__window_oh(win) * nb__window_ow(win);
-    nb_tensor *cols = nb__unfold(x, win), *y;
-    if (groups == 1) /* (O, K) x (N, K, L): the weight broadcasts over the batch */
-        y = nb_matmul(nb_reshape(w, 2, (const int64_t[]){o, k}), cols);
-    else
-        y = nb_matmul(nb_reshape(w, 3, (const int64_t[]){groups, o / groups, k}),
-                      nb_reshape(cols, 4, (const int64_t[]){n, groups, k, l}));
-    y = nb_reshape(y, ndim, shape);
-    if (b) {
-        int64_t bshape[3] = {o, 1, 1};
-        y = nb_add(y, nb_reshape(b, ndim - 1, bshape));
-    }
-    return y;
+    nb__conv_params p = {.win = *win, .groups = (int32_t)groups};
+    nb_tensor *y = nb__conv2d_fused(x, w, b, &p);
+    return ndim == 4 ? y : nb_reshape(y, ndim, shape);
 }
 
 nb_tensor *nb_conv2d(nb_tensor *x, nb_tensor *weight, nb_tensor *bias, const nb_conv2d_opts *opts)

@@ -49,4 +49,5 @@ libnabla_impl_la_SOURCES += \
 	src/ops/conv_util.h src/ops/conv_util.c \
 	src/ops/unfold.c \
 	src/ops/conv.c \
+	src/ops/conv_kernels.h src/ops/conv_fused.c src/ops/conv_grad.c \
 	src/ops/pool.c

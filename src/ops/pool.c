@@ -1,6 +1,8 @@
 /* Pooling: max_pool2d is an op of its own (its forward keeps each window's
  * argmax; its backward scatters g there with put, whose gradient is a
- * gather, so second order works); avg_pool2d is the mean of the unfolded
+ * gather, so second order works; for the 2x2 window at stride 2 the
+ * scatter is one dense branch-free pass, an op whose gradient is the same
+ * gather); avg_pool2d is the mean of the unfolded
  * windows and global_avg_pool2d a mean over the image, both made of
  * differentiable ops. */
 #ifdef HAVE_CONFIG_H
@@ -31,19 +33,71 @@ static int nb_max_pool_forward(const nb_op *op, nb_tensor *out, nb_tensor *const
     return 0;
 }
 
-/* g goes to each window's argmax: put along the plane (N*C planes of H*W
+/* The argmax positions as a take/put along the plane (N*C planes of H*W
  * positions, OH*OW picks each). */
+static nb__select nb_max_pool_select(const nb_max_pool_params *p, const int64_t *xshape)
+{
+    return (nb__select){.outer = xshape[0] * xshape[1],
+                        .n = xshape[2] * xshape[3],
+                        .k = nb__window_oh(&p->win) * nb__window_ow(&p->win),
+                        .inner = 1,
+                        .bcast_inner = false,
+                        .idx = p->idx,
+                        .owner = NB_TAKE_FOR_TAKE};
+}
+
+/* The 2x2 window at stride 2 without padding or dilation: windows do not
+ * overlap, so the gradient is one dense pass (nb_k_max_pool2d_2x2_grad). */
+static bool nb_max_pool_is_2x2(const nb__window *w)
+{
+    return w->kh == 2 && w->kw == 2 && w->sh == 2 && w->sw == 2 && w->ph == 0 && w->pw == 0 &&
+           w->dh == 1 && w->dw == 1 && (int64_t)w->h * w->w <= INT32_MAX;
+}
+
+/* That gradient as an op: g (N, C, OH, OW) to x's shape, each value at its
+ * window's argmax and zeros elsewhere: the same as put, whose gradient,
+ * a take of the same positions, is this op's too. */
+static int nb_max_pool_grad_forward(const nb_op *op, nb_tensor *out, nb_tensor *const *in,
+                                    int n_in, const void *params)
+{
+    (void)op, (void)n_in;
+    const nb_max_pool_params *p = params;
+    nb_k_conv_geom geom = nb__window_geom(&p->win, out->shape[0] * out->shape[1]);
+    if (out->dtype == NB_F32)
+        nb_k_max_pool2d_2x2_grad_f32(&geom, in[0]->data, p->idx->data, out->data);
+    else
+        nb_k_max_pool2d_2x2_grad_f64(&geom, in[0]->data, p->idx->data, out->data);
+    return 0;
+}
+
+static int nb_max_pool_grad_backward(const struct nb_node *node, nb_tensor *h, nb_tensor **gi)
+{
+    const nb_max_pool_params *p = nb__node_params(node);
+    const nb_tensor *g = node->inputs[0];
+    nb__select s = nb_max_pool_select(p, h->shape);
+    gi[0] = nb__take(h, &s, g->ndim, g->shape);
+    return 0;
+}
+
+static const nb_op nb_op_max_pool2d_grad = {
+    .name = "max_pool2d_grad",
+    .forward = nb_max_pool_grad_forward,
+    .backward = nb_max_pool_grad_backward,
+    .params_size = NB_PARAMS(nb_max_pool_params),
+};
+
+/* g goes to each window's argmax: the dense op above for the 2x2 window,
+ * else put along the plane. */
 static int nb_max_pool_backward(const struct nb_node *node, nb_tensor *g, nb_tensor **gi)
 {
     const nb_max_pool_params *p = nb__node_params(node);
-    const nb_tensor *x = node->inputs[0];
-    nb__select s = {.outer = x->shape[0] * x->shape[1],
-                    .n = x->shape[2] * x->shape[3],
-                    .k = g->shape[2] * g->shape[3],
-                    .inner = 1,
-                    .bcast_inner = false,
-                    .idx = p->idx,
-                    .owner = NB_TAKE_FOR_TAKE};
+    nb_tensor *x = node->inputs[0];
+    if (nb_max_pool_is_2x2(&p->win)) {
+        nb_tensor *in[1] = {g};
+        gi[0] = nb__op_apply(&nb_op_max_pool2d_grad, in, 1, p, g->dtype, x->ndim, x->shape);
+        return 0;
+    }
+    nb__select s = nb_max_pool_select(p, x->shape);
     gi[0] = nb__put(g, &s, x->ndim, x->shape);
     return 0;
 }
