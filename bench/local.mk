@@ -32,3 +32,10 @@ noinst_PROGRAMS += bench/bench_dist_lm
 bench_bench_dist_lm_CFLAGS = $(AM_CFLAGS) $(MPI_CFLAGS)
 bench_bench_dist_lm_LDADD = $(BENCH_LDADD) $(MPI_LIBS) -lm
 endif
+# the f32 exp, log and sigmoid kernels over all 2^32 floats against double
+# libm (minutes per function): `make exp-accuracy`
+noinst_PROGRAMS += bench/exp_accuracy
+bench_exp_accuracy_LDADD = $(BENCH_LDADD) -lm
+exp-accuracy: bench/exp_accuracy$(EXEEXT)
+	bench/exp_accuracy$(EXEEXT)
+.PHONY: exp-accuracy
