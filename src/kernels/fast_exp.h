@@ -11,13 +11,16 @@
  * accurate and fewer instructions), 0 elsewhere (plain multiply and add;
  * ISO C mode never contracts them, so the portable build needs no fmaf).
  *
- * exp: x = n ln 2 + r with n = round(x / ln 2) and |r| <= ln 2 / 2 (ln 2 in
- * two parts so that n * hi is exact), e^r = 1 + r + r² Q(r) (Q of degree 4),
- * times 2^n built in the exponent field.  2^n is applied as two halves so
- * that results near overflow and in the subnormal range are rounded once.
+ * exp: x = n ln 2 + r with n = round(x / ln 2) and |r| <= ln 2 / 2,
+ * e^r a polynomial, times 2^n built in the exponent field.  nb__expf_core
+ * does it in float (ln 2 in two parts so that n * hi is exact, e^r =
+ * 1 + r + r² Q(r) with Q of degree 4): about 1 ulp, for tanh and sigmoid,
+ * whose bounds are wider.  nb__expf_ does it in double (degree 8) and rounds
+ * once to float, for exp itself: within 1 ulp, and overflow and subnormal
+ * results are rounded once as well.
  *
  * log: x = 2^k m with m in [sqrt(1/2), sqrt(2)); log x = k ln 2 + log1p(f),
- * f = m - 1 exact.  It is evaluated in double (a degree-9 polynomial in
+ * f = m - 1 exact.  It is evaluated in double (the series to s^11 in
  * s = f / (2 + f): log1p f = 2 atanh s), rounded once to float: a float
  * evaluation of k ln 2 + log1p f loses up to an ulp to the final sum alone. */
 #ifndef NB_KERNELS_FAST_EXP_H
@@ -83,8 +86,10 @@ static inline float nb__selectf(uint32_t m, float a, float b)
     return a;
 }
 
-/* e^x over all floats. */
-static inline float nb__expf_(float x, int fused)
+/* e^x over all floats in float arithmetic: within 1.02 ulp (the rounding
+ * of r + r² q and then of 1 + that can add up past 1), used where the
+ * bound is wider (sigmoid; tanh runs the core). */
+static inline float nb__expf_fast_(float x, int fused)
 {
     /* |x| clamped to 110 on the bits (for |x| >= 0 their order is that of the
      * values; inf and NaN are above): past it e^x is inf or 0, as for ±inf */
@@ -93,6 +98,39 @@ static inline float nb__expf_(float x, int fused)
     float r = nb__expf_core(nb__f32_from_bits(uc), fused);
     /* NaN: x itself (x + x quiets a signalling one) */
     return nb__selectf(0u - (uint32_t)(ua > 0x7f800000u), x + x, r);
+}
+
+/* e^x over all floats, within 1 ulp: the same reduction evaluated in
+ * double (e^r to degree 8, error below 1e-10) and rounded once to float,
+ * which also rounds overflow to inf and subnormal results once. */
+static inline float nb__expf_(float x, int fused)
+{
+    uint32_t ux = (uint32_t)nb__f32_bits(x), ua = ux & 0x7fffffffu, lim = 0x42dc0000u; /* 110 */
+    uint32_t uc = (ua < lim ? ua : lim) | (ux & 0x80000000u);
+    double xd = (double)nb__f32_from_bits(uc);
+    /* n = round(x / ln 2) by adding 1.5 * 2^52, read from the low bits */
+    const double shifter = 6755399441055744.0;
+    double t = NB__MADD(fused, xd, 1.4426950408889634074, shifter);
+    uint64_t tb, sb;
+    memcpy(&tb, &t, sizeof tb);
+    memcpy(&sb, &shifter, sizeof sb);
+    double fn = t - shifter;
+    double r = NB__MADD(fused, fn, -0.6931471805599453094, xd); /* |n| <= 159: error ~1e-14 */
+    double p = 1.0 / 40320;
+    p = NB__MADD(fused, p, r, 1.0 / 5040);
+    p = NB__MADD(fused, p, r, 1.0 / 720);
+    p = NB__MADD(fused, p, r, 1.0 / 120);
+    p = NB__MADD(fused, p, r, 1.0 / 24);
+    p = NB__MADD(fused, p, r, 1.0 / 6);
+    p = NB__MADD(fused, p, r, 0.5);
+    p = NB__MADD(fused, p, r, 1.0);
+    p = NB__MADD(fused, p, r, 1.0);
+    /* 2^n in the exponent field (tb - sb is n, in two's complement) */
+    uint64_t bits = (tb - sb + 1023u) << 52;
+    double scale;
+    memcpy(&scale, &bits, sizeof scale);
+    float out = (float)(p * scale);
+    return nb__selectf(0u - (uint32_t)(ua > 0x7f800000u), x + x, out);
 }
 
 /* log x over all floats. */
@@ -137,7 +175,7 @@ static inline float nb__logf_(float x, int fused)
 static inline float nb__sigmoidf_(float x, int fused)
 {
     uint32_t ux = (uint32_t)nb__f32_bits(x);
-    float e = nb__expf_(nb__f32_from_bits(ux | 0x80000000u), fused);
+    float e = nb__expf_fast_(nb__f32_from_bits(ux | 0x80000000u), fused);
     float num = nb__selectf(0u - (ux >> 31), e, 1.0f);
     return num / (1.0f + e);
 }
