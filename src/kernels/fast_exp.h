@@ -51,8 +51,8 @@ static inline int32_t nb__f32_bits(float f)
 static inline float nb__expf_core(float x, int fused)
 {
     /* n = round(x / ln 2) by adding 1.5 * 2^23: the sum's low mantissa bits
-     * are n, read as an integer (no float-to-int conversion, so a NaN x is
-     * no undefined behaviour) */
+     * are n, read as an integer (no float-to-int conversion, which is not
+     * vector code on every target) */
     const float shifter = 12582912.0f;
     float t = NB__MADDF(fused, x, 1.44269504088896341f, shifter);
     int32_t n = nb__f32_bits(t) - nb__f32_bits(shifter);
@@ -86,9 +86,9 @@ static inline float nb__selectf(uint32_t m, float a, float b)
     return a;
 }
 
-/* e^x over all floats in float arithmetic: within 1.02 ulp (the rounding
- * of r + r² q and then of 1 + that can add up past 1), used where the
- * bound is wider (sigmoid; tanh runs the core). */
+/* e^x over all floats in float arithmetic: up to 1.013 ulp over all floats
+ * (the roundings of r + r² q and of 1 + that can add up past 1), used where
+ * the bound is wider (sigmoid; tanh runs the core). */
 static inline float nb__expf_fast_(float x, int fused)
 {
     /* |x| clamped to 110 on the bits (for |x| >= 0 their order is that of the
