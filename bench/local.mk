@@ -51,3 +51,10 @@ bench-chart:
 	@test -f '$(BENCH_TABLE)' || { echo "make bench-chart: no $(BENCH_TABLE); run NB_TABLE=$(BENCH_TABLE) $(srcdir)/bench/compare.sh . first (or pass BENCH_TABLE=FILE)" >&2; exit 1; }
 	$(SHELL) $(srcdir)/bench/chart.sh '$(BENCH_TABLE)' > '$(BENCH_CHART)'
 	@echo "wrote $(BENCH_CHART)"
+# the f32 exp, log and sigmoid kernels over all 2^32 floats against double
+# libm (minutes per function): `make exp-accuracy`
+noinst_PROGRAMS += bench/exp_accuracy
+bench_exp_accuracy_LDADD = $(BENCH_LDADD) -lm
+exp-accuracy: bench/exp_accuracy$(EXEEXT)
+	bench/exp_accuracy$(EXEEXT)
+.PHONY: exp-accuracy

@@ -31,6 +31,10 @@ tests_test_gemm_CFLAGS = $(TEST_CFLAGS)
 tests_test_gemm_LDADD = $(TEST_LDADD)
 tests_test_kernels_tanh_CFLAGS = $(TEST_CFLAGS)
 tests_test_kernels_tanh_LDADD = $(TEST_LDADD)
+check_PROGRAMS += tests/test_kernels_exp
+TESTS += tests/test_kernels_exp
+tests_test_kernels_exp_CFLAGS = $(TEST_CFLAGS)
+tests_test_kernels_exp_LDADD = $(TEST_LDADD)
 
 # ---- src/autograd: the engine, anomaly mode, custom ops, call sites
 check_PROGRAMS += tests/test_autograd tests/test_anomaly tests/test_custom_op tests/test_sites

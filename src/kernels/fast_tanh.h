@@ -8,15 +8,17 @@
  * Method: for |x| < 0.55 an odd polynomial x + x³ P(x²) (P a degree-4
  * least-squares fit of (tanh x - x)/x³ weighted for relative error); above,
  * tanh|x| = (1 - e) / (1 + e) with e = exp(-2|x|) in (0, 0.34], which has no
- * cancellation; exp by 2^n e^r with n = round(t / ln 2), r = t - n ln 2
- * (ln 2 split in two for an exact product) and e^r a degree-6 polynomial.
- * |x| is clamped to 9.5 first, where tanh already rounds to 1. */
+ * cancellation; e is the exp of kernels/fast_exp.h (its unfused form, so
+ * every build of the loop gives the same bits).  |x| is clamped to 9.5
+ * first, where tanh already rounds to 1. */
 #ifndef NB_KERNELS_FAST_TANH_H
 #define NB_KERNELS_FAST_TANH_H
 
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
+
+#include "kernels/fast_exp.h"
 
 static inline float nb__tanhf(float x)
 {
@@ -39,22 +41,7 @@ static inline float nb__tanhf(float x)
     ia = ia < lim ? ia : lim;
     float c;
     memcpy(&c, &ia, sizeof c);
-    float t = -2.0f * c;
-    /* round t / ln 2 to an integer by adding and removing 1.5 * 2^23 */
-    float n = (t * 1.44269504088896341f + 12582912.0f) - 12582912.0f;
-    float r = t - n * 0.693145751953125f;        /* ln 2, first 16 bits: n * hi is exact */
-    r = r - n * 1.428606765330187045e-06f;       /* ln 2 - hi */
-    float q = 0.0013751407386735082f;
-    q = q * r + 0.008368915878236294f;
-    q = q * r + 0.04166953265666962f;
-    q = q * r + 0.166665181517601f;
-    q = q * r + 0.49999988079071045f;
-    float er = 1.0f + r + r * r * q;
-    /* 2^n for n in [-28, 0]: an exponent field built by integer arithmetic */
-    int32_t bits = ((int32_t)n + 127) * (1 << 23);
-    float scale;
-    memcpy(&scale, &bits, sizeof scale);
-    float e = er * scale;
+    float e = nb__expf_core(-2.0f * c, 0); /* kernels/fast_exp.h, unfused */
     float big = (1.0f - e) / (1.0f + e);
     big = copysignf(big, x);
     /* Pick one by a bit mask, not a branch: the compiler would sink the

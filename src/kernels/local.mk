@@ -25,6 +25,7 @@ libnabla_impl_la_SOURCES += \
 	src/kernels/accumulate.c src/kernels/accumulate_tmpl.h \
 	src/kernels/instantiate.h src/kernels/simd.h \
 	src/kernels/tanh.h src/kernels/tanh.c src/kernels/fast_tanh.h \
+	src/kernels/exp.h src/kernels/exp.c src/kernels/fast_exp.h \
 	src/kernels/reduce.h src/kernels/reduce.c src/kernels/reduce_tmpl.h \
 	src/kernels/select.h src/kernels/select.c src/kernels/select_tmpl.h
 # convolution packing: im2col / col2im and max pooling

@@ -75,9 +75,7 @@ void FN(nb_k_logsumexp_axis_)(int64_t outer, int64_t n, int64_t inner, const T *
                 out[o * inner + i] = (T)m;
                 continue;
             }
-            double s = 0;
-            for (int64_t j = 0; j < n; j++)
-                s += exp((double)x[j * inner] - m);
+            double s = FN(nb_exp_sum_)(n, inner, x, m, NULL);
             out[o * inner + i] = (T)(m + log(s));
         }
 }
@@ -92,19 +90,12 @@ void FN(nb_k_softmax_axis_)(bool want_log, int64_t outer, int64_t n, int64_t inn
             double m = FN(nb_slice_max_)(n, inner, x);
             if (m == -INFINITY) /* every entry -Inf: exp(x - m) is NaN; keep them */
                 m = 0;
-            double s = 0;
+            double s = FN(nb_exp_sum_)(n, inner, x, m, want_log ? NULL : y);
             if (want_log) {
-                for (int64_t j = 0; j < n; j++)
-                    s += exp((double)x[j * inner] - m);
                 double shift = m + log(s);
                 for (int64_t j = 0; j < n; j++)
                     y[j * inner] = (T)((double)x[j * inner] - shift);
             } else {
-                for (int64_t j = 0; j < n; j++) {
-                    double e = exp((double)x[j * inner] - m);
-                    y[j * inner] = (T)e;
-                    s += e;
-                }
                 double r = 1 / s;
                 for (int64_t j = 0; j < n; j++)
                     y[j * inner] = (T)(y[j * inner] * r);

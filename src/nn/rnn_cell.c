@@ -93,7 +93,9 @@ int nb__rnn_step(nb_rnn_kind kind, nb_tensor *xg, nb_tensor *h, nb_tensor *c, nb
     if (c_out)
         *c_out = NULL;
     int64_t hid = h->shape[1];
-    nb_tensor *hg = nb_add(nb_matmul_t(h, w_hh, false, !w_hh_t), b_hh);
+    nb_tensor *hg = nb_matmul_t(h, w_hh, false, !w_hh_t);
+    if (b_hh)
+        hg = nb_add(hg, b_hh);
     switch (kind) {
     case NB_RNN_ELMAN:
         *h_out = nb_tanh(nb_add(xg, hg));

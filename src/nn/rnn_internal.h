@@ -24,6 +24,10 @@ int nb__rnn_check_cell(const char *who, nb_rnn_kind kind, const nb_tensor *x, co
  * once): writes h' (and, for LSTM, c') and returns 0, or a negative status
  * with both outputs NULL.  w_hh is (G*H, H), or its transpose (H, G*H)
  * when w_hh_t (a sequence layer transposes it once for all its steps).
+ * b_hh NULL (Elman and LSTM only) says that xg already holds it: their
+ * gates only ever use x w_ih^T + b_ih + h w_hh^T + b_hh, so a sequence layer
+ * adds both biases in its one projection of all steps instead of once per
+ * step (GRU's n gate needs h w_hn^T + b_hn on its own).
  * Operands are not checked (callers did). */
 int nb__rnn_step(nb_rnn_kind kind, nb_tensor *xg, nb_tensor *h, nb_tensor *c, nb_tensor *w_hh,
                  bool w_hh_t, nb_tensor *b_hh, nb_tensor **h_out, nb_tensor **c_out);

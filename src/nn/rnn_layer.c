@@ -131,18 +131,21 @@ nb_tensor *nb__rnn_layer_forward(nb_model *model, nb_tensor *x, void *ctx)
      * sliced per step (a slice's gradient is added into its range of one
      * buffer in first-order backward, so T slices cost O(N T G H) there),
      * and w_hh transposed once for all steps, so that no step packs a
-     * transposed weight. */
+     * transposed weight.  Elman and LSTM add b_hh here too (b_ih + b_hh,
+     * once), which saves a (N, G*H) add per step and its gradient's sum. */
     int64_t gh = L->w_ih->shape[0];
+    bool fold = L->kind != NB_RNN_GRU;
+    nb_tensor *bias = fold ? nb_add(L->b_ih, L->b_hh) : L->b_ih;
     nb_tensor *xg_all = nb_reshape(
         nb_add(nb_matmul_t(nb_reshape(x, 2, (const int64_t[]){n * T, in}), L->w_ih, false, true),
-               L->b_ih),
+               bias),
         2, (const int64_t[]){n, T * gh});
     nb_tensor *w_hh_t = nb_transpose(L->w_hh);
     for (int64_t t = 0; t < T; t++) {
         nb_tensor *xg = nb_slice(xg_all, 1, t * gh, (t + 1) * gh);
         nb_tensor *h1 = NULL, *c1 = NULL;
         if (!xg || !w_hh_t ||
-            nb__rnn_step(L->kind, xg, h, c, w_hh_t, true, L->b_hh, &h1,
+            nb__rnn_step(L->kind, xg, h, c, w_hh_t, true, fold ? NULL : L->b_hh, &h1,
                          L->kind == NB_RNN_LSTM ? &c1 : NULL) < 0)
             goto done;
         hs[t] = h = h1;

@@ -8,6 +8,7 @@
 
 #include <math.h>
 
+#include "kernels/exp.h"
 #include "nabla/ops.h"
 #include "ops/elementwise_op.h"
 
@@ -21,17 +22,29 @@ typedef struct nb_clamp_params {
     double lo, hi;
 } nb_clamp_params;
 
-/* sigmoid and softplus go through e^-|x| in (0, 1], so nothing overflows:
- * sigmoid is 1/(1+e) for x >= 0 and e/(1+e) below (the same value without
- * the cancellation of 1 - tiny), softplus max(x, 0) + log1p(e). */
+/* softplus goes through e^-|x| in (0, 1], so nothing overflows:
+ * max(x, 0) + log1p(e).  sigmoid's loops are below. */
 #define NB_MAPS(X)                                                                           \
-    X(sigmoid, nb_no_params,                                                                 \
-      x >= 0 ? (T)1 / ((T)1 + exp(-x)) : exp(x) * ((T)1 / ((T)1 + exp(x))))                  \
     X(relu, nb_no_params, x < 0 ? (T)0 : x)                                                  \
     X(leaky_relu, nb_leaky_relu_params, x < 0 ? (T)p->slope * x : x)                         \
     X(softplus, nb_no_params, (x > 0 ? x : (T)0) + log1p(exp(-fabs(x))))                     \
     X(clamp, nb_clamp_params, x < (T)p->lo ? (T)p->lo : (x > (T)p->hi ? (T)p->hi : x))
 #include "kernels/elementwise_loops.h"
+
+/* sigmoid, f32: the vectorised kernel of kernels/exp.c (every LSTM and GRU
+ * gate runs it).  f64 keeps libm: through e^-|x| in (0, 1], so nothing
+ * overflows, 1/(1+e) for x >= 0 and e/(1+e) below (the same value without
+ * the cancellation of 1 - tiny). */
+static void nb_sigmoid_map_f64(int64_t n, const double *restrict in, double *restrict out,
+                               const void *params)
+{
+    (void)params;
+    NB_SIMD
+    for (int64_t i = 0; i < n; i++) {
+        double x = in[i];
+        out[i] = x >= 0 ? 1 / (1 + exp(-x)) : exp(x) * (1 / (1 + exp(x)));
+    }
+}
 
 /* d sigmoid = y (1 - y), from the saved output: stays finite (0) far out */
 static int nb_sigmoid_backward(const struct nb_node *node, nb_tensor *g, nb_tensor **gi)
@@ -82,7 +95,7 @@ static const nb_op nb_op_sigmoid = {
     .forward = nb__unary_forward,
     .backward = nb_sigmoid_backward,
     .saved = NB_SAVES_OUTPUT,
-    .map = {nb_sigmoid_map_f32, nb_sigmoid_map_f64},
+    .map = {nb_k_sigmoid_f32, nb_sigmoid_map_f64},
 };
 
 static const nb_op nb_op_relu = {
