@@ -29,22 +29,16 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "kernels/bits.h"
+
 /* a * b + c, fused (one rounding) when `fused` */
 #define NB__MADDF(fused, a, b, c) ((fused) ? __builtin_fmaf((a), (b), (c)) : (a) * (b) + (c))
 #define NB__MADD(fused, a, b, c) ((fused) ? __builtin_fma((a), (b), (c)) : (a) * (b) + (c))
 
+/* From an unsigned bit pattern (what the exponent arithmetic builds). */
 static inline float nb__f32_from_bits(uint32_t b)
 {
-    float f;
-    memcpy(&f, &b, sizeof f);
-    return f;
-}
-
-static inline int32_t nb__f32_bits(float f)
-{
-    int32_t b;
-    memcpy(&b, &f, sizeof b);
-    return b;
+    return nb_k_from_bits_f32((int32_t)b);
 }
 
 /* e^x for x in [-110, 110] (callers clamp). */
@@ -55,7 +49,7 @@ static inline float nb__expf_core(float x, int fused)
      * vector code on every target) */
     const float shifter = 12582912.0f;
     float t = NB__MADDF(fused, x, 1.44269504088896341f, shifter);
-    int32_t n = nb__f32_bits(t) - nb__f32_bits(shifter);
+    int32_t n = nb_k_bits_f32(t) - nb_k_bits_f32(shifter);
     float fn = t - shifter;
     float r = NB__MADDF(fused, fn, -0.693145751953125f, x);   /* ln 2, first 16 bits */
     r = NB__MADDF(fused, fn, -1.428606765330187045e-06f, r);  /* ln 2 - hi */
@@ -93,7 +87,7 @@ static inline float nb__expf_fast_(float x, int fused)
 {
     /* |x| clamped to 110 on the bits (for |x| >= 0 their order is that of the
      * values; inf and NaN are above): past it e^x is inf or 0, as for ±inf */
-    uint32_t ux = (uint32_t)nb__f32_bits(x), ua = ux & 0x7fffffffu, lim = 0x42dc0000u; /* 110 */
+    uint32_t ux = (uint32_t)nb_k_bits_f32(x), ua = ux & 0x7fffffffu, lim = 0x42dc0000u; /* 110 */
     uint32_t uc = (ua < lim ? ua : lim) | (ux & 0x80000000u);
     float r = nb__expf_core(nb__f32_from_bits(uc), fused);
     /* NaN: x itself (x + x quiets a signalling one) */
@@ -105,7 +99,7 @@ static inline float nb__expf_fast_(float x, int fused)
  * which also rounds overflow to inf and subnormal results once. */
 static inline float nb__expf_(float x, int fused)
 {
-    uint32_t ux = (uint32_t)nb__f32_bits(x), ua = ux & 0x7fffffffu, lim = 0x42dc0000u; /* 110 */
+    uint32_t ux = (uint32_t)nb_k_bits_f32(x), ua = ux & 0x7fffffffu, lim = 0x42dc0000u; /* 110 */
     uint32_t uc = (ua < lim ? ua : lim) | (ux & 0x80000000u);
     double xd = (double)nb__f32_from_bits(uc);
     /* n = round(x / ln 2) by adding 1.5 * 2^52, read from the low bits */
@@ -136,7 +130,7 @@ static inline float nb__expf_(float x, int fused)
 /* log x over all floats. */
 static inline float nb__logf_(float x, int fused)
 {
-    uint32_t ux = (uint32_t)nb__f32_bits(x);
+    uint32_t ux = (uint32_t)nb_k_bits_f32(x);
     /* positive subnormals are scaled by 2^23 first (exact), remembered in k;
      * the special inputs (<= 0, inf, NaN) are replaced by 1 and their
      * results chosen at the end */
@@ -144,7 +138,7 @@ static inline float nb__logf_(float x, int fused)
     uint32_t finite = sub | (0u - (uint32_t)(ux - 0x00800000u < 0x7f000000u));
     float xs = nb__selectf(sub, x * 8388608.0f, x);
     xs = nb__selectf(finite, xs, 1.0f);
-    uint32_t is = (uint32_t)nb__f32_bits(xs);
+    uint32_t is = (uint32_t)nb_k_bits_f32(xs);
     /* m in [sqrt(1/2), sqrt(2)): move the exponent by that of sqrt(1/2) */
     int32_t off = (int32_t)is - 0x3f3504f3;
     int32_t e = off >> 23; /* floor: GCC and Clang shift signed values arithmetically */
@@ -174,7 +168,7 @@ static inline float nb__logf_(float x, int fused)
  * of 1 - tiny).  One division either way. */
 static inline float nb__sigmoidf_(float x, int fused)
 {
-    uint32_t ux = (uint32_t)nb__f32_bits(x);
+    uint32_t ux = (uint32_t)nb_k_bits_f32(x);
     float e = nb__expf_fast_(nb__f32_from_bits(ux | 0x80000000u), fused);
     float num = nb__selectf(0u - (ux >> 31), e, 1.0f);
     return num / (1.0f + e);

@@ -9,6 +9,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "kernels/bits.h"
 #include "kernels/im2col.h"
 #include "kernels/simd.h"
 
@@ -28,36 +29,6 @@ static void nb_k_valid_range(int64_t npos, int64_t s, int64_t off, int64_t n, in
     *hi = b < npos ? b : npos;
     if (*hi < *lo)
         *hi = *lo;
-}
-
-/* The bits of a value as the signed integer of its width, and back, for
- * the branch-free selects of the 2x2 max pool (memcpy is the defined way
- * to reinterpret; it compiles to nothing). */
-typedef int32_t nb_k_ibits_f32;
-typedef int64_t nb_k_ibits_f64;
-static inline int32_t nb_k_bits_f32(float v)
-{
-    int32_t i;
-    memcpy(&i, &v, sizeof i);
-    return i;
-}
-static inline float nb_k_from_bits_f32(int32_t i)
-{
-    float v;
-    memcpy(&v, &i, sizeof v);
-    return v;
-}
-static inline int64_t nb_k_bits_f64(double v)
-{
-    int64_t i;
-    memcpy(&i, &v, sizeof i);
-    return i;
-}
-static inline double nb_k_from_bits_f64(int64_t i)
-{
-    double v;
-    memcpy(&v, &i, sizeof v);
-    return v;
 }
 
 #define NB_TMPL "kernels/im2col_tmpl.h"

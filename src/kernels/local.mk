@@ -30,4 +30,4 @@ libnabla_impl_la_SOURCES += \
 	src/kernels/select.h src/kernels/select.c src/kernels/select_tmpl.h
 # convolution packing: im2col / col2im and max pooling
 libnabla_impl_la_SOURCES += \
-	src/kernels/im2col.h src/kernels/im2col.c src/kernels/im2col_tmpl.h
+	src/kernels/bits.h src/kernels/im2col.h src/kernels/im2col.c src/kernels/im2col_tmpl.h
